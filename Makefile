@@ -1,0 +1,97 @@
+# fukyu - build, test, install.
+#
+#   make            build build/fukyu and build/fukyu-feedsim
+#   make deps       install the Debian packages the project needs (as root)
+#   make test       build and run every cmocka test
+#   make test-asan  the same suite under AddressSanitizer + UBSan
+#   make bench      benchmarks that print figures
+#   make demo       the main job on the bundled default (see README)
+#   make install    PREFIX=/usr/local DESTDIR=
+
+CC      ?= gcc
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+VERSION := 0.1.0
+
+PKGS    := libcurl libcjson sqlite3 cairo pangocairo libmicrohttpd xlsxwriter libsystemd zlib
+# Messages are cut to their buffers on purpose, hence no format-truncation.
+WARN    := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
+           -Wmissing-prototypes -Wformat=2 -Wno-format-truncation -Wvla -Wundef -Wcast-align
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS := -std=c17 -D_GNU_SOURCE -DFK_VERSION='"$(VERSION)"' $(WARN) $(CFLAGS) \
+           -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+TEST_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+# Modules, in the order data flows.  Every .c in these folders goes into
+# libfukyu.a; cli/ holds the entry point, sim/ the bundled feed simulator.
+MODULES := core data collector forecast charts reports http
+LIB_SRC := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_SRC := $(wildcard cli/*.c)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+SIM_SRC := $(wildcard sim/*.c)
+SIM_OBJ := $(SIM_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_SRC := $(wildcard tests/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+TEST_SUPPORT := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
+TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/obj/%.o)
+
+.PHONY: all deps test test-asan bench demo install clean check-deps
+all: $(BUILD)/fukyu $(BUILD)/fukyu-feedsim
+
+deps:
+	sh scripts/deps.sh
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libfukyu.a: $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/fukyu: $(CLI_OBJ) $(BUILD)/libfukyu.a
+	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libfukyu.a $(LIBS)
+
+$(BUILD)/fukyu-feedsim: $(SIM_OBJ) $(BUILD)/libfukyu.a
+	$(CC) $(ALL_CFLAGS) -o $@ $(SIM_OBJ) $(BUILD)/libfukyu.a $(LIBS)
+
+$(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT_OBJ) $(BUILD)/libfukyu.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -MMD -MP -o $@ $< $(TEST_SUPPORT_OBJ) $(BUILD)/libfukyu.a $(LIBS) $(TEST_LIBS)
+
+# The tests find the binaries, the shared reference data and a scratch
+# directory through the environment, so the same suite runs in any build dir.
+test: $(BUILD)/fukyu $(BUILD)/fukyu-feedsim $(TEST_BIN)
+	@FK_BUILD=$(BUILD) sh tests/run.sh $(TEST_BIN)
+
+test-asan:
+	$(MAKE) BUILD=build-asan CC=$(CC) \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  test
+
+bench: all
+	@sh bench/run.sh $(BUILD)
+
+demo: all
+	@sh scripts/demo.sh $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/fukyu \
+	  $(DESTDIR)/etc/fukyu $(DESTDIR)$(PREFIX)/lib/systemd/system \
+	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 755 $(BUILD)/fukyu $(BUILD)/fukyu-feedsim $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 etc/fukyu.conf.example $(DESTDIR)$(PREFIX)/share/fukyu/
+	install -m 644 data/*.csv $(DESTDIR)$(PREFIX)/share/fukyu/
+	[ -e $(DESTDIR)/etc/fukyu/fukyu.conf ] || install -m 640 etc/fukyu.conf.example $(DESTDIR)/etc/fukyu/fukyu.conf
+	for u in systemd/*.service systemd/*.timer; do [ -e "$$u" ] && install -m 644 "$$u" $(DESTDIR)$(PREFIX)/lib/systemd/system/ || true; done
+	for m in man/*.1; do [ -e "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(PREFIX)/share/man/man1/ || true; done
+	for m in man/*.5; do [ -e "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(PREFIX)/share/man/man5/ || true; done
+
+clean:
+	rm -rf build build-asan build-clang
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(TEST_SUPPORT_OBJ:.o=.d) $(TEST_BIN:=.d)

@@ -1,0 +1,95 @@
+/* cli.c - shared option handling and error reporting for subcommands. */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+int fk_cli_common(const fk_command *cmd, int opt, fk_cli_env *env)
+{
+    switch (opt) {
+    case FK_OPT_DB: env->db = optarg; return 1;
+    case FK_OPT_CONFIG: env->config = optarg; return 1;
+    case 'h': fputs(cmd->usage, stdout); return -1;
+    default: return 0;
+    }
+}
+
+int fk_cli_setup(fk_cli_env *env)
+{
+    char err[1200];
+    fk_config_defaults(&env->cfg);
+    const char *path = env->config ? env->config : FK_CONFIG_DEFAULT_PATH;
+    if (fk_config_load(&env->cfg, path, env->config != NULL, err, sizeof err) < 0) {
+        fprintf(stderr, "fukyu: config: %s\n", err);
+        return -1;
+    }
+    if (env->db) {
+        if (strlen(env->db) >= sizeof env->cfg.db_path) {
+            fprintf(stderr, "fukyu: --db: path too long\n");
+            return -1;
+        }
+        snprintf(env->cfg.db_path, sizeof env->cfg.db_path, "%s", env->db);
+    }
+    return 0;
+}
+
+fk_store *fk_cli_open_store(fk_cli_env *env, int flags)
+{
+    char err[1200];
+    fk_store *st = fk_store_open(env->cfg.db_path, flags, err, sizeof err);
+    if (!st) fprintf(stderr, "fukyu: store: %s\n", err);
+    return st;
+}
+
+int fk_cli_usage_error(const fk_command *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "fukyu %s: ", cmd->name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\n", stderr);
+    fputs(cmd->usage, stderr);
+    return 2;
+}
+
+int fk_cli_fail(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("fukyu: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\n", stderr);
+    return 1;
+}
+
+int fk_cli_parse_int(const char *s, long long min, long long max, long long *out)
+{
+    char *end;
+    errno = 0;
+    if (!s || !*s) return -1;
+    long long v = strtoll(s, &end, 10);
+    if (*end || errno || v < min || v > max) return -1;
+    *out = v;
+    return 0;
+}
+
+int fk_cli_parse_double(const char *s, double min, double max, double *out)
+{
+    char *end;
+    errno = 0;
+    if (!s || !*s) return -1;
+    double v = strtod(s, &end);
+    if (*end || errno || !(v >= min && v <= max)) return -1;
+    *out = v;
+    return 0;
+}
+
+void fk_cli_getopt_reset(void)
+{
+    optind = 0; /* glibc: 0 re-initialises getopt completely */
+    opterr = 0; /* commands report unknown options themselves */
+}

@@ -1,0 +1,261 @@
+/* config.c - INI parser for fukyu.conf (see config.h).
+ *
+ * A table maps each section.key to a field and a value kind, so adding a
+ * key is one line and every key gets the same strict checking. */
+#include "core/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum { K_STR, K_INT, K_I64, K_BOOL, K_RATE, K_LANG, K_URL, K_TIMES, K_WEEKLY } kind;
+
+typedef struct {
+    const char *section, *key;
+    kind k;
+    size_t off, size;
+    long long min, max;
+} key_spec;
+
+#define F(field) offsetof(fk_config, field), sizeof(((fk_config *)0)->field)
+
+static const key_spec keys[] = {
+    {"feed", "url", K_URL, F(feed_url), 0, 0},
+    {"feed", "token_file", K_STR, F(token_file), 0, 0},
+    {"feed", "limit", K_INT, F(limit), 1, 10000},
+    {"feed", "timeout", K_INT, F(timeout), 1, 3600},
+    {"feed", "retries", K_INT, F(retries), 0, 100},
+    {"feed", "max_page_bytes", K_I64, F(max_page_bytes), 1024, 1LL << 34},
+    {"feed", "retry_max_wait", K_INT, F(retry_max_wait), 0, 86400},
+    {"feed", "backoff_ms", K_INT, F(backoff_ms), 1, 600000},
+    {"store", "path", K_STR, F(db_path), 0, 0},
+    {"schedule", "interval", K_INT, F(interval), 0, 10080},
+    {"schedule", "times", K_TIMES, F(times), 0, 0},
+    {"schedule", "weekly_report", K_WEEKLY, F(weekly_report), 0, 0},
+    {"reports", "out_dir", K_STR, F(out_dir), 0, 0},
+    {"reports", "lang", K_LANG, F(lang), 0, 0},
+    {"reports", "target", K_RATE, F(target), 0, 0},
+    {"http", "listen", K_STR, F(listen), 0, 0},
+    {"http", "public_aggregates", K_BOOL, F(public_aggregates), 0, 0},
+    {"http", "max_connections", K_INT, F(max_connections), 1, 10000},
+    {"http", "request_timeout", K_INT, F(request_timeout), 1, 3600},
+    {"http", "stale_after", K_INT, F(stale_after), 1, 100000},
+};
+
+void fk_config_defaults(fk_config *c)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->feed_url, sizeof c->feed_url, "http://127.0.0.1:8471");
+    c->limit = 5000;
+    c->timeout = 60;
+    c->retries = 5;
+    c->max_page_bytes = 64LL << 20;
+    c->retry_max_wait = 300;
+    c->backoff_ms = 1000;
+    snprintf(c->db_path, sizeof c->db_path, "/var/lib/fukyu/fukyu.db");
+    c->interval = 0;
+    snprintf(c->times, sizeof c->times, "06:00");
+    snprintf(c->weekly_report, sizeof c->weekly_report, "mon 07:00");
+    snprintf(c->out_dir, sizeof c->out_dir, "/var/cache/fukyu");
+    snprintf(c->lang, sizeof c->lang, "ja");
+    c->target = 0.8;
+    snprintf(c->listen, sizeof c->listen, "127.0.0.1:8470");
+    c->public_aggregates = 1;
+    c->max_connections = 64;
+    c->request_timeout = 30;
+    c->stale_after = 1560; /* a daily pull plus two hours */
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s)) s++;
+    char *e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1])) *--e = '\0';
+    return s;
+}
+
+static int parse_hhmm(const char *s, size_t len)
+{
+    if (len != 5 || s[2] != ':' || !isdigit((unsigned char)s[0]) ||
+        !isdigit((unsigned char)s[1]) || !isdigit((unsigned char)s[3]) ||
+        !isdigit((unsigned char)s[4]))
+        return -1;
+    int h = (s[0] - '0') * 10 + s[1] - '0', m = (s[3] - '0') * 10 + s[4] - '0';
+    return h < 24 && m < 60 ? h * 60 + m : -1;
+}
+
+static const char *check_value(const key_spec *ks, const char *v, fk_config *c)
+{
+    char *field = (char *)c + ks->off;
+    switch (ks->k) {
+    case K_STR:
+    case K_URL:
+        if (strlen(v) >= ks->size) return "value too long";
+        if (ks->k == K_URL && strncmp(v, "http://", 7) != 0 &&
+            strncmp(v, "https://", 8) != 0)
+            return "expected an http:// or https:// URL";
+        memcpy(field, v, strlen(v) + 1);
+        return NULL;
+    case K_INT:
+    case K_I64: {
+        char *end;
+        errno = 0;
+        long long x = strtoll(v, &end, 10);
+        if (!*v || *end || errno) return "expected an integer";
+        if (x < ks->min || x > ks->max) return "integer out of range";
+        if (ks->k == K_INT) *(int *)field = (int)x;
+        else *(int64_t *)field = x;
+        return NULL;
+    }
+    case K_BOOL:
+        if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
+            *(int *)field = 1;
+        else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
+            *(int *)field = 0;
+        else return "expected yes or no";
+        return NULL;
+    case K_RATE: {
+        char *end;
+        double x = strtod(v, &end);
+        if (!*v || *end || !(x > 0.0 && x <= 1.0))
+            return "expected a rate in (0, 1]";
+        *(double *)field = x;
+        return NULL;
+    }
+    case K_LANG:
+        if (strcmp(v, "ja") && strcmp(v, "en")) return "expected ja or en";
+        memcpy(field, v, 3);
+        return NULL;
+    case K_TIMES: {
+        if (strlen(v) >= ks->size) return "value too long";
+        const char *p = v;
+        int n = 0;
+        while (*p) {
+            const char *e = strchr(p, ',');
+            size_t len = e ? (size_t)(e - p) : strlen(p);
+            while (len && isspace((unsigned char)*p)) p++, len--;
+            while (len && isspace((unsigned char)p[len - 1])) len--;
+            if (parse_hhmm(p, len) < 0) return "expected HH:MM[,HH:MM...]";
+            n++;
+            if (!e) break;
+            p = e + 1;
+        }
+        if (!n) return "expected HH:MM[,HH:MM...]";
+        memcpy(field, v, strlen(v) + 1);
+        return NULL;
+    }
+    case K_WEEKLY: {
+        static const char *days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+        int ok = 0;
+        for (int i = 0; i < 7; i++)
+            if (!strncmp(v, days[i], 3) && v[3] == ' ') ok = 1;
+        if (!ok || parse_hhmm(v + 4, strlen(v + 4)) < 0)
+            return "expected DAY HH:MM, e.g. \"mon 07:00\"";
+        memcpy(field, v, strlen(v) + 1);
+        return NULL;
+    }
+    }
+    return "internal: unknown kind";
+}
+
+int fk_config_load(fk_config *c, const char *path, int must_exist, char *err,
+                   size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (errno == ENOENT && !must_exist) return 0;
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    char line[4096], section[64] = "";
+    int lineno = 0, rc = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        size_t len = strlen(line);
+        if (len == sizeof line - 1 && line[len - 1] != '\n') {
+            snprintf(err, errlen, "%s:%d: line too long", path, lineno);
+            rc = -1;
+            break;
+        }
+        char *s = trim(line);
+        if (!*s || *s == '#' || *s == ';') continue;
+        if (*s == '[') {
+            char *e = strchr(s, ']');
+            if (!e || e[1] || e - s - 1 >= (long)sizeof section || e == s + 1) {
+                snprintf(err, errlen, "%s:%d: malformed section header", path, lineno);
+                rc = -1;
+                break;
+            }
+            *e = '\0';
+            snprintf(section, sizeof section, "%s", s + 1);
+            int known = 0;
+            for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+                if (!strcmp(keys[i].section, section)) known = 1;
+            if (!known) {
+                snprintf(err, errlen, "%s:%d: unknown section [%s]", path, lineno, section);
+                rc = -1;
+                break;
+            }
+            continue;
+        }
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            snprintf(err, errlen, "%s:%d: expected key = value", path, lineno);
+            rc = -1;
+            break;
+        }
+        *eq = '\0';
+        char *k = trim(s), *v = trim(eq + 1);
+        if (!*section) {
+            snprintf(err, errlen, "%s:%d: key '%s' outside any section", path, lineno, k);
+            rc = -1;
+            break;
+        }
+        const key_spec *ks = NULL;
+        for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+            if (!strcmp(keys[i].section, section) && !strcmp(keys[i].key, k))
+                ks = &keys[i];
+        if (!ks) {
+            snprintf(err, errlen, "%s:%d: unknown key '%s' in [%s]", path, lineno, k, section);
+            rc = -1;
+            break;
+        }
+        size_t vl = strlen(v);
+        if (vl >= 2 && v[0] == '"' && v[vl - 1] == '"') {
+            v[vl - 1] = '\0';
+            v++;
+        }
+        const char *why = check_value(ks, v, c);
+        if (why) {
+            snprintf(err, errlen, "%s:%d: %s.%s: %s (got '%s')", path, lineno,
+                     section, k, why, v);
+            rc = -1;
+            break;
+        }
+    }
+    if (rc == 0 && ferror(f)) {
+        snprintf(err, errlen, "%s: read error", path);
+        rc = -1;
+    }
+    fclose(f);
+    return rc;
+}
+
+int fk_config_validate(const fk_config *c, char *err, size_t errlen)
+{
+    if (!c->feed_url[0]) {
+        snprintf(err, errlen, "feed.url is empty");
+        return -1;
+    }
+    if (!c->db_path[0]) {
+        snprintf(err, errlen, "store.path is empty");
+        return -1;
+    }
+    if (c->interval == 0 && !c->times[0]) {
+        snprintf(err, errlen, "schedule: set interval or times");
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,109 @@
+/* store.c - opening the store: connection settings and migrations. */
+#include "data/store_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "data/schema.h"
+
+int fk_store_fail(fk_store *st, const char *what)
+{
+    snprintf(st->err, sizeof st->err, "%s: %s", what, sqlite3_errmsg(st->db));
+    return -1;
+}
+
+int fk_store_exec(fk_store *st, const char *sql)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(st->err, sizeof st->err, "%s: %s", sql, msg ? msg : "error");
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+const char *fk_store_error(const fk_store *st) { return st->err; }
+
+fk_store *fk_store_open(const char *path, int flags, char *err, size_t errlen)
+{
+    fk_store *st = calloc(1, sizeof *st);
+    if (!st) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    st->readonly = (flags & FK_STORE_READONLY) != 0;
+    int oflags = st->readonly ? SQLITE_OPEN_READONLY
+                              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    oflags |= SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "%s: %s", path, st->db ? sqlite3_errmsg(st->db) : "cannot open");
+        fk_store_close(st);
+        return NULL;
+    }
+    sqlite3_extended_result_codes(st->db, 1);
+    /* Readers and the collector work at once: wait for locks rather than
+     * fail, a generous 10 s because a first pull commits a large WAL. */
+    sqlite3_busy_timeout(st->db, 10000);
+    const char *setup = st->readonly
+        ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
+        : "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;";
+    char msg[600];
+    if (fk_store_exec(st, setup) < 0) goto fail;
+    if (!st->readonly) {
+        /* The schema check comes before WAL: switching the journal mode
+         * writes to the file, and a newer database must stay untouched. */
+        sqlite3_stmt *s;
+        int v = 0;
+        if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
+            sqlite3_step(s) == SQLITE_ROW)
+            v = sqlite3_column_int(s, 0);
+        else {
+            sqlite3_finalize(s);
+            fk_store_fail(st, path);
+            goto fail;
+        }
+        sqlite3_finalize(s);
+        if (v <= FK_SCHEMA_VERSION && fk_store_exec(st, "PRAGMA journal_mode=WAL") < 0)
+            goto fail;
+        if (fk_schema_migrate(st->db, msg, sizeof msg) < 0) {
+            snprintf(st->err, sizeof st->err, "%s: %s", path, msg);
+            goto fail;
+        }
+    } else {
+        int v = fk_store_user_version(st);
+        if (v != FK_SCHEMA_VERSION) {
+            snprintf(st->err, sizeof st->err,
+                     v > FK_SCHEMA_VERSION
+                         ? "%s: database schema version %d is newer than this fukyu supports"
+                         : "%s: database schema version %d is not current; open it read-write once to migrate",
+                     path, v);
+            goto fail;
+        }
+    }
+    return st;
+fail:
+    snprintf(err, errlen, "%s", st->err);
+    fk_store_close(st);
+    return NULL;
+}
+
+void fk_store_close(fk_store *st)
+{
+    if (!st) return;
+    sqlite3_close_v2(st->db);
+    free(st);
+}
+
+int fk_store_user_version(fk_store *st)
+{
+    sqlite3_stmt *s;
+    int v = -1;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}

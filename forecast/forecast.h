@@ -1,0 +1,58 @@
+/* forecast.h - where coverage is heading: trend methods, intervals, the
+ * date a target is reached, the fiscal-year-end projection, and
+ * rolling-origin backtests that choose a method.
+ *
+ * Pure functions: no I/O, no store access.  Callers pass observations
+ * (irregular spacing allowed, dates ascending) and get weekly points. */
+#ifndef FK_FORECAST_H
+#define FK_FORECAST_H
+
+#include <stddef.h>
+
+#include "core/date.h"
+
+typedef enum {
+    FK_FC_AUTO = 0, FK_FC_PACE, FK_FC_HOLT, FK_FC_LOGISTIC, FK_FC_BASS
+} fk_fc_method;
+#define FK_FC_NMETHODS 5
+
+const char *fk_fc_method_name(fk_fc_method m);   /* "auto", "pace", ... */
+int fk_fc_method_by_name(const char *name);      /* fk_fc_method or -1 */
+
+typedef struct {
+    fk_day date;
+    double adopting;
+    double total;       /* > 0 */
+} fk_obs;
+
+typedef struct {
+    fk_day date;
+    double rate, lo80, hi80, lo95, hi95; /* all within [0, 1] */
+} fk_fc_point;
+
+typedef struct {
+    fk_fc_method method;  /* FK_FC_AUTO picks by backtest */
+    int horizon_weeks;    /* number of weekly points, >= 1 */
+    double target;        /* 0 = none */
+    int pace_weeks;       /* window of the pace line, default 8 */
+    unsigned seed;        /* for simulation / bootstrap; deterministic */
+} fk_fc_options;
+
+typedef struct {
+    fk_fc_method method;      /* the method used (never AUTO) */
+    fk_day last_date;
+    double last_rate;
+    fk_fc_point *points;      /* weekly: last + 7, last + 14, ... */
+    size_t npoints;
+    int has_fy_end;           /* next 31 March within the horizon */
+    fk_fc_point fy_end;
+    fk_day target_date;       /* first day reaching target, or -1 */
+} fk_forecast;
+
+void fk_fc_options_default(fk_fc_options *o);
+/* Returns 0, or -1 with a reason in err ("insufficient data: ..."). */
+int fk_forecast_run(const fk_obs *obs, size_t n, const fk_fc_options *opt,
+                    fk_forecast *out, char *err, size_t errlen);
+void fk_forecast_free(fk_forecast *f);
+
+#endif

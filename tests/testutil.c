@@ -1,0 +1,176 @@
+/* testutil.c - see testutil.h. */
+#include "tests/testutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <unistd.h>
+#include <time.h>
+
+char *tu_tmpdir(void)
+{
+    const char *base = getenv("TMPDIR");
+    char tmpl[512];
+    snprintf(tmpl, sizeof tmpl, "%s/fukyu-test-XXXXXX", base && *base ? base : "/tmp");
+    char *d = mkdtemp(tmpl);
+    assert_non_null(d);
+    return strdup(d);
+}
+
+void tu_rmtree(const char *dir)
+{
+    if (!dir || !strstr(dir, "fukyu-test-")) return;
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0) fprintf(stderr, "warning: could not remove %s\n", dir);
+}
+
+const char *tu_bin(const char *name)
+{
+    static char buf[4][512];
+    static int i;
+    const char *b = getenv("FK_BUILD");
+    char *p = buf[i++ % 4];
+    snprintf(p, 512, "%s/%s", b && *b ? b : "build", name);
+    return p;
+}
+
+const char *tu_src(const char *rel)
+{
+    return rel;
+}
+
+static char *slurp_fd(int fd)
+{
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    ssize_t r;
+    while ((r = read(fd, buf + len, cap - len - 1)) > 0) {
+        len += (size_t)r;
+        if (cap - len < 2) buf = realloc(buf, cap *= 2);
+    }
+    buf[len] = '\0';
+    return buf;
+}
+
+int tu_run(char **out, char **err, const char *fmt, ...)
+{
+    char cmd[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    char of[] = "/tmp/fukyu-out-XXXXXX", ef[] = "/tmp/fukyu-err-XXXXXX";
+    int ofd = mkstemp(of), efd = mkstemp(ef);
+    assert_true(ofd >= 0 && efd >= 0);
+    char full[9000];
+    snprintf(full, sizeof full, "( %s ) >%s 2>%s </dev/null", cmd, of, ef);
+    int st = system(full);
+    if (out) *out = slurp_fd(ofd);
+    if (err) *err = slurp_fd(efd);
+    close(ofd);
+    close(efd);
+    unlink(of);
+    unlink(ef);
+    if (st == -1 || !WIFEXITED(st)) return -1;
+    return WEXITSTATUS(st);
+}
+
+void tu_write_file(const char *path, const char *content)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    assert_int_equal(fputs(content, f) >= 0, 1);
+    assert_int_equal(fclose(f), 0);
+}
+
+char *tu_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 1 << 16, n = 0, r;
+    char *buf = malloc(cap + 1);
+    while ((r = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += r;
+        if (n == cap) buf = realloc(buf, (cap *= 2) + 1);
+    }
+    fclose(f);
+    buf[n] = '\0';
+    if (len) *len = n;
+    return buf;
+}
+
+static int free_port(void)
+{
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {0};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t l = sizeof a;
+    if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof a) < 0 ||
+        getsockname(s, (struct sockaddr *)&a, &l) < 0) {
+        if (s >= 0) close(s);
+        return -1;
+    }
+    int port = ntohs(a.sin_port);
+    close(s);
+    return port;
+}
+
+static int port_open(int port)
+{
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {0};
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int ok = connect(s, (struct sockaddr *)&a, sizeof a) == 0;
+    close(s);
+    return ok;
+}
+
+pid_t tu_feedsim_start(char *url, size_t n, const char *args)
+{
+    int port = free_port();
+    assert_true(port > 0);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "exec %s --port %d %s", tu_bin("fukyu-feedsim"), port,
+             args ? args : "");
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int fd = open("/dev/null", O_RDWR);
+        dup2(fd, 0);
+        if (!getenv("FK_TEST_VERBOSE")) dup2(fd, 1);
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 500; i++) {
+        if (port_open(port)) {
+            snprintf(url, n, "http://127.0.0.1:%d", port);
+            return pid;
+        }
+        int st;
+        if (waitpid(pid, &st, WNOHANG) == pid) fail_msg("feedsim exited early");
+        struct timespec ts = {0, 20 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    kill(pid, SIGKILL);
+    fail_msg("feedsim did not start");
+    return -1;
+}
+
+void tu_feedsim_stop(pid_t pid)
+{
+    if (pid <= 0) return;
+    kill(pid, SIGTERM);
+    int st;
+    waitpid(pid, &st, 0);
+}

@@ -1,0 +1,36 @@
+/* testutil.h - helpers shared by the cmocka tests: scratch directories,
+ * paths to the built binaries, running a command and capturing output,
+ * starting the bundled feed simulator on a free loopback port. */
+#ifndef FK_TESTUTIL_H
+#define FK_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <cmocka.h>
+
+/* A fresh directory under $TMPDIR, removed by tu_rmtree().  Returns a
+ * static-lifetime malloc'd path. */
+char *tu_tmpdir(void);
+void tu_rmtree(const char *dir);
+/* "$FK_BUILD/name" (FK_BUILD defaults to "build"). */
+const char *tu_bin(const char *name);
+/* Path of a file in the repository (tests run from the top directory). */
+const char *tu_src(const char *rel);
+/* Runs a shell command; captures stdout and stderr (malloc'd, may be NULL
+ * pointers to ignore) and returns the exit status (or -1). */
+int tu_run(char **out, char **err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Writes a file; aborts the test on failure. */
+void tu_write_file(const char *path, const char *content);
+char *tu_read_file(const char *path, size_t *len);
+
+/* Starts build/fukyu-feedsim with extra args on a free port; returns its
+ * pid and writes the base URL ("http://127.0.0.1:PORT") into url. */
+pid_t tu_feedsim_start(char *url, size_t n, const char *args);
+void tu_feedsim_stop(pid_t pid);
+
+#endif
