@@ -51,17 +51,21 @@ $(BUILD)/obj/%.o: %.c
 
 $(BUILD)/libfukyu.a: $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	@echo "  AR      $@"
+	@rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/fukyu: $(CLI_OBJ) $(BUILD)/libfukyu.a
-	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libfukyu.a $(LIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libfukyu.a $(LIBS)
 
 $(BUILD)/fukyu-feedsim: $(SIM_OBJ) $(BUILD)/libfukyu.a
-	$(CC) $(ALL_CFLAGS) -o $@ $(SIM_OBJ) $(BUILD)/libfukyu.a $(LIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $(SIM_OBJ) $(BUILD)/libfukyu.a $(LIBS)
 
 $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT_OBJ) $(BUILD)/libfukyu.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -MMD -MP -o $@ $< $(TEST_SUPPORT_OBJ) $(BUILD)/libfukyu.a $(LIBS) $(TEST_LIBS)
+	@echo "  TEST    $@"
+	@$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -MMD -MP -o $@ $< $(TEST_SUPPORT_OBJ) $(BUILD)/libfukyu.a $(LIBS) $(TEST_LIBS)
 
 # The tests find the binaries, the shared reference data and a scratch
 # directory through the environment, so the same suite runs in any build dir.

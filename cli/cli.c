@@ -93,3 +93,40 @@ void fk_cli_getopt_reset(void)
     optind = 0; /* glibc: 0 re-initialises getopt completely */
     opterr = 0; /* commands report unknown options themselves */
 }
+
+int fk_cli_arg_program(const fk_command *cmd, const char *s, const char **out)
+{
+    const fk_program_info *p = fk_program_by_key(s);
+    if (!p)
+        return fk_cli_usage_error(cmd, "--program: unknown program '%s' (eprescription, ehr_sharing)", s);
+    *out = p->key;
+    return 0;
+}
+
+int fk_cli_arg_type(const fk_command *cmd, const char *s, int *out)
+{
+    if (!strcmp(s, "all")) {
+        *out = -1;
+        return 0;
+    }
+    int t = fk_type_by_key(s);
+    if (t < 0)
+        return fk_cli_usage_error(cmd, "--type: unknown facility type '%s' (hospital, clinic, dental, pharmacy, all)", s);
+    *out = t;
+    return 0;
+}
+
+int fk_cli_arg_pref(const fk_command *cmd, const char *s, int *out)
+{
+    const fk_pref *p = fk_pref_by_str(s);
+    if (!p) return fk_cli_usage_error(cmd, "--prefecture: '%s' is not a prefecture code 01..47", s);
+    *out = p->code;
+    return 0;
+}
+
+int fk_cli_arg_date(const fk_command *cmd, const char *opt, const char *s, fk_day *out)
+{
+    if (fk_date_parse(s, out) < 0)
+        return fk_cli_usage_error(cmd, "%s: '%s' is not a date YYYY-MM-DD", opt, s);
+    return 0;
+}

@@ -59,6 +59,13 @@ int fk_cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int fk_cli_parse_int(const char *s, long long min, long long max, long long *out);
 int fk_cli_parse_double(const char *s, double min, double max, double *out);
 
+/* Domain arguments.  Each returns 0, or prints a usage error naming the
+ * option and the accepted values and returns 2 (the exit code). */
+int fk_cli_arg_program(const fk_command *cmd, const char *s, const char **out);
+int fk_cli_arg_type(const fk_command *cmd, const char *s, int *out);       /* -1 = all */
+int fk_cli_arg_pref(const fk_command *cmd, const char *s, int *out);       /* 1..47 */
+int fk_cli_arg_date(const fk_command *cmd, const char *opt, const char *s, fk_day *out);
+
 /* Resets getopt for a fresh parse. */
 void fk_cli_getopt_reset(void);
 

@@ -1,6 +1,7 @@
 /* test_cli.c - CLI conventions: help, version, usage errors, config errors. */
 #include "tests/testutil.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,0 +1,123 @@
+/* cmd_series.c - `fukyu series`: the daily (or weekly) adoption series of
+ * one program, type and area as CSV or JSON. */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static int run(int argc, char **argv);
+
+const fk_command fk_cmd_series = {
+    "series", run, "the adoption series by day or week (CSV or JSON)",
+    "usage: fukyu series --program P [--type T] [--prefecture NN]\n"
+    "                    [--municipality CODE] [--from D] [--to D] [--weekly]\n"
+    "                    (--csv | --json) [--db PATH] [--config PATH]\n"
+    "\n"
+    "Counts per day from --from (default: the program's first adoption) to --to\n"
+    "(default: the latest stored as_of): adopting, applied, total and rate.\n"
+    "--weekly keeps every 7th day, ending on --to.  --type all (default) sums\n"
+    "the four facility types; --municipality needs --prefecture.\n",
+};
+
+enum { O_PROGRAM = 1, O_TYPE, O_PREF, O_MUNI, O_FROM, O_TO, O_WEEKLY, O_CSV, O_JSON };
+
+static int run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        FK_COMMON_LONGOPTS,
+        {"program", required_argument, NULL, O_PROGRAM},
+        {"type", required_argument, NULL, O_TYPE},
+        {"prefecture", required_argument, NULL, O_PREF},
+        {"municipality", required_argument, NULL, O_MUNI},
+        {"from", required_argument, NULL, O_FROM},
+        {"to", required_argument, NULL, O_TO},
+        {"weekly", no_argument, NULL, O_WEEKLY},
+        {"csv", no_argument, NULL, O_CSV},
+        {"json", no_argument, NULL, O_JSON},
+        {0, 0, 0, 0},
+    };
+    const fk_command *me = &fk_cmd_series;
+    fk_cli_env env = {0};
+    const char *program = NULL, *muni = NULL;
+    int type = -1, pref = 0, weekly = 0, csv = 0, json = 0, o;
+    fk_day from = -1, to = -1;
+    while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        int r = fk_cli_common(me, o, &env);
+        if (r < 0) return 0;
+        if (r > 0) continue;
+        switch (o) {
+        case O_PROGRAM: if (fk_cli_arg_program(me, optarg, &program)) return 2; break;
+        case O_TYPE: if (fk_cli_arg_type(me, optarg, &type)) return 2; break;
+        case O_PREF: if (fk_cli_arg_pref(me, optarg, &pref)) return 2; break;
+        case O_MUNI: muni = optarg; break;
+        case O_FROM: if (fk_cli_arg_date(me, "--from", optarg, &from)) return 2; break;
+        case O_TO: if (fk_cli_arg_date(me, "--to", optarg, &to)) return 2; break;
+        case O_WEEKLY: weekly = 1; break;
+        case O_CSV: csv = 1; break;
+        case O_JSON: json = 1; break;
+        default: return fk_cli_usage_error(me, "unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc) return fk_cli_usage_error(me, "unexpected argument '%s'", argv[optind]);
+    if (!program) return fk_cli_usage_error(me, "--program is required");
+    if (csv == json) return fk_cli_usage_error(me, "choose one of --csv or --json");
+    fk_area area = {pref, ""};
+    if (muni) {
+        if (!pref) return fk_cli_usage_error(me, "--municipality needs --prefecture");
+        if (strlen(muni) != 5 || strspn(muni, "0123456789") != 5 || atoi(muni) / 1000 != pref)
+            return fk_cli_usage_error(me, "--municipality: '%s' is not a 5-digit code in prefecture %02d",
+                                      muni, pref);
+        memcpy(area.muni, muni, 6);
+    }
+    if (from >= 0 && to >= 0 && to < from) return fk_cli_usage_error(me, "--to is before --from");
+    if (fk_cli_setup(&env) < 0) return 1;
+    fk_store *st = fk_cli_open_store(&env, FK_STORE_READONLY);
+    if (!st) return 1;
+    fk_point *pts = NULL;
+    size_t n = 0;
+    if ((to < 0 && fk_store_latest_as_of(st, &to) < 0) ||
+        (from < 0 && fk_store_first_day(st, program, &from) < 0) ||
+        fk_store_series(st, program, type, &area, from > to ? to : from, to, &pts, &n) < 0) {
+        int rc = fk_cli_fail("series: %s", fk_store_error(st));
+        fk_store_close(st);
+        return rc;
+    }
+    fk_store_close(st);
+    /* Weekly: the days whose distance to `to` is a multiple of 7. */
+    size_t start = weekly ? (n - 1) % 7 : 0, step = weekly ? 7 : 1;
+    char ds[FK_DATE_LEN];
+    if (csv) {
+        puts("date,adopting,applied,total,rate");
+        for (size_t i = start; i < n; i += step) {
+            const fk_counts *c = &pts[i].c;
+            printf("%s,%lld,%lld,%lld,%.6f\n", fk_date_format(pts[i].date, ds), (long long)c->adopting,
+                   (long long)c->applied, (long long)c->total,
+                   c->total ? (double)c->adopting / (double)c->total : 0.0);
+        }
+    } else {
+        cJSON *root = cJSON_CreateObject(), *arr = cJSON_CreateArray();
+        char areas[8];
+        snprintf(areas, sizeof areas, "%02d", pref);
+        cJSON_AddStringToObject(root, "program", program);
+        cJSON_AddStringToObject(root, "type", type < 0 ? "all" : fk_types[type].key);
+        cJSON_AddStringToObject(root, "area", muni ? muni : pref ? areas : "national");
+        for (size_t i = start; i < n; i += step) {
+            const fk_counts *c = &pts[i].c;
+            cJSON *p = cJSON_CreateObject();
+            cJSON_AddStringToObject(p, "date", fk_date_format(pts[i].date, ds));
+            cJSON_AddNumberToObject(p, "adopting", (double)c->adopting);
+            cJSON_AddNumberToObject(p, "applied", (double)c->applied);
+            cJSON_AddNumberToObject(p, "total", (double)c->total);
+            cJSON_AddNumberToObject(p, "rate", c->total ? (double)c->adopting / (double)c->total : 0.0);
+            cJSON_AddItemToArray(arr, p);
+        }
+        cJSON_AddItemToObject(root, "points", arr);
+        char *s = cJSON_PrintUnformatted(root);
+        puts(s);
+        free(s);
+        cJSON_Delete(root);
+    }
+    free(pts);
+    return 0;
+}

@@ -1,0 +1,119 @@
+/* cmd_summary.c - `fukyu summary`: adoption on a date, national or one
+ * prefecture, as a table or JSON. */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static int run(int argc, char **argv);
+
+const fk_command fk_cmd_summary = {
+    "summary", run, "adoption per facility type on a date (table or JSON)",
+    "usage: fukyu summary --program P [--date YYYY-MM-DD] [--prefecture NN] [--json]\n"
+    "                     [--db PATH] [--config PATH]\n"
+    "\n"
+    "Adoption of program P (eprescription, ehr_sharing) per facility type on a\n"
+    "date (default: the latest stored as_of), nationally or for one prefecture.\n"
+    "adopting = operating on that date; total = facilities present whose status\n"
+    "is not not_applicable; rate = adopting / total (0 when total is 0);\n"
+    "applied = applied but not yet operating.\n",
+};
+
+static double rate(const fk_counts *c)
+{
+    return c->total ? (double)c->adopting / (double)c->total : 0.0;
+}
+
+static cJSON *counts_json(const fk_counts *c)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "adopting", (double)c->adopting);
+    cJSON_AddNumberToObject(o, "total", (double)c->total);
+    cJSON_AddNumberToObject(o, "rate", rate(c));
+    cJSON_AddNumberToObject(o, "applied", (double)c->applied);
+    return o;
+}
+
+enum { O_PROGRAM = 1, O_DATE, O_PREF, O_JSON };
+
+static int run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        FK_COMMON_LONGOPTS,
+        {"program", required_argument, NULL, O_PROGRAM},
+        {"date", required_argument, NULL, O_DATE},
+        {"prefecture", required_argument, NULL, O_PREF},
+        {"json", no_argument, NULL, O_JSON},
+        {0, 0, 0, 0},
+    };
+    const fk_command *me = &fk_cmd_summary;
+    fk_cli_env env = {0};
+    const char *program = NULL;
+    fk_day date = -1;
+    int pref = 0, json = 0, o;
+    while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        int r = fk_cli_common(me, o, &env);
+        if (r < 0) return 0;
+        if (r > 0) continue;
+        switch (o) {
+        case O_PROGRAM: if (fk_cli_arg_program(me, optarg, &program)) return 2; break;
+        case O_DATE: if (fk_cli_arg_date(me, "--date", optarg, &date)) return 2; break;
+        case O_PREF: if (fk_cli_arg_pref(me, optarg, &pref)) return 2; break;
+        case O_JSON: json = 1; break;
+        default: return fk_cli_usage_error(me, "unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc) return fk_cli_usage_error(me, "unexpected argument '%s'", argv[optind]);
+    if (!program) return fk_cli_usage_error(me, "--program is required");
+    if (fk_cli_setup(&env) < 0) return 1;
+    fk_store *st = fk_cli_open_store(&env, FK_STORE_READONLY);
+    if (!st) return 1;
+    if (date < 0 && fk_store_latest_as_of(st, &date) < 0) {
+        int rc = fk_cli_fail("summary: %s", fk_store_error(st));
+        fk_store_close(st);
+        return rc;
+    }
+    fk_area area = {pref, ""};
+    fk_counts by[FK_NTYPE], all = {0, 0, 0};
+    if (fk_store_counts(st, program, date, &area, by) < 0) {
+        int rc = fk_cli_fail("summary: %s", fk_store_error(st));
+        fk_store_close(st);
+        return rc;
+    }
+    fk_store_close(st);
+    for (int t = 0; t < FK_NTYPE; t++) {
+        all.adopting += by[t].adopting;
+        all.applied += by[t].applied;
+        all.total += by[t].total;
+    }
+    char ds[FK_DATE_LEN];
+    fk_date_format(date, ds);
+    if (json) {
+        cJSON *root = cJSON_CreateObject(), *types = cJSON_CreateObject();
+        char areas[4];
+        snprintf(areas, sizeof areas, "%02d", pref);
+        cJSON_AddStringToObject(root, "program", program);
+        cJSON_AddStringToObject(root, "date", ds);
+        cJSON_AddStringToObject(root, "area", pref ? areas : "national");
+        for (int t = 0; t < FK_NTYPE; t++) cJSON_AddItemToObject(types, fk_types[t].key, counts_json(&by[t]));
+        cJSON_AddItemToObject(root, "types", types);
+        cJSON_AddItemToObject(root, "all", counts_json(&all));
+        char *s = cJSON_PrintUnformatted(root);
+        puts(s);
+        free(s);
+        cJSON_Delete(root);
+        return 0;
+    }
+    const fk_program_info *pi = fk_program_by_key(program);
+    char wareki[64];
+    printf("%s (%s) — %s — %s (%s)\n", pi->label_ja, program,
+           pref ? fk_pref_by_code(pref)->name_ja : "全国", ds, fk_date_wareki(date, wareki, sizeof wareki));
+    printf("%-10s %10s %10s %8s %10s\n", "type", "adopting", "total", "rate", "applied");
+    for (int t = 0; t < FK_NTYPE; t++)
+        printf("%-10s %10lld %10lld %7.1f%% %10lld\n", fk_types[t].key, (long long)by[t].adopting,
+               (long long)by[t].total, 100 * rate(&by[t]), (long long)by[t].applied);
+    printf("%-10s %10lld %10lld %7.1f%% %10lld\n", "all", (long long)all.adopting,
+           (long long)all.total, 100 * rate(&all), (long long)all.applied);
+    return 0;
+}

@@ -1,0 +1,209 @@
+/* record.c - the record rules of feed-v1 (see record.h).
+ *
+ * Each rule failure names the field and what was wrong, so that the
+ * set-aside list tells the feed's operator exactly what to fix. */
+#include "collector/record.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int fk_utf8_chars(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    int n = 0;
+    while (*p) {
+        int len;
+        unsigned cp;
+        if (*p < 0x80) len = 1, cp = *p;
+        else if ((*p & 0xE0) == 0xC0) len = 2, cp = *p & 0x1F;
+        else if ((*p & 0xF0) == 0xE0) len = 3, cp = *p & 0x0F;
+        else if ((*p & 0xF8) == 0xF0) len = 4, cp = *p & 0x07;
+        else return -1;
+        for (int i = 1; i < len; i++) {
+            if ((p[i] & 0xC0) != 0x80) return -1;
+            cp = (cp << 6) | (p[i] & 0x3F);
+        }
+        /* Overlong forms, surrogates and out-of-range code points. */
+        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
+            (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+            (cp >= 0xD800 && cp <= 0xDFFF))
+            return -1;
+        p += len;
+        n++;
+    }
+    return n;
+}
+
+static int digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9') return 0;
+    return 1;
+}
+
+int fk_rfc3339_ok(const char *s)
+{
+    /* YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM) */
+    fk_day d;
+    size_t len = strlen(s);
+    if (len < 20 || fk_date_parsen(s, 10, &d) < 0) return 0;
+    if ((s[10] != 'T' && s[10] != 't') || !digits(s + 11, 2) || s[13] != ':' ||
+        !digits(s + 14, 2) || s[16] != ':' || !digits(s + 17, 2))
+        return 0;
+    const char *p = s + 19;
+    if (*p == '.') {
+        p++;
+        if (!digits(p, 1)) return 0;
+        while (*p >= '0' && *p <= '9') p++;
+    }
+    if ((*p == 'Z' || *p == 'z') && !p[1]) return 1;
+    return (*p == '+' || *p == '-') && strlen(p) == 6 && digits(p + 1, 2) && p[3] == ':' &&
+           digits(p + 4, 2);
+}
+
+static int fail(char *why, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *why, size_t n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, n, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* Optional text field: absent or null is fine; otherwise a UTF-8 string of
+ * at most max characters. */
+static int opt_text(const cJSON *j, const char *field, int max, const char **out,
+                    char *why, size_t n)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, field);
+    *out = NULL;
+    if (!v || cJSON_IsNull(v)) return 0;
+    if (!cJSON_IsString(v)) return fail(why, n, "%s: expected a string", field);
+    int chars = fk_utf8_chars(v->valuestring);
+    if (chars < 0) return fail(why, n, "%s: not valid UTF-8", field);
+    if (chars > max) {
+        snprintf(why, n, "%s: %d characters, at most %d allowed", field, chars, max);
+        return -1;
+    }
+    *out = v->valuestring;
+    return 0;
+}
+
+static int check_program(const cJSON *p, fk_day as_of, fk_record_program *rp, char *why, size_t n)
+{
+    const char *name = p->string;
+    if (!cJSON_IsObject(p)) return fail(why, n, "programs.%s: expected an object", name);
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(p, "status");
+    if (!cJSON_IsString(st)) return fail(why, n, "programs.%s.status: missing or not a string", name);
+    int s = fk_status_by_key(st->valuestring);
+    if (s < 0)
+        return fail(why, n, "programs.%s.status: unknown status '%.40s'", name, st->valuestring);
+    rp->program = name;
+    rp->status = (fk_status)s;
+    rp->since = -1;
+    if (s != FK_ST_OPERATING && s != FK_ST_APPLIED) return 0;
+    const cJSON *since = cJSON_GetObjectItemCaseSensitive(p, "since");
+    if (!since || cJSON_IsNull(since))
+        return fail(why, n, "programs.%s.since: required when status is %s", name, st->valuestring);
+    fk_day d;
+    if (!cJSON_IsString(since) || fk_date_parse(since->valuestring, &d) < 0)
+        return fail(why, n, "programs.%s.since: '%.40s' is not a real YYYY-MM-DD date", name,
+                    cJSON_IsString(since) ? since->valuestring : "(not a string)");
+    if (d > as_of)
+        return fail(why, n, "programs.%s.since: %s is after as_of", name, since->valuestring);
+    rp->since = d;
+    return 0;
+}
+
+int fk_record_check(const cJSON *j, fk_day as_of, fk_record *r, char *code_out,
+                    size_t code_len, char *why, size_t n)
+{
+    code_out[0] = '\0';
+    if (!cJSON_IsObject(j)) return fail(why, n, "record: expected an object");
+    memset(r, 0, sizeof *r);
+
+    const cJSON *code = cJSON_GetObjectItemCaseSensitive(j, "code");
+    if (cJSON_IsString(code)) snprintf(code_out, code_len, "%.20s", code->valuestring);
+    if (!cJSON_IsString(code)) return fail(why, n, "code: missing or not a string");
+    const char *c = code->valuestring;
+    if (strlen(c) != 10 || !digits(c, 10))
+        return fail(why, n, "code: '%.20s' is not 10 ASCII digits", c);
+    r->code = 0;
+    for (int i = 0; i < 10; i++) r->code = r->code * 10 + (c[i] - '0');
+
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(j, "type");
+    if (!cJSON_IsString(type)) return fail(why, n, "type: missing or not a string");
+    int t = fk_type_by_key(type->valuestring);
+    if (t < 0) return fail(why, n, "type: unknown type '%.40s'", type->valuestring);
+    if (fk_types[t].fee_digit != c[2])
+        return fail(why, n, "type: '%s' does not agree with fee-table digit of code %s",
+                    type->valuestring, c);
+    r->type = (fk_type)t;
+
+    const cJSON *pref = cJSON_GetObjectItemCaseSensitive(j, "prefecture");
+    if (!cJSON_IsString(pref)) return fail(why, n, "prefecture: missing or not a string");
+    const char *p = pref->valuestring;
+    if (strlen(p) != 2 || !digits(p, 2) || !fk_pref_by_str(p))
+        return fail(why, n, "prefecture: '%.20s' is not 01..47", p);
+    if (p[0] != c[0] || p[1] != c[1])
+        return fail(why, n, "prefecture: '%s' does not match code %s", p, c);
+    r->pref = (p[0] - '0') * 10 + (p[1] - '0');
+
+    const cJSON *muni = cJSON_GetObjectItemCaseSensitive(j, "municipality");
+    if (muni && !cJSON_IsNull(muni)) {
+        if (!cJSON_IsString(muni)) return fail(why, n, "municipality: expected a string");
+        const char *m = muni->valuestring;
+        if (strlen(m) != 5 || !digits(m, 5))
+            return fail(why, n, "municipality: '%.20s' is not a 5-digit code", m);
+        if (m[0] != p[0] || m[1] != p[1])
+            return fail(why, n, "municipality: '%s' is not in prefecture %s", m, p);
+        memcpy(r->muni, m, 6);
+    }
+
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(j, "name");
+    if (!cJSON_IsString(name)) return fail(why, n, "name: missing or not a string");
+    int chars = fk_utf8_chars(name->valuestring);
+    if (chars < 0) return fail(why, n, "name: not valid UTF-8");
+    if (chars == 0) return fail(why, n, "name: empty");
+    if (chars > 200) {
+        snprintf(why, n, "name: %d characters, at most 200 allowed", chars);
+        return -1;
+    }
+    r->name = name->valuestring;
+
+    const cJSON *beds = cJSON_GetObjectItemCaseSensitive(j, "beds");
+    r->beds = -1;
+    if (beds && !cJSON_IsNull(beds)) {
+        double b = cJSON_IsNumber(beds) ? beds->valuedouble : -1;
+        if (!cJSON_IsNumber(beds) || b != floor(b) || b < 0 || b > 5000) {
+            char v[32];
+            snprintf(v, sizeof v, "%g", cJSON_IsNumber(beds) ? beds->valuedouble : 0.0);
+            return fail(why, n, "beds: %s is not an integer 0..5000",
+                        cJSON_IsNumber(beds) ? v : "(not a number)");
+        }
+        r->beds = (int)b;
+    }
+    if (opt_text(j, "address", 300, &r->address, why, n) < 0 ||
+        opt_text(j, "phone", 300, &r->phone, why, n) < 0)
+        return -1;
+
+    const cJSON *progs = cJSON_GetObjectItemCaseSensitive(j, "programs");
+    if (!cJSON_IsObject(progs)) return fail(why, n, "programs: missing or not an object");
+    const cJSON *pr;
+    cJSON_ArrayForEach(pr, progs)
+    {
+        if (!pr->string || !pr->string[0] || strlen(pr->string) > 60)
+            return fail(why, n, "programs: bad program name");
+        for (size_t i = 0; i < r->nprog; i++)
+            if (!strcmp(r->prog[i].program, pr->string))
+                return fail(why, n, "programs.%s: listed twice", pr->string);
+        if (r->nprog == FK_MAX_PROGRAMS)
+            return fail(why, n, "programs: more than 16 programs");
+        if (check_program(pr, as_of, &r->prog[r->nprog], why, n) < 0) return -1;
+        r->nprog++;
+    }
+    return 0;
+}

@@ -1,0 +1,709 @@
+/* apply.c - storing one pull in one transaction (see apply.h).
+ *
+ * The series model.  Each facility contributes, per program, a vector
+ * (adopting, applied, total) that depends on its status: none (0,0,1),
+ * applied (0,1,1), operating (1,0,1), not_applicable (0,0,0).  The series
+ * stores the day-by-day changes of the sums of these vectors:
+ *  - the first pull rebuilds the past: every facility is in the
+ *    denominator from the beginning (day 0), and its status part from its
+ *    `since` date;
+ *  - later, a facility that appears enters on the snapshot's as_of (its
+ *    status part from max(since, as_of)), one that disappears leaves on
+ *    as_of, one that moves area leaves the old cell and enters the new;
+ *  - a status change takes effect on its `since` date, but never before
+ *    the day after the previous stored snapshot: the days already reported
+ *    stay as they were reported.
+ *
+ * Unchanged records cost one comparison: each facility row keeps a hash of
+ * the record as last stored, and the open facilities' codes and hashes are
+ * held in two sorted arrays (16 bytes a facility) for the pull. */
+#include "data/apply.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "data/delta.h"
+#include "data/store_int.h"
+
+#define MAX_REJECTS_KEPT 100000
+
+typedef struct {
+    int64_t position;
+    char code[24];
+    char *reason;
+} reject;
+
+typedef struct {
+    const char *program; /* interned */
+    fk_status status;
+    fk_day since;
+} prog_state;
+
+struct fk_apply {
+    fk_store *st;
+    int64_t pull;
+    struct timespec t0;
+    int in_tx;
+    int first;              /* no stored pull yet: rebuild the past */
+    fk_day as_of, prev_as_of;
+    char snapshot[128], etag[512];
+    /* open facilities at the start, sorted by code */
+    int64_t *codes, *hashes;
+    unsigned char *seen;
+    size_t n;
+    char *progs[64];        /* interned program keys; index = series key */
+    int nprogs;
+    fk_delta_map deltas;
+    reject *rejects;
+    size_t nrejects, caprejects;
+    int64_t set_aside, records, changes, openings, closures;
+    sqlite3_stmt *ins_fac, *upd_fac, *get_fac, *get_status, *put_status,
+        *del_status, *ins_hist, *close_fac;
+};
+
+static const int vec[4][3] = {{0, 0, 1}, {0, 1, 1}, {1, 0, 1}, {0, 0, 0}};
+
+static double elapsed(const fk_apply *ap)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - ap->t0.tv_sec) + (double)(t.tv_nsec - ap->t0.tv_nsec) / 1e9;
+}
+
+static void now_rfc3339(char *buf, size_t n)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int prep(fk_apply *ap, sqlite3_stmt **s, const char *sql)
+{
+    if (sqlite3_prepare_v3(ap->st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, s, NULL) != SQLITE_OK)
+        return fk_store_fail(ap->st, "prepare");
+    return 0;
+}
+
+static int step_done(fk_apply *ap, sqlite3_stmt *s, const char *what)
+{
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) return fk_store_fail(ap->st, what);
+    return 0;
+}
+
+static void free_apply(fk_apply *ap)
+{
+    sqlite3_stmt *all[] = {ap->ins_fac, ap->upd_fac, ap->get_fac, ap->get_status,
+                           ap->put_status, ap->del_status, ap->ins_hist, ap->close_fac};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) sqlite3_finalize(all[i]);
+    free(ap->codes);
+    free(ap->hashes);
+    free(ap->seen);
+    for (int i = 0; i < ap->nprogs; i++) free(ap->progs[i]);
+    for (size_t i = 0; i < ap->nrejects; i++) free(ap->rejects[i].reason);
+    free(ap->rejects);
+    fk_delta_free(&ap->deltas);
+    free(ap);
+}
+
+int fk_store_last_etag(fk_store *st, const char *feed, char *etag, size_t n)
+{
+    sqlite3_stmt *s;
+    etag[0] = '\0';
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT etag FROM pull WHERE feed = ?1 AND outcome = 'stored'"
+                           " ORDER BY id DESC LIMIT 1",
+                           -1, &s, NULL) != SQLITE_OK)
+        return fk_store_fail(st, "last etag");
+    sqlite3_bind_text(s, 1, feed, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW && sqlite3_column_text(s, 0))
+        snprintf(etag, n, "%s", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fk_store_fail(st, "last etag");
+}
+
+/* Loads the open facilities' codes and hashes, sorted by code. */
+static int load_index(fk_apply *ap)
+{
+    sqlite3_stmt *s;
+    int64_t count = 0;
+    if (sqlite3_prepare_v2(ap->st->db, "SELECT COUNT(*) FROM facility WHERE closed_on IS NULL",
+                           -1, &s, NULL) != SQLITE_OK)
+        return fk_store_fail(ap->st, "index");
+    if (sqlite3_step(s) == SQLITE_ROW) count = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    size_t cap = (size_t)count + 1;
+    ap->codes = malloc(cap * sizeof *ap->codes);
+    ap->hashes = malloc(cap * sizeof *ap->hashes);
+    ap->seen = calloc(cap, 1);
+    if (!ap->codes || !ap->hashes || !ap->seen) {
+        snprintf(ap->st->err, sizeof ap->st->err, "index: out of memory");
+        return -1;
+    }
+    if (sqlite3_prepare_v2(ap->st->db,
+                           "SELECT code, rhash FROM facility WHERE closed_on IS NULL ORDER BY code",
+                           -1, &s, NULL) != SQLITE_OK)
+        return fk_store_fail(ap->st, "index");
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW && ap->n < cap) {
+        ap->codes[ap->n] = sqlite3_column_int64(s, 0);
+        ap->hashes[ap->n] = sqlite3_column_int64(s, 1);
+        ap->n++;
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) return fk_store_fail(ap->st, "index");
+    return 0;
+}
+
+fk_apply *fk_apply_begin(fk_store *st, const char *feed)
+{
+    if (st->readonly) {
+        snprintf(st->err, sizeof st->err, "store opened read-only");
+        return NULL;
+    }
+    fk_apply *ap = calloc(1, sizeof *ap);
+    if (!ap) {
+        snprintf(st->err, sizeof st->err, "out of memory");
+        return NULL;
+    }
+    ap->st = st;
+    ap->prev_as_of = -1;
+    clock_gettime(CLOCK_MONOTONIC, &ap->t0);
+    char now[32];
+    now_rfc3339(now, sizeof now);
+    /* Under the write lock, any pull still 'running' belongs to a process
+     * that died: a live collector holds the lock for its whole pull. */
+    if (fk_store_exec(st, "BEGIN IMMEDIATE") < 0) goto fail;
+    sqlite3_stmt *s = NULL;
+    if (fk_store_exec(st, "UPDATE pull SET outcome = 'interrupted', reason ="
+                          " 'the collector stopped before finishing' WHERE outcome = 'running'") < 0 ||
+        sqlite3_prepare_v2(st->db, "INSERT INTO pull(started_at, feed, outcome) VALUES(?1, ?2, 'running')",
+                           -1, &s, NULL) != SQLITE_OK) {
+        if (!st->err[0]) fk_store_fail(st, "pull log");
+        sqlite3_finalize(s);
+        fk_store_exec(st, "ROLLBACK");
+        goto fail;
+    }
+    sqlite3_bind_text(s, 1, now, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, feed, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        fk_store_fail(st, "pull log");
+        fk_store_exec(st, "ROLLBACK");
+        goto fail;
+    }
+    ap->pull = sqlite3_last_insert_rowid(st->db);
+    if (fk_store_exec(st, "COMMIT") < 0) goto fail;
+
+    /* The data transaction, held until commit or abort. */
+    if (fk_store_exec(st, "BEGIN IMMEDIATE") < 0) goto fail_logged;
+    ap->in_tx = 1;
+    if (sqlite3_prepare_v2(st->db, "SELECT as_of FROM pull WHERE outcome = 'stored' ORDER BY id DESC LIMIT 1",
+                           -1, &s, NULL) != SQLITE_OK) {
+        fk_store_fail(st, "pull log");
+        goto fail_logged;
+    }
+    if (sqlite3_step(s) == SQLITE_ROW) ap->prev_as_of = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    ap->first = ap->prev_as_of < 0;
+    if (load_index(ap) < 0) goto fail_logged;
+    if (prep(ap, &ap->ins_fac,
+             "INSERT INTO facility(code, type, pref, muni, name, address, phone, beds,"
+             " first_seen, closed_on, rhash, seen_pull) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,NULL,?10,?11)"
+             " ON CONFLICT(code) DO UPDATE SET type = excluded.type, pref = excluded.pref,"
+             " muni = excluded.muni, name = excluded.name, address = excluded.address,"
+             " phone = excluded.phone, beds = excluded.beds, closed_on = NULL,"
+             " rhash = excluded.rhash, seen_pull = excluded.seen_pull"
+             " WHERE facility.seen_pull != excluded.seen_pull") < 0 ||
+        prep(ap, &ap->upd_fac,
+             "UPDATE facility SET type = ?2, pref = ?3, muni = ?4, name = ?5, address = ?6,"
+             " phone = ?7, beds = ?8, rhash = ?10, seen_pull = ?11 WHERE code = ?1") < 0 ||
+        prep(ap, &ap->get_fac, "SELECT type, pref, muni FROM facility WHERE code = ?1") < 0 ||
+        prep(ap, &ap->get_status, "SELECT program, status, since FROM status WHERE code = ?1") < 0 ||
+        prep(ap, &ap->put_status, "INSERT OR REPLACE INTO status(code, program, status, since)"
+                                  " VALUES(?1, ?2, ?3, ?4)") < 0 ||
+        prep(ap, &ap->del_status, "DELETE FROM status WHERE code = ?1 AND program = ?2") < 0 ||
+        prep(ap, &ap->ins_hist, "INSERT INTO status_history(code, program, status, since,"
+                                " effective, pull, event) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)") < 0 ||
+        prep(ap, &ap->close_fac, "UPDATE facility SET closed_on = ?2 WHERE code = ?1") < 0)
+        goto fail_logged;
+    return ap;
+
+fail_logged: {
+        char why[600];
+        snprintf(why, sizeof why, "store: %s", st->err);
+        fk_apply_abort(ap, why, NULL);
+        snprintf(st->err, sizeof st->err, "%s", why);
+        return NULL;
+    }
+fail:
+    free_apply(ap);
+    return NULL;
+}
+
+int64_t fk_apply_pull_id(const fk_apply *ap) { return ap->pull; }
+int64_t fk_apply_set_aside(const fk_apply *ap) { return ap->set_aside; }
+
+int fk_apply_snapshot(fk_apply *ap, const char *snapshot, fk_day as_of, const char *etag)
+{
+    if (ap->prev_as_of >= 0 && as_of < ap->prev_as_of) {
+        char a[FK_DATE_LEN], b[FK_DATE_LEN];
+        snprintf(ap->st->err, sizeof ap->st->err,
+                 "snapshot as_of %s is older than the stored as_of %s",
+                 fk_date_format(as_of, a), fk_date_format(ap->prev_as_of, b));
+        return -1;
+    }
+    ap->as_of = as_of;
+    snprintf(ap->snapshot, sizeof ap->snapshot, "%s", snapshot);
+    snprintf(ap->etag, sizeof ap->etag, "%s", etag ? etag : "");
+    return 0;
+}
+
+static int intern(fk_apply *ap, const char *program)
+{
+    for (int i = 0; i < ap->nprogs; i++)
+        if (!strcmp(ap->progs[i], program)) return i;
+    if (ap->nprogs == 64) {
+        snprintf(ap->st->err, sizeof ap->st->err, "more than 64 distinct programs in one pull");
+        return -1;
+    }
+    ap->progs[ap->nprogs] = strdup(program);
+    if (!ap->progs[ap->nprogs]) return -1;
+    return ap->nprogs++;
+}
+
+static int muni_num(const char *muni)
+{
+    return muni[0] ? atoi(muni) : 0;
+}
+
+/* Adds sign x the contribution of one status to a cell.  The denominator
+ * part counts from `enter`, the status part from max(since, enter). */
+static int contribute(fk_apply *ap, int prog, int type, int pref, int muni,
+                      fk_status status, fk_day since, fk_day enter, int sign)
+{
+    const int *v = vec[status];
+    fk_day from = since > enter ? since : enter;
+    if (status == FK_ST_APPLIED || status == FK_ST_OPERATING) {
+        if (fk_delta_add(&ap->deltas, fk_delta_key(prog, type, pref, muni, enter), 0, 0,
+                         sign * v[2]) < 0 ||
+            fk_delta_add(&ap->deltas, fk_delta_key(prog, type, pref, muni, from),
+                         sign * v[0], sign * v[1], 0) < 0)
+            goto oom;
+        return 0;
+    }
+    if (fk_delta_add(&ap->deltas, fk_delta_key(prog, type, pref, muni, enter),
+                     sign * v[0], sign * v[1], sign * v[2]) < 0)
+        goto oom;
+    return 0;
+oom:
+    snprintf(ap->st->err, sizeof ap->st->err, "series: out of memory");
+    return -1;
+}
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+static uint64_t fnv_str(uint64_t h, const char *s)
+{
+    return s ? fnv(h, s, strlen(s) + 1) : fnv(h, "\xff", 1);
+}
+
+/* A hash of everything stored from a record, independent of the order of
+ * its programs. */
+static int64_t record_hash(const fk_record *r)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    int head[4] = {(int)r->type, r->pref, r->beds, (int)r->nprog};
+    h = fnv(h, head, sizeof head);
+    h = fnv_str(h, r->muni);
+    h = fnv_str(h, r->name);
+    h = fnv_str(h, r->address);
+    h = fnv_str(h, r->phone);
+    uint64_t progs = 0;
+    for (size_t i = 0; i < r->nprog; i++) {
+        uint64_t p = fnv_str(0xcbf29ce484222325ULL, r->prog[i].program);
+        int st[2] = {(int)r->prog[i].status, r->prog[i].since};
+        p = fnv(p, st, sizeof st);
+        progs += p * 0x9E3779B97F4A7C15ULL; /* commutative: order-free */
+    }
+    h = fnv(h, &progs, sizeof progs);
+    return (int64_t)h;
+}
+
+static void bind_facility(sqlite3_stmt *s, const fk_record *r, int64_t hash, int64_t pull)
+{
+    sqlite3_bind_int64(s, 1, r->code);
+    sqlite3_bind_int(s, 2, (int)r->type);
+    sqlite3_bind_int(s, 3, r->pref);
+    sqlite3_bind_text(s, 4, r->muni, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, r->name, -1, SQLITE_STATIC);
+    if (r->address) sqlite3_bind_text(s, 6, r->address, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(s, 6);
+    if (r->phone) sqlite3_bind_text(s, 7, r->phone, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(s, 7);
+    if (r->beds >= 0) sqlite3_bind_int(s, 8, r->beds);
+    else sqlite3_bind_null(s, 8);
+    sqlite3_bind_int64(s, 10, hash);
+    sqlite3_bind_int64(s, 11, pull);
+}
+
+static int put_status(fk_apply *ap, int64_t code, const char *program, fk_status status, fk_day since)
+{
+    sqlite3_stmt *s = ap->put_status;
+    sqlite3_bind_int64(s, 1, code);
+    sqlite3_bind_text(s, 2, program, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 3, (int)status);
+    if (since >= 0) sqlite3_bind_int(s, 4, since);
+    else sqlite3_bind_null(s, 4);
+    return step_done(ap, s, "status");
+}
+
+static int history(fk_apply *ap, int64_t code, const char *program, fk_status status,
+                   fk_day since, fk_day effective, const char *event)
+{
+    sqlite3_stmt *s = ap->ins_hist;
+    sqlite3_bind_int64(s, 1, code);
+    sqlite3_bind_text(s, 2, program, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 3, (int)status);
+    if (since >= 0) sqlite3_bind_int(s, 4, since);
+    else sqlite3_bind_null(s, 4);
+    sqlite3_bind_int(s, 5, effective);
+    sqlite3_bind_int64(s, 6, ap->pull);
+    sqlite3_bind_text(s, 7, event, -1, SQLITE_STATIC);
+    return step_done(ap, s, "history");
+}
+
+/* A facility entering the denominator: new, reopened, or first pull. */
+static int enter(fk_apply *ap, const fk_record *r)
+{
+    fk_day when = ap->first ? 0 : ap->as_of;
+    int muni = muni_num(r->muni);
+    for (size_t i = 0; i < r->nprog; i++) {
+        const fk_record_program *p = &r->prog[i];
+        int pi = intern(ap, p->program);
+        if (pi < 0) return -1;
+        if (contribute(ap, pi, (int)r->type, r->pref, muni, p->status, p->since, when, +1) < 0 ||
+            put_status(ap, r->code, p->program, p->status, p->since) < 0)
+            return -1;
+        if (ap->first) {
+            /* Rebuilding the past: the known start of each status. */
+            if (p->since >= 0 &&
+                history(ap, r->code, p->program, p->status, p->since, p->since, "initial") < 0)
+                return -1;
+        } else {
+            fk_day eff = p->since > ap->as_of ? p->since : ap->as_of;
+            if (history(ap, r->code, p->program, p->status, p->since, eff, "opened") < 0)
+                return -1;
+            ap->changes++;
+        }
+    }
+    if (!ap->first) ap->openings++;
+    return 0;
+}
+
+typedef struct {
+    int type, pref, muni;
+    size_t n;
+    prog_state p[FK_MAX_PROGRAMS * 2];
+    char names[FK_MAX_PROGRAMS * 2][64];
+} old_state;
+
+static int load_old(fk_apply *ap, int64_t code, old_state *o)
+{
+    sqlite3_stmt *s = ap->get_fac;
+    sqlite3_bind_int64(s, 1, code);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return fk_store_fail(ap->st, "facility lookup");
+    }
+    o->type = sqlite3_column_int(s, 0);
+    o->pref = sqlite3_column_int(s, 1);
+    const unsigned char *m = sqlite3_column_text(s, 2);
+    o->muni = m ? atoi((const char *)m) : 0;
+    sqlite3_reset(s);
+    s = ap->get_status;
+    sqlite3_bind_int64(s, 1, code);
+    o->n = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW && o->n < FK_MAX_PROGRAMS * 2) {
+        snprintf(o->names[o->n], sizeof o->names[0], "%s", (const char *)sqlite3_column_text(s, 0));
+        o->p[o->n].program = o->names[o->n];
+        o->p[o->n].status = (fk_status)sqlite3_column_int(s, 1);
+        o->p[o->n].since = sqlite3_column_type(s, 2) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 2);
+        o->n++;
+    }
+    sqlite3_reset(s);
+    return 0;
+}
+
+/* A known facility whose record differs from the stored one. */
+static int change(fk_apply *ap, const fk_record *r)
+{
+    old_state o;
+    if (load_old(ap, r->code, &o) < 0) return -1;
+    int muni = muni_num(r->muni);
+    int moved = o.type != (int)r->type || o.pref != r->pref || o.muni != muni;
+    /* Programs that vanished from the record leave the series. */
+    for (size_t j = 0; j < o.n; j++) {
+        int still = 0;
+        for (size_t i = 0; i < r->nprog; i++)
+            if (!strcmp(r->prog[i].program, o.p[j].program)) still = 1;
+        if (still) continue;
+        int pi = intern(ap, o.p[j].program);
+        if (pi < 0 || contribute(ap, pi, o.type, o.pref, o.muni, o.p[j].status, -1, ap->as_of, -1) < 0)
+            return -1;
+        sqlite3_bind_int64(ap->del_status, 1, r->code);
+        sqlite3_bind_text(ap->del_status, 2, o.p[j].program, -1, SQLITE_STATIC);
+        if (step_done(ap, ap->del_status, "status") < 0) return -1;
+    }
+    for (size_t i = 0; i < r->nprog; i++) {
+        const fk_record_program *p = &r->prog[i];
+        const prog_state *old = NULL;
+        for (size_t j = 0; j < o.n; j++)
+            if (!strcmp(o.p[j].program, p->program)) old = &o.p[j];
+        int same = old && old->status == p->status && old->since == p->since;
+        if (same && !moved) continue;
+        int pi = intern(ap, p->program);
+        if (pi < 0) return -1;
+        fk_day eff = ap->as_of;
+        if (!moved && p->since >= 0 &&
+            (p->status == FK_ST_APPLIED || p->status == FK_ST_OPERATING)) {
+            eff = p->since > ap->prev_as_of ? p->since : ap->prev_as_of + 1;
+            if (eff > ap->as_of) eff = ap->as_of;
+        }
+        if (old &&
+            contribute(ap, pi, o.type, o.pref, o.muni, old->status, -1, eff, -1) < 0)
+            return -1;
+        if (contribute(ap, pi, (int)r->type, r->pref, muni, p->status, -1, eff, +1) < 0)
+            return -1;
+        if (!same) {
+            if (put_status(ap, r->code, p->program, p->status, p->since) < 0 ||
+                history(ap, r->code, p->program, p->status, p->since, eff, "status") < 0)
+                return -1;
+            ap->changes++;
+        }
+    }
+    return 0;
+}
+
+static size_t find(const fk_apply *ap, int64_t code)
+{
+    size_t lo = 0, hi = ap->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ap->codes[mid] < code) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < ap->n && ap->codes[lo] == code ? lo : (size_t)-1;
+}
+
+int fk_apply_record(fk_apply *ap, const fk_record *r)
+{
+    int64_t h = record_hash(r);
+    size_t i = find(ap, r->code);
+    if (i != (size_t)-1) {
+        if (ap->seen[i]) return FK_APPLY_DUP;
+        ap->seen[i] = 1;
+        ap->records++;
+        if (ap->hashes[i] == h) return FK_APPLY_OK;
+        if (change(ap, r) < 0) return -1;
+        bind_facility(ap->upd_fac, r, h, ap->pull);
+        return step_done(ap, ap->upd_fac, "facility") < 0 ? -1 : FK_APPLY_OK;
+    }
+    bind_facility(ap->ins_fac, r, h, ap->pull);
+    sqlite3_bind_int(ap->ins_fac, 9, ap->as_of);
+    if (step_done(ap, ap->ins_fac, "facility") < 0) return -1;
+    if (sqlite3_changes(ap->st->db) == 0) return FK_APPLY_DUP;
+    ap->records++;
+    return enter(ap, r) < 0 ? -1 : FK_APPLY_OK;
+}
+
+void fk_apply_reject(fk_apply *ap, int64_t position, const char *code, const char *reason)
+{
+    ap->set_aside++;
+    if (ap->nrejects == MAX_REJECTS_KEPT) return;
+    if (ap->nrejects == ap->caprejects) {
+        size_t ncap = ap->caprejects ? ap->caprejects * 2 : 64;
+        reject *n = realloc(ap->rejects, ncap * sizeof *n);
+        if (!n) return;
+        ap->rejects = n;
+        ap->caprejects = ncap;
+    }
+    reject *rj = &ap->rejects[ap->nrejects];
+    rj->position = position;
+    snprintf(rj->code, sizeof rj->code, "%s", code ? code : "");
+    rj->reason = strdup(reason);
+    if (rj->reason) ap->nrejects++;
+}
+
+/* Facilities of the previous snapshot that this one did not deliver. */
+static int close_missing(fk_apply *ap)
+{
+    for (size_t i = 0; i < ap->n; i++) {
+        if (ap->seen[i]) continue;
+        old_state o;
+        if (load_old(ap, ap->codes[i], &o) < 0) return -1;
+        for (size_t j = 0; j < o.n; j++) {
+            int pi = intern(ap, o.p[j].program);
+            if (pi < 0 ||
+                contribute(ap, pi, o.type, o.pref, o.muni, o.p[j].status, -1, ap->as_of, -1) < 0 ||
+                history(ap, ap->codes[i], o.p[j].program, o.p[j].status, o.p[j].since,
+                        ap->as_of, "closed") < 0)
+                return -1;
+        }
+        sqlite3_bind_int64(ap->close_fac, 1, ap->codes[i]);
+        sqlite3_bind_int(ap->close_fac, 2, ap->as_of);
+        if (step_done(ap, ap->close_fac, "closure") < 0) return -1;
+        ap->closures++;
+    }
+    return 0;
+}
+
+static int flush_series(fk_apply *ap)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(ap->st->db,
+                           "INSERT INTO series_delta(program, type, pref, muni, day, d_adopting,"
+                           " d_applied, d_total) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"
+                           " ON CONFLICT DO UPDATE SET d_adopting = d_adopting + excluded.d_adopting,"
+                           " d_applied = d_applied + excluded.d_applied,"
+                           " d_total = d_total + excluded.d_total",
+                           -1, &s, NULL) != SQLITE_OK)
+        return fk_store_fail(ap->st, "series");
+    for (size_t i = 0; i < ap->deltas.cap; i++) {
+        const fk_delta_cell *c = &ap->deltas.cells[i];
+        if (!c->key || (!c->adopting && !c->applied && !c->total)) continue;
+        int prog, type, pref, muni;
+        int32_t day;
+        fk_delta_unkey(c->key, &prog, &type, &pref, &muni, &day);
+        char m[8] = "";
+        if (muni) snprintf(m, sizeof m, "%05d", muni);
+        sqlite3_bind_text(s, 1, ap->progs[prog], -1, SQLITE_STATIC);
+        sqlite3_bind_int(s, 2, type);
+        sqlite3_bind_int(s, 3, pref);
+        sqlite3_bind_text(s, 4, m, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(s, 5, day);
+        sqlite3_bind_int(s, 6, c->adopting);
+        sqlite3_bind_int(s, 7, c->applied);
+        sqlite3_bind_int(s, 8, c->total);
+        if (step_done(ap, s, "series") < 0) {
+            sqlite3_finalize(s);
+            return -1;
+        }
+    }
+    sqlite3_finalize(s);
+    return 0;
+}
+
+static int write_rejects(fk_apply *ap)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(ap->st->db, "INSERT OR REPLACE INTO reject(pull, position, code, reason)"
+                                       " VALUES(?1, ?2, ?3, ?4)", -1, &s, NULL) != SQLITE_OK)
+        return fk_store_fail(ap->st, "rejects");
+    for (size_t i = 0; i < ap->nrejects; i++) {
+        sqlite3_bind_int64(s, 1, ap->pull);
+        sqlite3_bind_int64(s, 2, ap->rejects[i].position);
+        sqlite3_bind_text(s, 3, ap->rejects[i].code, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 4, ap->rejects[i].reason, -1, SQLITE_STATIC);
+        if (step_done(ap, s, "rejects") < 0) {
+            sqlite3_finalize(s);
+            return -1;
+        }
+    }
+    sqlite3_finalize(s);
+    return 0;
+}
+
+static int log_outcome(fk_apply *ap, const char *outcome, const char *reason,
+                       const fk_pull_stats *ps)
+{
+    sqlite3_stmt *s;
+    char now[32];
+    now_rfc3339(now, sizeof now);
+    if (sqlite3_prepare_v2(ap->st->db,
+                           "UPDATE pull SET finished_at = ?2, outcome = ?3, reason = ?4,"
+                           " snapshot = ?5, as_of = ?6, etag = ?7, http_status = ?8, pages = ?9,"
+                           " records = ?10, changes = ?11, openings = ?12, closures = ?13,"
+                           " set_aside = ?14, bytes = ?15, seconds = ?16 WHERE id = ?1",
+                           -1, &s, NULL) != SQLITE_OK)
+        return fk_store_fail(ap->st, "pull log");
+    sqlite3_bind_int64(s, 1, ap->pull);
+    sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 3, outcome, -1, SQLITE_STATIC);
+    if (reason) sqlite3_bind_text(s, 4, reason, -1, SQLITE_TRANSIENT);
+    if (ap->snapshot[0]) {
+        sqlite3_bind_text(s, 5, ap->snapshot, -1, SQLITE_STATIC);
+        sqlite3_bind_int(s, 6, ap->as_of);
+    }
+    if (ap->etag[0]) sqlite3_bind_text(s, 7, ap->etag, -1, SQLITE_STATIC);
+    if (ps) {
+        sqlite3_bind_int(s, 8, ps->http_status);
+        sqlite3_bind_int64(s, 9, ps->pages);
+        sqlite3_bind_int64(s, 15, ps->bytes);
+    }
+    sqlite3_bind_int64(s, 10, ap->records);
+    sqlite3_bind_int64(s, 11, ap->changes);
+    sqlite3_bind_int64(s, 12, ap->openings);
+    sqlite3_bind_int64(s, 13, ap->closures);
+    sqlite3_bind_int64(s, 14, ap->set_aside);
+    sqlite3_bind_double(s, 16, elapsed(ap));
+    int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE ? 0 : fk_store_fail(ap->st, "pull log");
+}
+
+int fk_apply_commit(fk_apply *ap, fk_pull_stats *stats)
+{
+    fk_pull_stats ps = stats ? *stats : (fk_pull_stats){0};
+    if (close_missing(ap) < 0 || flush_series(ap) < 0 || write_rejects(ap) < 0 ||
+        log_outcome(ap, "stored", NULL, &ps) < 0 || fk_store_exec(ap->st, "COMMIT") < 0) {
+        char why[600];
+        snprintf(why, sizeof why, "store: %s", ap->st->err);
+        fk_apply_abort(ap, why, stats);
+        snprintf(ap->st->err, sizeof ap->st->err, "%s", why);
+        return -1;
+    }
+    if (stats) {
+        stats->records = ap->records;
+        stats->changes = ap->changes;
+        stats->openings = ap->openings;
+        stats->closures = ap->closures;
+        stats->set_aside = ap->set_aside;
+        stats->seconds = elapsed(ap);
+    }
+    free_apply(ap);
+    return 0;
+}
+
+void fk_apply_abort(fk_apply *ap, const char *reason, const fk_pull_stats *stats)
+{
+    if (!ap) return;
+    if (ap->in_tx) fk_store_exec(ap->st, "ROLLBACK");
+    ap->in_tx = 0;
+    /* Nothing of the pull's data stays; its record in the log does. */
+    ap->records = ap->changes = ap->openings = ap->closures = 0;
+    char keep[512];
+    snprintf(keep, sizeof keep, "%s", ap->st->err);
+    if (fk_store_exec(ap->st, "BEGIN IMMEDIATE") == 0) {
+        int bad = write_rejects(ap) < 0 ||
+                  log_outcome(ap, reason ? "failed" : "unchanged", reason, stats) < 0;
+        fk_store_exec(ap->st, bad ? "ROLLBACK" : "COMMIT");
+    }
+    snprintf(ap->st->err, sizeof ap->st->err, "%s", keep);
+    free_apply(ap);
+}

@@ -1,0 +1,85 @@
+/* apply.h - storing one pull, all or nothing (the store's write side).
+ *
+ * The collector validates records and hands them over one at a time; the
+ * store stages them inside one write transaction and commits only in
+ * fk_apply_commit(), after the collector has checked the whole snapshot.
+ * Until then readers see the previous state (WAL), and a failure, a crash
+ * or a kill leaves the store exactly as it was.  The pull itself is logged
+ * in any case: 'running' from the start, then stored / unchanged / failed
+ * ('interrupted' when a later pull finds a dead one). */
+#ifndef FK_APPLY_H
+#define FK_APPLY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "data/store.h"
+
+#define FK_MAX_PROGRAMS 16
+
+/* A record that passed the contract's rules; strings are borrowed. */
+typedef struct {
+    const char *program;
+    fk_status status;
+    fk_day since;          /* -1 when none */
+} fk_record_program;
+
+typedef struct {
+    int64_t code;          /* the 10 digits as a number */
+    fk_type type;
+    int pref;
+    char muni[6];          /* "" when absent */
+    const char *name;
+    const char *address;   /* NULL when absent */
+    const char *phone;     /* NULL when absent */
+    int beds;              /* -1 when absent */
+    size_t nprog;
+    fk_record_program prog[FK_MAX_PROGRAMS];
+} fk_record;
+
+typedef struct fk_apply fk_apply;
+
+/* Logs a new pull of feed as 'running' and opens the write transaction.
+ * Returns NULL with the reason in the store's error on failure. */
+fk_apply *fk_apply_begin(fk_store *st, const char *feed);
+int64_t fk_apply_pull_id(const fk_apply *ap);
+
+/* The snapshot the pages describe; must be called before any record. */
+int fk_apply_snapshot(fk_apply *ap, const char *snapshot, fk_day as_of,
+                      const char *etag);
+
+enum { FK_APPLY_OK = 0, FK_APPLY_DUP = 1 };
+/* Stages one record.  Returns FK_APPLY_OK, FK_APPLY_DUP when the code was
+ * already seen in this pull (the record is not applied), or -1 on a store
+ * error. */
+int fk_apply_record(fk_apply *ap, const fk_record *r);
+
+/* Remembers a set-aside record; written with the pull's outcome. */
+void fk_apply_reject(fk_apply *ap, int64_t position, const char *code,
+                     const char *reason);
+
+/* Records set aside so far in this pull. */
+int64_t fk_apply_set_aside(const fk_apply *ap);
+
+typedef struct {
+    int64_t records;       /* records stored */
+    int64_t changes;       /* status changes (history entries) */
+    int64_t openings, closures;
+    int64_t set_aside;
+    int64_t pages, bytes;
+    int http_status;
+    double seconds;
+} fk_pull_stats;
+
+/* Applies closures and the series, logs the pull as stored and commits.
+ * On -1 nothing was applied and the failure is logged.  Frees ap. */
+int fk_apply_commit(fk_apply *ap, fk_pull_stats *stats);
+/* Rolls back and logs the pull as failed (or unchanged when reason is
+ * NULL: a 304).  Frees ap. */
+void fk_apply_abort(fk_apply *ap, const char *reason, const fk_pull_stats *stats);
+
+/* The ETag of the latest stored pull of this feed, for If-None-Match;
+ * "" when none.  0 or -1. */
+int fk_store_last_etag(fk_store *st, const char *feed, char *etag, size_t n);
+
+#endif
