@@ -212,7 +212,6 @@ fk_apply *fk_apply_begin(fk_store *st, const char *feed)
     if (sqlite3_step(s) == SQLITE_ROW) ap->prev_as_of = sqlite3_column_int(s, 0);
     sqlite3_finalize(s);
     ap->first = ap->prev_as_of < 0;
-    if (load_index(ap) < 0) goto fail_logged;
     if (prep(ap, &ap->ins_fac,
              "INSERT INTO facility(code, type, pref, muni, name, address, phone, beds,"
              " first_seen, closed_on, rhash, seen_pull) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,NULL,?10,?11)"
@@ -259,6 +258,8 @@ int fk_apply_snapshot(fk_apply *ap, const char *snapshot, fk_day as_of, const ch
                  fk_date_format(as_of, a), fk_date_format(ap->prev_as_of, b));
         return -1;
     }
+    /* Loaded only now: a 304 never needs the index. */
+    if (load_index(ap) < 0) return -1;
     ap->as_of = as_of;
     snprintf(ap->snapshot, sizeof ap->snapshot, "%s", snapshot);
     snprintf(ap->etag, sizeof ap->etag, "%s", etag ? etag : "");
