@@ -18,6 +18,9 @@ PKGS    := libcurl libcjson sqlite3 cairo pangocairo libmicrohttpd xlsxwriter li
 # Messages are cut to their buffers on purpose, hence no format-truncation.
 WARN    := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wno-format-truncation -Wvla -Wundef -Wcast-align
+ifneq ($(findstring clang,$(shell $(CC) --version 2>/dev/null)),)
+WARN    += -Wno-unknown-warning-option
+endif
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS := -std=c17 -D_GNU_SOURCE -DFK_VERSION='"$(VERSION)"' $(WARN) $(CFLAGS) \
            -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

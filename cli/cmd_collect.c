@@ -125,9 +125,11 @@ static int run(int argc, char **argv)
         return 0;
     }
     printf("pull %lld stored: as_of %s, %lld records, %lld status changes, %lld set aside,"
-           " %lld opened, %lld closed, %.2f s\n",
+           " %lld opened, %lld closed, %.2f s; %lld pages, %.1f MiB received (%.1f MiB JSON)\n",
            (long long)res.pull_id, res.as_of, (long long)res.stats.records,
            (long long)res.stats.changes, (long long)res.stats.set_aside,
-           (long long)res.stats.openings, (long long)res.stats.closures, res.stats.seconds);
+           (long long)res.stats.openings, (long long)res.stats.closures, res.stats.seconds,
+           (long long)res.stats.pages, (double)res.stats.wire_bytes / 1048576.0,
+           (double)res.stats.bytes / 1048576.0);
     return 0;
 }

@@ -4,8 +4,24 @@
 #include "cli/cli.h"
 
 extern const fk_command fk_cmd_check_config;
+extern const fk_command fk_cmd_chart;
+extern const fk_command fk_cmd_collect;
+extern const fk_command fk_cmd_summary;
+extern const fk_command fk_cmd_series;
+extern const fk_command fk_cmd_pulls;
+extern const fk_command fk_cmd_rejects;
+extern const fk_command fk_cmd_forecast;
+extern const fk_command fk_cmd_backtest;
 
 const fk_command *const fk_commands[] = {
+    &fk_cmd_collect,
+    &fk_cmd_summary,
+    &fk_cmd_series,
+    &fk_cmd_pulls,
+    &fk_cmd_rejects,
+    &fk_cmd_forecast,
+    &fk_cmd_backtest,
+    &fk_cmd_chart,
     &fk_cmd_check_config,
     NULL,
 };

@@ -185,6 +185,9 @@ void fk_fetch_get(fk_fetch *f, const char *url, const char *if_none_match, fk_re
     curl_easy_setopt(f->curl, CURLOPT_URL, url);
     CURLcode rc = curl_easy_perform(f->curl);
     curl_easy_getinfo(f->curl, CURLINFO_RESPONSE_CODE, &r->status);
+    curl_off_t wire = 0;
+    curl_easy_getinfo(f->curl, CURLINFO_SIZE_DOWNLOAD_T, &wire);
+    r->wire_bytes = (int64_t)wire;
     if (rc == CURLE_FILESIZE_EXCEEDED) r->too_big = 1;
     if (rc != CURLE_OK) {
         r->transport_error = !r->too_big;

@@ -4,6 +4,7 @@
 #define FK_FETCH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "collector/collector.h"
 
@@ -15,6 +16,7 @@ typedef struct {
     size_t len;
     char etag[512];
     long retry_after;         /* seconds, -1 when absent */
+    int64_t wire_bytes;       /* bytes received, before gzip decoding */
     int too_big;              /* body exceeded max_page_bytes */
     int stopped;              /* the stop flag aborted the transfer */
     int transport_error;      /* no usable response (connect, reset, ...) */

@@ -103,6 +103,7 @@ static int get_page(pull *p, const char *url, int page, const char *inm, fk_resp
             wait = backoff_ms(p, attempt);
         } else if (r->status == 200 || (r->status == 304 && page == 0 && inm)) {
             p->ps.bytes += (int64_t)r->len;
+            p->ps.wire_bytes += r->wire_bytes;
             return (int)r->status;
         } else if (r->status == 429 || r->status == 503) {
             snprintf(what, sizeof what, "HTTP %ld", r->status);

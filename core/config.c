@@ -105,23 +105,29 @@ static const char *check_value(const key_spec *ks, const char *v, fk_config *c)
         long long x = strtoll(v, &end, 10);
         if (!*v || *end || errno) return "expected an integer";
         if (x < ks->min || x > ks->max) return "integer out of range";
-        if (ks->k == K_INT) *(int *)field = (int)x;
-        else *(int64_t *)field = x;
+        if (ks->k == K_INT) {
+            int iv = (int)x;
+            memcpy(field, &iv, sizeof iv);
+        } else {
+            int64_t lv = x;
+            memcpy(field, &lv, sizeof lv);
+        }
         return NULL;
     }
-    case K_BOOL:
-        if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
-            *(int *)field = 1;
-        else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
-            *(int *)field = 0;
+    case K_BOOL: {
+        int b;
+        if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1")) b = 1;
+        else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0")) b = 0;
         else return "expected yes or no";
+        memcpy(field, &b, sizeof b);
         return NULL;
+    }
     case K_RATE: {
         char *end;
         double x = strtod(v, &end);
         if (!*v || *end || !(x > 0.0 && x <= 1.0))
             return "expected a rate in (0, 1]";
-        *(double *)field = x;
+        memcpy(field, &x, sizeof x);
         return NULL;
     }
     case K_LANG:

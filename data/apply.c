@@ -640,7 +640,8 @@ static int log_outcome(fk_apply *ap, const char *outcome, const char *reason,
                            "UPDATE pull SET finished_at = ?2, outcome = ?3, reason = ?4,"
                            " snapshot = ?5, as_of = ?6, etag = ?7, http_status = ?8, pages = ?9,"
                            " records = ?10, changes = ?11, openings = ?12, closures = ?13,"
-                           " set_aside = ?14, bytes = ?15, seconds = ?16 WHERE id = ?1",
+                           " set_aside = ?14, bytes = ?15, seconds = ?16, wire_bytes = ?17"
+                           " WHERE id = ?1",
                            -1, &s, NULL) != SQLITE_OK)
         return fk_store_fail(ap->st, "pull log");
     sqlite3_bind_int64(s, 1, ap->pull);
@@ -656,6 +657,7 @@ static int log_outcome(fk_apply *ap, const char *outcome, const char *reason,
         sqlite3_bind_int(s, 8, ps->http_status);
         sqlite3_bind_int64(s, 9, ps->pages);
         sqlite3_bind_int64(s, 15, ps->bytes);
+        sqlite3_bind_int64(s, 17, ps->wire_bytes);
     }
     sqlite3_bind_int64(s, 10, ap->records);
     sqlite3_bind_int64(s, 11, ap->changes);

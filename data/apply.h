@@ -66,7 +66,8 @@ typedef struct {
     int64_t changes;       /* status changes (history entries) */
     int64_t openings, closures;
     int64_t set_aside;
-    int64_t pages, bytes;
+    int64_t pages, bytes;  /* bytes: JSON after gzip decoding */
+    int64_t wire_bytes;    /* as received */
     int http_status;
     double seconds;
 } fk_pull_stats;

@@ -37,7 +37,8 @@ static const char *v1 =
     "  reason TEXT, http_status INTEGER, pages INTEGER DEFAULT 0,"
     "  records INTEGER DEFAULT 0, changes INTEGER DEFAULT 0,"
     "  openings INTEGER DEFAULT 0, closures INTEGER DEFAULT 0,"
-    "  set_aside INTEGER DEFAULT 0, bytes INTEGER DEFAULT 0, seconds REAL);"
+    "  set_aside INTEGER DEFAULT 0, bytes INTEGER DEFAULT 0,"
+    "  wire_bytes INTEGER DEFAULT 0, seconds REAL);"
     "CREATE INDEX pull_outcome ON pull(outcome, id);"
     /* Facilities ever seen.  closed_on is set when a facility disappears
      * from a snapshot; rhash is a hash of the record as last stored, so an

@@ -3,7 +3,9 @@
  * rolling-origin backtests that choose a method.
  *
  * Pure functions: no I/O, no store access.  Callers pass observations
- * (irregular spacing allowed, dates ascending) and get weekly points. */
+ * (irregular spacing allowed, dates ascending) and get weekly points.
+ * Where observations come from (a CSV file, the store) is forecast/obs.h;
+ * the backtest itself is forecast/backtest.h. */
 #ifndef FK_FORECAST_H
 #define FK_FORECAST_H
 
@@ -33,9 +35,14 @@ typedef struct {
 typedef struct {
     fk_fc_method method;  /* FK_FC_AUTO picks by backtest */
     int horizon_weeks;    /* number of weekly points, >= 1 */
+    fk_day until;         /* > 0: points up to the last step on or before
+                             this day, fy_end and target looked for up to
+                             it (horizon_weeks is then ignored); else 0 */
     double target;        /* 0 = none */
     int pace_weeks;       /* window of the pace line, default 8 */
     unsigned seed;        /* for simulation / bootstrap; deterministic */
+    double cap;           /* logistic ceiling: 0 = fitted (<= 1), else set */
+    int point_only;       /* 1: skip interval simulation (bounds = rate) */
 } fk_fc_options;
 
 typedef struct {
@@ -49,7 +56,15 @@ typedef struct {
     fk_day target_date;       /* first day reaching target, or -1 */
 } fk_forecast;
 
+/* Minimum data for any method: this many observations spanning at least
+ * FK_FC_MIN_SPAN_DAYS; fewer gives "insufficient data". */
+#define FK_FC_MIN_OBS 3
+#define FK_FC_MIN_SPAN_DAYS 21
+
 void fk_fc_options_default(fk_fc_options *o);
+/* Checks observations: enough of them, shares (0 <= adopting <= total,
+ * total > 0), dates strictly ascending.  0, or -1 with a reason. */
+int fk_fc_check_obs(const fk_obs *obs, size_t n, char *err, size_t errlen);
 /* Returns 0, or -1 with a reason in err ("insufficient data: ..."). */
 int fk_forecast_run(const fk_obs *obs, size_t n, const fk_fc_options *opt,
                     fk_forecast *out, char *err, size_t errlen);

@@ -228,6 +228,14 @@ static void test_unchanged_304(void **state)
     pid_t sim = tu_feedsim_start(url, sizeof url, SIMARGS);
     assert_int_equal(tu_run(&out, NULL, "%s collect --once --feed %s --db %s", tu_bin("fukyu"), url, db), 0);
     assert_non_null(strstr(out, " 0 status changes"));
+    /* gzip was asked for and used: fewer bytes on the wire than JSON. */
+    const char *rx = strstr(out, "MiB received (");
+    assert_non_null(rx);
+    double wire = 0, json = 0;
+    const char *p = rx;
+    while (p > out && p[-1] != ' ') p--;
+    assert_int_equal(sscanf(p, "%lf MiB received (%lf MiB JSON)", &wire, &json), 2);
+    assert_true(wire > 0 && wire * 2 < json);
     free(out);
     char *mid = fingerprint(db);
     assert_string_equal(before, mid);

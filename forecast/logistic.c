@@ -1,0 +1,115 @@
+/* logistic.c - saturating growth r(t) = cap / (1 + exp(-k (t - t0))),
+ * fitted by least squares with Nelder-Mead from a grid of starts (the
+ * problem has long flat valleys when the data cover only the early,
+ * nearly exponential part of the curve; several starts avoid stopping in
+ * one).  cap is fitted between the highest observed share and 1, or set
+ * by the caller (fk_fc_options.cap).
+ *
+ * Parameters: p[0] cap, p[1] k (per week), p[2] t0 (weeks since the
+ * first observation), p[3] 1 when cap was set.  t is in weeks. */
+#include "forecast/fc_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+
+static double logistic_curve(const double *p, double t)
+{
+    return p[0] / (1.0 + exp(-p[1] * (t - p[2])));
+}
+
+typedef struct {
+    const fk_fc_series *s;
+    double lo;      /* lowest cap allowed */
+    double cap;     /* > 0: fixed */
+} fit_ctx;
+
+static void unpack(const fit_ctx *c, const double *x, double *p)
+{
+    p[0] = c->cap > 0 ? c->cap : c->lo + (1.0 - c->lo) * fk_fc_sigmoid(x[0]);
+    p[1] = exp(fmin(fmax(x[1], -15.0), 3.0));
+    p[2] = x[2];
+}
+
+static double sse(const double *x, void *vctx)
+{
+    const fit_ctx *c = vctx;
+    double p[3], v = 0;
+    unpack(c, x, p);
+    for (size_t i = 0; i < c->s->n; i++) {
+        double e = c->s->r[i] - logistic_curve(p, c->s->t[i]);
+        v += e * e;
+    }
+    return v;
+}
+
+static double max_share(const fk_fc_series *s)
+{
+    double mx = 0;
+    for (size_t i = 0; i < s->n; i++) mx = fmax(mx, s->r[i]);
+    return fmin(mx, 0.999999);
+}
+
+/* Fits from the raw start x; writes p; returns the SSE. */
+static double fit_from(fit_ctx *c, double *x, int maxeval, double *p)
+{
+    static const double step[3] = {1.0, 0.7, 10.0};
+    double v = fk_fc_nelder_mead(sse, c, x, 3, step, maxeval, 1e-13);
+    unpack(c, x, p);
+    return v;
+}
+
+static double refit(const fk_fc_series *s, const fk_fc_options *o, double *p)
+{
+    fit_ctx c = {s, max_share(s), o->cap};
+    double lo = c.lo, x[3];
+    x[0] = c.cap > 0 ? 0 : fk_fc_logit(fmax(p[0] - lo, 1e-9) / fmax(1.0 - lo, 1e-9));
+    x[1] = log(p[1]);
+    x[2] = p[2];
+    return fit_from(&c, x, 800, p);
+}
+
+static double logistic_mean(const fk_fc_model *m, double h)
+{
+    return logistic_curve(m->p, m->s->t[m->s->n - 1] + h);
+}
+
+static int logistic_bands(const fk_fc_model *m, const fk_fc_options *o, int nsteps,
+                          fk_fc_dev *dev, char *err, size_t errlen)
+{
+    if (fk_fc_curve_bands(m, o, nsteps, dev, logistic_curve, refit) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+int fk_fc_fit_logistic(const fk_fc_series *s, const fk_fc_options *o,
+                       fk_fc_model *m, char *err, size_t errlen)
+{
+    if (o->cap < 0 || o->cap > 1) {
+        snprintf(err, errlen, "logistic cap %g is outside (0, 1]", o->cap);
+        return -1;
+    }
+    fit_ctx c = {s, max_share(s), o->cap};
+    double span = fmax(s->t[s->n - 1] - s->t[0], 1.0), tl = s->t[s->n - 1];
+    static const double capf[] = {0.1, 0.5, 0.9};
+    static const double kf[] = {3.0, 10.0};
+    static const double t0f[] = {0.0, 0.5, 1.5};
+    double best = HUGE_VAL, bp[3] = {0};
+    for (size_t a = 0; a < (o->cap > 0 ? 1u : 3u); a++)
+        for (size_t b = 0; b < 2; b++)
+            for (size_t d = 0; d < 3; d++) {
+                double x[3] = {fk_fc_logit(capf[a]), log(kf[b] / span), tl + t0f[d] * span};
+                double p[3];
+                double v = fit_from(&c, x, 2000, p);
+                if (v < best) best = v, bp[0] = p[0], bp[1] = p[1], bp[2] = p[2];
+            }
+    m->method = FK_FC_LOGISTIC;
+    m->s = s;
+    m->p[0] = bp[0], m->p[1] = bp[1], m->p[2] = bp[2];
+    m->p[3] = o->cap > 0;
+    m->sse = best;
+    m->mean = logistic_mean;
+    m->bands = logistic_bands;
+    return 0;
+}

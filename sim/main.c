@@ -1,0 +1,174 @@
+/* main.c - fukyu-feedsim: command line of the bundled feed simulator.
+ * Builds the deterministic registry for --seed/--scale, then either prints
+ * the counts for --date (--counts) or serves the feed until SIGTERM/SIGINT. */
+#include "sim/sim.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: fukyu-feedsim [--port N] [--bind ADDR] [--date YYYY-MM-DD] [--scale X]\n"
+    "                     [--seed N] [--page-max N] [--token T] [--fault SPEC]...\n"
+    "                     [--counts] [--quiet] [--help]\n"
+    "\n"
+    "Serves a deterministic synthetic national registry of medical facilities\n"
+    "and their e-prescription / EHR-sharing status as the adoption feed\n"
+    "(GET [/prefix]/v1/facilities?limit=N[&cursor=C], feed-v1).\n"
+    "\n"
+    "  --port N         listen port (default 8471)\n"
+    "  --bind ADDR      listen address (default 127.0.0.1)\n"
+    "  --date D         snapshot date (default: today in Japan)\n"
+    "  --scale X        registry size, 0.01..10 (default 1: about 212,000 facilities)\n"
+    "  --seed N         registry seed (default 1); same flags give identical responses\n"
+    "  --page-max N     return at most N records per page\n"
+    "  --token T        require 'Authorization: Bearer T'\n"
+    "  --counts         print the counts for --date as JSON and exit\n"
+    "  --quiet          no request log on stderr\n"
+    "\n"
+    "Control: POST /_sim/date?d=YYYY-MM-DD switches the snapshot date;\n"
+    "GET /_sim/counts returns the --counts JSON for the current date.\n"
+    "\n"
+    "Faults (pages count from 0 as offset/limit; repeat --fault to combine):\n"
+    "  status:CODE[:PAGE[:COUNT]]  answer CODE (page 0 by default; every time unless COUNT)\n"
+    "  retry-after:S               Retry-After seconds for 429/503 (default 1)\n"
+    "  reset:PAGE[:COUNT]          drop the connection without a response\n"
+    "  delay:MS[:PAGE]             wait MS before answering (every page by default)\n"
+    "  not-json:PAGE  truncate:PAGE  schema:PAGE  cursor-loop:PAGE\n"
+    "  missing:FIELD:PAGE  mistype:FIELD:PAGE   FIELD: snapshot|as_of|total|facilities\n"
+    "  drift-asof:PAGE  drift-snapshot:PAGE  drift-total:PAGE\n"
+    "  short:N  extra:N            deliver N fewer / N more records than total\n"
+    "  big:PAGE:BYTES              pad the page with an unknown field of BYTES bytes\n"
+    "  bad-record:KIND:COUNT       corrupt COUNT records spread through the snapshot;\n"
+    "      KIND: code type-digit pref muni date future dup name beds status\n"
+    "            missing-since unknown-field (the last one is valid and must be kept)\n";
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("fukyu-feedsim: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\n", stderr);
+    fputs(usage, stderr);
+    return 2;
+}
+
+static int parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (!*s || errno || *end || v < lo || v > hi) return -1;
+    *out = v;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    enum { O_PORT = 256, O_BIND, O_DATE, O_SCALE, O_SEED, O_PAGE_MAX, O_TOKEN, O_FAULT, O_COUNTS,
+           O_QUIET };
+    static const struct option opts[] = {
+        {"port", required_argument, 0, O_PORT},       {"bind", required_argument, 0, O_BIND},
+        {"date", required_argument, 0, O_DATE},       {"scale", required_argument, 0, O_SCALE},
+        {"seed", required_argument, 0, O_SEED},       {"page-max", required_argument, 0, O_PAGE_MAX},
+        {"token", required_argument, 0, O_TOKEN},     {"fault", required_argument, 0, O_FAULT},
+        {"counts", no_argument, 0, O_COUNTS},         {"quiet", no_argument, 0, O_QUIET},
+        {"help", no_argument, 0, 'h'},                {0, 0, 0, 0},
+    };
+    sim_server_opts so = {.bind = "127.0.0.1", .port = 8471};
+    sim_faults fs = {.retry_after = 1};
+    pthread_mutex_init(&fs.lock, NULL);
+    fk_day date = fk_today_jst();
+    double scale = 1.0;
+    uint64_t seed = 1;
+    int counts = 0, o, rc = 0;
+    long v;
+    char err[256];
+    opterr = 0;
+    while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        const char *a = optarg;
+        switch (o) {
+        case 'h':
+            fputs(usage, stdout);
+            sim_faults_free(&fs);
+            return 0;
+        case O_PORT:
+            if (parse_long(a, 1, 65535, &v) < 0) rc = usage_error("--port '%s': expected 1..65535", a);
+            so.port = (int)v;
+            break;
+        case O_BIND: so.bind = a; break;
+        case O_DATE:
+            if (fk_date_parse(a, &date) < 0) rc = usage_error("--date '%s': expected YYYY-MM-DD", a);
+            break;
+        case O_SCALE: {
+            char *end;
+            errno = 0;
+            scale = strtod(a, &end);
+            if (!*a || *end || errno || !(scale >= 0.01 && scale <= 10))
+                rc = usage_error("--scale '%s': expected a number from 0.01 to 10", a);
+            break;
+        }
+        case O_SEED: {
+            char *end;
+            errno = 0;
+            seed = strtoull(a, &end, 10);
+            if (!*a || *end || errno || a[0] == '-')
+                rc = usage_error("--seed '%s': expected a non-negative integer", a);
+            break;
+        }
+        case O_PAGE_MAX:
+            if (parse_long(a, 1, 10000, &v) < 0)
+                rc = usage_error("--page-max '%s': expected 1..10000", a);
+            so.page_max = (int)v;
+            break;
+        case O_TOKEN: so.token = a; break;
+        case O_FAULT:
+            if (sim_fault_parse(&fs, a, err, sizeof err) < 0) rc = usage_error("%s", err);
+            break;
+        case O_COUNTS: counts = 1; break;
+        case O_QUIET: so.quiet = 1; break;
+        case ':': rc = usage_error("option '%s' needs a value", argv[optind - 1]); break;
+        default: rc = usage_error("unknown option '%s'", argv[optind - 1]); break;
+        }
+        if (rc) break;
+    }
+    if (!rc && optind < argc) rc = usage_error("unexpected argument '%s'", argv[optind]);
+    if (rc) {
+        sim_faults_free(&fs);
+        return rc;
+    }
+
+    sim_registry reg;
+    if (sim_registry_build(&reg, seed, scale) < 0) {
+        fputs("fukyu-feedsim: out of memory building the registry\n", stderr);
+        sim_registry_free(&reg);
+        sim_faults_free(&fs);
+        return 1;
+    }
+    if (counts) {
+        sim_snapshot *s = sim_snapshot_build(&reg, &fs, date);
+        if (!s) {
+            fputs("fukyu-feedsim: out of memory building the snapshot\n", stderr);
+            rc = 1;
+        } else {
+            sim_buf b = {0};
+            sim_snapshot_counts_json(s, &b);
+            puts(b.p);
+            sim_buf_free(&b);
+            sim_snapshot_free(s);
+        }
+    } else {
+        rc = sim_serve(&reg, &fs, date, &so);
+    }
+    sim_registry_free(&reg);
+    sim_faults_free(&fs);
+    pthread_mutex_destroy(&fs.lock);
+    return rc;
+}

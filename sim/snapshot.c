@@ -1,0 +1,107 @@
+/* snapshot.c - one date's snapshot of the simulated registry: which
+ * facilities are present (in feed order), which positions the bad-record
+ * faults corrupt, and the counts the simulator reports for --counts and
+ * GET /_sim/counts (records the contract sets aside are not counted). */
+#include "sim/sim.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void place_bad(sim_snapshot *s, const sim_faults *fs)
+{
+    size_t n = s->n, used = 0;
+    for (size_t i = 0; i < fs->n; i++) {
+        const sim_fault *f = &fs->f[i];
+        if (f->kind != SIM_F_BAD_RECORD || n < 2) continue;
+        size_t count = (size_t)f->value;
+        for (size_t k = 0; k < count && used < n - 1; k++) {
+            /* Spread evenly; a dup needs an earlier record to repeat. */
+            size_t p = (size_t)(((double)k + 0.5) * (double)n / (double)count);
+            if (p >= n) p = n - 1;
+            while (s->bad[p] || (p == 0 && f->sub == SIM_BAD_DUP)) p = (p + 1) % n;
+            s->bad[p] = (uint8_t)f->sub;
+            used++;
+        }
+    }
+}
+
+sim_snapshot *sim_snapshot_build(const sim_registry *r, const sim_faults *fs, fk_day d)
+{
+    sim_snapshot *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->date = d;
+    uint64_t scale_bits;
+    memcpy(&scale_bits, &r->scale, sizeof scale_bits);
+    s->hash = sim_hash(r->seed ^ scale_bits, (uint64_t)(uint32_t)d, fs ? fs->hash : 0);
+    snprintf(s->etag, sizeof s->etag, "\"%016llx\"", (unsigned long long)s->hash);
+    fk_date_format(d, s->as_of);
+    snprintf(s->stamp, sizeof s->stamp, "%sT04:00:00+09:00", s->as_of);
+    s->idx = malloc((r->n ? r->n : 1) * sizeof *s->idx);
+    if (!s->idx) {
+        free(s);
+        return NULL;
+    }
+    for (size_t i = 0; i < r->n; i++)
+        if (r->fac[i].open <= d && d < r->fac[i].close) s->idx[s->n++] = (uint32_t)i;
+    if (fs && sim_fault_sum(fs, SIM_F_BAD_RECORD) > 0) {
+        s->bad = calloc(s->n ? s->n : 1, 1);
+        if (!s->bad) {
+            sim_snapshot_free(s);
+            return NULL;
+        }
+        place_bad(s, fs);
+    }
+    for (size_t p = 0; p < s->n; p++) {
+        if (s->bad && s->bad[p] && s->bad[p] != SIM_BAD_UNKNOWN_FIELD) continue;
+        const sim_fac *f = &r->fac[s->idx[p]];
+        s->counted++;
+        for (int prog = 0; prog < 2; prog++) {
+            fk_day since;
+            sim_status st = sim_fac_status(f, (sim_program)prog, d, &since);
+            if (st == SIM_NA) continue;
+            sim_count *c[2] = {&s->counts[prog][0][f->type], &s->counts[prog][f->pref][f->type]};
+            for (int k = 0; k < 2; k++) {
+                c[k]->total++;
+                c[k]->adopting += st == SIM_OPERATING;
+                c[k]->applied += st == SIM_APPLIED;
+            }
+        }
+    }
+    s->refs = 1;
+    return s;
+}
+
+void sim_snapshot_free(sim_snapshot *s)
+{
+    if (!s) return;
+    free(s->idx);
+    free(s->bad);
+    free(s);
+}
+
+static void counts_obj(sim_buf *out, const sim_count *c)
+{
+    for (int t = 0; t < FK_NTYPE; t++)
+        sim_buf_printf(out, "%s\"%s\":{\"adopting\":%ld,\"applied\":%ld,\"total\":%ld}",
+                       t ? "," : "{", fk_types[t].key, c[t].adopting, c[t].applied, c[t].total);
+    sim_buf_puts(out, "}");
+}
+
+void sim_snapshot_counts_json(const sim_snapshot *s, sim_buf *out)
+{
+    sim_buf_printf(out, "{\"as_of\":\"%s\",\"facilities\":%ld,\"programs\":{", s->as_of,
+                   s->counted);
+    for (int prog = 0; prog < 2; prog++) {
+        sim_buf_printf(out, "%s\"%s\":{\"national\":", prog ? "," : "", fk_programs[prog].key);
+        counts_obj(out, s->counts[prog][0]);
+        sim_buf_puts(out, ",\"prefectures\":{");
+        for (int p = 1; p <= FK_NPREF; p++) {
+            sim_buf_printf(out, "%s\"%s\":", p > 1 ? "," : "", fk_prefs[p - 1].code2);
+            counts_obj(out, s->counts[prog][p]);
+        }
+        sim_buf_puts(out, "}}");
+    }
+    sim_buf_puts(out, "}}");
+}

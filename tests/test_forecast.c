@@ -1,0 +1,497 @@
+/* test_forecast.c - forecast methods on exact synthetic data (pace on a
+ * line, logistic and Bass recovering known parameters, holt following a
+ * trend), the rules every forecast obeys (bounds, cumulative floor,
+ * widening intervals, insufficient data), the backtest on the real
+ * national series per facility type, the CSV reader, and the
+ * `fukyu forecast` / `fukyu backtest` commands. */
+#include "tests/testutil.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "forecast/backtest.h"
+#include "forecast/fc_internal.h"
+#include "forecast/obs.h"
+
+/* This cmocka has no assert_double_equal. */
+#define assert_near(a, b, eps)                                                       \
+    do {                                                                             \
+        double a_ = (a), b_ = (b);                                                   \
+        if (!(fabs(a_ - b_) <= (eps)))                                               \
+            fail_msg("%s = %.10g, expected %.10g +- %g", #a, a_, b_, (double)(eps)); \
+    } while (0)
+
+static const char *const types[] = {"all", "hospital", "clinic", "dental", "pharmacy"};
+
+/* Observations of f(week) at the given weeks after 2023-01-26. */
+static size_t make_obs(fk_obs *o, const double *weeks, size_t n, double (*f)(double))
+{
+    fk_day base = fk_day_from_ymd(2023, 1, 26);
+    for (size_t i = 0; i < n; i++)
+        o[i] = (fk_obs){base + (fk_day)lround(weeks[i] * 7), f(weeks[i]) * 100000.0, 100000.0};
+    return n;
+}
+
+static fk_fc_series series_of(const fk_obs *o, size_t n, double *t, double *r)
+{
+    for (size_t i = 0; i < n; i++) {
+        t[i] = (o[i].date - o[0].date) / 7.0;
+        r[i] = o[i].adopting / o[i].total;
+    }
+    return (fk_fc_series){t, r, n, o[0].date, o[n - 1].date};
+}
+
+static void check_shape(const fk_forecast *f)
+{
+    assert_true(f->npoints > 0);
+    for (size_t i = 0; i < f->npoints; i++) {
+        const fk_fc_point *p = &f->points[i];
+        double v[5] = {p->lo95, p->lo80, p->rate, p->hi80, p->hi95};
+        for (int k = 0; k < 5; k++) {
+            assert_false(isnan(v[k]));
+            assert_true(v[k] >= 0 && v[k] <= 1);
+            if (k) assert_true(v[k - 1] <= v[k] + 1e-12);
+        }
+        assert_int_equal(p->date, f->last_date + 7 * (fk_day)(i + 1));
+        assert_true(p->rate >= f->last_rate - 1e-12); /* cumulative */
+        if (i > 0) {
+            const fk_fc_point *q = &f->points[i - 1];
+            assert_true(p->rate >= q->rate - 1e-12);
+            /* widening, unless a bound is pinned at 0 or 1 */
+            if (p->hi95 < 1 && p->lo95 > 0)
+                assert_true(p->hi95 - p->lo95 >= q->hi95 - q->lo95 - 1e-9);
+            if (p->hi80 < 1 && p->lo80 > 0)
+                assert_true(p->hi80 - p->lo80 >= q->hi80 - q->lo80 - 1e-9);
+        }
+    }
+}
+
+static double line(double w) { return 0.10 + 0.01 * w; }
+
+static void test_pace_exact_line(void **state)
+{
+    (void)state;
+    static const double w[] = {0, 2, 3, 5, 8, 9, 10};
+    fk_obs o[7];
+    size_t n = make_obs(o, w, 7, line);
+    fk_fc_options opt;
+    fk_fc_options_default(&opt);
+    opt.method = FK_FC_PACE;
+    opt.horizon_weeks = 10;
+    fk_forecast f;
+    char err[256];
+    assert_int_equal(fk_forecast_run(o, n, &opt, &f, err, sizeof err), 0);
+    assert_int_equal(f.method, FK_FC_PACE);
+    assert_int_equal(f.npoints, 10);
+    for (int h = 1; h <= 10; h++) {
+        assert_near(f.points[h - 1].rate, line(10 + h), 1e-9);
+        /* an exact line leaves no doubt: zero-width intervals */
+        assert_near(f.points[h - 1].lo95, f.points[h - 1].rate, 1e-9);
+        assert_near(f.points[h - 1].hi95, f.points[h - 1].rate, 1e-9);
+    }
+    check_shape(&f);
+    fk_forecast_free(&f);
+}
+
+/* Last observation 2025-02-09 at 20%, rising one point a week. */
+static double line2(double w) { return 0.20 + 0.01 * (w - 106); }
+
+static void test_fy_end_and_target(void **state)
+{
+    (void)state;
+    static const double w[] = {96, 100, 101, 103, 106}; /* 106 w = 2025-02-09 */
+    fk_obs o[5];
+    size_t n = make_obs(o, w, 5, line2);
+    fk_day shift = fk_day_from_ymd(2025, 2, 9) - o[4].date;
+    for (size_t i = 0; i < n; i++) o[i].date += shift;
+    fk_fc_options opt;
+    fk_fc_options_default(&opt);
+    opt.method = FK_FC_PACE;
+    opt.until = fk_day_from_ymd(2025, 3, 31);
+    opt.target = 0.25;
+    fk_forecast f;
+    char err[256];
+    assert_int_equal(fk_forecast_run(o, n, &opt, &f, err, sizeof err), 0);
+    assert_int_equal(f.npoints, 7); /* 2025-02-16 .. 2025-03-30 */
+    assert_int_equal(f.points[6].date, fk_day_from_ymd(2025, 3, 30));
+    assert_true(f.has_fy_end);
+    assert_int_equal(f.fy_end.date, fk_day_from_ymd(2025, 3, 31));
+    assert_near(f.fy_end.rate, 0.20 + 0.01 * 50 / 7.0, 1e-9);
+    assert_int_equal(f.target_date, fk_day_from_ymd(2025, 3, 16)); /* 5 weeks */
+    fk_forecast_free(&f);
+
+    /* target already reached: the last observation's date */
+    opt.target = 0.15;
+    assert_int_equal(fk_forecast_run(o, n, &opt, &f, err, sizeof err), 0);
+    assert_int_equal(f.target_date, o[4].date);
+    fk_forecast_free(&f);
+    /* not reached within the horizon; fy_end beyond a 4-week horizon */
+    opt.target = 0.9;
+    opt.until = 0;
+    opt.horizon_weeks = 4;
+    assert_int_equal(fk_forecast_run(o, n, &opt, &f, err, sizeof err), 0);
+    assert_int_equal(f.target_date, -1);
+    assert_false(f.has_fy_end);
+    fk_forecast_free(&f);
+}
+
+static double logi(double w) { return 0.8 / (1 + exp(-0.08 * (w - 60))); }
+
+static void test_logistic_recovers(void **state)
+{
+    (void)state;
+    static const double w[] = {0, 3, 7, 12, 16, 21, 27, 30, 34, 40, 45, 47, 52, 55, 58, 63, 66, 70};
+    fk_obs o[18];
+    size_t n = make_obs(o, w, 18, logi);
+    double t[18], r[18];
+    fk_fc_series s = series_of(o, n, t, r);
+    fk_fc_options opt;
+    fk_fc_options_default(&opt);
+    fk_fc_model m;
+    char err[256];
+    assert_int_equal(fk_fc_fit_logistic(&s, &opt, &m, err, sizeof err), 0);
+    assert_near(m.p[0], 0.8, 0.005);
+    assert_near(m.p[1], 0.08, 0.002);
+    assert_near(m.p[2], 60.0, 0.5);
+
+    opt.method = FK_FC_LOGISTIC;
+    opt.horizon_weeks = 26;
+    fk_forecast f;
+    assert_int_equal(fk_forecast_run(o, n, &opt, &f, err, sizeof err), 0);
+    for (int h = 1; h <= 26; h++) assert_near(f.points[h - 1].rate, logi(70 + h), 2e-3);
+    check_shape(&f);
+    fk_forecast_free(&f);
+
+    /* a set cap is kept */
+    opt.cap = 0.9;
+    fk_fc_model m2;
+    assert_int_equal(fk_fc_fit_logistic(&s, &opt, &m2, err, sizeof err), 0);
+    assert_near(m2.p[0], 0.9, 1e-12);
+}
+
+static double bass(double w)
+{
+    const double m = 0.7, p = 0.003, q = 0.08, e = exp(-(p + q) * w);
+    return m * (1 - e) / (1 + (q / p) * e);
+}
+
+static void test_bass_recovers(void **state)
+{
+    (void)state;
+    static const double w[] = {0, 2, 5, 9, 13, 18, 22, 26, 31, 35, 38, 44, 48, 53, 57, 60};
+    fk_obs o[16];
+    size_t n = make_obs(o, w, 16, bass);
+    double t[16], r[16];
+    fk_fc_series s = series_of(o, n, t, r);
+    fk_fc_options opt;
+    fk_fc_options_default(&opt);
+    fk_fc_model m;
+    char err[256];
+    assert_int_equal(fk_fc_fit_bass(&s, &opt, &m, err, sizeof err), 0);
+    assert_near(m.p[0], 0.7, 0.01);
+    assert_near(m.p[1], 0.003, 0.0003);
+    assert_near(m.p[2], 0.08, 0.003);
+
+    opt.method = FK_FC_BASS;
+    opt.horizon_weeks = 26;
+    fk_forecast f;
+    assert_int_equal(fk_forecast_run(o, n, &opt, &f, err, sizeof err), 0);
+    for (int h = 1; h <= 26; h++) assert_near(f.points[h - 1].rate, bass(60 + h), 3e-3);
+    check_shape(&f);
+    fk_forecast_free(&f);
+}
+
+static double trend(double w) { return 0.05 + 0.004 * w; }
+
+static void test_holt_follows_trend(void **state)
+{
+    (void)state;
+    static const double w[] = {0, 1, 3, 4, 6, 9, 10, 12, 15, 16, 18, 20};
+    fk_obs o[12];
+    size_t n = make_obs(o, w, 12, trend);
+    fk_fc_options opt;
+    fk_fc_options_default(&opt);
+    opt.method = FK_FC_HOLT;
+    opt.horizon_weeks = 8;
+    fk_forecast f;
+    char err[256];
+    assert_int_equal(fk_forecast_run(o, n, &opt, &f, err, sizeof err), 0);
+    /* damping bends the line a little, never below the level */
+    for (int h = 1; h <= 4; h++) {
+        assert_true(f.points[h - 1].rate > trend(20) + 0.002 * h);
+        assert_true(f.points[h - 1].rate <= trend(20 + h) + 1e-9);
+    }
+    assert_near(f.points[0].rate, trend(21), 5e-4);
+    check_shape(&f);
+    fk_forecast_free(&f);
+}
+
+/* Near saturation, with noise: every method stays inside [0, 1]. */
+static double steep(double w) { return fmin(0.97, 0.3 + 0.03 * w + 0.01 * sin(w)); }
+
+static void test_bounds_all_methods(void **state)
+{
+    (void)state;
+    double w[20];
+    for (int i = 0; i < 20; i++) w[i] = i * 1.5;
+    fk_obs o[20];
+    size_t n = make_obs(o, w, 20, steep);
+    for (int m = FK_FC_AUTO; m < FK_FC_NMETHODS; m++) {
+        fk_fc_options opt;
+        fk_fc_options_default(&opt);
+        opt.method = (fk_fc_method)m;
+        opt.horizon_weeks = 104;
+        opt.target = 0.99;
+        fk_forecast f;
+        char err[256];
+        assert_int_equal(fk_forecast_run(o, n, &opt, &f, err, sizeof err), 0);
+        assert_int_not_equal(f.method, FK_FC_AUTO);
+        check_shape(&f);
+        fk_forecast_free(&f);
+    }
+}
+
+static void test_insufficient_and_bad(void **state)
+{
+    (void)state;
+    fk_day d = fk_day_from_ymd(2024, 4, 1);
+    fk_obs o[4] = {{d, 10, 100}, {d + 7, 11, 100}, {d + 14, 12, 100}, {d + 35, 13, 100}};
+    fk_fc_options opt;
+    fk_fc_options_default(&opt);
+    fk_forecast f;
+    char err[256];
+    assert_int_equal(fk_forecast_run(o, 2, &opt, &f, err, sizeof err), -1);
+    assert_non_null(strstr(err, "insufficient data: 2 observations"));
+    assert_int_equal(fk_forecast_run(o, 3, &opt, &f, err, sizeof err), -1); /* 14 days */
+    assert_non_null(strstr(err, "insufficient data: observations span 14 days"));
+    assert_int_equal(fk_forecast_run(o, 4, &opt, &f, err, sizeof err), 0);
+    fk_forecast_free(&f);
+    o[2].date = o[1].date;
+    assert_int_equal(fk_forecast_run(o, 4, &opt, &f, err, sizeof err), -1);
+    assert_non_null(strstr(err, "observation 3 (2024-04-08) is not after"));
+    o[2].date = d + 14, o[3].adopting = 120;
+    assert_int_equal(fk_forecast_run(o, 4, &opt, &f, err, sizeof err), -1);
+    assert_non_null(strstr(err, "observation 4"));
+    o[3].adopting = 13;
+    opt.until = d + 36; /* one day after the last observation */
+    assert_int_equal(fk_forecast_run(o, 4, &opt, &f, err, sizeof err), -1);
+    assert_non_null(strstr(err, "less than a week"));
+}
+
+static fk_obs *load_type(const char *type, size_t *n)
+{
+    char path[256], err[512];
+    snprintf(path, sizeof path, "data/eprescription-%s.csv", type);
+    fk_obs *o = NULL;
+    if (fk_obs_load_csv(tu_src(path), &o, n, err, sizeof err) < 0) fail_msg("%s", err);
+    return o;
+}
+
+/* The real national series per type: every method forecasts sanely and
+ * the backtest's numbers are finite; auto's choice is no worse than pace. */
+static void test_real_series(void **state)
+{
+    (void)state;
+    for (size_t ti = 0; ti < sizeof types / sizeof types[0]; ti++) {
+        size_t n;
+        fk_obs *o = load_type(types[ti], &n);
+        assert_true(n >= 11);
+        for (int m = FK_FC_PACE; m < FK_FC_NMETHODS; m++) {
+            fk_fc_options opt;
+            fk_fc_options_default(&opt);
+            opt.method = (fk_fc_method)m;
+            opt.horizon_weeks = 52;
+            fk_forecast f;
+            char err[256];
+            assert_int_equal(fk_forecast_run(o, n, &opt, &f, err, sizeof err), 0);
+            check_shape(&f);
+            fk_forecast_free(&f);
+        }
+        fk_bt_options bo;
+        fk_bt_options_default(&bo);
+        fk_backtest bt;
+        char err[256];
+        assert_int_equal(fk_backtest_run(o, n, &bo, &bt, err, sizeof err), 0);
+        assert_true(bt.norigins >= FK_BT_MIN_ORIGINS);
+        for (int m = 0; m < FK_FC_NMETHODS; m++) {
+            assert_true(bt.ran[m]);
+            for (int k = 0; k < FK_BT_NH; k++) {
+                const fk_bt_cell *c = &bt.cell[m][k];
+                assert_true(c->n > 0);
+                assert_false(isnan(c->mae) || isnan(c->mape) || isnan(c->cover80) || isnan(c->cover95));
+                assert_true(c->mae >= 0 && c->mae < 100);
+                assert_true(c->cover80 >= 0 && c->cover80 <= 1 && c->cover95 >= c->cover80);
+            }
+        }
+        double pick = fk_bt_mean_mae(&bt, bt.pick), pace = fk_bt_mean_mae(&bt, FK_FC_PACE);
+        assert_true(pick <= pace);
+        /* auto in fk_forecast_run makes the same choice as the backtest */
+        assert_int_equal(fk_fc_auto_method(o, n, &bo.fc), bt.pick);
+        free(o);
+    }
+}
+
+static void test_csv_reader(void **state)
+{
+    (void)state;
+    fk_obs *o;
+    size_t n;
+    char err[256];
+    const char *ok = "\xEF\xBB\xBF" "date,adopting,total\r\n2024-01-07,5,100\r\n2024-02-04,7.5,100\r\n\r\n";
+    assert_int_equal(fk_obs_parse_csv(ok, strlen(ok), "a.csv", &o, &n, err, sizeof err), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(o[1].date, fk_day_from_ymd(2024, 2, 4));
+    assert_near(o[1].adopting, 7.5, 0);
+    free(o);
+    static const struct { const char *text, *msg; } bad[] = {
+        {"date,adopting,total,x\n", "a.csv:1: header must be exactly"},
+        {"date,adopting,total\n2024-01-07,5,100,1\n", "a.csv:2: more than 3 fields"},
+        {"date,adopting,total\n2024-01-07,5\n", "a.csv:2: 2 fields"},
+        {"date,adopting,total\n2024-02-30,5,100\n", "a.csv:2: date '2024-02-30'"},
+        {"date,adopting,total\n2024-01-07,-5,100\n", "a.csv:2: adopting '-5'"},
+        {"date,adopting,total\n2024-01-07,5,0\n", "a.csv:2: total '0'"},
+        {"date,adopting,total\n2024-01-07,500,100\n", "a.csv:2: adopting 500 exceeds total 100"},
+        {"date,adopting,total\n2024-01-07,5,100\n2024-01-07,6,100\n", "a.csv:3: date 2024-01-07 is not after"},
+        {"date,adopting,total\n2024-01-07,5,100\n\n2024-01-14,6,100\n", "a.csv:3: blank line"},
+        {"date,adopting,total\n", "a.csv: no observations"},
+        {"", "a.csv:1: empty file"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(fk_obs_parse_csv(bad[i].text, strlen(bad[i].text), "a.csv", &o, &n, err,
+                                          sizeof err), -1);
+        if (!strstr(err, bad[i].msg)) fail_msg("case %zu: got '%s', want '%s'", i, err, bad[i].msg);
+    }
+}
+
+static void test_weekly_sampling(void **state)
+{
+    (void)state;
+    fk_point p[20];
+    for (int i = 0; i < 20; i++)
+        p[i] = (fk_point){1000 + i, {i, 0, i < 3 ? 0 : 100}};
+    fk_obs *o;
+    size_t n;
+    char err[128];
+    assert_int_equal(fk_obs_from_series(p, 20, &o, &n, err, sizeof err), 0);
+    /* days 1019, 1012, 1005 (1998 has no denominator yet... none here) */
+    assert_int_equal(n, 3);
+    assert_int_equal(o[0].date, 1005);
+    assert_int_equal(o[1].date, 1012);
+    assert_int_equal(o[2].date, 1019);
+    assert_near(o[2].adopting, 19, 0);
+    free(o);
+}
+
+static void test_cli_forecast_json(void **state)
+{
+    (void)state;
+    char *out = NULL, *err = NULL;
+    assert_int_equal(tu_run(&out, &err, "%s forecast --input %s --method pace --target 0.8 --json",
+                            tu_bin("fukyu"), tu_src("data/eprescription-pharmacy.csv")), 0);
+    const char *head = "{\"method\":\"pace\",\"last\":{\"date\":\"2025-02-09\",\"rate\":0.66991},"
+                       "\"points\":[{\"date\":\"2025-02-16\",\"rate\":";
+    if (strncmp(out, head, strlen(head)) != 0) fail_msg("unexpected JSON: %s", out);
+    cJSON *j = cJSON_Parse(out);
+    assert_non_null(j);
+    /* keys in the documented order */
+    static const char *keys[] = {"method", "last", "points", "fy_end", "target"};
+    const cJSON *it = j->child;
+    for (size_t i = 0; i < 5; i++, it = it->next) assert_string_equal(it->string, keys[i]);
+    assert_null(it);
+    const cJSON *pts = cJSON_GetObjectItem(j, "points");
+    /* default horizon: to 2025-03-31, i.e. 7 weekly points */
+    assert_int_equal(cJSON_GetArraySize(pts), 7);
+    static const char *pk[] = {"date", "rate", "lo80", "hi80", "lo95", "hi95"};
+    for (const cJSON *p = pts->child; p; p = p->next) {
+        const cJSON *f = p->child;
+        for (size_t i = 0; i < 6; i++, f = f->next) assert_string_equal(f->string, pk[i]);
+        assert_null(f);
+    }
+    const cJSON *fy = cJSON_GetObjectItem(j, "fy_end");
+    assert_string_equal(cJSON_GetObjectItem(fy, "date")->valuestring, "2025-03-31");
+    assert_int_equal(cJSON_GetArraySize(fy), 4);
+    const cJSON *tg = cJSON_GetObjectItem(j, "target");
+    assert_near(cJSON_GetObjectItem(tg, "rate")->valuedouble, 0.8, 1e-12);
+    assert_true(cJSON_IsString(cJSON_GetObjectItem(tg, "date")) ||
+                cJSON_IsNull(cJSON_GetObjectItem(tg, "date")));
+    cJSON_Delete(j);
+    free(out), free(err);
+
+    /* --horizon and the table form */
+    assert_int_equal(tu_run(&out, &err, "%s forecast --input %s --horizon 3 --method holt",
+                            tu_bin("fukyu"), tu_src("data/eprescription-all.csv")), 0);
+    assert_non_null(strstr(out, "method holt; last observation 2025-02-09: 24.30%"));
+    assert_non_null(strstr(out, "2025-03-02"));
+    assert_null(strstr(out, "2025-03-09"));
+    assert_non_null(strstr(out, "fiscal year end: beyond the horizon"));
+    free(out), free(err);
+}
+
+static void test_cli_errors(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir(), path[600], *out = NULL, *err = NULL;
+    snprintf(path, sizeof path, "%s/in.csv", dir);
+    tu_write_file(path, "date,adopting,total\n2024-01-07,5,100\n2024-01-14,6,100,9\n");
+    assert_int_equal(tu_run(&out, &err, "%s forecast --input %s", tu_bin("fukyu"), path), 1);
+    assert_non_null(strstr(err, "in.csv:3: more than 3 fields"));
+    free(out), free(err);
+    tu_write_file(path, "date,adopting,total\n2024-01-07,5,100\n2024-01-14,6,100\n");
+    assert_int_equal(tu_run(&out, &err, "%s forecast --input %s", tu_bin("fukyu"), path), 1);
+    assert_non_null(strstr(err, "insufficient data: 2 observations"));
+    free(out), free(err);
+    assert_int_equal(tu_run(&out, &err, "%s forecast --input %s --program eprescription",
+                            tu_bin("fukyu"), path), 2);
+    assert_non_null(strstr(err, "exactly one of --input and --program"));
+    free(out), free(err);
+    assert_int_equal(tu_run(&out, &err, "%s forecast --input %s --method magic", tu_bin("fukyu"), path), 2);
+    free(out), free(err);
+    assert_int_equal(tu_run(&out, &err, "%s forecast --input %s --until 2025-01-01 --horizon 3",
+                            tu_bin("fukyu"), path), 2);
+    free(out), free(err);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+static void test_cli_backtest(void **state)
+{
+    (void)state;
+    char *out = NULL, *err = NULL;
+    assert_int_equal(tu_run(&out, &err, "%s backtest --input %s --json", tu_bin("fukyu"),
+                            tu_src("data/eprescription-hospital.csv")), 0);
+    cJSON *j = cJSON_Parse(out);
+    assert_non_null(j);
+    assert_int_equal(fk_fc_method_by_name(cJSON_GetObjectItem(j, "auto")->valuestring) > 0, 1);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "rows")), FK_FC_NMETHODS * FK_BT_NH);
+    cJSON_Delete(j);
+    free(out), free(err);
+    assert_int_equal(tu_run(&out, &err, "%s backtest --input %s --method logistic", tu_bin("fukyu"),
+                            tu_src("data/eprescription-clinic.csv")), 0);
+    assert_non_null(strstr(out, "logistic      26w"));
+    assert_null(strstr(out, "pace "));
+    assert_non_null(strstr(out, "auto picks: "));
+    free(out), free(err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pace_exact_line),
+        cmocka_unit_test(test_fy_end_and_target),
+        cmocka_unit_test(test_logistic_recovers),
+        cmocka_unit_test(test_bass_recovers),
+        cmocka_unit_test(test_holt_follows_trend),
+        cmocka_unit_test(test_bounds_all_methods),
+        cmocka_unit_test(test_insufficient_and_bad),
+        cmocka_unit_test(test_real_series),
+        cmocka_unit_test(test_csv_reader),
+        cmocka_unit_test(test_weekly_sampling),
+        cmocka_unit_test(test_cli_forecast_json),
+        cmocka_unit_test(test_cli_errors),
+        cmocka_unit_test(test_cli_backtest),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
