@@ -11,6 +11,7 @@
 
 #include "forecast/forecast.h"
 #include "forecast/obs.h"
+#include "reports/json.h"
 
 static int run(int argc, char **argv);
 
@@ -69,53 +70,9 @@ static int load(const fc_args *a, fk_cli_env *env, fk_obs **obs, size_t *n)
     return rc;
 }
 
-static double r6(double x) { return round(x * 1e6) / 1e6; }
-
-static void add_band(cJSON *o, const fk_fc_point *p, int with95)
-{
-    char d[FK_DATE_LEN];
-    cJSON_AddStringToObject(o, "date", fk_date_format(p->date, d));
-    cJSON_AddNumberToObject(o, "rate", r6(p->rate));
-    cJSON_AddNumberToObject(o, "lo80", r6(p->lo80));
-    cJSON_AddNumberToObject(o, "hi80", r6(p->hi80));
-    if (with95) {
-        cJSON_AddNumberToObject(o, "lo95", r6(p->lo95));
-        cJSON_AddNumberToObject(o, "hi95", r6(p->hi95));
-    }
-}
-
 static int print_json(const fk_forecast *f, double target)
 {
-    char d[FK_DATE_LEN];
-    cJSON *root = cJSON_CreateObject(), *last = cJSON_CreateObject();
-    cJSON_AddStringToObject(root, "method", fk_fc_method_name(f->method));
-    cJSON_AddStringToObject(last, "date", fk_date_format(f->last_date, d));
-    cJSON_AddNumberToObject(last, "rate", r6(f->last_rate));
-    cJSON_AddItemToObject(root, "last", last);
-    cJSON *pts = cJSON_AddArrayToObject(root, "points");
-    for (size_t i = 0; i < f->npoints; i++) {
-        cJSON *p = cJSON_CreateObject();
-        add_band(p, &f->points[i], 1);
-        cJSON_AddItemToArray(pts, p);
-    }
-    if (f->has_fy_end) {
-        cJSON *fy = cJSON_CreateObject();
-        add_band(fy, &f->fy_end, 0);
-        cJSON_AddItemToObject(root, "fy_end", fy);
-    } else {
-        cJSON_AddNullToObject(root, "fy_end");
-    }
-    if (target > 0) {
-        cJSON *t = cJSON_CreateObject();
-        cJSON_AddNumberToObject(t, "rate", target);
-        if (f->target_date >= 0) cJSON_AddStringToObject(t, "date", fk_date_format(f->target_date, d));
-        else cJSON_AddNullToObject(t, "date");
-        cJSON_AddItemToObject(root, "target", t);
-    } else {
-        cJSON_AddNullToObject(root, "target");
-    }
-    char *s = cJSON_PrintUnformatted(root);
-    cJSON_Delete(root);
+    char *s = fk_json_forecast(f, target > 0, target);
     if (!s) return fk_cli_fail("out of memory");
     puts(s);
     free(s);

@@ -1,10 +1,10 @@
 /* cmd_series.c - `fukyu series`: the daily (or weekly) adoption series of
  * one program, type and area as CSV or JSON. */
-#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "reports/json.h"
 
 static int run(int argc, char **argv);
 
@@ -77,8 +77,22 @@ static int run(int argc, char **argv)
     fk_point *pts = NULL;
     size_t n = 0;
     if ((to < 0 && fk_store_latest_as_of(st, &to) < 0) ||
-        (from < 0 && fk_store_first_day(st, program, &from) < 0) ||
-        fk_store_series(st, program, type, &area, from > to ? to : from, to, &pts, &n) < 0) {
+        (from < 0 && fk_store_first_day(st, program, &from) < 0)) {
+        int rc = fk_cli_fail("series: %s", fk_store_error(st));
+        fk_store_close(st);
+        return rc;
+    }
+    if (from > to) from = to;
+    if (json) {
+        char err[600];
+        char *js = fk_json_series(st, program, type, &area, from, to, weekly, err, sizeof err);
+        fk_store_close(st);
+        if (!js) return fk_cli_fail("series: %s", err);
+        puts(js);
+        free(js);
+        return 0;
+    }
+    if (fk_store_series(st, program, type, &area, from, to, &pts, &n) < 0) {
         int rc = fk_cli_fail("series: %s", fk_store_error(st));
         fk_store_close(st);
         return rc;
@@ -87,36 +101,12 @@ static int run(int argc, char **argv)
     /* Weekly: the days whose distance to `to` is a multiple of 7. */
     size_t start = weekly ? (n - 1) % 7 : 0, step = weekly ? 7 : 1;
     char ds[FK_DATE_LEN];
-    if (csv) {
-        puts("date,adopting,applied,total,rate");
-        for (size_t i = start; i < n; i += step) {
-            const fk_counts *c = &pts[i].c;
-            printf("%s,%lld,%lld,%lld,%.6f\n", fk_date_format(pts[i].date, ds), (long long)c->adopting,
-                   (long long)c->applied, (long long)c->total,
-                   c->total ? (double)c->adopting / (double)c->total : 0.0);
-        }
-    } else {
-        cJSON *root = cJSON_CreateObject(), *arr = cJSON_CreateArray();
-        char areas[8];
-        snprintf(areas, sizeof areas, "%02d", pref);
-        cJSON_AddStringToObject(root, "program", program);
-        cJSON_AddStringToObject(root, "type", type < 0 ? "all" : fk_types[type].key);
-        cJSON_AddStringToObject(root, "area", muni ? muni : pref ? areas : "national");
-        for (size_t i = start; i < n; i += step) {
-            const fk_counts *c = &pts[i].c;
-            cJSON *p = cJSON_CreateObject();
-            cJSON_AddStringToObject(p, "date", fk_date_format(pts[i].date, ds));
-            cJSON_AddNumberToObject(p, "adopting", (double)c->adopting);
-            cJSON_AddNumberToObject(p, "applied", (double)c->applied);
-            cJSON_AddNumberToObject(p, "total", (double)c->total);
-            cJSON_AddNumberToObject(p, "rate", c->total ? (double)c->adopting / (double)c->total : 0.0);
-            cJSON_AddItemToArray(arr, p);
-        }
-        cJSON_AddItemToObject(root, "points", arr);
-        char *s = cJSON_PrintUnformatted(root);
-        puts(s);
-        free(s);
-        cJSON_Delete(root);
+    puts("date,adopting,applied,total,rate");
+    for (size_t i = start; i < n; i += step) {
+        const fk_counts *c = &pts[i].c;
+        printf("%s,%lld,%lld,%lld,%.6f\n", fk_date_format(pts[i].date, ds), (long long)c->adopting,
+               (long long)c->applied, (long long)c->total,
+               c->total ? (double)c->adopting / (double)c->total : 0.0);
     }
     free(pts);
     return 0;

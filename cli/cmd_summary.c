@@ -1,10 +1,10 @@
 /* cmd_summary.c - `fukyu summary`: adoption on a date, national or one
  * prefecture, as a table or JSON. */
-#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "reports/json.h"
 
 static int run(int argc, char **argv);
 
@@ -23,16 +23,6 @@ const fk_command fk_cmd_summary = {
 static double rate(const fk_counts *c)
 {
     return c->total ? (double)c->adopting / (double)c->total : 0.0;
-}
-
-static cJSON *counts_json(const fk_counts *c)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddNumberToObject(o, "adopting", (double)c->adopting);
-    cJSON_AddNumberToObject(o, "total", (double)c->total);
-    cJSON_AddNumberToObject(o, "rate", rate(c));
-    cJSON_AddNumberToObject(o, "applied", (double)c->applied);
-    return o;
 }
 
 enum { O_PROGRAM = 1, O_DATE, O_PREF, O_JSON };
@@ -81,7 +71,6 @@ static int run(int argc, char **argv)
         fk_store_close(st);
         return rc;
     }
-    fk_store_close(st);
     for (int t = 0; t < FK_NTYPE; t++) {
         all.adopting += by[t].adopting;
         all.applied += by[t].applied;
@@ -90,21 +79,15 @@ static int run(int argc, char **argv)
     char ds[FK_DATE_LEN];
     fk_date_format(date, ds);
     if (json) {
-        cJSON *root = cJSON_CreateObject(), *types = cJSON_CreateObject();
-        char areas[4];
-        snprintf(areas, sizeof areas, "%02d", pref);
-        cJSON_AddStringToObject(root, "program", program);
-        cJSON_AddStringToObject(root, "date", ds);
-        cJSON_AddStringToObject(root, "area", pref ? areas : "national");
-        for (int t = 0; t < FK_NTYPE; t++) cJSON_AddItemToObject(types, fk_types[t].key, counts_json(&by[t]));
-        cJSON_AddItemToObject(root, "types", types);
-        cJSON_AddItemToObject(root, "all", counts_json(&all));
-        char *s = cJSON_PrintUnformatted(root);
-        puts(s);
-        free(s);
-        cJSON_Delete(root);
+        char err[600];
+        char *js = fk_json_summary(st, program, date, pref, err, sizeof err);
+        fk_store_close(st);
+        if (!js) return fk_cli_fail("summary: %s", err);
+        puts(js);
+        free(js);
         return 0;
     }
+    fk_store_close(st);
     const fk_program_info *pi = fk_program_by_key(program);
     char wareki[64];
     printf("%s (%s) — %s — %s (%s)\n", pi->label_ja, program,
