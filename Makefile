@@ -14,7 +14,7 @@ DESTDIR ?=
 BUILD   ?= build
 VERSION := 0.1.0
 
-PKGS    := libcurl libcjson sqlite3 cairo pangocairo libmicrohttpd xlsxwriter libsystemd zlib
+PKGS    := libcurl libcjson sqlite3 cairo pangocairo libmicrohttpd xlsxwriter libsystemd zlib nettle
 # Messages are cut to their buffers on purpose, hence no format-truncation.
 WARN    := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wno-format-truncation -Wvla -Wundef -Wcast-align
@@ -76,6 +76,7 @@ test: $(BUILD)/fukyu $(BUILD)/fukyu-feedsim $(TEST_BIN)
 	@FK_BUILD=$(BUILD) sh tests/run.sh $(TEST_BIN)
 
 test-asan:
+	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	$(MAKE) BUILD=build-asan CC=$(CC) \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  test
@@ -102,3 +103,4 @@ clean:
 	rm -rf build build-asan build-clang
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(TEST_SUPPORT_OBJ:.o=.d) $(TEST_BIN:=.d)
+.SECONDARY:

@@ -21,6 +21,12 @@ static PangoFontMap *g_fontmap;
 static PangoContext *g_ctx;
 static PangoFontDescription *g_font[2]; /* regular, bold */
 static cairo_font_options_t *g_fopts;
+static cairo_surface_t **g_capture; /* see fk_canvas_capture */
+
+void fk_canvas_capture(cairo_surface_t **slot)
+{
+    g_capture = slot;
+}
 
 int fk_charts_init(char *err, size_t errlen)
 {
@@ -109,6 +115,7 @@ int fk_canvas_open(fk_canvas *cv, const fk_chart_opts *o, fk_chart_format fmt,
         snprintf(err, errlen, "chart: scale %g too large for %dx%d", scale, w, h);
         return -1;
     }
+    if (g_capture) fmt = (fk_chart_format)FK_CHART_REC;
     cv->fmt = fmt;
     cv->w = w;
     cv->h = h;
@@ -116,7 +123,7 @@ int fk_canvas_open(fk_canvas *cv, const fk_chart_opts *o, fk_chart_format fmt,
     cv->en = fk_lang_en(o ? o->lang : NULL);
     cv->out = out;
     out->len = 0;
-    switch (fmt) {
+    switch ((int)fmt) {
     case FK_CHART_PNG:
         cv->surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)lround(w * scale),
                                                  (int)lround(h * scale));
@@ -133,6 +140,10 @@ int fk_canvas_open(fk_canvas *cv, const fk_chart_opts *o, fk_chart_format fmt,
     }
     case FK_CHART_SVG:
         cv->surface = cairo_svg_surface_create_for_stream(sink, cv, w, h);
+        break;
+    case FK_CHART_REC:
+        cv->surface = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA,
+                                                     &(cairo_rectangle_t){0, 0, w, h});
         break;
     default:
         snprintf(err, errlen, "chart: unknown output format");
@@ -205,6 +216,20 @@ int fk_canvas_close(fk_canvas *cv, char *err, size_t errlen)
     int rc = 0;
     cairo_status_t st = cairo_status(cv->cr);
     cairo_destroy(cv->cr);
+    if ((int)cv->fmt == FK_CHART_REC && g_capture) {
+        /* Not finished: a finished surface can no longer be painted. */
+        if (st == CAIRO_STATUS_SUCCESS) st = cairo_surface_status(cv->surface);
+        if (st == CAIRO_STATUS_SUCCESS) {
+            *g_capture = cv->surface;
+        } else {
+            cairo_surface_destroy(cv->surface);
+            snprintf(err, errlen, "chart: rendering failed: %s", cairo_status_to_string(st));
+            rc = -1;
+        }
+        cv->cr = NULL;
+        cv->surface = NULL;
+        return rc;
+    }
     if (st == CAIRO_STATUS_SUCCESS && cv->fmt == FK_CHART_PNG)
         st = cairo_surface_write_to_png_stream(cv->surface, sink, cv);
     cairo_surface_finish(cv->surface);
@@ -235,6 +260,11 @@ static PangoLayout *layout(const char *s, double size, int bold, double max_w)
     }
     pango_layout_set_text(l, s, -1);
     return l;
+}
+
+PangoLayout *fk_canvas_layout(const char *s, double size, int bold, double max_w)
+{
+    return layout(s, size, bold, max_w);
 }
 
 void fk_text_size(fk_canvas *cv, const char *s, double size, int bold, double *w, double *h)

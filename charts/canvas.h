@@ -36,6 +36,16 @@ int fk_canvas_open(fk_canvas *cv, const fk_chart_opts *o, fk_chart_format fmt,
 /* Finishes the surface and completes out; always releases the canvas. */
 int fk_canvas_close(fk_canvas *cv, char *err, size_t errlen);
 
+/* Embedding (charts/embed.c): while a capture slot is set, fk_canvas_open
+ * draws into a recording surface (layout units are points, whatever fmt)
+ * and fk_canvas_close hands that surface to the slot instead of encoding
+ * it, so that a report can paint the chart, still vector, on its page. */
+#define FK_CHART_REC 3
+void fk_canvas_capture(cairo_surface_t **slot);
+/* A layout in the charts' shared Pango context and fonts (fk_charts_init
+ * first); the caller unrefs it. */
+PangoLayout *fk_canvas_layout(const char *s, double size, int bold, double max_w);
+
 /* Text.  size in layout units; halign 0 left, 1 centre, 2 right; valign
  * 0 top, 1 middle, 2 bottom (of the logical box).  max_w > 0 ellipsizes
  * text that would be wider. */

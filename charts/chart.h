@@ -174,4 +174,31 @@ int fk_chart_weekly_csv(const fk_chart_weekly *c, const char *lang,
 int fk_chart_munis_csv(const fk_chart_munis *c, const char *lang,
                        fk_chart_buf *out, char *err, size_t errlen);
 
+/* ---- drawing onto a caller's page (charts/embed.c) -------------------- */
+/* Each chart drawn as vectors into cr with its top-left corner at (x, y),
+ * at its layout size (o->width x o->height points; scale is unused), so
+ * that reports embed charts in their own PDF pages. */
+#include <cairo.h>
+int fk_chart_trend_draw(cairo_t *cr, double x, double y, const fk_chart_trend *c,
+                        const fk_chart_opts *o, char *err, size_t errlen);
+int fk_chart_funnel_draw(cairo_t *cr, double x, double y, const fk_chart_funnel *c,
+                         const fk_chart_opts *o, char *err, size_t errlen);
+int fk_chart_ranking_draw(cairo_t *cr, double x, double y, const fk_chart_prefs *c,
+                          const fk_chart_opts *o, char *err, size_t errlen);
+int fk_chart_map_draw(cairo_t *cr, double x, double y, const fk_chart_prefs *c,
+                      const fk_chart_opts *o, char *err, size_t errlen);
+int fk_chart_weekly_draw(cairo_t *cr, double x, double y, const fk_chart_weekly *c,
+                         const fk_chart_opts *o, char *err, size_t errlen);
+int fk_chart_munis_draw(cairo_t *cr, double x, double y, const fk_chart_munis *c,
+                        const fk_chart_opts *o, char *err, size_t errlen);
+
+/* Text in the charts' fonts on a caller's cairo context (fk_charts_init
+ * first).  size in points; halign 0 left, 1 centre, 2 right; y is the top
+ * of the text.  wrap_w > 0 wraps at that width (Japanese breaks between
+ * any characters); returns the height used.  rgb as 0xRRGGBB. */
+double fk_chart_text(cairo_t *cr, const char *s, double size, int bold, double x, double y,
+                     int halign, unsigned rgb, double wrap_w);
+/* Width and height the text would take (no wrapping). */
+void fk_chart_text_extent(const char *s, double size, int bold, double *w, double *h);
+
 #endif

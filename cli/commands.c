@@ -5,6 +5,7 @@
 
 extern const fk_command fk_cmd_check_config;
 extern const fk_command fk_cmd_chart;
+extern const fk_command fk_cmd_export;
 extern const fk_command fk_cmd_collect;
 extern const fk_command fk_cmd_summary;
 extern const fk_command fk_cmd_series;
@@ -12,6 +13,8 @@ extern const fk_command fk_cmd_pulls;
 extern const fk_command fk_cmd_rejects;
 extern const fk_command fk_cmd_forecast;
 extern const fk_command fk_cmd_backtest;
+extern const fk_command fk_cmd_serve;
+extern const fk_command fk_cmd_token;
 
 const fk_command *const fk_commands[] = {
     &fk_cmd_collect,
@@ -22,6 +25,9 @@ const fk_command *const fk_commands[] = {
     &fk_cmd_forecast,
     &fk_cmd_backtest,
     &fk_cmd_chart,
+    &fk_cmd_export,
+    &fk_cmd_serve,
+    &fk_cmd_token,
     &fk_cmd_check_config,
     NULL,
 };

@@ -16,7 +16,11 @@
  *
  * Unchanged records cost one comparison: each facility row keeps a hash of
  * the record as last stored, and the open facilities' codes and hashes are
- * held in two sorted arrays (16 bytes a facility) for the pull. */
+ * held in sorted arrays for the pull.  Memory is the constraint here (the
+ * pull must stay within 64 MiB for a registry ten times Japan's), so the
+ * arrays hold 12 bytes and a bit a facility: the code, the hash's low 32
+ * bits and a seen bit.  A changed record whose 32-bit hash collides with
+ * the stored one would be missed with probability 2^-32 per change. */
 #include "data/apply.h"
 
 #include <stdio.h>
@@ -28,6 +32,10 @@
 #include "data/store_int.h"
 
 #define MAX_REJECTS_KEPT 100000
+/* The series cells a first pull touches grow with the registry (one per
+ * municipality, type and `since` day); past this many (about 6 MiB) they
+ * are written out and the map starts again, so memory stays flat. */
+#define DELTA_FLUSH_CELLS (256 * 1024)
 
 typedef struct {
     int64_t position;
@@ -50,8 +58,9 @@ struct fk_apply {
     fk_day as_of, prev_as_of;
     char snapshot[128], etag[512];
     /* open facilities at the start, sorted by code */
-    int64_t *codes, *hashes;
-    unsigned char *seen;
+    int64_t *codes;
+    uint32_t *hashes;
+    uint64_t *seen;         /* bit set */
     size_t n;
     char *progs[64];        /* interned program keys; index = series key */
     int nprogs;
@@ -140,7 +149,7 @@ static int load_index(fk_apply *ap)
     size_t cap = (size_t)count + 1;
     ap->codes = malloc(cap * sizeof *ap->codes);
     ap->hashes = malloc(cap * sizeof *ap->hashes);
-    ap->seen = calloc(cap, 1);
+    ap->seen = calloc((cap + 63) / 64, sizeof *ap->seen);
     if (!ap->codes || !ap->hashes || !ap->seen) {
         snprintf(ap->st->err, sizeof ap->st->err, "index: out of memory");
         return -1;
@@ -152,7 +161,7 @@ static int load_index(fk_apply *ap)
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW && ap->n < cap) {
         ap->codes[ap->n] = sqlite3_column_int64(s, 0);
-        ap->hashes[ap->n] = sqlite3_column_int64(s, 1);
+        ap->hashes[ap->n] = (uint32_t)sqlite3_column_int64(s, 1);
         ap->n++;
     }
     sqlite3_finalize(s);
@@ -279,6 +288,8 @@ static int intern(fk_apply *ap, const char *program)
     return ap->nprogs++;
 }
 
+static int flush_series(fk_apply *ap);
+
 static int muni_num(const char *muni)
 {
     return muni[0] ? atoi(muni) : 0;
@@ -297,11 +308,14 @@ static int contribute(fk_apply *ap, int prog, int type, int pref, int muni,
             fk_delta_add(&ap->deltas, fk_delta_key(prog, type, pref, muni, from),
                          sign * v[0], sign * v[1], 0) < 0)
             goto oom;
-        return 0;
-    }
-    if (fk_delta_add(&ap->deltas, fk_delta_key(prog, type, pref, muni, enter),
-                     sign * v[0], sign * v[1], sign * v[2]) < 0)
+    } else if (fk_delta_add(&ap->deltas, fk_delta_key(prog, type, pref, muni, enter),
+                            sign * v[0], sign * v[1], sign * v[2]) < 0) {
         goto oom;
+    }
+    if (ap->deltas.used > DELTA_FLUSH_CELLS) {
+        if (flush_series(ap) < 0) return -1;
+        fk_delta_clear(&ap->deltas);
+    }
     return 0;
 oom:
     snprintf(ap->st->err, sizeof ap->st->err, "series: out of memory");
@@ -517,10 +531,10 @@ int fk_apply_record(fk_apply *ap, const fk_record *r)
     int64_t h = record_hash(r);
     size_t i = find(ap, r->code);
     if (i != (size_t)-1) {
-        if (ap->seen[i]) return FK_APPLY_DUP;
-        ap->seen[i] = 1;
+        if (ap->seen[i / 64] >> (i % 64) & 1) return FK_APPLY_DUP;
+        ap->seen[i / 64] |= 1ULL << (i % 64);
         ap->records++;
-        if (ap->hashes[i] == h) return FK_APPLY_OK;
+        if (ap->hashes[i] == (uint32_t)h) return FK_APPLY_OK;
         if (change(ap, r) < 0) return -1;
         bind_facility(ap->upd_fac, r, h, ap->pull);
         return step_done(ap, ap->upd_fac, "facility") < 0 ? -1 : FK_APPLY_OK;
@@ -555,7 +569,7 @@ void fk_apply_reject(fk_apply *ap, int64_t position, const char *code, const cha
 static int close_missing(fk_apply *ap)
 {
     for (size_t i = 0; i < ap->n; i++) {
-        if (ap->seen[i]) continue;
+        if (ap->seen[i / 64] >> (i % 64) & 1) continue;
         old_state o;
         if (load_old(ap, ap->codes[i], &o) < 0) return -1;
         for (size_t j = 0; j < o.n; j++) {

@@ -2,6 +2,7 @@
 #include "data/delta.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define DAY_BIAS 100000
 
@@ -62,6 +63,12 @@ int fk_delta_add(fk_delta_map *m, uint64_t key, int adopting, int applied, int t
     m->cells[j].applied += applied;
     m->cells[j].total += total;
     return 0;
+}
+
+void fk_delta_clear(fk_delta_map *m)
+{
+    if (m->cells) memset(m->cells, 0, m->cap * sizeof *m->cells);
+    m->used = 0;
 }
 
 void fk_delta_free(fk_delta_map *m)

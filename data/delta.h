@@ -26,6 +26,8 @@ void fk_delta_unkey(uint64_t key, int *prog, int *type, int *pref, int *muni,
                     int32_t *day);
 int fk_delta_add(fk_delta_map *m, uint64_t key, int adopting, int applied,
                  int total);
+/* Empties the map, keeping its memory. */
+void fk_delta_clear(fk_delta_map *m);
 void fk_delta_free(fk_delta_map *m);
 
 #endif

@@ -148,4 +148,54 @@ typedef int (*fk_reject_fn)(const fk_reject_row *row, void *ctx);
 int fk_store_each_reject(fk_store *st, int64_t pull_id, fk_reject_fn fn,
                          void *ctx);
 
+/* ---- pull health (data/health.c): /healthz and /metrics ---------------- */
+
+typedef struct {
+    int64_t stored, unchanged, failed, running, interrupted; /* pulls by outcome */
+    int64_t last_ok_time;   /* Unix time the latest stored/unchanged pull
+                               finished; -1 when none */
+    fk_day last_ok_as_of;   /* its as_of; -1 when none */
+    int64_t last_stored_id; /* the latest pull that changed data; 0 none */
+    /* The latest pull that is no longer running (last_id 0 when none). */
+    int64_t last_id;
+    char last_outcome[16];
+    double last_seconds;
+    int64_t last_records, last_set_aside;
+    int64_t last_finished;  /* Unix time; -1 when unknown */
+} fk_pull_health;
+int fk_store_pull_health(fk_store *st, fk_pull_health *out);
+
+/* ---- dashboard access tokens (data/tokens.c) --------------------------- */
+
+/* A token is 32 random bytes shown once as 64 lowercase hex digits; only
+ * its SHA-256 is stored.  A scope is "national", "pref:NN" or
+ * "followup:NN" (NN 01..47, always two digits). */
+#define FK_TOKEN_HEX 64
+typedef enum { FK_SCOPE_NATIONAL = 0, FK_SCOPE_PREF, FK_SCOPE_FOLLOWUP } fk_scope_kind;
+typedef struct {
+    fk_scope_kind kind;
+    int pref;               /* 0 for national */
+} fk_scope;
+/* Strict parse; 0 or -1. */
+int fk_scope_parse(const char *s, fk_scope *out);
+/* 1 when the scope covers the area (pref 0 = national: only "national"). */
+int fk_scope_covers(const fk_scope *sc, int pref);
+
+/* Creates a token (store opened read-write); writes its text, to be shown
+ * once, and its id. */
+int fk_token_add(fk_store *st, const char *name, const char *scope,
+                 char token[FK_TOKEN_HEX + 1], int64_t *id);
+/* Marks a live token revoked; -1 when there is no live token with that id. */
+int fk_token_revoke(fk_store *st, int64_t id);
+typedef struct {
+    int64_t id;
+    const char *name, *scope, *created_at;
+    const char *revoked_at;  /* "" when live */
+} fk_token_row;
+typedef int (*fk_token_fn)(const fk_token_row *row, void *ctx);
+int fk_token_each(fk_store *st, fk_token_fn fn, void *ctx);
+/* Checks a presented token: 1 with its scope (and id) when live, 0 when
+ * unknown, malformed or revoked, -1 on a store error. */
+int fk_token_verify(fk_store *st, const char *token, fk_scope *scope, int64_t *id);
+
 #endif

@@ -1,11 +1,14 @@
 /* backtest.h - rolling-origin backtests of the forecast methods, and the
  * choice FK_FC_AUTO makes from them.
  *
- * For each origin (every observation once there is enough history and at
- * least one horizon left to check), each method is fitted on the data up
- * to the origin and its forecasts 4, 8, 13 and 26 weeks ahead are compared
- * with the actual share then (linear interpolation between observations;
- * horizons past the last observation are skipped).  Pure: no I/O. */
+ * For each origin (one observation a week at most, once there is enough
+ * history and at least one horizon left to check), each method is fitted
+ * on the data up to the origin and its forecasts 4, 8, 13 and 26 weeks
+ * ahead are compared with the actual share then (linear interpolation
+ * between observations; horizons past the last observation are skipped).
+ * Intervals are scored as the forecast on that day would have drawn them:
+ * calibrated on the errors known by then (forecast/calibrate.c), so the
+ * coverage is out of sample.  Pure: no I/O. */
 #ifndef FK_BACKTEST_H
 #define FK_BACKTEST_H
 
@@ -16,11 +19,17 @@
 #define FK_BT_NH 4
 extern const int fk_bt_horizons[FK_BT_NH]; /* 4, 8, 13, 26 weeks */
 
-/* Auto judges on at most this many of the latest origins, so that choosing
- * stays cheap on long weekly series from the store. */
+#define FK_BT_MAXH 26                      /* the longest of them */
+
+/* Auto judges each horizon on the latest this many forecasts whose outcome
+ * is known, so that it follows the recent behaviour of the series. */
 #define FK_BT_AUTO_ORIGINS 20
-/* Fewer origins than this and auto does not trust the backtest: pace. */
+/* Fewer known 4-week forecasts than this and auto does not trust the
+ * backtest: pace. */
 #define FK_BT_MIN_ORIGINS 3
+/* Another method replaces pace only with a mean MAE at least this much
+ * (relative) below pace's. */
+#define FK_BT_AUTO_MARGIN 0.2
 
 typedef struct {
     int n;          /* forecasts compared */
@@ -36,12 +45,13 @@ typedef struct {
     fk_bt_cell cell[FK_FC_NMETHODS][FK_BT_NH];
     int ran[FK_FC_NMETHODS];  /* whether the method was part of the run */
     int norigins;             /* origins with at least one comparison */
-    fk_fc_method pick;        /* what auto picks on the whole series */
+    fk_fc_method pick;        /* what auto picks at the last observation */
 } fk_backtest;
 
 typedef struct {
-    fk_fc_options fc;   /* seed, pace_weeks, cap, point_only; method,
-                           horizon, until and target are set per run */
+    fk_fc_options fc;   /* seed, pace_weeks, cap; point_only skips the
+                           intervals (cover80/95 NAN); method, horizon,
+                           until and target are not used */
     unsigned methods;   /* mask of (1u << fk_fc_method); 0 = all five */
     int max_origins;    /* 0 = every origin, else only the latest N */
 } fk_bt_options;
@@ -52,10 +62,9 @@ int fk_backtest_run(const fk_obs *obs, size_t n, const fk_bt_options *o,
 /* Mean of a method's MAE over the horizons that had comparisons; NAN if
  * none. */
 double fk_bt_mean_mae(const fk_backtest *bt, fk_fc_method m);
-/* The method with the lowest mean MAE among those that produced every
- * forecast pace did (ties and too few origins: pace). */
-fk_fc_method fk_bt_pick(const fk_backtest *bt);
-/* What FK_FC_AUTO resolves to for these observations. */
+/* What FK_FC_AUTO resolves to for these observations: the method with the
+ * lowest mean MAE over the four horizons among those that produced every
+ * forecast pace did, if it beats pace by FK_BT_AUTO_MARGIN; else pace. */
 fk_fc_method fk_fc_auto_method(const fk_obs *obs, size_t n, const fk_fc_options *o);
 
 #endif

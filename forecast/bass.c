@@ -11,6 +11,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 static double bass_curve(const double *p, double t)
 {
@@ -84,6 +85,16 @@ static int bass_bands(const fk_fc_model *m, const fk_fc_options *o, int nsteps,
     return 0;
 }
 
+static void fill(fk_fc_model *m, const fk_fc_series *s, const double *p, double v)
+{
+    m->method = FK_FC_BASS;
+    m->s = s;
+    for (int i = 0; i < 4; i++) m->p[i] = p[i];
+    m->sse = v;
+    m->mean = bass_mean;
+    m->bands = bass_bands;
+}
+
 int fk_fc_fit_bass(const fk_fc_series *s, const fk_fc_options *o,
                    fk_fc_model *m, char *err, size_t errlen)
 {
@@ -100,11 +111,16 @@ int fk_fc_fit_bass(const fk_fc_series *s, const fk_fc_options *o,
                 double v = fit_from(&c, x, 2000, p);
                 if (v < best) best = v, bp[0] = p[0], bp[1] = p[1], bp[2] = p[2], bp[3] = p[3];
             }
-    m->method = FK_FC_BASS;
-    m->s = s;
-    for (int i = 0; i < 4; i++) m->p[i] = bp[i];
-    m->sse = best;
-    m->mean = bass_mean;
-    m->bands = bass_bands;
+    fill(m, s, bp, best);
+    return 0;
+}
+
+int fk_fc_fit_bass_warm(const fk_fc_series *s, const fk_fc_options *o,
+                        const fk_fc_model *warm, fk_fc_model *m)
+{
+    double p[4];
+    memcpy(p, warm->p, sizeof p);
+    double v = refit(s, o, p);
+    fill(m, s, p, v);
     return 0;
 }

@@ -1,6 +1,8 @@
-/* forecast.c - fk_forecast_run: checks the observations, fits the chosen
- * method (or lets the backtest choose), and turns the fitted model into
- * weekly points, the fiscal-year-end value and the date a target is met.
+/* forecast.c - fk_forecast_run: checks the observations, builds the
+ * rolling-origin table (forecast/table.c) from which auto chooses and the
+ * intervals are calibrated (forecast/calibrate.c), fits the method on the
+ * whole series and turns it into weekly points, the fiscal-year-end value
+ * and the date a target is met.
  *
  * Rules every method obeys here rather than in its own file:
  * - adoption is cumulative, so the point forecast never drops below the
@@ -16,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "forecast/backtest.h"
 #include "forecast/fc_internal.h"
 
 static const char *const method_names[FK_FC_NMETHODS] = {
@@ -106,15 +107,17 @@ static int point_at(const shaper *sh, fk_day day, fk_fc_point *p)
     return 0;
 }
 
-static int fit(fk_fc_method method, const fk_fc_series *s, const fk_fc_options *o,
-               fk_fc_model *m, char *err, size_t errlen)
+int fk_fc_fit(fk_fc_method method, const fk_fc_series *s, const fk_fc_options *o,
+              const fk_fc_model *warm, fk_fc_model *m, char *err, size_t errlen)
 {
     memset(m, 0, sizeof *m);
     switch (method) {
     case FK_FC_PACE: return fk_fc_fit_pace(s, o, m, err, errlen);
     case FK_FC_HOLT: return fk_fc_fit_holt(s, o, m, err, errlen);
-    case FK_FC_LOGISTIC: return fk_fc_fit_logistic(s, o, m, err, errlen);
-    case FK_FC_BASS: return fk_fc_fit_bass(s, o, m, err, errlen);
+    case FK_FC_LOGISTIC:
+        return warm ? fk_fc_fit_logistic_warm(s, o, warm, m) : fk_fc_fit_logistic(s, o, m, err, errlen);
+    case FK_FC_BASS:
+        return warm ? fk_fc_fit_bass_warm(s, o, warm, m) : fk_fc_fit_bass(s, o, m, err, errlen);
     default: snprintf(err, errlen, "unknown forecast method %d", (int)method); return -1;
     }
 }
@@ -143,8 +146,8 @@ static int horizon(const fk_fc_options *o, fk_day last, fk_day *end, int *steps,
     return 0;
 }
 
-static int shape(const fk_fc_model *m, const fk_fc_options *o, fk_day end, int steps,
-                 fk_forecast *out, char *err, size_t errlen)
+static int shape(const fk_fc_model *m, const fk_fc_options *o, const fk_fc_cal *cal,
+                 fk_day end, int steps, fk_forecast *out, char *err, size_t errlen)
 {
     const fk_fc_series *s = m->s;
     shaper sh = {m, NULL, 0, s->last, s->r[s->n - 1]};
@@ -153,15 +156,9 @@ static int shape(const fk_fc_model *m, const fk_fc_options *o, fk_day end, int s
     if (!o->point_only) {
         dev = calloc((size_t)nb + 2, sizeof *dev);
         if (!dev) goto oom;
-        if (m->bands(m, o, nb + 1, dev, err, errlen) < 0) {
+        if (fk_fc_cal_dev(cal, m, o, nb + 1, dev, err, errlen) < 0) {
             free(dev);
             return -1;
-        }
-        for (int h = 1; h <= nb + 1; h++) { /* never narrower further ahead */
-            dev[h][0] = fmin(dev[h][0], dev[h - 1][0]);
-            dev[h][1] = fmin(dev[h][1], dev[h - 1][1]);
-            dev[h][2] = fmax(dev[h][2], dev[h - 1][2]);
-            dev[h][3] = fmax(dev[h][3], dev[h - 1][3]);
         }
         sh.dev = (const fk_fc_dev *)dev, sh.nb = nb;
     }
@@ -221,13 +218,24 @@ int fk_forecast_run(const fk_obs *obs, size_t n, const fk_fc_options *opt,
     }
     fk_fc_series s = {t, r, n, obs[0].date, obs[n - 1].date};
     fk_fc_method method = opt->method;
-    if (method == FK_FC_AUTO) method = fk_fc_auto_method(obs, n, opt);
+    /* One rolling-origin table serves both the choice and the intervals:
+     * auto needs every method's errors, calibration the chosen one's. */
+    fk_fc_table tab = {0};
+    fk_fc_cal cal = {0};
+    int rc = 0;
+    if (method == FK_FC_AUTO || !opt->point_only) {
+        unsigned mask = method == FK_FC_AUTO ? ~0u : 1u << method;
+        rc = fk_fc_table_build(obs, n, opt, mask, FK_FC_TABLE_LATEST, &tab, err, errlen);
+        if (rc == 0 && method == FK_FC_AUTO) method = fk_fc_table_pick(&tab, obs[n - 1].date);
+        if (rc == 0) fk_fc_table_cal(&tab, method, obs[n - 1].date, &cal);
+    }
     fk_fc_model m;
-    int rc = fit(method, &s, opt, &m, err, errlen);
-    if (rc == 0) rc = shape(&m, opt, end, steps, out, err, errlen);
+    if (rc == 0) rc = fk_fc_fit(method, &s, opt, NULL, &m, err, errlen);
+    if (rc == 0) rc = shape(&m, opt, &cal, end, steps, out, err, errlen);
     out->method = method;
     out->last_date = obs[n - 1].date;
     out->last_rate = r[n - 1];
+    fk_fc_table_free(&tab);
     free(t), free(r);
     if (rc < 0) fk_forecast_free(out);
     return rc;

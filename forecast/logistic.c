@@ -83,6 +83,18 @@ static int logistic_bands(const fk_fc_model *m, const fk_fc_options *o, int nste
     return 0;
 }
 
+static void fill(fk_fc_model *m, const fk_fc_series *s, const fk_fc_options *o,
+                 const double *p, double v)
+{
+    m->method = FK_FC_LOGISTIC;
+    m->s = s;
+    m->p[0] = p[0], m->p[1] = p[1], m->p[2] = p[2];
+    m->p[3] = o->cap > 0;
+    m->sse = v;
+    m->mean = logistic_mean;
+    m->bands = logistic_bands;
+}
+
 int fk_fc_fit_logistic(const fk_fc_series *s, const fk_fc_options *o,
                        fk_fc_model *m, char *err, size_t errlen)
 {
@@ -104,12 +116,15 @@ int fk_fc_fit_logistic(const fk_fc_series *s, const fk_fc_options *o,
                 double v = fit_from(&c, x, 2000, p);
                 if (v < best) best = v, bp[0] = p[0], bp[1] = p[1], bp[2] = p[2];
             }
-    m->method = FK_FC_LOGISTIC;
-    m->s = s;
-    m->p[0] = bp[0], m->p[1] = bp[1], m->p[2] = bp[2];
-    m->p[3] = o->cap > 0;
-    m->sse = best;
-    m->mean = logistic_mean;
-    m->bands = logistic_bands;
+    fill(m, s, o, bp, best);
+    return 0;
+}
+
+int fk_fc_fit_logistic_warm(const fk_fc_series *s, const fk_fc_options *o,
+                            const fk_fc_model *warm, fk_fc_model *m)
+{
+    double p[3] = {o->cap > 0 ? o->cap : warm->p[0], warm->p[1], warm->p[2]};
+    double v = refit(s, o, p);
+    fill(m, s, o, p, v);
     return 0;
 }

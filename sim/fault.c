@@ -81,7 +81,7 @@ int sim_fault_parse(sim_faults *fs, const char *spec, char *err, size_t errlen)
         f.kind = SIM_F_DELAY;
         ok = n >= 1 && n <= 2 && ARG(0, 0, 600000, f.value) && ARG(1, 0, 1000000, f.page);
     } else if (strcmp(name, "missing") == 0 || strcmp(name, "mistype") == 0) {
-        f.kind = name[2] == 's' ? SIM_F_MISSING : SIM_F_MISTYPE;
+        f.kind = strcmp(name, "missing") == 0 ? SIM_F_MISSING : SIM_F_MISTYPE;
         f.sub = -1;
         for (int i = 0; n == 2 && i < 4; i++)
             if (strcmp(a.part[1], field_names[i]) == 0) f.sub = i;

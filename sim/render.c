@@ -156,7 +156,6 @@ static void put_record(const sim_page_req *q, size_t pos, sim_buf *b)
     put_program(b, f, SIM_EP, s->date, bad, s->date);
     sim_buf_puts(b, ",\"ehr_sharing\":");
     put_program(b, f, SIM_EHR, s->date, bad == SIM_BAD_UNKNOWN_FIELD ? bad : 0, s->date);
-    if (bad == SIM_BAD_UNKNOWN_FIELD) sim_buf_puts(b, ",\"x_ignored\":{}");
     sim_buf_puts(b, "}}");
 }
 

@@ -1,9 +1,11 @@
 /* test_forecast.c - forecast methods on exact synthetic data (pace on a
  * line, logistic and Bass recovering known parameters, holt following a
  * trend), the rules every forecast obeys (bounds, cumulative floor,
- * widening intervals, insufficient data), the backtest on the real
- * national series per facility type, the CSV reader, and the
- * `fukyu forecast` / `fukyu backtest` commands. */
+ * widening intervals, insufficient data), calibration using only errors
+ * known on the day, the backtest on the real national series per facility
+ * type (coverage of the calibrated intervals, auto against pace), the CSV
+ * reader, the `fukyu forecast` / `fukyu backtest` commands, and forecasts
+ * of a store filled from the feed simulator. */
 #include "tests/testutil.h"
 
 #include <cjson/cJSON.h>
@@ -295,6 +297,7 @@ static fk_obs *load_type(const char *type, size_t *n)
 static void test_real_series(void **state)
 {
     (void)state;
+    double cover[FK_FC_NMETHODS] = {0};
     for (size_t ti = 0; ti < sizeof types / sizeof types[0]; ti++) {
         size_t n;
         fk_obs *o = load_type(types[ti], &n);
@@ -328,9 +331,100 @@ static void test_real_series(void **state)
         }
         double pick = fk_bt_mean_mae(&bt, bt.pick), pace = fk_bt_mean_mae(&bt, FK_FC_PACE);
         assert_true(pick <= pace);
+        /* auto, chosen afresh at every origin, is no less accurate than pace */
+        double au = fk_bt_mean_mae(&bt, FK_FC_AUTO);
+        if (!(au <= pace + 1e-12)) fail_msg("%s: auto MAE %.4f > pace %.4f", types[ti], au, pace);
+        /* the calibrated 80% intervals hold most of the time out of sample
+         * (4-13 weeks; 26 weeks has 2-6 forecasts); the models' own bands
+         * held 0-40% for holt and the curves */
+        for (int m = FK_FC_PACE; m < FK_FC_NMETHODS; m++) {
+            double cov = 0;
+            for (int k = 0; k < 3; k++) cov += bt.cell[m][k].cover80 / 3;
+            cover[m] += cov / (double)(sizeof types / sizeof types[0]);
+            if (cov < 0.5) fail_msg("%s %s: 80%% coverage %.2f", types[ti], fk_fc_method_name(m), cov);
+        }
         /* auto in fk_forecast_run makes the same choice as the backtest */
         assert_int_equal(fk_fc_auto_method(o, n, &bo.fc), bt.pick);
         free(o);
+    }
+    for (int m = FK_FC_PACE; m < FK_FC_NMETHODS; m++)
+        if (cover[m] < 0.7) fail_msg("%s: mean 80%% coverage %.2f", fk_fc_method_name(m), cover[m]);
+}
+
+/* A steady weekly series with noise and a pace that speeds up. */
+static size_t noisy_weekly(fk_obs *o, size_t n)
+{
+    fk_day base = fk_day_from_ymd(2023, 1, 29);
+    double r = 0.01;
+    for (size_t i = 0; i < n; i++) {
+        r += 0.001 + 0.00003 * (double)i + 0.0015 * sin(1.7 * (double)i) * sin(0.3 * (double)i);
+        if (r < 0) r = 0;
+        o[i] = (fk_obs){base + 7 * (fk_day)i, round(r * 50000), 50000};
+    }
+    return n;
+}
+
+/* Calibration on day `now` uses exactly the errors whose outcome was
+ * observed by then (the latest FK_FC_CAL_MAX), and its 80% half-width
+ * covers at least 80% of them. */
+static void test_calibration_out_of_sample(void **state)
+{
+    (void)state;
+    fk_obs o[90];
+    size_t n = noisy_weekly(o, 90);
+    fk_fc_options opt;
+    fk_fc_options_default(&opt);
+    fk_fc_table t;
+    char err[256];
+    assert_int_equal(fk_fc_table_build(o, n, &opt, 1u << FK_FC_HOLT, FK_FC_TABLE_ALL, &t, err, sizeof err), 0);
+    assert_true(t.norig > 60);
+    static const size_t at[] = {3, 10, 40, 85};
+    for (size_t a = 0; a < sizeof at / sizeof at[0]; a++) {
+        size_t k = at[a] < t.norig ? at[a] : t.norig - 1;
+        fk_day now = t.day[k];
+        fk_fc_cal c;
+        fk_fc_table_cal(&t, FK_FC_HOLT, now, &c);
+        int ci = 0;
+        for (int ck = 0; ck < FK_FC_NCK; ck++) {
+            int h = fk_fc_ck_weeks[ck], known = 0, inside = 0;
+            for (size_t j = 0; j < t.norig; j++)
+                known += t.day[j] + 7 * h <= now && isfinite(fk_fc_table_pred(&t, FK_FC_HOLT, j, ck));
+            if (known > FK_FC_CAL_MAX) known = FK_FC_CAL_MAX;
+            if (known < FK_FC_CAL_MIN) {
+                assert_true(ci == c.ncal || c.h[ci] != h); /* not calibrated */
+                continue;
+            }
+            assert_true(ci < c.ncal);
+            assert_int_equal((int)c.h[ci], h);
+            assert_int_equal(c.nerr[ci], known);
+            assert_true(c.q95[ci] >= c.q80[ci]);
+            int seen = 0; /* the same latest `known` errors, in speed units */
+            for (size_t j = t.norig; j-- > 0 && seen < known;) {
+                if (t.day[j] + 7 * h > now) continue;
+                double e = fabs(fk_fc_table_pred(&t, FK_FC_HOLT, j, ck) - t.actual[j * FK_FC_NCK + (size_t)ck]);
+                inside += e / t.speed[j] <= c.q80[ci] + 1e-12;
+                seen++;
+            }
+            assert_true(inside >= 0.8 * known);
+            ci++;
+        }
+        assert_int_equal(ci, c.ncal);
+    }
+    /* the earliest origins have nothing calibrated: model bands are used */
+    fk_fc_cal c0;
+    fk_fc_table_cal(&t, FK_FC_HOLT, t.day[0], &c0);
+    assert_int_equal(c0.ncal, 0);
+    fk_fc_table_free(&t);
+
+    /* the forecast's intervals then widen with the horizon and stay in [0, 1] */
+    for (int m = FK_FC_AUTO; m < FK_FC_NMETHODS; m++) {
+        opt.method = (fk_fc_method)m;
+        opt.horizon_weeks = 60;
+        fk_forecast f;
+        assert_int_equal(fk_forecast_run(o, n, &opt, &f, err, sizeof err), 0);
+        check_shape(&f);
+        assert_true(f.points[59].hi80 - f.points[59].lo80 > f.points[0].hi80 - f.points[0].lo80);
+        fk_forecast_free(&f);
     }
 }
 
@@ -476,6 +570,162 @@ static void test_cli_backtest(void **state)
     free(out), free(err);
 }
 
+/* ---- forecasts of a store filled from the feed simulator ---------------- */
+
+static char *store_dir, store_db[700];
+
+/* One pull of a 5% national registry as of 2025-02-09: about 120 weekly
+ * points per series since the first application (2022-11). */
+static int store_setup(void **state)
+{
+    (void)state;
+    store_dir = tu_tmpdir();
+    snprintf(store_db, sizeof store_db, "%s/fukyu.db", store_dir);
+    char url[128], *out = NULL, *err = NULL;
+    pid_t sim = tu_feedsim_start(url, sizeof url, "--scale 0.05 --date 2025-02-09 --quiet");
+    int rc = tu_run(&out, &err, "%s collect --once --feed %s --db %s", tu_bin("fukyu"), url, store_db);
+    tu_feedsim_stop(sim);
+    if (rc != 0) fprintf(stderr, "collect failed: %s%s\n", out ? out : "", err ? err : "");
+    free(out), free(err);
+    return rc;
+}
+
+static int store_teardown(void **state)
+{
+    (void)state;
+    tu_rmtree(store_dir);
+    free(store_dir);
+    return 0;
+}
+
+static double num(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItem(o, k);
+    if (!cJSON_IsNumber(v)) fail_msg("'%s' is not a number", k);
+    return v->valuedouble;
+}
+
+/* One point's band: finite, in [0, 1], ordered; returns the 80% width.
+ * fy_end carries the 80% band only. */
+static double check_band(const cJSON *p, const char *what, int with95)
+{
+    static const char *k[5] = {"lo95", "lo80", "rate", "hi80", "hi95"};
+    double v[5];
+    for (int i = with95 ? 0 : 1; i < (with95 ? 5 : 4); i++) {
+        v[i] = num(p, k[i]);
+        if (!(isfinite(v[i]) && v[i] >= 0 && v[i] <= 1)) fail_msg("%s: %s = %g", what, k[i], v[i]);
+        if (i > (with95 ? 0 : 1) && v[i - 1] > v[i] + 1e-9) fail_msg("%s: %s > %s", what, k[i - 1], k[i]);
+    }
+    return v[3] - v[1];
+}
+
+/* `fukyu forecast ... --json` from the store: weekly points from the last
+ * observation, sane bands widening with the horizon, fy_end on 31 March. */
+static void check_store_forecast(const char *args, int npoints)
+{
+    char *out = NULL, *err = NULL;
+    int rc = tu_run(&out, &err, "%s forecast --db %s %s --json", tu_bin("fukyu"), store_db, args);
+    if (rc != 0) fail_msg("forecast %s: exit %d: %s", args, rc, err);
+    cJSON *j = cJSON_Parse(out);
+    if (!j) fail_msg("forecast %s: not JSON: %s", args, out);
+    assert_true(fk_fc_method_by_name(cJSON_GetObjectItem(j, "method")->valuestring) > FK_FC_AUTO);
+    const cJSON *last = cJSON_GetObjectItem(j, "last");
+    assert_string_equal(cJSON_GetObjectItem(last, "date")->valuestring, "2025-02-09");
+    double r0 = num(last, "rate"), w0 = 0;
+    assert_true(r0 >= 0 && r0 <= 1);
+    fk_day d0 = fk_day_from_ymd(2025, 2, 9);
+    const cJSON *pts = cJSON_GetObjectItem(j, "points");
+    assert_int_equal(cJSON_GetArraySize(pts), npoints);
+    int i = 0;
+    for (const cJSON *p = pts->child; p; p = p->next, i++) {
+        fk_day d;
+        assert_int_equal(fk_date_parse(cJSON_GetObjectItem(p, "date")->valuestring, &d), 0);
+        assert_int_equal(d, d0 + 7 * (i + 1));
+        double w = check_band(p, args, 1);
+        assert_true(num(p, "rate") >= r0 - 1e-9);
+        if (num(p, "lo80") > 0 && num(p, "hi80") < 1 && !(w >= w0 - 1e-9))
+            fail_msg("%s: 80%% interval narrows at point %d (%g < %g)", args, i + 1, w, w0);
+        w0 = w;
+    }
+    const cJSON *fy = cJSON_GetObjectItem(j, "fy_end");
+    assert_string_equal(cJSON_GetObjectItem(fy, "date")->valuestring, "2025-03-31");
+    check_band(fy, args, 0);
+    cJSON_Delete(j);
+    free(out), free(err);
+}
+
+static void test_store_forecasts(void **state)
+{
+    (void)state;
+    char args[128];
+    for (size_t ti = 0; ti < sizeof types / sizeof types[0]; ti++) {
+        snprintf(args, sizeof args, "--program eprescription --type %s", types[ti]);
+        check_store_forecast(args, 7); /* 2025-02-16 .. 2025-03-30 */
+        snprintf(args, sizeof args, "--program eprescription --type %s --method holt", types[ti]);
+        check_store_forecast(args, 7);
+    }
+    check_store_forecast("--program eprescription --prefecture 13", 7);
+    check_store_forecast("--program eprescription --type pharmacy --prefecture 27 --method auto", 7);
+    /* well past the calibrated 26 weeks */
+    check_store_forecast("--program eprescription --type clinic --horizon 60", 60);
+    check_store_forecast("--program eprescription --type dental --method logistic --horizon 60", 60);
+}
+
+/* The EHR sharing service has barely started: a near-zero forecast with
+ * sane bands, or a clear "insufficient data". */
+static void test_store_ehr_sharing(void **state)
+{
+    (void)state;
+    for (size_t ti = 0; ti < sizeof types / sizeof types[0]; ti++) {
+        char *out = NULL, *err = NULL;
+        int rc = tu_run(&out, &err, "%s forecast --db %s --program ehr_sharing --type %s --json",
+                        tu_bin("fukyu"), store_db, types[ti]);
+        if (rc == 1) {
+            if (!strstr(err, "insufficient data")) fail_msg("ehr_sharing %s: %s", types[ti], err);
+        } else {
+            assert_int_equal(rc, 0);
+            free(out), free(err);
+            char args[96];
+            snprintf(args, sizeof args, "--program ehr_sharing --type %s", types[ti]);
+            check_store_forecast(args, 7);
+            assert_int_equal(tu_run(&out, &err, "%s forecast --db %s %s --json", tu_bin("fukyu"),
+                                    store_db, args), 0);
+            cJSON *j = cJSON_Parse(out);
+            assert_true(num(cJSON_GetObjectItem(j, "fy_end"), "hi80") < 0.05); /* near zero */
+            cJSON_Delete(j);
+        }
+        free(out), free(err);
+    }
+}
+
+/* The backtest on the store's weekly series: every weekly origin scored,
+ * calibrated 80% intervals near their nominal level at 4 weeks. */
+static void test_store_backtest(void **state)
+{
+    (void)state;
+    char *out = NULL, *err = NULL;
+    assert_int_equal(tu_run(&out, &err, "%s backtest --db %s --program eprescription --type pharmacy --json",
+                            tu_bin("fukyu"), store_db), 0);
+    cJSON *j = cJSON_Parse(out);
+    assert_non_null(j);
+    assert_true(num(j, "origins") > 80);
+    const cJSON *r;
+    int rows = 0;
+    cJSON_ArrayForEach(r, cJSON_GetObjectItem(j, "rows"))
+    {
+        int h = (int)num(r, "horizon");
+        double c80 = num(r, "cover80"), c95 = num(r, "cover95");
+        assert_true(num(r, "n") > 50);
+        assert_true(c95 >= c80);
+        if (h <= 13 && !(c80 >= 0.7 && c80 <= 1))
+            fail_msg("%s %dw: cover80 %.2f", cJSON_GetObjectItem(r, "method")->valuestring, h, c80);
+        rows++;
+    }
+    assert_int_equal(rows, FK_FC_NMETHODS * FK_BT_NH);
+    cJSON_Delete(j);
+    free(out), free(err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -492,6 +742,13 @@ int main(void)
         cmocka_unit_test(test_cli_forecast_json),
         cmocka_unit_test(test_cli_errors),
         cmocka_unit_test(test_cli_backtest),
+        cmocka_unit_test(test_calibration_out_of_sample),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    const struct CMUnitTest store_tests[] = {
+        cmocka_unit_test(test_store_forecasts),
+        cmocka_unit_test(test_store_ehr_sharing),
+        cmocka_unit_test(test_store_backtest),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    return rc | cmocka_run_group_tests(store_tests, store_setup, store_teardown);
 }

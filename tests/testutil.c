@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
@@ -146,6 +147,9 @@ pid_t tu_feedsim_start(char *url, size_t n, const char *args)
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
+        /* A failing test longjmps past tu_feedsim_stop: the simulator must
+         * not outlive the test (it would also hold the runner's pipes). */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
         int fd = open("/dev/null", O_RDWR);
         dup2(fd, 0);
         if (!getenv("FK_TEST_VERBOSE")) dup2(fd, 1);

@@ -1,0 +1,82 @@
+/* daemon.h - `fukyu daemon`: the long-running service.  One main loop with
+ * one timer does all periodic work: pulls on the [schedule] (JST), a fresh
+ * render of charts and reports after each stored pull and at the weekly
+ * report time, and the systemd watchdog ping.  The dashboard (http/http.h)
+ * runs on its own threads meanwhile and only reads.
+ *
+ * The schedule maths are pure functions of a Unix time, so they are tested
+ * without clocks; the loop feeds them time(NULL). */
+#ifndef FK_DAEMON_H
+#define FK_DAEMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/config.h"
+
+/* ---- the schedule (daemon/schedule.c) ----------------------------------- */
+
+#define FK_SCHED_MAX_TIMES 64
+#define FK_JST_OFFSET (9 * 3600) /* Japan has no daylight saving time */
+
+typedef struct {
+    int interval;                  /* minutes between pulls; 0 = use times */
+    int times[FK_SCHED_MAX_TIMES]; /* minutes after midnight JST, ascending */
+    int ntimes;
+    int weekly_wday;               /* 0 = Monday .. 6 = Sunday */
+    int weekly_min;                /* minutes after midnight JST */
+} fk_schedule;
+
+/* Builds the schedule from [schedule] interval, times and weekly_report.
+ * Returns 0, or -1 with the reason in err. */
+int fk_schedule_from_config(fk_schedule *s, const fk_config *c, char *err, size_t n);
+
+/* Pull slots.  With an interval of N minutes the slots lie on a grid of N
+ * minutes counted from midnight JST (for an N dividing a day: from every
+ * midnight JST); otherwise at each of the times, every day.  All times are
+ * Unix seconds. */
+int64_t fk_schedule_next_pull(const fk_schedule *s, int64_t now); /* first slot > now */
+int64_t fk_schedule_prev_pull(const fk_schedule *s, int64_t now); /* last slot <= now */
+/* The weekly report slot ("mon 07:00" JST). */
+int64_t fk_schedule_next_weekly(const fk_schedule *s, int64_t now);
+int64_t fk_schedule_prev_weekly(const fk_schedule *s, int64_t now);
+
+/* The make-up rule after downtime: 1 when the latest slot that has passed
+ * (prev_slot) has no run at or after it; last_run is the start of the last
+ * good run, -1 for never.  One make-up run covers every missed slot. */
+int fk_schedule_missed(int64_t prev_slot, int64_t last_run);
+
+/* "2025-02-10 06:00 JST" (out holds at least 24 bytes). */
+char *fk_schedule_format(int64_t t, char *out, size_t n);
+
+/* ---- the service (daemon/loop.c) ----------------------------------------- */
+
+typedef struct {
+    const char *config_path; /* NULL: FK_CONFIG_DEFAULT_PATH, may be missing */
+    /* Command-line overrides, kept across reloads; NULL = from the config. */
+    const char *feed, *db, *listen, *out;
+    int run_now;             /* pull at once at start */
+} fk_daemon_options;
+
+/* Runs until SIGTERM or SIGINT.  Returns the exit code: 0 after a clean
+ * stop, 1 when it could not start (the reason is logged). */
+int fk_daemon_run(const fk_daemon_options *o);
+
+/* Loads the configuration as the daemon sees it: defaults, the file, then
+ * the overrides, then the cross-field checks and the schedule.  Returns 0,
+ * or -1 with "file:line: ..." or the override at fault in err. */
+int fk_daemon_load_config(const fk_daemon_options *o, fk_config *c, fk_schedule *s,
+                          char *err, size_t n);
+
+/* ---- logging and systemd notification (daemon/log.c) --------------------- */
+
+enum { FK_LOG_ERR = 3, FK_LOG_WARNING = 4, FK_LOG_INFO = 6 };
+
+/* One line on stderr per event.  Under journald (JOURNAL_STREAM names our
+ * stderr) the line gets a "<N>" priority prefix so errors show as errors. */
+void fk_daemon_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A URL for logs: any "user:password@" part is replaced by "***@". */
+const char *fk_daemon_redact_url(const char *url, char *out, size_t n);
+
+#endif

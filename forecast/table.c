@@ -1,0 +1,213 @@
+/* table.c - the rolling-origin table (see fc_internal.h): each method is
+ * fitted once at every origin and its point forecasts at the checkpoint
+ * horizons are kept next to the shares observed then.  The backtest scores
+ * the table, auto chooses from it and calibration turns its errors into
+ * intervals, so nothing is fitted twice and no bootstrap runs here.
+ *
+ * Cost: the curve fits dominate.  Between two full grids of starts, each
+ * origin's fit starts from the previous origin's optimum (the data grew
+ * by one week, so the optimum moved little); a full grid runs at the
+ * first origin, every FULL_EVERY weeks (counted from the first
+ * observation, so the same origins whatever the table's first one) and
+ * after a gap of more than FULL_EVERY weeks, and the better fit wins. */
+#include "forecast/fc_internal.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "forecast/backtest.h"
+
+const int fk_fc_ck_weeks[FK_FC_NCK] = {1, 2, 4, 8, 13, 26};
+
+#define FULL_EVERY 8
+#define ALL_METHODS ((1u << FK_FC_NMETHODS) - 1 - (1u << FK_FC_AUTO))
+
+int fk_fc_ck_index(int weeks)
+{
+    for (int k = 0; k < FK_FC_NCK; k++)
+        if (fk_fc_ck_weeks[k] == weeks) return k;
+    return -1;
+}
+
+static double clip01(double x) { return x < 0 ? 0 : x > 1 ? 1 : x; }
+
+/* The observed share on a day within the observations, interpolated. */
+static double actual_at(const fk_obs *obs, size_t n, fk_day d)
+{
+    size_t j = 0;
+    while (j + 2 < n && obs[j + 1].date <= d) j++;
+    double r0 = obs[j].adopting / obs[j].total, r1 = obs[j + 1].adopting / obs[j + 1].total;
+    double w = (double)(d - obs[j].date) / (double)(obs[j + 1].date - obs[j].date);
+    return r0 + fmin(fmax(w, 0.0), 1.0) * (r1 - r0);
+}
+
+static fk_day week_of(const fk_obs *obs, size_t i) { return (obs[i].date - obs[0].date) / 7; }
+
+/* An origin: enough history to fit, adoption under way (before the
+ * first adopter there is no pace to measure errors against, and a launch
+ * seen from a flat zero line would count as an error hundreds of weeks of
+ * "speed" wide), a week of data after it to compare with, and at most one
+ * a week (the first observation of each week), so that daily input costs
+ * no more than weekly. */
+static int eligible(const fk_obs *obs, size_t n, size_t i)
+{
+    if (i + 1 < FK_FC_MIN_OBS || obs[i].date - obs[0].date < FK_FC_MIN_SPAN_DAYS) return 0;
+    if (obs[i].adopting <= 0 || obs[i].date + 7 > obs[n - 1].date) return 0;
+    return i == 0 || week_of(obs, i) != week_of(obs, i - 1);
+}
+
+/* The first candidate the latest-only table needs: the errors that
+ * choosing (FK_BT_AUTO_ORIGINS) and calibrating (FK_FC_CAL_MAX) look at
+ * are the latest ones per horizon, so the oldest needed is that many
+ * origins before the last one 26 weeks old. */
+static size_t latest_start(const fk_obs *obs, size_t n, const size_t *cand, size_t nc)
+{
+    fk_day lim = obs[n - 1].date - 7 * fk_fc_ck_weeks[FK_FC_NCK - 1];
+    size_t need = FK_FC_CAL_MAX > FK_BT_AUTO_ORIGINS ? FK_FC_CAL_MAX : FK_BT_AUTO_ORIGINS;
+    size_t last_old = SIZE_MAX;
+    for (size_t c = 0; c < nc; c++)
+        if (obs[cand[c]].date <= lim) last_old = c;
+    if (last_old == SIZE_MAX || last_old + 1 <= need) return 0;
+    return last_old + 1 - need;
+}
+
+double fk_fc_speed(const fk_fc_series *s, int weeks)
+{
+    size_t n = s->n, i0 = n - 1;
+    if (n < 2) return FK_FC_SPEED_FLOOR;
+    double tl = s->t[n - 1], moved = 0;
+    while (i0 > 0 && s->t[i0 - 1] >= tl - weeks - 1e-9) i0--;
+    if (i0 == n - 1) i0 = n - 2;
+    for (size_t i = i0; i + 1 < n; i++) moved += fabs(s->r[i + 1] - s->r[i]);
+    double v = moved / fmax(tl - s->t[i0], 1e-9);
+    return v > FK_FC_SPEED_FLOOR ? v : FK_FC_SPEED_FLOOR;
+}
+
+double fk_fc_table_pred(const fk_fc_table *t, fk_fc_method m, size_t o, int k)
+{
+    return t->pred[((size_t)m * t->norig + o) * FK_FC_NCK + (size_t)k];
+}
+
+static void fit_method(fk_fc_table *t, const fk_fc_options *o, fk_fc_method m)
+{
+    const fk_fc_model *prev = NULL;
+    fk_day prev_week = 0;
+    int curve = m == FK_FC_LOGISTIC || m == FK_FC_BASS; /* only these have starts */
+    char e2[256];
+    for (size_t k = 0; k < t->norig; k++) {
+        fk_fc_model *mo = &t->model[(size_t)m * t->norig + k], w;
+        const fk_fc_series *s = &t->pre[k];
+        fk_day week = (fk_day)floor(s->t[s->n - 1] + 1e-9);
+        int full = !prev || week % FULL_EVERY == 0 || week - prev_week > FULL_EVERY;
+        int ok = fk_fc_fit(m, s, o, full ? NULL : prev, mo, e2, sizeof e2) == 0;
+        if (ok && full && prev && curve && fk_fc_fit(m, s, o, prev, &w, e2, sizeof e2) == 0
+            && w.sse < mo->sse)
+            *mo = w;
+        if (!ok) {
+            mo->method = FK_FC_AUTO; /* marks "no fit" */
+            continue;
+        }
+        prev = mo, prev_week = week;
+        double *pr = &t->pred[((size_t)m * t->norig + k) * FK_FC_NCK];
+        for (int c = 0; c < FK_FC_NCK; c++) {
+            double mu = mo->mean(mo, fk_fc_ck_weeks[c]);
+            /* the same floor and clipping as the forecast itself */
+            pr[c] = isfinite(mu) ? clip01(fmax(mu, s->r[s->n - 1])) : NAN;
+        }
+    }
+}
+
+int fk_fc_table_build(const fk_obs *obs, size_t n, const fk_fc_options *o,
+                      unsigned mask, int which, fk_fc_table *t, char *err, size_t errlen)
+{
+    memset(t, 0, sizeof *t);
+    t->mask = mask & ALL_METHODS;
+    size_t *cand = malloc(sizeof *cand * (n ? n : 1)), nc = 0;
+    if (!cand) goto oom;
+    for (size_t i = 0; i < n; i++)
+        if (eligible(obs, n, i)) cand[nc++] = i;
+    size_t start = which == FK_FC_TABLE_LATEST ? latest_start(obs, n, cand, nc) : 0;
+    size_t no = t->norig = nc - start, nm = FK_FC_NMETHODS;
+    double *tt = malloc(sizeof(double) * (n ? n : 1)), *rr = malloc(sizeof(double) * (n ? n : 1));
+    t->whole = (fk_fc_series){tt, rr, n, n ? obs[0].date : 0, n ? obs[n - 1].date : 0};
+    t->pre = calloc(no + 1, sizeof *t->pre);
+    t->at = calloc(no + 1, sizeof *t->at);
+    t->day = calloc(no + 1, sizeof *t->day);
+    t->model = calloc(nm * no + 1, sizeof *t->model);
+    t->pred = malloc(sizeof(double) * (nm * no * FK_FC_NCK + 1));
+    t->actual = malloc(sizeof(double) * (no * FK_FC_NCK + 1));
+    t->speed = malloc(sizeof(double) * (no + 1));
+    if (!tt || !rr || !t->pre || !t->at || !t->day || !t->model || !t->pred || !t->actual || !t->speed)
+        goto oom;
+    for (size_t i = 0; i < n; i++) {
+        tt[i] = (obs[i].date - obs[0].date) / 7.0;
+        rr[i] = obs[i].adopting / obs[i].total;
+    }
+    for (size_t k = 0; k < nm * no * FK_FC_NCK; k++) t->pred[k] = NAN;
+    for (size_t k = 0; k < no; k++) {
+        size_t i = cand[start + k];
+        t->at[k] = i;
+        t->day[k] = obs[i].date;
+        t->pre[k] = (fk_fc_series){tt, rr, i + 1, obs[0].date, obs[i].date};
+        t->speed[k] = fk_fc_speed(&t->pre[k], o->pace_weeks > 0 ? o->pace_weeks : 8);
+        for (int c = 0; c < FK_FC_NCK; c++) {
+            fk_day d = obs[i].date + 7 * fk_fc_ck_weeks[c];
+            t->actual[k * FK_FC_NCK + (size_t)c] = d <= obs[n - 1].date ? actual_at(obs, n, d) : NAN;
+        }
+    }
+    free(cand);
+    for (int m = FK_FC_PACE; m < FK_FC_NMETHODS; m++)
+        if (t->mask & (1u << m)) fit_method(t, o, (fk_fc_method)m);
+    return 0;
+oom:
+    free(cand);
+    fk_fc_table_free(t);
+    snprintf(err, errlen, "out of memory");
+    return -1;
+}
+
+void fk_fc_table_free(fk_fc_table *t)
+{
+    free((void *)t->whole.t), free((void *)t->whole.r);
+    free(t->pre), free(t->at), free(t->day), free(t->model), free(t->pred), free(t->actual);
+    free(t->speed);
+    memset(t, 0, sizeof *t);
+}
+
+fk_fc_method fk_fc_table_pick(const fk_fc_table *t, fk_day now)
+{
+    if (!(t->mask & (1u << FK_FC_PACE))) return FK_FC_PACE;
+    double sum[FK_FC_NMETHODS] = {0};
+    int bad[FK_FC_NMETHODS] = {0}, horizons = 0, first_n = 0;
+    for (int b = 0; b < FK_BT_NH; b++) {
+        int k = fk_fc_ck_index(fk_bt_horizons[b]);
+        double abs[FK_FC_NMETHODS] = {0};
+        int used = 0;
+        for (size_t o = t->norig; o-- > 0 && used < FK_BT_AUTO_ORIGINS;) {
+            if (t->day[o] + 7 * fk_bt_horizons[b] > now) continue;
+            double y = t->actual[o * FK_FC_NCK + (size_t)k];
+            if (!isfinite(fk_fc_table_pred(t, FK_FC_PACE, o, k)) || !isfinite(y)) continue;
+            used++;
+            for (int m = FK_FC_PACE; m < FK_FC_NMETHODS; m++) {
+                double p = fk_fc_table_pred(t, (fk_fc_method)m, o, k);
+                if (isfinite(p)) abs[m] += fabs(p - y);
+                else bad[m] = 1; /* judged on the forecasts pace made, or not at all */
+            }
+        }
+        if (b == 0) first_n = used;
+        if (used == 0) continue;
+        horizons++;
+        for (int m = FK_FC_PACE; m < FK_FC_NMETHODS; m++) sum[m] += abs[m] / used;
+    }
+    if (first_n < FK_BT_MIN_ORIGINS || horizons == 0) return FK_FC_PACE;
+    fk_fc_method best = FK_FC_PACE;
+    for (int m = FK_FC_PACE + 1; m < FK_FC_NMETHODS; m++)
+        if ((t->mask & (1u << m)) && !bad[m] && sum[m] < sum[best]) best = (fk_fc_method)m;
+    /* a challenger must beat pace clearly: with this few forecasts a small
+     * lead is noise, and pace is the ministry's own yardstick */
+    if (best != FK_FC_PACE && !(sum[best] < (1.0 - FK_BT_AUTO_MARGIN) * sum[FK_FC_PACE])) best = FK_FC_PACE;
+    return best;
+}

@@ -1,0 +1,52 @@
+/* http.h - the dashboard: a small HTTP server (libmicrohttpd) that serves
+ * Japanese HTML pages, the charts and reports the daemon has rendered into
+ * out_dir, JSON APIs in the CLI's shapes, facility exports for token
+ * holders, /healthz and /metrics.
+ *
+ * It only reads: the store through a small pool of read-only connections
+ * (one per request at a time; SQLite connections are never shared between
+ * threads at once), and rendered files under out_dir, reached only through
+ * paths built from whitelisted names.  Rendering happens elsewhere (the
+ * daemon), never on the HTTP threads.
+ *
+ * Embedding: the daemon fills fk_http_options, calls fk_http_start() once
+ * and fk_http_stop() at shutdown; requests are served on the server's own
+ * threads meanwhile, so the caller's thread stays free to pull and render. */
+#ifndef FK_HTTP_H
+#define FK_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct fk_http fk_http;
+
+typedef struct {
+    const char *listen;      /* "127.0.0.1:8470", "[::1]:8470", "0.0.0.0:80" */
+    const char *db_path;     /* the store, opened read-only */
+    const char *out_dir;     /* where charts/ and reports/ are rendered */
+    int public_aggregates;   /* 1: pages, charts, reports, aggregate APIs
+                                need no token */
+    int max_connections;     /* concurrent connections at most (>= 1) */
+    int request_timeout;     /* seconds a connection may idle (>= 1) */
+    int stale_after;         /* /healthz: minutes since the last good pull */
+    double target;           /* adoption target for /api/v1/forecast */
+    int quiet;               /* 1: no access log on stderr */
+} fk_http_options;
+
+/* Parses "host:port" or "[v6]:port" (port 1..65535; port 0 too when
+ * allow_zero, to let the system choose) into a socket address.  Returns 0,
+ * or -1 with the reason in err. */
+struct sockaddr_storage;
+int fk_http_parse_listen(const char *s, int allow_zero, struct sockaddr_storage *out,
+                         size_t *outlen, char *err, size_t errlen);
+
+/* Starts serving.  Returns NULL with the reason in err (bad address,
+ * port in use, ...).  The store may not exist yet: requests that need it
+ * answer 503 until it does. */
+fk_http *fk_http_start(const fk_http_options *o, char *err, size_t errlen);
+/* The port actually bound (useful with port 0). */
+int fk_http_port(const fk_http *h);
+/* Stops accepting, waits for requests in flight, frees everything. */
+void fk_http_stop(fk_http *h);
+
+#endif

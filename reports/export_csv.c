@@ -1,0 +1,176 @@
+/* export_csv.c - the CSV writer behind `fukyu export`: RFC 4180 (CRLF,
+ * quoting of fields holding a comma, quote, CR or LF, quotes doubled),
+ * UTF-8 with an optional BOM (Excel needs it to read UTF-8), or cp932 for
+ * older Excel.  Each row is built in UTF-8 and then encoded as a whole:
+ * cp932 trail bytes never fall in 0x00-0x3F, so quoting done in UTF-8
+ * stays correct after conversion. */
+#include "reports/export_int.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct fk_csv {
+    FILE *f;
+    iconv_t cd;            /* (iconv_t)-1 for UTF-8 */
+    int64_t replaced;
+    char *line, *enc;      /* the row in UTF-8, and encoded */
+    size_t len, cap, enc_cap;
+    char err[256];
+};
+
+static int grow(char **p, size_t *cap, size_t need)
+{
+    if (need <= *cap) return 0;
+    size_t n = *cap ? *cap : 256;
+    while (n < need) n *= 2;
+    char *q = realloc(*p, n);
+    if (!q) return -1;
+    *p = q;
+    *cap = n;
+    return 0;
+}
+
+static int put(fk_csv *c, const char *s, size_t n)
+{
+    if (grow(&c->line, &c->cap, c->len + n) < 0) return -1;
+    memcpy(c->line + c->len, s, n);
+    c->len += n;
+    return 0;
+}
+
+static int put_field(fk_csv *c, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) return put(c, s, strlen(s));
+    int rc = put(c, "\"", 1);
+    for (const char *p = s; *p && !rc; p++)
+        rc = *p == '"' ? put(c, "\"\"", 2) : put(c, p, 1);
+    return rc | put(c, "\"", 1);
+}
+
+fk_csv *fk_csv_open(const char *path, fk_export_encoding enc, int bom, char *err, size_t errlen)
+{
+    fk_csv *c = calloc(1, sizeof *c);
+    if (!c) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    c->cd = (iconv_t)-1;
+    if (enc == FK_EXPORT_CP932) {
+        c->cd = iconv_open("CP932", "UTF-8");
+        if (c->cd == (iconv_t)-1) {
+            snprintf(err, errlen, "cp932: the C library has no UTF-8 to CP932 converter (%s)", strerror(errno));
+            free(c);
+            return NULL;
+        }
+    }
+    c->f = fopen(path, "wb");
+    if (!c->f) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        if (c->cd != (iconv_t)-1) iconv_close(c->cd);
+        free(c);
+        return NULL;
+    }
+    /* A BOM exists only for Unicode encodings. */
+    if (bom && enc == FK_EXPORT_UTF8 && fwrite("\xEF\xBB\xBF", 1, 3, c->f) != 3) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        fk_csv_close(c, NULL, NULL, 0);
+        return NULL;
+    }
+    return c;
+}
+
+/* Length of the UTF-8 sequence starting with lead byte b (1 when invalid,
+ * so that a bad byte is replaced on its own). */
+static size_t seq_len(unsigned char b)
+{
+    if (b >= 0xF0 && b <= 0xF4) return 4;
+    if (b >= 0xE0) return b <= 0xEF ? 3 : 1;
+    if (b >= 0xC2) return 2;
+    return 1;
+}
+
+/* Encodes c->line into c->enc; returns the encoded length or -1. */
+static long encode(fk_csv *c)
+{
+    if (grow(&c->enc, &c->enc_cap, c->len + 16) < 0) return -1;
+    char *in = c->line, *out = c->enc;
+    size_t inleft = c->len, outleft = c->enc_cap;
+    while (inleft) {
+        if (iconv(c->cd, &in, &inleft, &out, &outleft) != (size_t)-1) break;
+        if (errno == E2BIG || outleft < 1) {
+            size_t used = (size_t)(out - c->enc);
+            if (grow(&c->enc, &c->enc_cap, c->enc_cap * 2) < 0) return -1;
+            out = c->enc + used;
+            outleft = c->enc_cap - used;
+            continue;
+        }
+        /* EILSEQ or EINVAL: a character with no cp932 form. */
+        size_t skip = seq_len((unsigned char)*in);
+        if (skip > inleft) skip = inleft;
+        *out++ = '?';
+        outleft--;
+        in += skip;
+        inleft -= skip;
+        c->replaced++;
+    }
+    return (long)(out - c->enc);
+}
+
+int fk_csv_row(fk_csv *c, const fk_cell *cells, int n)
+{
+    c->len = 0;
+    int rc = 0;
+    for (int i = 0; i < n && !rc; i++) {
+        char num[32];
+        const char *s = "";
+        if (cells[i].kind == FK_CELL_TEXT) s = cells[i].text ? cells[i].text : "";
+        else if (cells[i].kind == FK_CELL_INT) snprintf(num, sizeof num, "%lld", (long long)cells[i].num), s = num;
+        else if (cells[i].kind == FK_CELL_DATE) s = fk_date_format((fk_day)cells[i].num, num);
+        rc = (i ? put(c, ",", 1) : 0) | put_field(c, s);
+    }
+    if (rc || put(c, "\r\n", 2) < 0) {
+        snprintf(c->err, sizeof c->err, "out of memory");
+        return -1;
+    }
+    const char *data = c->line;
+    size_t len = c->len;
+    if (c->cd != (iconv_t)-1) {
+        long el = encode(c);
+        if (el < 0) {
+            snprintf(c->err, sizeof c->err, "out of memory");
+            return -1;
+        }
+        data = c->enc;
+        len = (size_t)el;
+    }
+    if (fwrite(data, 1, len, c->f) != len) {
+        snprintf(c->err, sizeof c->err, "write: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+const char *fk_csv_error(const fk_csv *c)
+{
+    return c->err;
+}
+
+int fk_csv_close(fk_csv *c, int64_t *replaced, char *err, size_t errlen)
+{
+    int rc = 0;
+    /* Synced before the caller renames it into place, so a crash cannot
+     * leave a complete-looking name over an empty file. */
+    if (fflush(c->f) != 0 || fsync(fileno(c->f)) != 0) rc = -1;
+    if (fclose(c->f) != 0) rc = -1;
+    if (rc && err) snprintf(err, errlen, "write: %s", strerror(errno));
+    if (replaced) *replaced = c->replaced;
+    if (c->cd != (iconv_t)-1) iconv_close(c->cd);
+    free(c->line);
+    free(c->enc);
+    free(c);
+    return rc;
+}
