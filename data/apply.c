@@ -665,6 +665,9 @@ static int log_outcome(fk_apply *ap, const char *outcome, const char *reason,
     if (ap->snapshot[0]) {
         sqlite3_bind_text(s, 5, ap->snapshot, -1, SQLITE_STATIC);
         sqlite3_bind_int(s, 6, ap->as_of);
+    } else if (!reason && ap->prev_as_of >= 0) {
+        /* A 304 confirms the stored snapshot: log its as_of. */
+        sqlite3_bind_int(s, 6, ap->prev_as_of);
     }
     if (ap->etag[0]) sqlite3_bind_text(s, 7, ap->etag, -1, SQLITE_STATIC);
     if (ps) {
