@@ -5,6 +5,7 @@
 
 extern const fk_command fk_cmd_check_config;
 extern const fk_command fk_cmd_chart;
+extern const fk_command fk_cmd_report;
 extern const fk_command fk_cmd_export;
 extern const fk_command fk_cmd_collect;
 extern const fk_command fk_cmd_summary;
@@ -25,6 +26,7 @@ const fk_command *const fk_commands[] = {
     &fk_cmd_forecast,
     &fk_cmd_backtest,
     &fk_cmd_chart,
+    &fk_cmd_report,
     &fk_cmd_export,
     &fk_cmd_serve,
     &fk_cmd_token,

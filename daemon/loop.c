@@ -103,7 +103,7 @@ static int64_t now_ms(void)
 /* Decides the work due at start: one pull when --run-now or when the last
  * slot before now has no good pull at or after it (however many slots
  * passed), and a render when the weekly report is older than its slot. */
-static void start_work(fk_daemon *d, int *pull_now, int *render_now)
+static void start_work(fk_daemon *d, int *pull_now, const char **render_why)
 {
     int64_t now = time(NULL), last = fk_daemon_last_good_pull(&d->cfg);
     int64_t slot = fk_schedule_prev_pull(&d->sched, now);
@@ -112,13 +112,15 @@ static void start_work(fk_daemon *d, int *pull_now, int *render_now)
         fk_daemon_log(FK_LOG_INFO, "missed pull slot (last good pull %s): pulling once now",
                       last < 0 ? "never" : "before the slot");
     int64_t wslot = fk_schedule_prev_weekly(&d->sched, now);
-    *render_now = last >= 0 && fk_schedule_missed(wslot, fk_daemon_last_render(&d->cfg));
+    if (last >= 0 && fk_schedule_missed(wslot, fk_daemon_last_render(&d->cfg)))
+        *render_why = "at start: the weekly report is older than its slot";
 }
 
 static int loop(fk_daemon *d, int tfd)
 {
-    int pull_now, render_now;
-    start_work(d, &pull_now, &render_now);
+    int pull_now;
+    const char *render_why = NULL; /* non-NULL: render, and why */
+    start_work(d, &pull_now, &render_why);
     double wd = fk_daemon_watchdog_interval(d);
     int64_t next_ping = wd > 0 ? now_ms() + (int64_t)(wd * 1000) : INT64_MAX;
     for (;;) {
@@ -129,18 +131,18 @@ static int loop(fk_daemon *d, int tfd)
         }
         if (pull_now || time(NULL) >= d->next_pull) {
             pull_now = 0;
-            if (fk_daemon_pull(d)) render_now = 1;
+            if (fk_daemon_pull(d)) render_why = "new data stored";
             d->next_pull = fk_schedule_next_pull(&d->sched, time(NULL));
             fk_daemon_notify_status(d);
             continue; /* a stop during the pull is seen first */
         }
         if (time(NULL) >= d->next_weekly) {
-            render_now = 1;
+            render_why = "weekly report time";
             d->next_weekly = fk_schedule_next_weekly(&d->sched, time(NULL));
         }
-        if (render_now) {
-            render_now = 0;
-            fk_daemon_render(d, "after a stored pull or at the weekly report time");
+        if (render_why) {
+            fk_daemon_render(d, render_why);
+            render_why = NULL;
             fk_daemon_notify_status(d);
             continue;
         }

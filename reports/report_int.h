@@ -21,6 +21,7 @@
 #define RP_TOP 58.0
 #define RP_BOTTOM (RP_PAGE_H - 48.0)
 #define RP_WIDTH (RP_RIGHT - RP_LEFT)
+#define FK_PATH_BUF 1400 /* an output path: the directory plus a file name */
 
 typedef struct {
     cairo_surface_t **pages;
@@ -41,7 +42,8 @@ int rp_need(rp_doc *d, double h);
 /* Text at the cursor (advances it); wrap_w 0 = one line. */
 void rp_line(rp_doc *d, const char *s, double size, int bold, unsigned rgb);
 void rp_para(rp_doc *d, const char *s, double size, unsigned rgb);
-void rp_heading(rp_doc *d, const char *s);     /* section heading; new page if low */
+/* Section heading, kept on one page with the next `keep` points. */
+void rp_heading(rp_doc *d, const char *s, double keep);
 void rp_subheading(rp_doc *d, const char *s);
 /* Writes all pages as a PDF into out. */
 int rp_doc_pdf(rp_doc *d, fk_chart_buf *out, char *err, size_t errlen);
@@ -114,6 +116,10 @@ void rp_area_table(rp_doc *doc, const rp_data *d);
 void rp_movers(rp_doc *doc, const rp_data *d);
 void rp_quality(rp_doc *doc, const rp_data *d);
 void rp_methods(rp_doc *doc, const rp_data *d);
+
+/* fk_report_write with the trends (may be NULL) shared by the caller. */
+int rp_write(fk_store *st, const fk_report_opts *o, fk_cd_trend *const trends[FK_NPROGRAM],
+             const char *path, char *err, size_t errlen);
 
 /* ---- text (report_text.c) ---------------------------------------------- */
 #define RP_L(d, s_ja, s_en) ((d)->en ? (s_en) : (s_ja))

@@ -86,11 +86,11 @@ void rp_para(rp_doc *d, const char *s, double size, unsigned rgb)
     d->y += fk_chart_text(d->cr, s, size, 0, RP_LEFT, d->y, 0, rgb, RP_WIDTH) + size * 0.5;
 }
 
-void rp_heading(rp_doc *d, const char *s)
+void rp_heading(rp_doc *d, const char *s, double keep)
 {
-    /* A heading alone at the foot of a page is useless: keep 140 pt after it. */
+    /* A heading alone at the foot of a page is useless: keep what follows. */
     if (d->cr && d->y > RP_TOP) d->y += 10;
-    rp_need(d, 160);
+    rp_need(d, 30 + keep);
     double h = fk_chart_text(d->cr, s, 15, 1, RP_LEFT, d->y, 0, 0x0B3C5Du, 0);
     d->y += h + 3;
     cairo_set_source_rgb(d->cr, 0.04, 0.24, 0.36);

@@ -30,7 +30,9 @@ void rp_count(double v, char *out, size_t n)
 
 void rp_pct(double rate, char *out, size_t n)
 {
-    snprintf(out, n, "%.1f%%", rate * 100);
+    /* A program that has barely started would read 0.0% everywhere. */
+    int dec = rate > 0 && rate < 0.001 ? 3 : rate > 0 && rate < 0.01 ? 2 : 1;
+    snprintf(out, n, "%.*f%%", dec, rate * 100);
 }
 
 void rp_pts(double d, char *out, size_t n)

@@ -121,6 +121,40 @@ static double num(const cJSON *j, const char *a, const char *b, const char *c, c
     return v->valuedouble;
 }
 
+/* ---- simulators started by a test, stopped even when it fails ---- */
+static pid_t live[8];
+
+static pid_t sim_start(char *url, size_t n, const char *args)
+{
+    pid_t pid = tu_feedsim_start(url, n, args);
+    for (int i = 0; i < 8; i++)
+        if (!live[i]) {
+            live[i] = pid;
+            break;
+        }
+    return pid;
+}
+
+static void sim_forget(pid_t pid)
+{
+    for (int i = 0; i < 8; i++)
+        if (live[i] == pid) live[i] = 0;
+}
+
+static void sim_stop(pid_t pid)
+{
+    sim_forget(pid);
+    tu_feedsim_stop(pid);
+}
+
+static int stop_all(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 8; i++)
+        if (live[i]) tu_feedsim_stop(live[i]), live[i] = 0;
+    return 0;
+}
+
 /* ---- a full pull ---- */
 typedef struct {
     long total, delivered, unique, adopting[4], pages;
@@ -187,10 +221,8 @@ static pull full_pull(const char *base, int limit)
         assert_true(p.pages < 100000);
     }
     qsort(codes, n, sizeof *codes, cmp_str);
-    for (size_t i = 0; i < n; i++) {
-        p.unique += i == 0 || strcmp(codes[i], codes[i - 1]) != 0;
-        free(codes[i]);
-    }
+    for (size_t i = 0; i < n; i++) p.unique += i == 0 || strcmp(codes[i], codes[i - 1]) != 0;
+    for (size_t i = 0; i < n; i++) free(codes[i]);
     free(codes);
     return p;
 }
@@ -298,9 +330,9 @@ static void test_determinism(void **state)
 {
     (void)state;
     char u1[64], u2[64], u3[64], url[128];
-    pid_t a = tu_feedsim_start(u1, sizeof u1, SIM " --seed 7");
-    pid_t b = tu_feedsim_start(u2, sizeof u2, SIM " --seed 7");
-    pid_t c = tu_feedsim_start(u3, sizeof u3, SIM " --seed 8");
+    pid_t a = sim_start(u1, sizeof u1, SIM " --seed 7");
+    pid_t b = sim_start(u2, sizeof u2, SIM " --seed 7");
+    pid_t c = sim_start(u3, sizeof u3, SIM " --seed 8");
     snprintf(url, sizeof url, "%s/v1/facilities?limit=700", u1);
     resp r1 = get(url);
     snprintf(url, sizeof url, "%s/v1/facilities?limit=700", u2);
@@ -316,14 +348,14 @@ static void test_determinism(void **state)
     assert_true(r1.len != r3.len || memcmp(r1.body, r3.body, r1.len) != 0);
     assert_string_not_equal(r1.etag, r3.etag);
     free(r1.body), free(r2.body), free(r3.body);
-    tu_feedsim_stop(a), tu_feedsim_stop(b), tu_feedsim_stop(c);
+    sim_stop(a), sim_stop(b), sim_stop(c);
 }
 
 static void test_full_pull_matches_counts(void **state)
 {
     (void)state;
     char base[64], url[128];
-    pid_t pid = tu_feedsim_start(base, sizeof base, SIM " --page-max 800");
+    pid_t pid = sim_start(base, sizeof base, SIM " --page-max 800");
     pull p = full_pull(base, 1000);
     assert_true(p.total > 9000 && p.total < 12000);
     assert_int_equal(p.delivered, p.total);
@@ -339,14 +371,14 @@ static void test_full_pull_matches_counts(void **state)
                          (long)num(j, "programs", "eprescription", "national", types[t], "adopting"));
     cJSON_Delete(j);
     free(r.body);
-    tu_feedsim_stop(pid);
+    sim_stop(pid);
 }
 
 static void test_http_contract(void **state)
 {
     (void)state;
     char base[64], url[256], hdr[128];
-    pid_t pid = tu_feedsim_start(base, sizeof base, SIM " --token s3cret");
+    pid_t pid = sim_start(base, sizeof base, SIM " --token s3cret");
     const char *auth = "Authorization: Bearer s3cret";
 
     snprintf(url, sizeof url, "%s/v1/facilities?limit=10", base);
@@ -440,6 +472,7 @@ static void test_http_contract(void **state)
     free(r.body);
 
     /* A clean exit on SIGTERM. */
+    sim_forget(pid);
     kill(pid, SIGTERM);
     int st;
     assert_int_equal(waitpid(pid, &st, 0), pid);
@@ -465,7 +498,7 @@ static void test_faults(void **state)
 {
     (void)state;
     char base[64], url[256];
-    pid_t pid = tu_feedsim_start(base, sizeof base,
+    pid_t pid = sim_start(base, sizeof base,
                                  SIM " --fault status:503:1:2 --fault bad-record:dup:5"
                                      " --fault bad-record:unknown-field:4 --fault reset:2:1");
     snprintf(url, sizeof url, "%s/v1/facilities?limit=100", base);
@@ -504,7 +537,6 @@ static void test_faults(void **state)
      * unknown-field records. */
     pull p = full_pull(base, 2000);
     assert_int_equal(p.delivered, total);
-    fprintf(stderr, "DBG unique=%ld delivered=%ld total=%ld pages=%ld\n", p.unique, p.delivered, total, p.pages);
     assert_int_equal(p.unique, total - 5);
     snprintf(url, sizeof url, "%s/_sim/counts", base);
     r = get(url);
@@ -512,12 +544,12 @@ static void test_faults(void **state)
     assert_int_equal((long)num(j, "facilities", 0, 0, 0, 0), total - 5);
     cJSON_Delete(j);
     free(r.body);
-    tu_feedsim_stop(pid);
+    sim_stop(pid);
 
     /* Faults change the ETag; short delivers fewer records than total. */
     char b2[64];
-    pid_t clean = tu_feedsim_start(b2, sizeof b2, SIM);
-    pid = tu_feedsim_start(base, sizeof base, SIM " --fault short:3 --fault drift-total:1");
+    pid_t clean = sim_start(b2, sizeof b2, SIM);
+    pid = sim_start(base, sizeof base, SIM " --fault short:3 --fault drift-total:1");
     snprintf(url, sizeof url, "%s/v1/facilities?limit=5000", b2);
     resp c = get(url);
     snprintf(url, sizeof url, "%s/v1/facilities?limit=5000", base);
@@ -534,21 +566,21 @@ static void test_faults(void **state)
     assert_int_equal((long)num(j, "total", 0, 0, 0, 0), t0 + 1);  /* drift on page 1 */
     cJSON_Delete(j);
     free(r.body);
-    tu_feedsim_stop(pid), tu_feedsim_stop(clean);
+    sim_stop(pid), sim_stop(clean);
 }
 
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_flags),
-        cmocka_unit_test(test_counts_national),
-        cmocka_unit_test(test_counts_follow_reference),
-        cmocka_unit_test(test_determinism),
-        cmocka_unit_test(test_full_pull_matches_counts),
-        cmocka_unit_test(test_http_contract),
-        cmocka_unit_test(test_weekly_change),
-        cmocka_unit_test(test_faults),
+        cmocka_unit_test_teardown(test_flags, stop_all),
+        cmocka_unit_test_teardown(test_counts_national, stop_all),
+        cmocka_unit_test_teardown(test_counts_follow_reference, stop_all),
+        cmocka_unit_test_teardown(test_determinism, stop_all),
+        cmocka_unit_test_teardown(test_full_pull_matches_counts, stop_all),
+        cmocka_unit_test_teardown(test_http_contract, stop_all),
+        cmocka_unit_test_teardown(test_weekly_change, stop_all),
+        cmocka_unit_test_teardown(test_faults, stop_all),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();
