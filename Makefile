@@ -29,7 +29,7 @@ TEST_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 # Modules, in the order data flows.  Every .c in these folders goes into
 # libfukyu.a; cli/ holds the entry point, sim/ the bundled feed simulator.
-MODULES := core data collector forecast charts reports http
+MODULES := core data collector forecast charts reports http daemon
 LIB_SRC := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_SRC := $(wildcard cli/*.c)
@@ -87,20 +87,25 @@ bench: all
 demo: all
 	@sh scripts/demo.sh $(BUILD)
 
+# The unit names /usr/local/bin/fukyu; it is rewritten for another PREFIX.
+# The config holds no secrets (the feed token lives in token_file), so it
+# is world-readable for the service's own user.
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/fukyu \
 	  $(DESTDIR)/etc/fukyu $(DESTDIR)$(PREFIX)/lib/systemd/system \
+	  $(DESTDIR)$(PREFIX)/lib/sysusers.d \
 	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
 	install -m 755 $(BUILD)/fukyu $(BUILD)/fukyu-feedsim $(DESTDIR)$(PREFIX)/bin/
-	install -m 644 etc/fukyu.conf.example $(DESTDIR)$(PREFIX)/share/fukyu/
-	install -m 644 data/*.csv $(DESTDIR)$(PREFIX)/share/fukyu/
-	[ -e $(DESTDIR)/etc/fukyu/fukyu.conf ] || install -m 640 etc/fukyu.conf.example $(DESTDIR)/etc/fukyu/fukyu.conf
-	for u in systemd/*.service systemd/*.timer; do [ -e "$$u" ] && install -m 644 "$$u" $(DESTDIR)$(PREFIX)/lib/systemd/system/ || true; done
-	for m in man/*.1; do [ -e "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(PREFIX)/share/man/man1/ || true; done
-	for m in man/*.5; do [ -e "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(PREFIX)/share/man/man5/ || true; done
+	install -m 644 etc/fukyu.conf.example data/*.csv $(DESTDIR)$(PREFIX)/share/fukyu/
+	[ -e $(DESTDIR)/etc/fukyu/fukyu.conf ] || install -m 644 etc/fukyu.conf.example $(DESTDIR)/etc/fukyu/fukyu.conf
+	sed 's|/usr/local/bin/fukyu|$(PREFIX)/bin/fukyu|g' systemd/fukyu.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/fukyu.service
+	chmod 644 $(DESTDIR)$(PREFIX)/lib/systemd/system/fukyu.service
+	install -m 644 systemd/fukyu.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/fukyu.conf
+	install -m 644 man/fukyu.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 man/fukyu.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 
 clean:
 	rm -rf build build-asan build-clang
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(TEST_SUPPORT_OBJ:.o=.d) $(TEST_BIN:=.d)
-.SECONDARY:
+.SECONDARY: $(TEST_SUPPORT_OBJ)

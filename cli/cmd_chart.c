@@ -3,11 +3,12 @@
  * and optionally the numbers drawn as CSV. */
 #include "cli/cli.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "charts/chart.h"
-#include "forecast/forecast.h"
+#include "reports/chartdata.h"
 
 static int run(int argc, char **argv);
 
@@ -50,20 +51,6 @@ static int kind_by_name(const char *s)
     return -1;
 }
 
-static void add_counts(fk_chart_counts *to, const fk_counts *c)
-{
-    to->adopting += (double)c->adopting;
-    to->applied += (double)c->applied;
-    to->total += (double)c->total;
-}
-
-static fk_chart_counts conv(const fk_counts *c)
-{
-    fk_chart_counts r = {0};
-    add_counts(&r, c);
-    return r;
-}
-
 /* Writes a rendered buffer and the CSV; frees both. */
 static int finish(const chart_args *a, fk_chart_buf *img, fk_chart_buf *csv, int rc, char *err)
 {
@@ -74,105 +61,39 @@ static int finish(const chart_args *a, fk_chart_buf *img, fk_chart_buf *csv, int
     return rc < 0 ? fk_cli_fail("chart: %s", err) : 0;
 }
 
-/* One line of the trend: the daily series, thinned to weekly points ending
- * on the as-of date when it spans more than half a year, and a forecast
- * to the fiscal-year end (left out, with a note, when there is too little
- * data). */
-typedef struct {
-    fk_chart_obs *obs;
-    fk_fc_point *fc;
-    fk_forecast f;
-} line_data;
-
-static int trend_line(fk_store *st, const chart_args *a, int type, fk_day first, double target,
-                      line_data *ld, fk_chart_line *line, int *weekly)
-{
-    fk_area area = {a->pref, ""};
-    fk_point *pts = NULL;
-    size_t n = 0, m = 0;
-    if (fk_store_series(st, a->program, type, &area, first, a->date, &pts, &n) < 0) {
-        fk_cli_fail("store: %s", fk_store_error(st));
-        return -1;
-    }
-    *weekly = n > 183;
-    size_t step = *weekly ? 7 : 1;
-    ld->obs = calloc(n ? n : 1, sizeof *ld->obs);
-    fk_obs *fo = calloc(n ? n : 1, sizeof *fo);
-    if (!ld->obs || !fo) {
-        free(pts);
-        free(fo);
-        fk_cli_fail("chart: out of memory");
-        return -1;
-    }
-    /* Walk back from the last day so the as-of date is always a point. */
-    size_t start = n ? (n - 1) % step : 0;
-    for (size_t i = start; i < n; i += step) {
-        if (pts[i].c.total <= 0) continue;
-        ld->obs[m] = (fk_chart_obs){pts[i].date, (double)pts[i].c.adopting, (double)pts[i].c.total};
-        fo[m] = (fk_obs){pts[i].date, (double)pts[i].c.adopting, (double)pts[i].c.total};
-        m++;
-    }
-    free(pts);
-    *line = (fk_chart_line){ld->obs, m, NULL, 0};
-    fk_fc_options o;
-    fk_fc_options_default(&o);
-    o.method = FK_FC_AUTO;
-    o.until = fk_fy_end(a->date);
-    if (o.until - a->date < 28) o.until = fk_fy_end(a->date + 28); /* at least 4 weeks ahead */
-    o.target = target;
-    char err[512];
-    if (m && fk_forecast_run(fo, m, &o, &ld->f, err, sizeof err) == 0) {
-        line->fc = ld->f.points;
-        line->nfc = ld->f.npoints;
-    } else if (m) {
-        fprintf(stderr, "fukyu chart: no forecast for %s: %s\n",
-                type < 0 ? "all types" : fk_types[type].key, err);
-    }
-    free(fo);
-    return 0;
-}
-
+/* The data come from reports/chartdata.h, the same reading of the store
+ * that the weekly report and the publisher use; --type only hides the
+ * other types' rows. */
 static int do_trend(fk_store *st, const chart_args *a, fk_chart_format fmt, char *err)
 {
-    fk_day first;
-    if (fk_store_first_day(st, a->program, &first) < 0) first = a->date;
-    if (first > a->date) first = a->date;
-    fk_chart_trend c = {0};
-    c.meta = (fk_chart_meta){a->program, a->pref, a->date, NULL};
-    c.target = a->env.cfg.target;
-    c.fy_end = fk_fy_end(a->date);
-    line_data ld[FK_NTYPE + 1] = {0};
-    int rc = 0;
-    for (int t = 0; t <= FK_NTYPE && rc == 0; t++) {
-        if (a->type >= 0 && t != a->type) continue;
-        rc = trend_line(st, a, t == FK_NTYPE ? -1 : t, first, c.target, &ld[t], &c.lines[t], &c.weekly);
+    fk_cd_trend t;
+    if (fk_cd_trend_load(st, a->program, a->pref, a->date, a->env.cfg.target, 0, &t, err, 512) < 0)
+        return fk_cli_fail("chart: %s", err);
+    for (int i = 0; i <= FK_NTYPE; i++) {
+        if (a->type >= 0 && i != a->type) {
+            t.chart.lines[i].nobs = 0;
+            t.chart.lines[i].nfc = 0;
+        } else if (t.line[i].nobs && !t.line[i].has_fc) {
+            fprintf(stderr, "fukyu chart: no forecast for %s: %s\n",
+                    i == FK_NTYPE ? "all types" : fk_types[i].key, t.line[i].fc_err);
+        }
     }
     fk_chart_buf img = {0}, csv = {0};
-    int r = rc < 0 ? -2 : fk_chart_trend_render(&c, &a->opts, fmt, &img, err, 512);
-    if (r == 0 && a->csv) r = fk_chart_trend_csv(&c, a->opts.lang, &csv, err, 512);
-    for (int t = 0; t <= FK_NTYPE; t++) {
-        free(ld[t].obs);
-        if (ld[t].f.points) fk_forecast_free(&ld[t].f);
-    }
-    if (r == -2) {
-        fk_chart_buf_free(&img);
-        return 1;
-    }
+    int r = fk_chart_trend_render(&t.chart, &a->opts, fmt, &img, err, 512);
+    if (r == 0 && a->csv) r = fk_chart_trend_csv(&t.chart, a->opts.lang, &csv, err, 512);
+    fk_cd_trend_free(&t);
     return finish(a, &img, &csv, r, err);
 }
 
 static int do_funnel(fk_store *st, const chart_args *a, fk_chart_format fmt, char *err)
 {
-    fk_area area = {a->pref, ""};
-    fk_counts by[FK_NTYPE];
-    if (fk_store_counts(st, a->program, a->date, &area, by) < 0)
-        return fk_cli_fail("store: %s", fk_store_error(st));
-    fk_chart_funnel c = {0};
-    c.meta = (fk_chart_meta){a->program, a->pref, a->date, NULL};
-    for (int t = 0; t < FK_NTYPE; t++) {
-        if (a->type >= 0 && t != a->type) continue;
-        c.rows[t] = conv(&by[t]);
-        add_counts(&c.rows[FK_CHART_ALL], &by[t]);
+    fk_chart_funnel c;
+    if (fk_cd_funnel_load(st, a->program, a->pref, a->date, &c, err, 512) < 0)
+        return fk_cli_fail("chart: %s", err);
+    if (a->type >= 0) {
+        for (int t = 0; t < FK_NTYPE; t++)
+            if (t != a->type) c.rows[t] = (fk_chart_counts){0, 0, 0};
+        c.rows[FK_CHART_ALL] = c.rows[a->type];
     }
     fk_chart_buf img = {0}, csv = {0};
     int r = fk_chart_funnel_render(&c, &a->opts, fmt, &img, err, 512);
@@ -182,17 +103,9 @@ static int do_funnel(fk_store *st, const chart_args *a, fk_chart_format fmt, cha
 
 static int do_prefs(fk_store *st, const chart_args *a, fk_chart_format fmt, char *err)
 {
-    fk_counts by[FK_NPREF], nat[FK_NTYPE];
-    fk_area area = {0, ""};
-    if (fk_store_counts_by_pref(st, a->program, a->date, a->type, by) < 0 ||
-        fk_store_counts(st, a->program, a->date, &area, nat) < 0)
-        return fk_cli_fail("store: %s", fk_store_error(st));
-    fk_chart_prefs c = {0};
-    c.meta = (fk_chart_meta){a->program, 0, a->date, NULL};
-    c.type = a->type;
-    for (int i = 0; i < FK_NPREF; i++) c.prefs[i] = conv(&by[i]);
-    for (int t = 0; t < FK_NTYPE; t++)
-        if (a->type < 0 || t == a->type) add_counts(&c.national, &nat[t]);
+    fk_chart_prefs c;
+    if (fk_cd_prefs_load(st, a->program, a->date, a->type, &c, err, 512) < 0)
+        return fk_cli_fail("chart: %s", err);
     fk_chart_buf img = {0}, csv = {0};
     int r = a->kind == K_MAP ? fk_chart_map_render(&c, &a->opts, fmt, &img, err, 512)
                              : fk_chart_ranking_render(&c, &a->opts, fmt, &img, err, 512);
@@ -200,82 +113,33 @@ static int do_prefs(fk_store *st, const chart_args *a, fk_chart_format fmt, char
     return finish(a, &img, &csv, r, err);
 }
 
-/* New adopters per ISO week: the rise in operating facilities from the
- * end of one week to the end of the next (never below zero: closures are
- * not adoptions), for at most the last 104 weeks. */
 static int do_weekly(fk_store *st, const chart_args *a, fk_chart_format fmt, char *err)
 {
-    fk_day first, mon_last = a->date - fk_weekday(a->date);
-    if (fk_store_first_day(st, a->program, &first) < 0 || first > a->date) first = a->date;
-    fk_day mon_first = first - fk_weekday(first);
-    if ((mon_last - mon_first) / 7 + 1 > 104) mon_first = mon_last - 103 * 7;
-    size_t nw = (size_t)((mon_last - mon_first) / 7 + 1);
-    fk_chart_week *weeks = calloc(nw, sizeof *weeks);
-    if (!weeks) return fk_cli_fail("chart: out of memory");
-    fk_area area = {a->pref, ""};
-    for (size_t w = 0; w < nw; w++) weeks[w].monday = mon_first + 7 * (fk_day)w;
-    for (int t = 0; t < FK_NTYPE; t++) {
-        if (a->type >= 0 && t != a->type) continue;
-        fk_point *pts = NULL;
-        size_t n = 0;
-        /* From the day before the first week, so its rise can be taken. */
-        if (fk_store_series(st, a->program, t, &area, mon_first - 1, a->date, &pts, &n) < 0) {
-            free(weeks);
-            return fk_cli_fail("store: %s", fk_store_error(st));
-        }
-        for (size_t w = 0; w < nw && n; w++) {
-            fk_day end = weeks[w].monday + 6 > a->date ? a->date : weeks[w].monday + 6;
-            size_t ie = (size_t)(end - (mon_first - 1)), ib = (size_t)(weeks[w].monday - 1 - (mon_first - 1));
-            if (ie >= n) ie = n - 1;
-            if (ib >= n) ib = n - 1;
-            double d = (double)(pts[ie].c.adopting - pts[ib].c.adopting);
-            weeks[w].added[t] = d > 0 ? d : 0;
-        }
-        free(pts);
-    }
-    fk_chart_weekly c = {0};
-    c.meta = (fk_chart_meta){a->program, a->pref, a->date, NULL};
-    c.weeks = weeks;
-    c.nweeks = nw;
+    fk_chart_weekly c;
+    if (fk_cd_weekly_load(st, a->program, a->pref, a->date, &c, err, 512) < 0)
+        return fk_cli_fail("chart: %s", err);
+    /* The weeks are ours (malloc'd by fk_cd_weekly_load); the chart
+     * struct only promises the renderer not to change them. */
+    fk_chart_week *weeks = (fk_chart_week *)(uintptr_t)c.weeks;
+    for (size_t w = 0; a->type >= 0 && w < c.nweeks; w++)
+        for (int t = 0; t < FK_NTYPE; t++)
+            if (t != a->type) weeks[w].added[t] = 0;
     fk_chart_buf img = {0}, csv = {0};
     int r = fk_chart_weekly_render(&c, &a->opts, fmt, &img, err, 512);
     if (r == 0 && a->csv) r = fk_chart_weekly_csv(&c, a->opts.lang, &csv, err, 512);
-    free(weeks);
+    fk_cd_weekly_free(&c);
     return finish(a, &img, &csv, r, err);
 }
 
 static int do_munis(fk_store *st, const chart_args *a, fk_chart_format fmt, char *err)
 {
-    fk_muni_counts *mc = NULL;
-    size_t n = 0;
-    fk_counts by[FK_NTYPE];
-    fk_area area = {a->pref, ""};
-    if (fk_store_counts_by_muni(st, a->program, a->date, a->pref, a->type, &mc, &n) < 0 ||
-        fk_store_counts(st, a->program, a->date, &area, by) < 0) {
-        free(mc);
-        return fk_cli_fail("store: %s", fk_store_error(st));
-    }
-    fk_chart_muni *m = calloc(n ? n : 1, sizeof *m);
-    if (!m) {
-        free(mc);
-        return fk_cli_fail("chart: out of memory");
-    }
-    fk_chart_munis c = {0};
-    for (size_t i = 0; i < n; i++) {
-        memcpy(m[i].code, mc[i].code, sizeof m[i].code);
-        m[i].c = conv(&mc[i].c);
-    }
-    free(mc);
-    c.meta = (fk_chart_meta){a->program, a->pref, a->date, NULL};
-    c.type = a->type;
-    c.munis = m;
-    c.nmunis = n;
-    for (int t = 0; t < FK_NTYPE; t++)
-        if (a->type < 0 || t == a->type) add_counts(&c.pref_total, &by[t]);
+    fk_chart_munis c;
+    if (fk_cd_munis_load(st, a->program, a->pref, a->date, a->type, &c, err, 512) < 0)
+        return fk_cli_fail("chart: %s", err);
     fk_chart_buf img = {0}, csv = {0};
     int r = fk_chart_munis_render(&c, &a->opts, fmt, &img, err, 512);
     if (r == 0 && a->csv) r = fk_chart_munis_csv(&c, a->opts.lang, &csv, err, 512);
-    free(m);
+    fk_cd_munis_free(&c);
     return finish(a, &img, &csv, r, err);
 }
 

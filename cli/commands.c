@@ -15,6 +15,7 @@ extern const fk_command fk_cmd_rejects;
 extern const fk_command fk_cmd_forecast;
 extern const fk_command fk_cmd_backtest;
 extern const fk_command fk_cmd_serve;
+extern const fk_command fk_cmd_daemon;
 extern const fk_command fk_cmd_token;
 
 const fk_command *const fk_commands[] = {
@@ -28,6 +29,7 @@ const fk_command *const fk_commands[] = {
     &fk_cmd_chart,
     &fk_cmd_report,
     &fk_cmd_export,
+    &fk_cmd_daemon,
     &fk_cmd_serve,
     &fk_cmd_token,
     &fk_cmd_check_config,

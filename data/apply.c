@@ -297,8 +297,8 @@ static int muni_num(const char *muni)
 
 /* Adds sign x the contribution of one status to a cell.  The denominator
  * part counts from `enter`, the status part from max(since, enter). */
-static int contribute(fk_apply *ap, int prog, int type, int pref, int muni,
-                      fk_status status, fk_day since, fk_day enter, int sign)
+static int contribute_cell(fk_apply *ap, int prog, int type, int pref, int muni,
+                           fk_status status, fk_day since, fk_day enter, int sign)
 {
     const int *v = vec[status];
     fk_day from = since > enter ? since : enter;
@@ -312,14 +312,24 @@ static int contribute(fk_apply *ap, int prog, int type, int pref, int muni,
                             sign * v[0], sign * v[1], sign * v[2]) < 0) {
         goto oom;
     }
+    return 0;
+oom:
+    snprintf(ap->st->err, sizeof ap->st->err, "series: out of memory");
+    return -1;
+}
+
+/* To the facility's own cell and to the national roll-up (pref 0). */
+static int contribute(fk_apply *ap, int prog, int type, int pref, int muni,
+                      fk_status status, fk_day since, fk_day enter, int sign)
+{
+    if (contribute_cell(ap, prog, type, pref, muni, status, since, enter, sign) < 0 ||
+        contribute_cell(ap, prog, type, 0, 0, status, since, enter, sign) < 0)
+        return -1;
     if (ap->deltas.used > DELTA_FLUSH_CELLS) {
         if (flush_series(ap) < 0) return -1;
         fk_delta_clear(&ap->deltas);
     }
     return 0;
-oom:
-    snprintf(ap->st->err, sizeof ap->st->err, "series: out of memory");
-    return -1;
 }
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)

@@ -44,10 +44,11 @@ static void read_counts(sqlite3_stmt *s, int col, fk_counts *c)
     c->total = sqlite3_column_int64(s, col + 2);
 }
 
-/* Area filter: national, prefecture, or municipality. */
+/* Area filter: national (the pref = 0 roll-up rows), prefecture, or
+ * municipality. */
 static const char *area_sql(const fk_area *a)
 {
-    if (!a || a->pref == 0) return "";
+    if (!a || a->pref == 0) return " AND pref = 0";
     return a->muni[0] ? " AND pref = ?3 AND muni = ?4" : " AND pref = ?3";
 }
 
@@ -86,9 +87,9 @@ int fk_store_counts_by_pref(fk_store *st, const char *program, fk_day date,
 {
     const char *sql = type < 0
         ? "SELECT pref, SUM(d_adopting), SUM(d_applied), SUM(d_total) FROM series_delta"
-          " WHERE program = ?1 AND day <= ?2 GROUP BY pref"
+          " WHERE program = ?1 AND pref > 0 AND day <= ?2 GROUP BY pref"
         : "SELECT pref, SUM(d_adopting), SUM(d_applied), SUM(d_total) FROM series_delta"
-          " WHERE program = ?1 AND day <= ?2 AND type = ?3 GROUP BY pref";
+          " WHERE program = ?1 AND pref > 0 AND day <= ?2 AND type = ?3 GROUP BY pref";
     sqlite3_stmt *s;
     if (prepare(st, sql, &s) < 0) return -1;
     sqlite3_bind_text(s, 1, program, -1, SQLITE_TRANSIENT);
@@ -241,7 +242,7 @@ int fk_store_first_day(fk_store *st, const char *program, fk_day *first)
 {
     int found;
     int64_t v;
-    if (one_int(st, "SELECT MIN(day) FROM series_delta WHERE program = ?1 AND day > 0"
+    if (one_int(st, "SELECT MIN(day) FROM series_delta WHERE program = ?1 AND pref = 0 AND day > 0"
                     " AND (d_adopting != 0 OR d_applied != 0)",
                 program, &found, &v) < 0)
         return -1;

@@ -70,14 +70,15 @@ static const char *v1 =
     "  pull INTEGER NOT NULL REFERENCES pull(id), position INTEGER NOT NULL,"
     "  code TEXT, reason TEXT NOT NULL, PRIMARY KEY(pull, position));"
     /* The series as sparse daily deltas; counts on a day are the sum of
-     * deltas up to and including it. */
+     * deltas up to and including it.  Rows with pref = 0 (and muni '')
+     * repeat the national sum per type and day, so national figures read
+     * a few thousand rows instead of every municipality's. */
     "CREATE TABLE series_delta("
     "  program TEXT NOT NULL, type INTEGER NOT NULL, pref INTEGER NOT NULL,"
     "  muni TEXT NOT NULL, day INTEGER NOT NULL,"
     "  d_adopting INTEGER NOT NULL DEFAULT 0, d_applied INTEGER NOT NULL DEFAULT 0,"
     "  d_total INTEGER NOT NULL DEFAULT 0,"
     "  PRIMARY KEY(program, pref, muni, type, day)) WITHOUT ROWID;"
-    "CREATE INDEX series_delta_day ON series_delta(program, day);"
     /* Dashboard access tokens: only the SHA-256 of a token is kept. */
     "CREATE TABLE token("
     "  id INTEGER PRIMARY KEY, name TEXT NOT NULL, scope TEXT NOT NULL,"

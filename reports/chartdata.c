@@ -68,17 +68,15 @@ static void *fc_run(void *arg)
     return NULL;
 }
 
-static int load_line(fk_store *st, const char *program, int type, const fk_area *area, fk_day first,
-                     fk_day date, fk_cd_line *l, int *weekly, char *err, size_t errlen)
+/* One line from daily points (days with no denominator are skipped),
+ * weekly once it spans more than half a year, ending on the last day. */
+static int make_line(const fk_point *pts, size_t n, fk_cd_line *l, int *weekly, char *err, size_t errlen)
 {
-    fk_point *pts = NULL;
-    size_t n = 0, m = 0;
-    if (fk_store_series(st, program, type, area, first, date, &pts, &n) < 0) return store_fail(st, err, errlen);
+    size_t m = 0;
     *weekly = n > 183;
     size_t step = *weekly ? 7 : 1;
     l->obs = calloc(n ? n : 1, sizeof *l->obs);
     if (!l->obs) {
-        free(pts);
         snprintf(err, errlen, "out of memory");
         return -1;
     }
@@ -88,12 +86,33 @@ static int load_line(fk_store *st, const char *program, int type, const fk_area 
         l->obs[m++] = (fk_chart_obs){pts[i].date, (double)pts[i].c.adopting, (double)pts[i].c.total};
     }
     l->nobs = m;
-    free(pts);
     return 0;
 }
 
 int fk_cd_trend_load(fk_store *st, const char *program, int pref, fk_day date, double target,
                      int backtest, fk_cd_trend *out, char *err, size_t errlen)
+{
+    return fk_cd_trend_load_with(st, program, pref, date, target, backtest, NULL, out, err, errlen);
+}
+
+int fk_cd_trend_load_with(fk_store *st, const char *program, int pref, fk_day date, double target,
+                          int backtest, const fk_fc_method methods[FK_NTYPE + 1], fk_cd_trend *out,
+                          char *err, size_t errlen)
+{
+    if (fk_cd_trend_start(st, program, pref, date, target, backtest, methods, out, err, errlen) < 0) return -1;
+    fk_cd_trend_wait(out);
+    return 0;
+}
+
+struct fk_cd_jobs {
+    fc_job job[FK_NTYPE + 1];
+    pthread_t th[FK_NTYPE + 1];
+    int started[FK_NTYPE + 1];
+};
+
+int fk_cd_trend_start(fk_store *st, const char *program, int pref, fk_day date, double target,
+                      int backtest, const fk_fc_method methods[FK_NTYPE + 1], fk_cd_trend *out,
+                      char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     fk_day first;
@@ -103,20 +122,55 @@ int fk_cd_trend_load(fk_store *st, const char *program, int pref, fk_day date, d
     c->meta = (fk_chart_meta){program, pref, date, NULL};
     c->target = target;
     c->fy_end = fk_fy_end(date);
-    for (int t = 0; t <= FK_NTYPE; t++)
-        if (load_line(st, program, t == FK_NTYPE ? -1 : t, &area, first, date, &out->line[t], &c->weekly,
-                      err, errlen) < 0) {
+    out->daily_from = first - fk_weekday(first) - 1;
+    for (int t = 0; t < FK_NTYPE; t++) {
+        size_t n = 0;
+        if (fk_store_series(st, program, t, &area, out->daily_from, date, &out->daily[t], &n) < 0) {
             fk_cd_trend_free(out);
-            return -1;
+            return store_fail(st, err, errlen);
         }
-    fc_job jobs[FK_NTYPE + 1];
-    pthread_t th[FK_NTYPE + 1];
-    int started[FK_NTYPE + 1] = {0};
+        out->ndaily = n;
+    }
+    /* The lines start on the first day; all types is the sum of the four. */
+    size_t skip = (size_t)(first - out->daily_from), n = out->ndaily > skip ? out->ndaily - skip : 0;
+    fk_point *all = calloc(n ? n : 1, sizeof *all);
+    if (!all) {
+        fk_cd_trend_free(out);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        all[i].date = out->daily[0][skip + i].date;
+        for (int t = 0; t < FK_NTYPE; t++) {
+            all[i].c.adopting += out->daily[t][skip + i].c.adopting;
+            all[i].c.applied += out->daily[t][skip + i].c.applied;
+            all[i].c.total += out->daily[t][skip + i].c.total;
+        }
+    }
+    int rc = 0;
+    for (int t = 0; t <= FK_NTYPE && rc == 0; t++)
+        rc = make_line(t == FK_NTYPE ? all : out->daily[t] + skip, n, &out->line[t], &c->weekly, err, errlen);
+    free(all);
+    if (rc < 0) {
+        fk_cd_trend_free(out);
+        return -1;
+    }
+    struct fk_cd_jobs *js = calloc(1, sizeof *js);
+    if (!js) {
+        fk_cd_trend_free(out);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    out->jobs = js;
+    out->fixed_methods = methods != NULL;
+    fc_job *jobs = js->job;
+    pthread_t *th = js->th;
+    int *started = js->started;
     for (int t = 0; t <= FK_NTYPE; t++) {
         jobs[t].line = &out->line[t];
         jobs[t].backtest = backtest;
         fk_fc_options_default(&jobs[t].o);
-        jobs[t].o.method = FK_FC_AUTO;
+        jobs[t].o.method = methods ? methods[t] : FK_FC_AUTO;
         jobs[t].o.until = fk_fy_end(date);
         if (jobs[t].o.until - date < 28) jobs[t].o.until = fk_fy_end(date + 28); /* at least 4 weeks */
         jobs[t].o.target = target;
@@ -127,21 +181,31 @@ int fk_cd_trend_load(fk_store *st, const char *program, int pref, fk_day date, d
         started[t] = pthread_create(&th[t], NULL, fc_run, &jobs[t]) == 0;
         if (!started[t]) fc_run(&jobs[t]); /* no thread: run it here */
     }
-    for (int t = 0; t <= FK_NTYPE; t++) {
-        if (started[t]) pthread_join(th[t], NULL);
-        fk_cd_line *l = &out->line[t];
-        c->lines[t] = (fk_chart_line){l->obs, l->nobs, l->has_fc ? l->f.points : NULL,
-                                      l->has_fc ? l->f.npoints : 0};
-    }
+    for (int t = 0; t <= FK_NTYPE; t++) c->lines[t] = (fk_chart_line){out->line[t].obs, out->line[t].nobs, NULL, 0};
     return 0;
+}
+
+void fk_cd_trend_wait(fk_cd_trend *t)
+{
+    if (!t->jobs) return;
+    for (int i = 0; i <= FK_NTYPE; i++) {
+        if (t->jobs->started[i]) pthread_join(t->jobs->th[i], NULL);
+        fk_cd_line *l = &t->line[i];
+        t->chart.lines[i] = (fk_chart_line){l->obs, l->nobs, l->has_fc ? l->f.points : NULL,
+                                            l->has_fc ? l->f.npoints : 0};
+    }
+    free(t->jobs);
+    t->jobs = NULL;
 }
 
 void fk_cd_trend_free(fk_cd_trend *t)
 {
+    fk_cd_trend_wait(t);
     for (int i = 0; i <= FK_NTYPE; i++) {
         free(t->line[i].obs);
         if (t->line[i].has_fc) fk_forecast_free(&t->line[i].f);
     }
+    for (int i = 0; i < FK_NTYPE; i++) free(t->daily[i]);
     memset(t, 0, sizeof *t);
 }
 
@@ -164,26 +228,26 @@ int fk_cd_prefs_load(fk_store *st, const char *program, fk_day date, int type, f
                      char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    fk_counts by[FK_NPREF], nat[FK_NTYPE];
-    fk_area area = {0, ""};
-    if (fk_store_counts_by_pref(st, program, date, type, by) < 0 ||
-        fk_store_counts(st, program, date, &area, nat) < 0)
-        return store_fail(st, err, errlen);
+    fk_counts by[FK_NPREF];
+    if (fk_store_counts_by_pref(st, program, date, type, by) < 0) return store_fail(st, err, errlen);
     out->meta = (fk_chart_meta){program, 0, date, NULL};
     out->type = type;
-    for (int i = 0; i < FK_NPREF; i++) out->prefs[i] = fk_cd_counts(&by[i]);
-    for (int t = 0; t < FK_NTYPE; t++)
-        if (type < 0 || t == type) fk_cd_counts_add(&out->national, &nat[t]);
+    /* Every facility has a prefecture: Japan is the sum of the 47. */
+    for (int i = 0; i < FK_NPREF; i++) {
+        out->prefs[i] = fk_cd_counts(&by[i]);
+        fk_cd_counts_add(&out->national, &by[i]);
+    }
     return 0;
 }
 
-int fk_cd_weekly_load(fk_store *st, const char *program, int pref, fk_day date, fk_chart_weekly *out,
-                      char *err, size_t errlen)
+/* Weeks (Monday first) from the program's first week to the date, at
+ * most the last 104; the rise of each type's operating count over each
+ * week, read from daily points starting on `from`. */
+static int cut_weeks(const char *program, int pref, fk_day first, fk_day date, fk_point *const daily[FK_NTYPE],
+                     size_t n, fk_day from, fk_chart_weekly *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    fk_day first, mon_last = date - fk_weekday(date);
-    if (fk_store_first_day(st, program, &first) < 0 || first > date) first = date;
-    fk_day mon_first = first - fk_weekday(first);
+    fk_day mon_last = date - fk_weekday(date), mon_first = first - fk_weekday(first);
     if ((mon_last - mon_first) / 7 + 1 > 104) mon_first = mon_last - 103 * 7;
     size_t nw = (size_t)((mon_last - mon_first) / 7 + 1);
     fk_chart_week *weeks = calloc(nw, sizeof *weeks);
@@ -191,30 +255,44 @@ int fk_cd_weekly_load(fk_store *st, const char *program, int pref, fk_day date, 
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    fk_area area = {pref, ""};
     for (size_t w = 0; w < nw; w++) weeks[w].monday = mon_first + 7 * (fk_day)w;
-    for (int t = 0; t < FK_NTYPE; t++) {
-        fk_point *pts = NULL;
-        size_t n = 0;
-        /* From the day before the first week, so that its rise can be taken. */
-        if (fk_store_series(st, program, t, &area, mon_first - 1, date, &pts, &n) < 0) {
-            free(weeks);
-            return store_fail(st, err, errlen);
-        }
+    for (int t = 0; t < FK_NTYPE; t++)
         for (size_t w = 0; w < nw && n; w++) {
             fk_day end = weeks[w].monday + 6 > date ? date : weeks[w].monday + 6;
-            size_t ie = (size_t)(end - (mon_first - 1)), ib = (size_t)(weeks[w].monday - mon_first);
+            size_t ie = (size_t)(end - from), ib = (size_t)(weeks[w].monday - 1 - from);
             if (ie >= n) ie = n - 1;
             if (ib >= n) ib = n - 1;
-            double d = (double)(pts[ie].c.adopting - pts[ib].c.adopting);
-            weeks[w].added[t] = d > 0 ? d : 0;
+            double d = (double)(daily[t][ie].c.adopting - daily[t][ib].c.adopting);
+            weeks[w].added[t] = d > 0 ? d : 0; /* closures are not adoptions */
         }
-        free(pts);
-    }
     out->meta = (fk_chart_meta){program, pref, date, NULL};
     out->weeks = weeks;
     out->nweeks = nw;
     return 0;
+}
+
+int fk_cd_weekly_load(fk_store *st, const char *program, int pref, fk_day date, fk_chart_weekly *out,
+                      char *err, size_t errlen)
+{
+    fk_day first;
+    if (fk_store_first_day(st, program, &first) < 0 || first > date) first = date;
+    fk_day from = first - fk_weekday(first) - 1;
+    fk_area area = {pref, ""};
+    fk_point *daily[FK_NTYPE] = {0};
+    size_t n = 0;
+    int rc = 0;
+    for (int t = 0; t < FK_NTYPE && rc == 0; t++)
+        if (fk_store_series(st, program, t, &area, from, date, &daily[t], &n) < 0) rc = store_fail(st, err, errlen);
+    if (rc == 0) rc = cut_weeks(program, pref, first, date, daily, n, from, out, err, errlen);
+    for (int t = 0; t < FK_NTYPE; t++) free(daily[t]);
+    return rc;
+}
+
+int fk_cd_weekly_from_trend(const fk_cd_trend *t, fk_chart_weekly *out, char *err, size_t errlen)
+{
+    const fk_chart_meta *m = &t->chart.meta;
+    return cut_weeks(m->program, m->pref, t->daily_from + 1 /* the first week's Monday */, m->as_of,
+                     t->daily, t->ndaily, t->daily_from, out, err, errlen);
 }
 
 void fk_cd_weekly_free(fk_chart_weekly *w)
@@ -230,10 +308,10 @@ int fk_cd_munis_load(fk_store *st, const char *program, int pref, fk_day date, i
     memset(out, 0, sizeof *out);
     fk_muni_counts *mc = NULL;
     size_t n = 0;
-    fk_counts by[FK_NTYPE];
-    fk_area area = {pref, ""};
+    fk_counts by[FK_NPREF]; /* the prefecture line: not the sum of its
+                               municipalities, which the feed may omit */
     if (fk_store_counts_by_muni(st, program, date, pref, type, &mc, &n) < 0 ||
-        fk_store_counts(st, program, date, &area, by) < 0) {
+        fk_store_counts_by_pref(st, program, date, type, by) < 0) {
         free(mc);
         return store_fail(st, err, errlen);
     }
@@ -252,8 +330,7 @@ int fk_cd_munis_load(fk_store *st, const char *program, int pref, fk_day date, i
     out->type = type;
     out->munis = m;
     out->nmunis = n;
-    for (int t = 0; t < FK_NTYPE; t++)
-        if (type < 0 || t == type) fk_cd_counts_add(&out->pref_total, &by[t]);
+    out->pref_total = fk_cd_counts(&by[pref - 1]);
     return 0;
 }
 
@@ -262,4 +339,24 @@ void fk_cd_munis_free(fk_chart_munis *m)
     free((void *)m->munis);
     m->munis = NULL;
     m->nmunis = 0;
+}
+
+int fk_cd_counts_from_trend(const fk_cd_trend *t, fk_day date, fk_counts by_type[FK_NTYPE])
+{
+    memset(by_type, 0, sizeof(fk_counts) * FK_NTYPE);
+    if (!t->ndaily || date < t->daily_from || date >= t->daily_from + (fk_day)t->ndaily) return -1;
+    for (int ty = 0; ty < FK_NTYPE; ty++) by_type[ty] = t->daily[ty][date - t->daily_from].c;
+    return 0;
+}
+
+void fk_cd_funnel_from_trend(const fk_cd_trend *t, fk_chart_funnel *out)
+{
+    memset(out, 0, sizeof *out);
+    out->meta = t->chart.meta;
+    fk_counts by[FK_NTYPE];
+    fk_cd_counts_from_trend(t, t->chart.meta.as_of, by);
+    for (int ty = 0; ty < FK_NTYPE; ty++) {
+        out->rows[ty] = fk_cd_counts(&by[ty]);
+        fk_cd_counts_add(&out->rows[FK_CHART_ALL], &by[ty]);
+    }
 }

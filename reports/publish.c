@@ -93,10 +93,10 @@ static int area_charts(fk_store *st, ctx *c, int pref, fk_day as_of, const fk_cd
 {
     EMIT(c, "trend", &trend->chart, fk_chart_trend_render, fk_chart_trend_csv);
     fk_chart_funnel fu;
-    if (fk_cd_funnel_load(st, c->program, pref, as_of, &fu, err, errlen) < 0) return -1;
+    fk_cd_funnel_from_trend(trend, &fu);
     EMIT(c, "funnel", &fu, fk_chart_funnel_render, fk_chart_funnel_csv);
     fk_chart_weekly wk;
-    if (fk_cd_weekly_load(st, c->program, pref, as_of, &wk, err, errlen) < 0) return -1;
+    if (fk_cd_weekly_from_trend(trend, &wk, err, errlen) < 0) return -1;
     int rc = 0;
     {
         /* EMIT returns on failure; keep the weeks freed either way. */
@@ -138,9 +138,10 @@ static int area_charts(fk_store *st, ctx *c, int pref, fk_day as_of, const fk_cd
     return rc;
 }
 
-/* Charts and report of one area (0 = Japan). */
-static int publish_area(fk_store *st, const fk_publish_opts *o, fk_publish_stats *s, int pref, char *err,
-                        size_t errlen)
+/* Charts and report of one area (0 = Japan, which runs first and leaves
+ * in methods[program][type] what auto chose, for the prefectures). */
+static int publish_area(fk_store *st, const fk_publish_opts *o, fk_publish_stats *s, int pref,
+                        fk_fc_method methods[FK_NPROGRAM][FK_NTYPE + 1], rp_data *nat, char *err, size_t errlen)
 {
     ctx c = {o, s, "", NULL};
     char rdir[FK_PATH_BUF], file[FK_PATH_BUF + 32];
@@ -156,10 +157,12 @@ static int publish_area(fk_store *st, const fk_publish_opts *o, fk_publish_stats
     fk_cd_trend *trp[FK_NPROGRAM];
     int loaded = 0, rc = 0;
     for (int i = 0; i < FK_NPROGRAM && rc == 0; i++) {
-        rc = fk_cd_trend_load(st, fk_programs[i].key, pref, s->as_of, o->target > 0 ? o->target : 0.8, 1, &tr[i],
-                              err, errlen);
+        rc = fk_cd_trend_load_with(st, fk_programs[i].key, pref, s->as_of, o->target > 0 ? o->target : 0.8, 1,
+                                   pref ? methods[i] : NULL, &tr[i], err, errlen);
         trp[i] = &tr[i];
         loaded += rc == 0;
+        for (int t = 0; rc == 0 && !pref && t <= FK_NTYPE; t++)
+            methods[i][t] = tr[i].line[t].has_fc ? tr[i].line[t].f.method : FK_FC_AUTO;
     }
     for (int i = 0; i < FK_NPROGRAM && rc == 0; i++) {
         c.program = fk_programs[i].key;
@@ -168,7 +171,18 @@ static int publish_area(fk_store *st, const fk_publish_opts *o, fk_publish_stats
     if (rc == 0) {
         fk_report_opts ro = {pref, s->as_of, o->lang, o->target};
         snprintf(file, sizeof file, "%s/%s.pdf", rdir, s->week);
-        rc = rp_write(st, &ro, trp, file, err, errlen);
+        /* Japan's figures (loaded first) serve the prefectures' tables. */
+        rp_data d;
+        rc = rp_data_load(st, &ro, trp, pref ? nat : NULL, &d, err, errlen);
+        if (rc == 0) {
+            rc = rp_render(&d, file, err, errlen);
+            if (rc == 0 && !pref) {
+                *nat = d;
+                for (int i = 0; i < FK_NPROGRAM; i++) nat->p[i].trend = NULL; /* freed below */
+            } else {
+                rp_data_free(&d);
+            }
+        }
         if (rc == 0) {
             s->reports++;
             snprintf(file, sizeof file, "%s.pdf", s->week);
@@ -193,7 +207,12 @@ int fk_publish_all(fk_store *st, const fk_publish_opts *o, fk_publish_stats *out
         return -1;
     }
     fk_report_week_name(out->as_of, out->week);
-    for (int pref = 0; pref <= (o->national_only ? 0 : FK_NPREF); pref++)
-        if (publish_area(st, o, out, pref, err, errlen) < 0) return -1;
-    return 0;
+    fk_fc_method methods[FK_NPROGRAM][FK_NTYPE + 1];
+    rp_data nat;
+    memset(&nat, 0, sizeof nat);
+    int rc = 0;
+    for (int pref = 0; rc == 0 && pref <= (o->national_only ? 0 : FK_NPREF); pref++)
+        rc = publish_area(st, o, out, pref, methods, &nat, err, errlen);
+    rp_data_free(&nat);
+    return rc;
 }

@@ -67,15 +67,10 @@ int fk_report_pick_date(fk_store *st, const char *week, fk_day date, fk_day *as_
     return 0;
 }
 
-int rp_write(fk_store *st, const fk_report_opts *o, fk_cd_trend *const trends[FK_NPROGRAM], const char *path,
-             char *err, size_t errlen)
+int rp_render(const rp_data *dp, const char *path, char *err, size_t errlen)
 {
-    if (o->pref < 0 || o->pref > FK_NPREF) {
-        snprintf(err, errlen, "report: prefecture %d is not 1..47", o->pref);
-        return -1;
-    }
-    rp_data d;
-    if (rp_data_load(st, o, trends, &d, err, errlen) < 0) return -1;
+    const rp_data d = *dp;
+    const fk_report_opts *o = &d.o;
     char title[256], wk[16];
     fk_report_week_name(o->as_of, wk);
     snprintf(title, sizeof title, "%s %s %s — %s",
@@ -104,7 +99,6 @@ int rp_write(fk_store *st, const fk_report_opts *o, fk_cd_trend *const trends[FK
     fk_chart_buf buf = {0};
     if (rc == 0) rc = rp_doc_pdf(&doc, &buf, err, errlen);
     rp_doc_free(&doc);
-    rp_data_free(&d);
     if (rc == 0) rc = fk_chart_buf_save(&buf, path, err, errlen);
     fk_chart_buf_free(&buf);
     return rc;
@@ -117,5 +111,13 @@ int fk_report_write(fk_store *st, const fk_report_opts *o, const char *path, cha
         snprintf(err, errlen, "%s", e);
         return -1;
     }
-    return rp_write(st, o, NULL, path, err, errlen);
+    if (o->pref < 0 || o->pref > FK_NPREF) {
+        snprintf(err, errlen, "report: prefecture %d is not 1..47", o->pref);
+        return -1;
+    }
+    rp_data d;
+    if (rp_data_load(st, o, NULL, NULL, &d, err, errlen) < 0) return -1;
+    int rc = rp_render(&d, path, err, errlen);
+    rp_data_free(&d);
+    return rc;
 }

@@ -66,39 +66,73 @@ static int load_munis(fk_store *st, rp_prog *p, int pref, fk_day now, fk_day pre
     return 0;
 }
 
-static int load_prog(fk_store *st, rp_data *d, rp_prog *p, fk_cd_trend *shared, char *err, size_t errlen)
+/* The prefecture-level figures (every report of a date shows the same):
+ * from the store, or copied from `nat`, a report already loaded. */
+static int load_prefs(fk_store *st, rp_data *d, rp_prog *p, const rp_prog *nat, char *err, size_t errlen)
 {
-    fk_area area = {d->o.pref, ""};
-    fk_day now = d->o.as_of;
-    if (fk_store_counts(st, p->program, now, &area, p->now) < 0 ||
-        fk_store_counts(st, p->program, d->prev, &area, p->prev) < 0)
-        return store_fail(st, err, errlen);
-    sum(&p->all_now, p->now);
-    sum(&p->all_prev, p->prev);
+    if (nat) {
+        memcpy(p->pref_now, nat->pref_now, sizeof p->pref_now);
+        memcpy(p->pref_prev, nat->pref_prev, sizeof p->pref_prev);
+        p->prefs = nat->prefs;
+        return 0;
+    }
     for (int t = 0; t <= FK_NTYPE; t++)
-        if (fk_store_counts_by_pref(st, p->program, now, t == FK_NTYPE ? -1 : t, p->pref_now[t]) < 0)
+        if (fk_store_counts_by_pref(st, p->program, d->o.as_of, t == FK_NTYPE ? -1 : t, p->pref_now[t]) < 0)
             return store_fail(st, err, errlen);
     if (fk_store_counts_by_pref(st, p->program, d->prev, -1, p->pref_prev) < 0) return store_fail(st, err, errlen);
-    if (fk_cd_prefs_load(st, p->program, now, -1, &p->prefs, err, errlen) < 0) return -1;
+    /* The map and ranking draw what the table lists. */
+    memset(&p->prefs, 0, sizeof p->prefs);
+    p->prefs.meta = (fk_chart_meta){p->program, 0, d->o.as_of, NULL};
+    p->prefs.type = -1;
+    for (int i = 0; i < FK_NPREF; i++) {
+        p->prefs.prefs[i] = fk_cd_counts(&p->pref_now[FK_NTYPE][i]);
+        fk_cd_counts_add(&p->prefs.national, &p->pref_now[FK_NTYPE][i]);
+    }
+    return 0;
+}
+
+static int load_prog(fk_store *st, rp_data *d, rp_prog *p, fk_cd_trend *shared, const rp_prog *nat, char *err,
+                     size_t errlen)
+{
+    fk_day now = d->o.as_of;
+    if (shared) {
+        p->trend = shared;
+    } else {
+        p->trend = malloc(sizeof *p->trend);
+        if (!p->trend) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        /* Forecasts run in the background while the rest is read; the
+         * caller waits (rp_data_load). */
+        if (fk_cd_trend_start(st, p->program, d->o.pref, now, d->o.target, 1, NULL, p->trend, err, errlen) < 0) {
+            free(p->trend);
+            p->trend = NULL;
+            return -1;
+        }
+        p->trend_owned = 1;
+    }
+    /* The area's counts come from the trend's daily series (one store
+     * query per type for everything). */
+    fk_cd_counts_from_trend(p->trend, now, p->now);
+    fk_cd_counts_from_trend(p->trend, d->prev, p->prev);
+    sum(&p->all_now, p->now);
+    sum(&p->all_prev, p->prev);
+    if (load_prefs(st, d, p, nat, err, errlen) < 0) return -1;
     size_t cap = 0;
+    if (nat && !d->o.pref) { /* the national municipalities, shared */
+        p->munis = malloc((nat->nmunis ? nat->nmunis : 1) * sizeof *p->munis);
+        if (!p->munis) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        memcpy(p->munis, nat->munis, nat->nmunis * sizeof *p->munis);
+        p->nmunis = nat->nmunis;
+        return 0;
+    }
     for (int pref = 1; pref <= FK_NPREF; pref++)
         if ((!d->o.pref || pref == d->o.pref) && load_munis(st, p, pref, now, d->prev, &cap, err, errlen) < 0)
             return -1;
-    if (shared) {
-        p->trend = shared;
-        return 0;
-    }
-    p->trend = malloc(sizeof *p->trend);
-    if (!p->trend) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    if (fk_cd_trend_load(st, p->program, d->o.pref, now, d->o.target, 1, p->trend, err, errlen) < 0) {
-        free(p->trend);
-        p->trend = NULL;
-        return -1;
-    }
-    p->trend_owned = 1;
     return 0;
 }
 
@@ -183,8 +217,8 @@ static int load_pulls(fk_store *st, rp_data *d, char *err, size_t errlen)
     return 0;
 }
 
-int rp_data_load(fk_store *st, const fk_report_opts *o, fk_cd_trend *const trends[FK_NPROGRAM], rp_data *d,
-                 char *err, size_t errlen)
+int rp_data_load(fk_store *st, const fk_report_opts *o, fk_cd_trend *const trends[FK_NPROGRAM],
+                 const rp_data *nat, rp_data *d, char *err, size_t errlen)
 {
     memset(d, 0, sizeof *d);
     d->o = *o;
@@ -193,7 +227,7 @@ int rp_data_load(fk_store *st, const fk_report_opts *o, fk_cd_trend *const trend
     d->prev = o->as_of - 7;
     for (int i = 0; i < FK_NPROGRAM; i++) d->p[i].program = fk_programs[i].key;
     for (int i = 0; i < FK_NPROGRAM; i++)
-        if (load_prog(st, d, &d->p[i], trends ? trends[i] : NULL, err, errlen) < 0) {
+        if (load_prog(st, d, &d->p[i], trends ? trends[i] : NULL, nat ? &nat->p[i] : NULL, err, errlen) < 0) {
             rp_data_free(d);
             return -1;
         }
@@ -201,6 +235,7 @@ int rp_data_load(fk_store *st, const fk_report_opts *o, fk_cd_trend *const trend
         rp_data_free(d);
         return -1;
     }
+    for (int i = 0; i < FK_NPROGRAM; i++) fk_cd_trend_wait(d->p[i].trend);
     return 0;
 }
 

@@ -103,9 +103,10 @@ typedef struct {
 } rp_data;
 
 /* Reads everything the report shows; trends[p] (may be NULL) are shared
- * instead of loaded.  0 or -1 with err. */
+ * instead of loaded, and the prefecture-level figures are copied from
+ * nat (a report of the same date; may be NULL).  0 or -1 with err. */
 int rp_data_load(fk_store *st, const fk_report_opts *o, fk_cd_trend *const trends[FK_NPROGRAM],
-                 rp_data *d, char *err, size_t errlen);
+                 const rp_data *nat, rp_data *d, char *err, size_t errlen);
 void rp_data_free(rp_data *d);
 
 /* ---- sections (report_sections.c, report_tables.c) --------------------- */
@@ -117,9 +118,8 @@ void rp_movers(rp_doc *doc, const rp_data *d);
 void rp_quality(rp_doc *doc, const rp_data *d);
 void rp_methods(rp_doc *doc, const rp_data *d);
 
-/* fk_report_write with the trends (may be NULL) shared by the caller. */
-int rp_write(fk_store *st, const fk_report_opts *o, fk_cd_trend *const trends[FK_NPROGRAM],
-             const char *path, char *err, size_t errlen);
+/* Lays out the report of loaded figures and writes it atomically. */
+int rp_render(const rp_data *d, const char *path, char *err, size_t errlen);
 
 /* ---- text (report_text.c) ---------------------------------------------- */
 #define RP_L(d, s_ja, s_en) ((d)->en ? (s_en) : (s_ja))

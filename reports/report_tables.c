@@ -294,6 +294,12 @@ void rp_methods(rp_doc *doc, const rp_data *d)
                   "of 4- and 13-week-ahead forecasts, in percentage points."),
              tp);
     rp_para(doc, s, 9, INK);
+    if (d->p[0].trend->fixed_methods)
+        rp_para(doc,
+                RP_L(d, "この報告の予測手法は、全国の同じ系列について自動選択された手法（誤差は当該地域の系列で検証）。",
+                     "The forecast methods here are those auto chose for the same national series (errors are "
+                     "measured on this area's series)."),
+                9, INK);
     for (int i = 0; i < FK_NPROGRAM; i++) {
         const rp_prog *p = &d->p[i];
         rp_table t = {5,
