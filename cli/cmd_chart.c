@@ -23,7 +23,7 @@ const fk_command fk_cmd_chart = {
     "  --out FILE       .png, .pdf or .svg (written atomically)\n"
     "  --prefecture NN  01..47 (trend, funnel, weekly: the area; required for\n"
     "                   municipalities)\n"
-    "  --type T         hospital, clinic, dental or pharmacy (default: all)\n"
+    "  --type T         hospital, clinic, dental, pharmacy or all (default)\n"
     "  --date D         YYYY-MM-DD (default: the latest stored as-of date)\n"
     "  --lang ja|en     labels (default: [reports] lang)\n"
     "  --width W --height H  layout size, px for PNG, pt for PDF/SVG (1200x700)\n"
@@ -172,8 +172,7 @@ static int parse(int argc, char **argv, chart_args *a)
             break;
         }
         case O_TYPE:
-            if ((a->type = fk_type_by_key(optarg)) < 0)
-                return fk_cli_usage_error(cmd, "--type: unknown facility type '%s'", optarg);
+            if (fk_cli_arg_type(cmd, optarg, &a->type)) return 2;
             break;
         case O_DATE:
             if (fk_date_parse(optarg, &a->date) < 0)
