@@ -222,6 +222,35 @@ static void test_weekly_equals_series(void **state)
     csv_free(&c);
 }
 
+/* A municipality's series on the as-of date equals its row in the chart;
+ * the JSON and CSV forms of the series agree. */
+static void test_series_areas(void **state)
+{
+    (void)state;
+    csv c;
+    csv_load(&c, "municipalities --program eprescription --prefecture 13");
+    const char *code = c.f[0][5];
+    char *out = NULL, *js = NULL;
+    assert_int_equal(tu_run(&out, NULL, "%s series --program eprescription --prefecture 13 --municipality %s "
+                            "--from 2025-02-16 --to 2025-02-16 --csv --db %s", tu_bin("fukyu"), code, db), 0);
+    char want[128];
+    snprintf(want, sizeof want, "\n2025-02-16,%s,%s,%s,", c.f[0][7], c.f[0][8], c.f[0][9]);
+    if (!strstr(out, want)) fail_msg("series %s: %s; chart row wants %s", code, out, want);
+    assert_int_equal(tu_run(&js, NULL, "%s series --program eprescription --prefecture 13 --municipality %s "
+                            "--from 2025-02-16 --to 2025-02-16 --json --db %s", tu_bin("fukyu"), code, db), 0);
+    cJSON *j = cJSON_Parse(js);
+    assert_non_null(j);
+    assert_string_equal(cJSON_GetObjectItem(j, "area")->valuestring, code);
+    cJSON *p0 = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "points"), 0);
+    assert_int_equal((long)cJSON_GetObjectItem(p0, "adopting")->valuedouble, atol(c.f[0][7]));
+    cJSON_Delete(j);
+    free(out), free(js);
+    /* A municipality outside the prefecture is a usage error. */
+    assert_int_equal(tu_run(NULL, NULL, "%s series --program eprescription --prefecture 13 --municipality 27100 "
+                            "--csv --db %s", tu_bin("fukyu"), db), 2);
+    csv_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -230,6 +259,7 @@ int main(void)
         cmocka_unit_test(test_municipalities_sum_to_prefecture),
         cmocka_unit_test(test_trend_equals_series),
         cmocka_unit_test(test_weekly_equals_series),
+        cmocka_unit_test(test_series_areas),
     };
     return cmocka_run_group_tests_name("chart_csv", tests, setup, teardown);
 }
