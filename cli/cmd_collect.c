@@ -117,11 +117,16 @@ static int run(int argc, char **argv)
     co.stop = &stop_flag;
     fk_collect_result res;
     int rc = fk_collect_once(st, &co, &res);
+    fk_day latest = -1;
+    if (rc == 0 && !strcmp(res.outcome, "unchanged")) fk_store_latest_as_of(st, &latest);
     fk_store_close(st);
     if (rc < 0) return fk_cli_fail("pull %lld failed: %s", (long long)res.pull_id, res.reason);
     if (!strcmp(res.outcome, "unchanged")) {
-        printf("pull %lld unchanged (HTTP 304): the stored snapshot is current\n",
-               (long long)res.pull_id);
+        char ds[FK_DATE_LEN] = "?";
+        if (latest >= 0) fk_date_format(latest, ds);
+        printf("pull %lld unchanged (HTTP 304): as_of %s is current, 0 records, 0 status changes,"
+               " 0 set aside, %.2f s\n",
+               (long long)res.pull_id, ds, res.stats.seconds);
         return 0;
     }
     printf("pull %lld stored: as_of %s, %lld records, %lld status changes, %lld set aside,"

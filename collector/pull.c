@@ -282,6 +282,8 @@ static int run_pages(pull *p)
 int fk_collect_once(fk_store *st, const fk_collect_options *o, fk_collect_result *res)
 {
     memset(res, 0, sizeof *res);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     pull p = {.o = o, .st = st, .res = res};
     p.rng = (unsigned)time(NULL) ^ (unsigned)clock();
     snprintf(p.base, sizeof p.base, "%s", o->feed_url);
@@ -303,6 +305,8 @@ int fk_collect_once(fk_store *st, const fk_collect_options *o, fk_collect_result
     fk_fetch_free(p.f);
     snprintf(res->as_of, sizeof res->as_of, "%s", p.as_of_s);
     if (rc == 304) {
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        p.ps.seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
         fk_apply_abort(p.ap, NULL, &p.ps);
         snprintf(res->outcome, sizeof res->outcome, "unchanged");
         res->stats = p.ps;
