@@ -2,8 +2,10 @@
 # bench/report.sh - `make bench` (via bench/run.sh): the weekly reports on
 # a national-size store with two pulls a week apart.  Prints the wall time
 # of `report weekly`, `report prefecture 13` and `report all --dir`
-# (48 reports and every chart in PNG, PDF, SVG and CSV), the page counts
-# and the size of the tree.  Asserts nothing.
+# (48 reports and every chart in PNG, PDF, SVG and CSV), the publisher's
+# own figures (ms per chart by format against the 50 ms target, the 47
+# prefectures' chart sets, per report), the page counts and the size of
+# the tree.  Asserts nothing.
 #   usage: sh bench/report.sh BUILD_DIR DB
 set -eu
 B=${1:?build dir}
@@ -23,6 +25,21 @@ timed() { # label, command...
 timed "report weekly" "$F" report weekly --db "$DB" --config /dev/null --out "$W/weekly.pdf"
 timed "report prefecture 13" "$F" report prefecture 13 --db "$DB" --config /dev/null --out "$W/p13.pdf"
 timed "report all --dir" "$F" report all --db "$DB" --config /dev/null --dir "$W/tree"
+# The publisher's own figures: its timing line on stderr of `report all`.
+line=$(grep '^report: ' "$W/out" || true)
+if [ -n "$line" ]; then
+    get() { echo "$line" | sed -n "s|.*$1.*|\1|p"; } # the \(group\) of a pattern
+    printf '%-34s %s s on %s drawing threads (store read + forecasts: %s s alongside)\n' "  publisher" \
+        "$(get 'report: \([0-9.]*\) s on')" "$(get 'on \([0-9]*\) threads')" "$(get 'store \([0-9.]*\) s')"
+    for f in png pdf svg; do
+        avg=$(get "$f \\([0-9.]*\\)/") max=$(get "$f [0-9.]*/\\([0-9.]*\\)")
+        verdict=$(echo "$max < 50" | bc -l | sed 's/^1$/under/; s/^0$/OVER/')
+        printf '%-34s avg %5.1f ms, max %5.1f ms  (%s the 50 ms target)\n' "  each chart, $f" "$avg" "$max" "$verdict"
+    done
+    printf '%-34s %s s (drawing and writing, summed over threads)\n' "  47 prefectures' chart sets" \
+        "$(get 'chart sets \([0-9.]*\) s')"
+    printf '%-34s %s, avg %s ms each\n' "  reports" "$(get '; \([0-9]*\) reports')" "$(get 'reports avg \([0-9]*\) ms')"
+fi
 printf '%-34s %s pages (national), %s pages (Tokyo)\n' "pages" \
     "$(pdfinfo "$W/weekly.pdf" | sed -n 's/^Pages: *//p')" "$(pdfinfo "$W/p13.pdf" | sed -n 's/^Pages: *//p')"
 printf '%-34s %s files, %s\n' "tree" "$(find "$W/tree" -type f | wc -l)" "$(du -sh "$W/tree" | cut -f1)"

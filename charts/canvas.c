@@ -5,7 +5,7 @@
  * more than drawing).  Font options are fixed (no hinting, grey
  * antialiasing) so text lays out identically in PNG, PDF and SVG and the
  * output does not depend on the machine's fontconfig rendering settings.
- * Single-threaded by design: see chart.h. */
+ * That state is per thread (see chart.h): the publisher draws on several. */
 #include "charts/canvas.h"
 
 #include <cairo-pdf.h>
@@ -17,11 +17,14 @@
 #include <string.h>
 #include <strings.h>
 
-static PangoFontMap *g_fontmap;
-static PangoContext *g_ctx;
-static PangoFontDescription *g_font[2]; /* regular, bold */
-static cairo_font_options_t *g_fopts;
-static cairo_surface_t **g_capture; /* see fk_canvas_capture */
+/* Per thread: Pango font maps and contexts are not thread-safe, so each
+ * drawing thread has its own (see chart.h); cairo, fontconfig and
+ * FreeType underneath are shared and do their own locking. */
+static _Thread_local PangoFontMap *g_fontmap;
+static _Thread_local PangoContext *g_ctx;
+static _Thread_local PangoFontDescription *g_font[2]; /* regular, bold */
+static _Thread_local cairo_font_options_t *g_fopts;
+static _Thread_local cairo_surface_t **g_capture; /* see fk_canvas_capture */
 
 void fk_canvas_capture(cairo_surface_t **slot)
 {
@@ -230,12 +233,13 @@ int fk_canvas_close(fk_canvas *cv, char *err, size_t errlen)
         cv->surface = NULL;
         return rc;
     }
-    if (st == CAIRO_STATUS_SUCCESS && cv->fmt == FK_CHART_PNG)
-        st = cairo_surface_write_to_png_stream(cv->surface, sink, cv);
+    if (st == CAIRO_STATUS_SUCCESS && cv->fmt == FK_CHART_PNG &&
+        fk_png_encode(cv->surface, cv->out, err, errlen) < 0)
+        rc = -1;
     cairo_surface_finish(cv->surface);
     if (st == CAIRO_STATUS_SUCCESS) st = cairo_surface_status(cv->surface);
     cairo_surface_destroy(cv->surface);
-    if (st != CAIRO_STATUS_SUCCESS || cv->write_failed) {
+    if (rc == 0 && (st != CAIRO_STATUS_SUCCESS || cv->write_failed)) {
         snprintf(err, errlen, "chart: rendering failed: %s",
                  cv->write_failed ? "out of memory" : cairo_status_to_string(st));
         rc = -1;
@@ -251,6 +255,8 @@ int fk_canvas_close(fk_canvas *cv, char *err, size_t errlen)
 
 static PangoLayout *layout(const char *s, double size, int bold, double max_w)
 {
+    char e[128];
+    if (!g_ctx) (void)fk_charts_init(e, sizeof e); /* a thread that skipped it */
     PangoLayout *l = pango_layout_new(g_ctx);
     pango_font_description_set_absolute_size(g_font[bold ? 1 : 0], size * PANGO_SCALE);
     pango_layout_set_font_description(l, g_font[bold ? 1 : 0]);

@@ -35,6 +35,8 @@ int fk_canvas_open(fk_canvas *cv, const fk_chart_opts *o, fk_chart_format fmt,
                    fk_chart_buf *out, fk_day as_of, char *err, size_t errlen);
 /* Finishes the surface and completes out; always releases the canvas. */
 int fk_canvas_close(fk_canvas *cv, char *err, size_t errlen);
+/* Appends an ARGB32 image surface to out as PNG (charts/png.c). */
+int fk_png_encode(cairo_surface_t *img, fk_chart_buf *out, char *err, size_t errlen);
 
 /* Embedding (charts/embed.c): while a capture slot is set, fk_canvas_open
  * draws into a recording surface (layout units are points, whatever fmt)

@@ -7,10 +7,12 @@
  * One rendering path: Cairo, all text through Pango with the font list
  * FK_CHART_FONTS, UTF-8 straight to Pango (the process locale is never
  * consulted).  fk_charts_init() builds one Pango font map and context that
- * every chart reuses, so fontconfig is warmed once per process.
+ * every chart of the calling thread reuses, so fontconfig is warmed once.
  *
- * Threading: the shared font map and context are not thread-safe.  Render
- * every chart from one thread (the one that called fk_charts_init()).
+ * Threading: a Pango font map and context are not thread-safe, so they
+ * are per thread.  Any thread may draw charts: it calls fk_charts_init()
+ * first (drawing without it initialises lazily) and fk_charts_shutdown()
+ * before it ends.  The bytes do not depend on the thread that drew them.
  *
  * Output is deterministic: the same data and options give the same bytes
  * (PDF creation date is set to the data's as-of date).
@@ -37,6 +39,7 @@ typedef enum { FK_CHART_PNG = 0, FK_CHART_PDF, FK_CHART_SVG } fk_chart_format;
  * none of those. */
 int fk_chart_format_from_path(const char *path);
 
+/* Both act on the calling thread's font map and context. */
 int fk_charts_init(char *err, size_t errlen);
 void fk_charts_shutdown(void);
 

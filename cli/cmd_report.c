@@ -103,12 +103,23 @@ static int run(int argc, char **argv)
     if (fk_report_pick_date(st, week, date, &as_of, err, sizeof err) < 0) {
         rc = fk_cli_fail("report: %s", err);
     } else if (all) {
-        fk_publish_opts po = {dir, lang, env.cfg.target, as_of, 0};
+        fk_publish_opts po = {dir, lang, env.cfg.target, as_of, 0, 0};
         fk_publish_stats ps;
-        if (fk_publish_all(st, &po, &ps, err, sizeof err) < 0) rc = fk_cli_fail("report: %s", err);
-        else
+        if (fk_publish_all(st, &po, &ps, err, sizeof err) < 0) {
+            rc = fk_cli_fail("report: %s", err);
+        } else {
             printf("%s: %d reports, %d chart files, %d CSV files for %s under %s\n", ps.week, ps.reports, ps.charts,
                    ps.csv, fk_date_format(ps.as_of, (char[FK_DATE_LEN]){0}), dir);
+            /* Timings on stderr: stdout stays the same from run to run. */
+            const fk_publish_time *f = ps.fmt;
+            fprintf(stderr,
+                    "report: %.2f s on %d threads; per chart ms avg/max: png %.1f/%.1f, pdf %.1f/%.1f, "
+                    "svg %.1f/%.1f; 47 prefecture chart sets %.2f s; %d reports avg %.0f ms; store %.2f s\n",
+                    ps.total_ms / 1e3, ps.threads, f[0].n ? f[0].total_ms / f[0].n : 0, f[0].max_ms,
+                    f[1].n ? f[1].total_ms / f[1].n : 0, f[1].max_ms, f[2].n ? f[2].total_ms / f[2].n : 0,
+                    f[2].max_ms, ps.pref_sets_ms / 1e3, ps.report.n,
+                    ps.report.n ? ps.report.total_ms / ps.report.n : 0, ps.load_ms / 1e3);
+        }
     } else {
         fk_report_opts ro = {pref, as_of, lang, env.cfg.target};
         if (fk_report_write(st, &ro, out, err, sizeof err) < 0) rc = fk_cli_fail("report: %s", err);

@@ -1,7 +1,7 @@
 /* render.c - the daemon's render job: every chart and report published
- * into out_dir (reports/report.h), on the main thread, because cairo and
- * Pango must render from one thread and the HTTP threads only serve what
- * is already on disk. */
+ * into out_dir (reports/report.h), started from the main loop.  The
+ * publisher draws on its own worker threads, each with its own Pango font
+ * map; the HTTP threads never render, they only serve what is on disk. */
 #include "daemon/daemon_int.h"
 
 #include <stdio.h>
@@ -10,8 +10,8 @@
 
 #include "reports/report.h"
 
-/* Bound on one publish for the watchdog: the national data render in tens
- * of seconds; an hour means something is stuck. */
+/* Bound on one publish for the watchdog: the national data render in
+ * about ten seconds; an hour means something is stuck. */
 #define RENDER_BUDGET_S 3600
 
 static double seconds_since(const struct timespec *t0)

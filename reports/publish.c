@@ -1,200 +1,132 @@
 /* publish.c - fk_publish_all: the output tree the dashboard serves (see
- * report.h for the layout): every chart of Japan and of each prefecture in
- * PNG, PDF and SVG with its numbers as CSV, and the weekly reports with
- * latest.pdf beside them.  Each area's trend is loaded and forecast once
- * and shared by its chart files and its report. */
+ * report.h).  A pipeline: the calling thread reads the store area by area
+ * (Japan first, then the 47 prefectures; each area's trend is loaded and
+ * forecast once and shared by its chart files and its report) while
+ * drawing threads, one per CPU, draw and write the areas already read
+ * (publish_area.c).  Drawing is nine tenths of the work and areas are
+ * independent, so it scales with the cores; the store (one SQLite
+ * connection) stays on one thread.  A short queue bounds the memory held
+ * by areas read but not yet drawn. */
 #include "reports/report_int.h"
 
-#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-static int mkdirs(const char *path, char *err, size_t errlen)
-{
-    char p[FK_PATH_BUF];
-    snprintf(p, sizeof p, "%s", path);
-    for (char *s = p + 1;; s++) {
-        if (*s == '/' || !*s) {
-            char c = *s;
-            *s = 0;
-            if (mkdir(p, 0777) < 0 && errno != EEXIST) {
-                snprintf(err, errlen, "%s: cannot create directory: %s", p, strerror(errno));
-                return -1;
-            }
-            *s = c;
-            if (!c) break;
-        }
-    }
-    return 0;
-}
-
-/* latest.pdf -> the week's file: a new link under a temporary name renamed
- * over the old one, so a reader sees the old report or the new. */
-static int link_latest(const char *dir, const char *target, char *err, size_t errlen)
-{
-    char tmp[FK_PATH_BUF], dst[FK_PATH_BUF];
-    snprintf(tmp, sizeof tmp, "%s/.latest.pdf.%ld", dir, (long)getpid());
-    snprintf(dst, sizeof dst, "%s/latest.pdf", dir);
-    unlink(tmp);
-    if (symlink(target, tmp) < 0 || rename(tmp, dst) < 0) {
-        snprintf(err, errlen, "%s: cannot link latest.pdf: %s", dir, strerror(errno));
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
-}
+#define QCAP 4          /* areas read ahead of the drawing threads */
+#define MAX_THREADS 8
 
 typedef struct {
-    const fk_publish_opts *o;
-    fk_publish_stats *stats;
-    char dir[FK_PATH_BUF];   /* charts/national or charts/pref/NN */
-    const char *program;
-} ctx;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pub_area *q[QCAP];
+    size_t head, n;
+    int closed;         /* no more areas will come */
+    int failed;         /* an area failed: skip the rest */
+} queue;
 
-static const fk_chart_format formats[3] = {FK_CHART_PNG, FK_CHART_PDF, FK_CHART_SVG};
-static const char *const exts[3] = {"png", "pdf", "svg"};
-
-static int save(ctx *c, const char *kind, const char *ext, fk_chart_buf *b, char *err, size_t errlen)
+static void *worker(void *arg)
 {
-    char path[FK_PATH_BUF];
-    snprintf(path, sizeof path, "%s/%s-%s.%s", c->dir, kind, c->program, ext);
-    int rc = fk_chart_buf_save(b, path, err, errlen);
-    fk_chart_buf_free(b);
-    return rc;
-}
-
-/* One chart in the three formats and its CSV.  R renders, W writes CSV. */
-#define EMIT(c, kind, chart, R, W)                                                        \
-    do {                                                                                  \
-        fk_chart_opts co = {(c)->o->lang, 0, 0, 0};                                       \
-        for (int f = 0; f < 3; f++) {                                                     \
-            fk_chart_buf b = {0};                                                         \
-            if (R(chart, &co, formats[f], &b, err, errlen) < 0) {                         \
-                fk_chart_buf_free(&b);                                                    \
-                return -1;                                                                \
-            }                                                                             \
-            if (save(c, kind, exts[f], &b, err, errlen) < 0) return -1;                   \
-            (c)->stats->charts++;                                                         \
-        }                                                                                 \
-        fk_chart_buf b = {0};                                                             \
-        if (W(chart, (c)->o->lang, &b, err, errlen) < 0) {                                \
-            fk_chart_buf_free(&b);                                                        \
-            return -1;                                                                    \
-        }                                                                                 \
-        if (save(c, kind, "csv", &b, err, errlen) < 0) return -1;                         \
-        (c)->stats->csv++;                                                                \
-    } while (0)
-
-static int area_charts(fk_store *st, ctx *c, int pref, fk_day as_of, const fk_cd_trend *trend, char *err,
-                       size_t errlen)
-{
-    EMIT(c, "trend", &trend->chart, fk_chart_trend_render, fk_chart_trend_csv);
-    fk_chart_funnel fu;
-    fk_cd_funnel_from_trend(trend, &fu);
-    EMIT(c, "funnel", &fu, fk_chart_funnel_render, fk_chart_funnel_csv);
-    fk_chart_weekly wk;
-    if (fk_cd_weekly_from_trend(trend, &wk, err, errlen) < 0) return -1;
-    int rc = 0;
-    {
-        /* EMIT returns on failure; keep the weeks freed either way. */
-        fk_chart_opts co = {c->o->lang, 0, 0, 0};
-        for (int f = 0; f < 3 && rc == 0; f++) {
-            fk_chart_buf b = {0};
-            rc = fk_chart_weekly_render(&wk, &co, formats[f], &b, err, errlen);
-            if (rc == 0) rc = save(c, "weekly", exts[f], &b, err, errlen), c->stats->charts += rc == 0;
-            else fk_chart_buf_free(&b);
+    queue *q = arg;
+    char e[256];
+    (void)fk_charts_init(e, sizeof e); /* this thread's fonts; drawing reports a failure */
+    for (;;) {
+        pthread_mutex_lock(&q->mu);
+        while (!q->n && !q->closed) pthread_cond_wait(&q->cv, &q->mu);
+        if (!q->n) {
+            pthread_mutex_unlock(&q->mu);
+            break;
         }
-        fk_chart_buf b = {0};
-        if (rc == 0) rc = fk_chart_weekly_csv(&wk, c->o->lang, &b, err, errlen);
-        if (rc == 0) rc = save(c, "weekly", "csv", &b, err, errlen), c->stats->csv += rc == 0;
-        else fk_chart_buf_free(&b);
+        pub_area *a = q->q[q->head];
+        q->head = (q->head + 1) % QCAP;
+        q->n--;
+        int skip = q->failed;
+        pthread_cond_broadcast(&q->cv);
+        pthread_mutex_unlock(&q->mu);
+        if (skip) {
+            a->rc = -1; /* no reason of its own: the failed area gives it */
+        } else {
+            pub_area_write(a);
+        }
+        pub_area_free(a);
+        if (a->rc < 0) {
+            pthread_mutex_lock(&q->mu);
+            q->failed = 1;
+            pthread_mutex_unlock(&q->mu);
+        }
     }
-    fk_cd_weekly_free(&wk);
-    if (rc < 0) return -1;
-    if (pref == 0) {
-        fk_chart_prefs pr;
-        if (fk_cd_prefs_load(st, c->program, as_of, -1, &pr, err, errlen) < 0) return -1;
-        EMIT(c, "ranking", &pr, fk_chart_ranking_render, fk_chart_prefs_csv);
-        EMIT(c, "map", &pr, fk_chart_map_render, fk_chart_prefs_csv);
-        return 0;
-    }
-    fk_chart_munis mu;
-    if (fk_cd_munis_load(st, c->program, pref, as_of, -1, &mu, err, errlen) < 0) return -1;
-    fk_chart_opts co = {c->o->lang, 0, 0, 0};
-    for (int f = 0; f < 3 && rc == 0; f++) {
-        fk_chart_buf b = {0};
-        rc = fk_chart_munis_render(&mu, &co, formats[f], &b, err, errlen);
-        if (rc == 0) rc = save(c, "municipalities", exts[f], &b, err, errlen), c->stats->charts += rc == 0;
-        else fk_chart_buf_free(&b);
-    }
-    fk_chart_buf b = {0};
-    if (rc == 0) rc = fk_chart_munis_csv(&mu, c->o->lang, &b, err, errlen);
-    if (rc == 0) rc = save(c, "municipalities", "csv", &b, err, errlen), c->stats->csv += rc == 0;
-    else fk_chart_buf_free(&b);
-    fk_cd_munis_free(&mu);
-    return rc;
+    fk_charts_shutdown();
+    return NULL;
 }
 
-/* Charts and report of one area (0 = Japan, which runs first and leaves
- * in methods[program][type] what auto chose, for the prefectures). */
-static int publish_area(fk_store *st, const fk_publish_opts *o, fk_publish_stats *s, int pref,
-                        fk_fc_method methods[FK_NPROGRAM][FK_NTYPE + 1], rp_data *nat, char *err, size_t errlen)
+/* Waits for room; 0, or -1 when an area has failed (a is not queued). */
+static int push(queue *q, pub_area *a)
 {
-    ctx c = {o, s, "", NULL};
-    char rdir[FK_PATH_BUF], file[FK_PATH_BUF + 32];
-    if (pref) {
-        snprintf(c.dir, sizeof c.dir, "%s/charts/pref/%s", o->out_dir, fk_prefs[pref - 1].code2);
-        snprintf(rdir, sizeof rdir, "%s/reports/prefecture/%s", o->out_dir, fk_prefs[pref - 1].code2);
-    } else {
-        snprintf(c.dir, sizeof c.dir, "%s/charts/national", o->out_dir);
-        snprintf(rdir, sizeof rdir, "%s/reports/weekly", o->out_dir);
-    }
-    if (mkdirs(c.dir, err, errlen) < 0 || mkdirs(rdir, err, errlen) < 0) return -1;
-    fk_cd_trend tr[FK_NPROGRAM];
-    fk_cd_trend *trp[FK_NPROGRAM];
-    int loaded = 0, rc = 0;
-    for (int i = 0; i < FK_NPROGRAM && rc == 0; i++) {
-        rc = fk_cd_trend_load_with(st, fk_programs[i].key, pref, s->as_of, o->target > 0 ? o->target : 0.8, 1,
-                                   pref ? methods[i] : NULL, &tr[i], err, errlen);
-        trp[i] = &tr[i];
-        loaded += rc == 0;
-        for (int t = 0; rc == 0 && !pref && t <= FK_NTYPE; t++)
-            methods[i][t] = tr[i].line[t].has_fc ? tr[i].line[t].f.method : FK_FC_AUTO;
-    }
-    for (int i = 0; i < FK_NPROGRAM && rc == 0; i++) {
-        c.program = fk_programs[i].key;
-        rc = area_charts(st, &c, pref, s->as_of, &tr[i], err, errlen);
-    }
+    pthread_mutex_lock(&q->mu);
+    while (q->n == QCAP && !q->failed) pthread_cond_wait(&q->cv, &q->mu);
+    int rc = q->failed ? -1 : 0;
     if (rc == 0) {
-        fk_report_opts ro = {pref, s->as_of, o->lang, o->target};
-        snprintf(file, sizeof file, "%s/%s.pdf", rdir, s->week);
-        /* Japan's figures (loaded first) serve the prefectures' tables. */
-        rp_data d;
-        rc = rp_data_load(st, &ro, trp, pref ? nat : NULL, &d, err, errlen);
-        if (rc == 0) {
-            rc = rp_render(&d, file, err, errlen);
-            if (rc == 0 && !pref) {
-                *nat = d;
-                for (int i = 0; i < FK_NPROGRAM; i++) nat->p[i].trend = NULL; /* freed below */
-            } else {
-                rp_data_free(&d);
-            }
-        }
-        if (rc == 0) {
-            s->reports++;
-            snprintf(file, sizeof file, "%s.pdf", s->week);
-            rc = link_latest(rdir, file, err, errlen);
-        }
+        q->q[(q->head + q->n) % QCAP] = a;
+        q->n++;
+        pthread_cond_broadcast(&q->cv);
     }
-    for (int i = 0; i < loaded; i++) fk_cd_trend_free(&tr[i]);
+    pthread_mutex_unlock(&q->mu);
     return rc;
+}
+
+/* Reads one area: its trends (Japan's choose the forecast methods and
+ * leave them in methods[program][type] for the prefectures), a
+ * prefecture's municipalities, and the report's figures; Japan's become
+ * *nat, which the prefectures' reports copy from. */
+static int load_area(fk_store *st, pub_area *a, fk_fc_method methods[FK_NPROGRAM][FK_NTYPE + 1], rp_data *nat)
+{
+    const fk_publish_opts *o = a->o;
+    fk_day as_of = a->s.as_of;
+    char *err = a->err;
+    size_t errlen = sizeof a->err;
+    fk_cd_trend *trp[FK_NPROGRAM];
+    for (int i = 0; i < FK_NPROGRAM; i++) {
+        if (fk_cd_trend_load_with(st, fk_programs[i].key, a->pref, as_of, o->target > 0 ? o->target : 0.8, 1,
+                                  a->pref ? methods[i] : NULL, &a->tr[i], err, errlen) < 0)
+            return -1;
+        a->ntr++;
+        trp[i] = &a->tr[i];
+        for (int t = 0; !a->pref && t <= FK_NTYPE; t++)
+            methods[i][t] = a->tr[i].line[t].has_fc ? a->tr[i].line[t].f.method : FK_FC_AUTO;
+    }
+    for (int i = 0; a->pref && i < FK_NPROGRAM; i++) {
+        if (fk_cd_munis_load(st, fk_programs[i].key, a->pref, as_of, -1, &a->munis[i], err, errlen) < 0) return -1;
+        a->nmunis++;
+    }
+    fk_report_opts ro = {a->pref, as_of, o->lang, o->target};
+    if (rp_data_load(st, &ro, trp, a->pref ? nat : NULL, &a->d, err, errlen) < 0) return -1;
+    a->has_d = 1;
+    a->own_d = a->pref != 0;
+    if (!a->pref) {
+        *nat = a->d; /* shares its lists with a->d until the end of the run */
+        for (int i = 0; i < FK_NPROGRAM; i++) nat->p[i].trend = NULL;
+    }
+    return 0;
+}
+
+static void add_time(fk_publish_time *to, const fk_publish_time *t)
+{
+    to->n += t->n;
+    to->total_ms += t->total_ms;
+    if (t->max_ms > to->max_ms) to->max_ms = t->max_ms;
+}
+
+static int thread_count(const fk_publish_opts *o)
+{
+    long n = o->threads > 0 ? o->threads : sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (int)n;
 }
 
 int fk_publish_all(fk_store *st, const fk_publish_opts *o, fk_publish_stats *out, char *err, size_t errlen)
 {
+    double t0 = pub_ms();
     memset(out, 0, sizeof *out);
     if (!o->out_dir || !o->out_dir[0] || strlen(o->out_dir) > FK_PATH_BUF - 100) {
         snprintf(err, errlen, "publish: output directory missing or too long");
@@ -207,12 +139,68 @@ int fk_publish_all(fk_store *st, const fk_publish_opts *o, fk_publish_stats *out
         return -1;
     }
     fk_report_week_name(out->as_of, out->week);
+    int last = o->national_only ? 0 : FK_NPREF;
+    pub_area *areas[FK_NPREF + 1] = {0};
+    queue q = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+    pthread_t th[MAX_THREADS];
+    int nth = 0, want = thread_count(o);
+    while (nth < want && pthread_create(&th[nth], NULL, worker, &q) == 0) nth++;
+    out->threads = nth;
     fk_fc_method methods[FK_NPROGRAM][FK_NTYPE + 1];
     rp_data nat;
     memset(&nat, 0, sizeof nat);
     int rc = 0;
-    for (int pref = 0; rc == 0 && pref <= (o->national_only ? 0 : FK_NPREF); pref++)
-        rc = publish_area(st, o, out, pref, methods, &nat, err, errlen);
+    int oom = 0;
+    for (int pref = 0; rc == 0 && pref <= last; pref++) {
+        pub_area *a = calloc(1, sizeof *a);
+        if (!a) {
+            oom = 1;
+            rc = -1;
+            break;
+        }
+        a->pref = pref;
+        a->o = o;
+        a->week = out->week;
+        a->s.as_of = out->as_of;
+        double tl = pub_ms();
+        rc = load_area(st, a, methods, &nat);
+        out->load_ms += pub_ms() - tl;
+        if (rc == 0 && nth == 0) { /* no thread could start: draw here */
+            pub_area_write(a);
+            pub_area_free(a);
+            rc = a->rc;
+        } else if (rc == 0 && push(&q, a) < 0) {
+            rc = -1; /* a drawing thread failed; its area says why */
+        }
+        if (rc < 0) {
+            a->rc = -1;
+            pub_area_free(a);
+        }
+        areas[pref] = a;
+    }
+    pthread_mutex_lock(&q.mu);
+    q.closed = 1;
+    pthread_cond_broadcast(&q.cv);
+    pthread_mutex_unlock(&q.mu);
+    for (int i = 0; i < nth; i++) pthread_join(th[i], NULL);
     rp_data_free(&nat);
+    /* The first area that failed with a reason says why (areas skipped
+     * after a failure, or not queued, have none). */
+    const char *why = NULL;
+    for (int pref = 0; pref <= last; pref++) {
+        pub_area *a = areas[pref];
+        if (!a) continue;
+        if (a->rc < 0 && !why && a->err[0]) why = a->err;
+        if (a->rc < 0) rc = -1;
+        out->reports += a->s.reports;
+        out->charts += a->s.charts;
+        out->csv += a->s.csv;
+        for (int f = 0; f < 3; f++) add_time(&out->fmt[f], &a->s.fmt[f]);
+        add_time(&out->report, &a->s.report);
+        out->pref_sets_ms += a->s.pref_sets_ms;
+    }
+    if (rc < 0) snprintf(err, errlen, "%s", why ? why : oom ? "out of memory" : "publish failed");
+    for (int pref = 0; pref <= last; pref++) free(areas[pref]);
+    out->total_ms = pub_ms() - t0;
     return rc;
 }

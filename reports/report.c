@@ -67,7 +67,7 @@ int fk_report_pick_date(fk_store *st, const char *week, fk_day date, fk_day *as_
     return 0;
 }
 
-int rp_render(const rp_data *dp, const char *path, char *err, size_t errlen)
+int rp_render_buf(const rp_data *dp, fk_chart_buf *buf, char *err, size_t errlen)
 {
     const rp_data d = *dp;
     const fk_report_opts *o = &d.o;
@@ -96,9 +96,15 @@ int rp_render(const rp_data *dp, const char *path, char *err, size_t errlen)
         rp_quality(&doc, &d);
         rp_methods(&doc, &d);
     }
-    fk_chart_buf buf = {0};
-    if (rc == 0) rc = rp_doc_pdf(&doc, &buf, err, errlen);
+    if (rc == 0) rc = rp_doc_pdf(&doc, buf, err, errlen);
     rp_doc_free(&doc);
+    return rc;
+}
+
+int rp_render(const rp_data *d, const char *path, char *err, size_t errlen)
+{
+    fk_chart_buf buf = {0};
+    int rc = rp_render_buf(d, &buf, err, errlen);
     if (rc == 0) rc = fk_chart_buf_save(&buf, path, err, errlen);
     fk_chart_buf_free(&buf);
     return rc;

@@ -41,7 +41,9 @@ int fk_report_write(fk_store *st, const fk_report_opts *o, const char *path, cha
                     size_t errlen);
 
 /* ---- publishing ----------------------------------------------------------
- * Writes under out_dir:
+ * The store is read on the calling thread while areas already read are
+ * drawn and written on one thread per CPU (each with its own fonts; the
+ * files are the same bytes as drawn on one thread).  Writes under out_dir:
  *   charts/national/{trend,funnel,ranking,map,weekly}-{program}.{png,pdf,svg,csv}
  *   charts/pref/NN/{trend,funnel,municipalities,weekly}-{program}.{png,pdf,svg,csv}
  *   reports/weekly/YYYY-Www.pdf and reports/weekly/latest.pdf
@@ -55,7 +57,15 @@ typedef struct {
     double target;      /* 0 = 0.8 */
     fk_day as_of;       /* < 0: the latest stored as_of */
     int national_only;  /* 1: skip the 47 prefectures (tests, quick runs) */
+    int threads;        /* drawing threads; 0 = one per CPU (at most 8) */
 } fk_publish_opts;
+
+/* Time of one kind of file: drawing and encoding, not writing, in CPU
+ * time of the drawing thread (its cost, whatever else shares the cores). */
+typedef struct {
+    int n;
+    double total_ms, max_ms;
+} fk_publish_time;
 
 typedef struct {
     fk_day as_of;
@@ -63,6 +73,15 @@ typedef struct {
     int reports;        /* PDF reports written */
     int charts;         /* chart files written (png, pdf, svg) */
     int csv;            /* CSV files written */
+    int threads;        /* drawing threads used */
+    fk_publish_time fmt[3];   /* per chart file, by fk_chart_format */
+    fk_publish_time report;   /* per PDF report */
+    double pref_sets_ms;      /* the 47 prefectures' chart sets (every
+                               * format and CSV, written): CPU time summed
+                               * over the drawing threads */
+    double load_ms;           /* reading the store and forecasting, wall
+                               * time (alongside the drawing) */
+    double total_ms;          /* the whole run, wall clock */
 } fk_publish_stats;
 
 int fk_publish_all(fk_store *st, const fk_publish_opts *o, fk_publish_stats *out, char *err,

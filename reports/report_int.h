@@ -118,8 +118,35 @@ void rp_movers(rp_doc *doc, const rp_data *d);
 void rp_quality(rp_doc *doc, const rp_data *d);
 void rp_methods(rp_doc *doc, const rp_data *d);
 
-/* Lays out the report of loaded figures and writes it atomically. */
+/* Lays out the report of loaded figures and writes it atomically; _buf
+ * leaves the PDF in buf (emptied first) instead. */
 int rp_render(const rp_data *d, const char *path, char *err, size_t errlen);
+int rp_render_buf(const rp_data *d, fk_chart_buf *buf, char *err, size_t errlen);
+
+/* ---- publishing (publish.c reads, publish_area.c draws and writes) ----- */
+/* One area read from the store, waiting to be drawn and written. */
+typedef struct {
+    int pref;                          /* 0 = Japan */
+    const fk_publish_opts *o;
+    const char *week;                  /* "2025-W07" */
+    fk_cd_trend tr[FK_NPROGRAM];       /* forecasts finished */
+    int ntr;                           /* trends loaded */
+    fk_chart_munis munis[FK_NPROGRAM]; /* a prefecture's municipalities */
+    int nmunis;
+    rp_data d;                         /* the report's figures (trends shared) */
+    int has_d, own_d;                  /* Japan's d is the prefectures' too:
+                                        * the publisher frees it at the end */
+    fk_publish_stats s;                /* this area's counts and times */
+    int rc;
+    char err[512];
+} pub_area;
+
+/* Draws and writes every file of the area (any thread with fonts: see
+ * chart.h); the outcome in a->rc, a->err and a->s. */
+void pub_area_write(pub_area *a);
+/* Frees what was loaded; the outcome stays. */
+void pub_area_free(pub_area *a);
+double pub_ms(void); /* a monotonic clock in milliseconds */
 
 /* ---- text (report_text.c) ---------------------------------------------- */
 #define RP_L(d, s_ja, s_en) ((d)->en ? (s_en) : (s_ja))

@@ -1,11 +1,14 @@
 /* test_charts.c - every chart kind in every format from synthetic data:
- * PNG size, PDF text and embedded subset fonts, well-formed SVG, byte-
- * identical output for the same data, English labels, the near-zero
+ * PNG size and pixels, PDF text and embedded subset fonts, well-formed
+ * SVG, byte-identical output for the same data (on another thread too),
+ * English labels, the near-zero
  * switch to counts / per-mille, CSV, bad input and atomic saving.
  * Set FK_CHART_KEEP=DIR to keep the rendered files for a look. */
 #include "tests/testutil.h"
 
+#include <cairo.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -269,6 +272,97 @@ static void test_every_kind_every_format(void **state)
                 check_pdf(path, titles_ja[k], k == 1 || k == 4 || k == 0 ? "電子処方箋" : "出典");
             }
             fk_chart_buf_free(&b);
+        }
+}
+
+typedef struct {
+    const unsigned char *p;
+    size_t left;
+} png_reader;
+
+static cairo_status_t read_png(void *closure, unsigned char *data, unsigned int len)
+{
+    png_reader *r = closure;
+    if (len > r->left) return CAIRO_STATUS_READ_ERROR;
+    memcpy(data, r->p, len);
+    r->p += len;
+    r->left -= len;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+/* The PNG decodes (libpng through cairo) to an opaque RGB image of its
+ * size, white in the corner (the background), with ink somewhere. */
+static void test_png_decodes(void **state)
+{
+    (void)state;
+    char err[256];
+    fk_chart_opts o = {0};
+    for (int k = 0; k < 6; k++) {
+        fk_chart_buf b = {0};
+        assert_int_equal(render(k, &o, FK_CHART_PNG, &b, err), 0);
+        assert_int_equal(b.data[25], 2); /* IHDR colour type: RGB, no alpha */
+        png_reader r = {b.data, b.len};
+        cairo_surface_t *img = cairo_image_surface_create_from_png_stream(read_png, &r);
+        assert_int_equal(cairo_surface_status(img), CAIRO_STATUS_SUCCESS);
+        assert_int_equal(r.left, 0);
+        assert_int_equal(cairo_image_surface_get_format(img), CAIRO_FORMAT_RGB24);
+        int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+        assert_int_equal(w, FK_CHART_DEFAULT_W);
+        assert_int_equal(h, FK_CHART_DEFAULT_H);
+        const unsigned char *px = cairo_image_surface_get_data(img);
+        int stride = cairo_image_surface_get_stride(img);
+        uint32_t corner;
+        memcpy(&corner, px, 4);
+        assert_int_equal(corner & 0xFFFFFF, 0xFFFFFF);
+        long dark = 0;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++) {
+                uint32_t v;
+                memcpy(&v, px + (size_t)y * stride + 4 * (size_t)x, 4);
+                dark += ((v >> 8) & 255) < 128;
+            }
+        if (dark < 1000) fail_msg("%s.png: only %ld dark pixels", kinds[k], dark);
+        cairo_surface_destroy(img);
+        fk_chart_buf_free(&b);
+    }
+}
+
+/* Every kind and format drawn on a second thread with its own fonts
+ * (as the publisher's drawing threads do) gives the main thread's bytes. */
+static fk_chart_buf thread_out[6][3];
+static int thread_rc;
+
+static void *draw_all(void *arg)
+{
+    (void)arg;
+    char err[256];
+    fk_chart_opts o = {0};
+    thread_rc = fk_charts_init(err, sizeof err);
+    for (int k = 0; k < 6 && thread_rc == 0; k++)
+        for (int f = 0; f < 3 && thread_rc == 0; f++)
+            thread_rc = render(k, &o, (fk_chart_format)f, &thread_out[k][f], err);
+    fk_charts_shutdown();
+    return NULL;
+}
+
+static void test_other_thread(void **state)
+{
+    (void)state;
+    char err[256];
+    fk_chart_opts o = {0};
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, draw_all, NULL), 0);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    assert_int_equal(thread_rc, 0);
+    for (int k = 0; k < 6; k++)
+        for (int f = 0; f < 3; f++) {
+            fk_chart_buf a = {0};
+            assert_int_equal(render(k, &o, (fk_chart_format)f, &a, err), 0);
+            const fk_chart_buf *b = &thread_out[k][f];
+            if (a.len != b->len || memcmp(a.data, b->data, a.len))
+                fail_msg("%s.%s drawn on another thread differs", kinds[k], exts[f]);
+            fk_chart_buf_free(&a);
+            fk_chart_buf_free(&thread_out[k][f]);
         }
 }
 
@@ -601,7 +695,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_kind_every_format),
         cmocka_unit_test(test_png_size_and_scale),
+        cmocka_unit_test(test_png_decodes),
         cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_other_thread),
         cmocka_unit_test(test_english),
         cmocka_unit_test(test_near_zero),
         cmocka_unit_test(test_small_municipality_list),

@@ -2,8 +2,9 @@
  * pulled twice a week apart (qpdf --check, page count, pdftotext finds the
  * Japanese headings, the store's national rate in the headline, "X / N"
  * page numbers and the 令和 date), the Tokyo report with its municipality
- * codes, `report all --dir` writing the whole tree, the file kept on a
- * failed write, and usage errors. */
+ * codes, `report all --dir` writing the whole tree (the same bytes drawn
+ * on one thread or three, with the run's counts and timings), the file
+ * kept on a failed write, and usage errors. */
 #include "tests/testutil.h"
 
 #include <regex.h>
@@ -12,6 +13,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "charts/chart.h"
+#include "reports/report.h"
 
 static char *dir;
 static char db[600], fk[600];
@@ -214,6 +218,62 @@ static void test_all(void **state)
     free(t);
 }
 
+/* The publisher draws on several threads; the tree must not depend on
+ * how many.  Stats: every file counted once, by format, with its time. */
+static void test_threads_same_bytes(void **state)
+{
+    (void)state;
+    char err[512], one[700], three[700];
+    fk_store *st = fk_store_open(db, FK_STORE_READONLY, err, sizeof err);
+    assert_non_null(st);
+    snprintf(one, sizeof one, "%s/t1", dir);
+    snprintf(three, sizeof three, "%s/t3", dir);
+    fk_publish_stats s1, s3;
+    fk_publish_opts o = {one, NULL, 0, -1, 0, 1};
+    if (fk_publish_all(st, &o, &s1, err, sizeof err) < 0) fail_msg("publish, 1 thread: %s", err);
+    o.out_dir = three;
+    o.threads = 3;
+    if (fk_publish_all(st, &o, &s3, err, sizeof err) < 0) fail_msg("publish, 3 threads: %s", err);
+    fk_store_close(st);
+    fk_charts_shutdown();
+    assert_int_equal(s1.threads, 1);
+    assert_int_equal(s3.threads, 3);
+    char *out = NULL;
+    if (tu_run(&out, NULL, "diff -r %s %s", one, three) != 0) fail_msg("trees differ:\n%.2000s", out);
+    free(out);
+    const fk_publish_stats *s = &s3;
+    assert_int_equal(s->reports, 48);
+    assert_int_equal(s->charts, (5 + 47 * 4) * 2 * 3);
+    assert_int_equal(s->csv, s->charts / 3);
+    for (int f = 0; f < 3; f++) {
+        assert_int_equal(s->fmt[f].n, s->charts / 3);
+        assert_true(s->fmt[f].total_ms > 0);
+        assert_true(s->fmt[f].max_ms * s->fmt[f].n >= s->fmt[f].total_ms);
+    }
+    assert_int_equal(s->report.n, 48);
+    assert_true(s->pref_sets_ms > 0 && s->total_ms > 0 && s->load_ms > 0);
+    assert_true(s->load_ms < s->total_ms);
+}
+
+/* An unwritable tree: the run fails with the path, on any thread. */
+static void test_publish_failure(void **state)
+{
+    (void)state;
+    char err[512], bad[700];
+    snprintf(bad, sizeof bad, "%s/file", dir);
+    tu_write_file(bad, "not a directory");
+    snprintf(bad, sizeof bad, "%s/file/tree", dir);
+    fk_store *st = fk_store_open(db, FK_STORE_READONLY, err, sizeof err);
+    assert_non_null(st);
+    fk_publish_stats ps;
+    fk_publish_opts o = {bad, NULL, 0, -1, 0, 2};
+    assert_int_equal(fk_publish_all(st, &o, &ps, err, sizeof err), -1);
+    fk_store_close(st);
+    fk_charts_shutdown();
+    if (!strstr(err, "file/tree") || !strstr(err, "cannot create directory")) fail_msg("error: %s", err);
+    assert_int_equal(ps.reports, 0);
+}
+
 static void test_atomic(void **state)
 {
     (void)state;
@@ -291,6 +351,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_weekly),     cmocka_unit_test(test_english_and_week),
         cmocka_unit_test(test_prefecture), cmocka_unit_test(test_all),
+        cmocka_unit_test(test_threads_same_bytes), cmocka_unit_test(test_publish_failure),
         cmocka_unit_test(test_atomic),     cmocka_unit_test(test_usage),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,191 @@
+/* publish_area.c - draws and writes one area's part of the published tree
+ * (report.h): each chart in PNG, PDF and SVG with its CSV, then the
+ * area's weekly report and its latest.pdf link.  Runs on the publisher's
+ * drawing threads from figures already read (publish.c), so nothing here
+ * touches the store; each chart file is timed for the run's stats. */
+#include "reports/report_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static double clock_ms(clockid_t id)
+{
+    struct timespec t;
+    clock_gettime(id, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+double pub_ms(void)
+{
+    return clock_ms(CLOCK_MONOTONIC);
+}
+
+/* A file's cost is the drawing thread's CPU time: wall time would count
+ * the other threads sharing the cores (the store reader, forecasts). */
+static double cpu_ms(void)
+{
+    return clock_ms(CLOCK_THREAD_CPUTIME_ID);
+}
+
+static int mkdirs(const char *path, char *err, size_t errlen)
+{
+    char p[FK_PATH_BUF];
+    snprintf(p, sizeof p, "%s", path);
+    for (char *s = p + 1;; s++) {
+        if (*s == '/' || !*s) {
+            char c = *s;
+            *s = 0;
+            /* EEXIST also when another drawing thread made it first. */
+            if (mkdir(p, 0777) < 0 && errno != EEXIST) {
+                snprintf(err, errlen, "%s: cannot create directory: %s", p, strerror(errno));
+                return -1;
+            }
+            *s = c;
+            if (!c) break;
+        }
+    }
+    return 0;
+}
+
+/* latest.pdf -> the week's file: a new link under a temporary name renamed
+ * over the old one, so a reader sees the old report or the new. */
+static int link_latest(const char *dir, const char *target, char *err, size_t errlen)
+{
+    char tmp[FK_PATH_BUF], dst[FK_PATH_BUF];
+    snprintf(tmp, sizeof tmp, "%s/.latest.pdf.%ld", dir, (long)getpid());
+    snprintf(dst, sizeof dst, "%s/latest.pdf", dir);
+    unlink(tmp);
+    if (symlink(target, tmp) < 0 || rename(tmp, dst) < 0) {
+        snprintf(err, errlen, "%s: cannot link latest.pdf: %s", dir, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+enum { K_TREND, K_FUNNEL, K_RANKING, K_MAP, K_WEEKLY, K_MUNIS };
+static const char *const kind_name[] = {"trend", "funnel", "ranking", "map", "weekly", "municipalities"};
+static const char *const exts[3] = {"png", "pdf", "svg"};
+
+static int render(int kind, const void *c, const fk_chart_opts *o, fk_chart_format f, fk_chart_buf *b, char *err,
+                  size_t n)
+{
+    switch (kind) {
+    case K_TREND: return fk_chart_trend_render(c, o, f, b, err, n);
+    case K_FUNNEL: return fk_chart_funnel_render(c, o, f, b, err, n);
+    case K_RANKING: return fk_chart_ranking_render(c, o, f, b, err, n);
+    case K_MAP: return fk_chart_map_render(c, o, f, b, err, n);
+    case K_WEEKLY: return fk_chart_weekly_render(c, o, f, b, err, n);
+    default: return fk_chart_munis_render(c, o, f, b, err, n);
+    }
+}
+
+static int csv(int kind, const void *c, const char *lang, fk_chart_buf *b, char *err, size_t n)
+{
+    switch (kind) {
+    case K_TREND: return fk_chart_trend_csv(c, lang, b, err, n);
+    case K_FUNNEL: return fk_chart_funnel_csv(c, lang, b, err, n);
+    case K_RANKING:
+    case K_MAP: return fk_chart_prefs_csv(c, lang, b, err, n);
+    case K_WEEKLY: return fk_chart_weekly_csv(c, lang, b, err, n);
+    default: return fk_chart_munis_csv(c, lang, b, err, n);
+    }
+}
+
+static void count(fk_publish_time *t, double ms)
+{
+    t->n++;
+    t->total_ms += ms;
+    if (ms > t->max_ms) t->max_ms = ms;
+}
+
+/* One chart in the three formats and its numbers as CSV, into dir. */
+static int emit(pub_area *a, const char *dir, const char *program, int kind, const void *chart)
+{
+    char path[FK_PATH_BUF + 64];
+    fk_chart_opts co = {a->o->lang, 0, 0, 0};
+    for (int f = 0; f <= FK_CHART_SVG; f++) {
+        fk_chart_buf b = {0};
+        double t0 = cpu_ms();
+        int rc = render(kind, chart, &co, (fk_chart_format)f, &b, a->err, sizeof a->err);
+        count(&a->s.fmt[f], cpu_ms() - t0);
+        snprintf(path, sizeof path, "%s/%s-%s.%s", dir, kind_name[kind], program, exts[f]);
+        if (rc == 0) rc = fk_chart_buf_save(&b, path, a->err, sizeof a->err);
+        fk_chart_buf_free(&b);
+        if (rc < 0) return -1;
+        a->s.charts++;
+    }
+    fk_chart_buf b = {0};
+    snprintf(path, sizeof path, "%s/%s-%s.csv", dir, kind_name[kind], program);
+    int rc = csv(kind, chart, a->o->lang, &b, a->err, sizeof a->err);
+    if (rc == 0) rc = fk_chart_buf_save(&b, path, a->err, sizeof a->err);
+    fk_chart_buf_free(&b);
+    if (rc == 0) a->s.csv++;
+    return rc;
+}
+
+/* The charts of one program in the area. */
+static int area_charts(pub_area *a, const char *dir, int i)
+{
+    const fk_cd_trend *tr = &a->tr[i];
+    const char *program = fk_programs[i].key;
+    if (emit(a, dir, program, K_TREND, &tr->chart) < 0) return -1;
+    fk_chart_funnel fu;
+    fk_cd_funnel_from_trend(tr, &fu);
+    if (emit(a, dir, program, K_FUNNEL, &fu) < 0) return -1;
+    fk_chart_weekly wk;
+    if (fk_cd_weekly_from_trend(tr, &wk, a->err, sizeof a->err) < 0) return -1;
+    int rc = emit(a, dir, program, K_WEEKLY, &wk);
+    fk_cd_weekly_free(&wk);
+    if (rc < 0) return -1;
+    if (a->pref) return emit(a, dir, program, K_MUNIS, &a->munis[i]);
+    /* The map and ranking draw the report's prefecture figures. */
+    if (emit(a, dir, program, K_RANKING, &a->d.p[i].prefs) < 0) return -1;
+    return emit(a, dir, program, K_MAP, &a->d.p[i].prefs);
+}
+
+void pub_area_write(pub_area *a)
+{
+    const fk_publish_opts *o = a->o;
+    char dir[FK_PATH_BUF], rdir[FK_PATH_BUF], file[FK_PATH_BUF + 32];
+    if (a->pref) {
+        snprintf(dir, sizeof dir, "%s/charts/pref/%s", o->out_dir, fk_prefs[a->pref - 1].code2);
+        snprintf(rdir, sizeof rdir, "%s/reports/prefecture/%s", o->out_dir, fk_prefs[a->pref - 1].code2);
+    } else {
+        snprintf(dir, sizeof dir, "%s/charts/national", o->out_dir);
+        snprintf(rdir, sizeof rdir, "%s/reports/weekly", o->out_dir);
+    }
+    a->rc = -1;
+    if (mkdirs(dir, a->err, sizeof a->err) < 0 || mkdirs(rdir, a->err, sizeof a->err) < 0) return;
+    double t0 = cpu_ms();
+    for (int i = 0; i < FK_NPROGRAM; i++)
+        if (area_charts(a, dir, i) < 0) return;
+    if (a->pref) a->s.pref_sets_ms += cpu_ms() - t0;
+    fk_chart_buf b = {0};
+    t0 = cpu_ms();
+    int rc = rp_render_buf(&a->d, &b, a->err, sizeof a->err);
+    count(&a->s.report, cpu_ms() - t0);
+    snprintf(file, sizeof file, "%s/%s.pdf", rdir, a->week);
+    if (rc == 0) rc = fk_chart_buf_save(&b, file, a->err, sizeof a->err);
+    fk_chart_buf_free(&b);
+    if (rc < 0) return;
+    a->s.reports++;
+    snprintf(file, sizeof file, "%s.pdf", a->week);
+    if (link_latest(rdir, file, a->err, sizeof a->err) < 0) return;
+    a->rc = 0;
+}
+
+void pub_area_free(pub_area *a)
+{
+    if (a->has_d && a->own_d) rp_data_free(&a->d);
+    a->has_d = 0;
+    for (int i = 0; i < a->nmunis; i++) fk_cd_munis_free(&a->munis[i]);
+    a->nmunis = 0;
+    for (int i = 0; i < a->ntr; i++) fk_cd_trend_free(&a->tr[i]);
+    a->ntr = 0;
+}
