@@ -318,7 +318,11 @@ int fk_chart_trend_render(const fk_chart_trend *c, const fk_chart_opts *o, fk_ch
     }
     if (c->fy_end > p.hi && c->fy_end - p.lo < 3 * 366) p.hi = c->fy_end + 7;
     if (p.hi <= p.lo) p.hi = p.lo + 1;
-    if (!counts && c->target > 0) vmax = fmax(vmax, c->target * 100 * 1.05); /* room for its label */
+    /* The target line joins the axis only when the lines come within reach
+     * of it (a quarter of the way): an early rollout at a few percent
+     * would otherwise be a flat line at the bottom of a 0-100 axis. */
+    if (!counts && c->target > 0 && vmax >= c->target * 100 * 0.25)
+        vmax = fmax(vmax, c->target * 100 * 1.05); /* room for its label */
     if (!counts) vmax = fmin(vmax, 100);
     if (counts && vmax < 5) vmax = 5;
     double step;
