@@ -46,13 +46,6 @@ static double sse(const double *x, void *vctx)
     return v;
 }
 
-static double max_share(const fk_fc_series *s)
-{
-    double mx = 0;
-    for (size_t i = 0; i < s->n; i++) mx = fmax(mx, s->r[i]);
-    return fmin(mx, 0.999999);
-}
-
 static double fit_from(fit_ctx *c, double *x, int maxeval, double *p)
 {
     static const double step[3] = {1.0, 1.0, 0.7};
@@ -64,7 +57,7 @@ static double fit_from(fit_ctx *c, double *x, int maxeval, double *p)
 static double refit(const fk_fc_series *s, const fk_fc_options *o, double *p)
 {
     (void)o;
-    fit_ctx c = {s, max_share(s)};
+    fit_ctx c = {s, fk_fc_max_share(s)};
     double x[3] = {fk_fc_logit(fmax(p[0] - c.lo, 1e-9) / fmax(1.0 - c.lo, 1e-9)),
                    log(p[1]), log(p[2])};
     return fit_from(&c, x, 800, p);
@@ -99,7 +92,7 @@ int fk_fc_fit_bass(const fk_fc_series *s, const fk_fc_options *o,
                    fk_fc_model *m, char *err, size_t errlen)
 {
     (void)o, (void)err, (void)errlen;
-    fit_ctx c = {s, max_share(s)};
+    fit_ctx c = {s, fk_fc_max_share(s)};
     static const double mf[] = {0.2, 0.8};
     static const double pf[] = {1e-5, 1e-3, 1e-2};
     static const double qf[] = {0.01, 0.05, 0.2};

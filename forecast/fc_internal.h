@@ -151,6 +151,8 @@ double fk_fc_rng_normal(fk_fc_rng *g);    /* standard normal */
 /* Quantile q in [0,1] of v[0..n) (sorts v). */
 double fk_fc_quantile(double *v, size_t n, double q);
 double fk_fc_sigmoid(double x);
+/* The highest observed share, kept below 1 (a curve's cap lies above it). */
+double fk_fc_max_share(const fk_fc_series *s);
 double fk_fc_logit(double p);
 
 /* Normal quantiles used for 80% and 95% two-sided intervals. */

@@ -42,13 +42,6 @@ static double sse(const double *x, void *vctx)
     return v;
 }
 
-static double max_share(const fk_fc_series *s)
-{
-    double mx = 0;
-    for (size_t i = 0; i < s->n; i++) mx = fmax(mx, s->r[i]);
-    return fmin(mx, 0.999999);
-}
-
 /* Fits from the raw start x; writes p; returns the SSE. */
 static double fit_from(fit_ctx *c, double *x, int maxeval, double *p)
 {
@@ -60,7 +53,7 @@ static double fit_from(fit_ctx *c, double *x, int maxeval, double *p)
 
 static double refit(const fk_fc_series *s, const fk_fc_options *o, double *p)
 {
-    fit_ctx c = {s, max_share(s), o->cap};
+    fit_ctx c = {s, fk_fc_max_share(s), o->cap};
     double lo = c.lo, x[3];
     x[0] = c.cap > 0 ? 0 : fk_fc_logit(fmax(p[0] - lo, 1e-9) / fmax(1.0 - lo, 1e-9));
     x[1] = log(p[1]);
@@ -102,7 +95,7 @@ int fk_fc_fit_logistic(const fk_fc_series *s, const fk_fc_options *o,
         snprintf(err, errlen, "logistic cap %g is outside (0, 1]", o->cap);
         return -1;
     }
-    fit_ctx c = {s, max_share(s), o->cap};
+    fit_ctx c = {s, fk_fc_max_share(s), o->cap};
     double span = fmax(s->t[s->n - 1] - s->t[0], 1.0), tl = s->t[s->n - 1];
     static const double capf[] = {0.1, 0.5, 0.9};
     static const double kf[] = {3.0, 10.0};

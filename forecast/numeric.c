@@ -141,3 +141,10 @@ double fk_fc_logit(double p)
     if (p > 1 - 1e-12) p = 1 - 1e-12;
     return log(p / (1 - p));
 }
+
+double fk_fc_max_share(const fk_fc_series *s)
+{
+    double mx = 0;
+    for (size_t i = 0; i < s->n; i++) mx = fmax(mx, s->r[i]);
+    return fmin(mx, 0.999999);
+}

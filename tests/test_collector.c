@@ -24,20 +24,6 @@ static void sh(const char *cmd)
     assert_int_equal(tu_run(NULL, NULL, "%s", cmd), 0);
 }
 
-/* A fingerprint of everything a pull may change, except the pull log. */
-static char *fingerprint(const char *db)
-{
-    char *out = NULL;
-    assert_int_equal(tu_run(&out, NULL,
-                            "sqlite3 '%s' 'SELECT COUNT(*), TOTAL(d_adopting * day), TOTAL(d_applied * day),"
-                            " TOTAL(d_total * (day + 1)) FROM series_delta; SELECT COUNT(*), TOTAL(status * (code %% 9973)),"
-                            " TOTAL(since) FROM status; SELECT COUNT(*) FROM status_history;"
-                            " SELECT COUNT(*), TOTAL(rhash %% 100003), COUNT(closed_on) FROM facility'",
-                            db),
-                     0);
-    return out;
-}
-
 static int group_setup(void **state)
 {
     (void)state;
@@ -95,11 +81,11 @@ static result pull_with(const char *simargs, const char *collect_args)
 /* The pull fails, names why, logs the failure and leaves the data. */
 static void expect_failure(const char *simargs, const char *collect_args, const char *why)
 {
-    char *before = fingerprint(base_db);
+    char *before = tu_store_fingerprint(base_db);
     result r = pull_with(simargs, collect_args);
     if (r.rc != 1 || !strstr(r.err, why))
         fail_msg("fault '%s': rc %d, stderr '%s', wanted '%s'", simargs, r.rc, r.err, why);
-    char *after = fingerprint(r.db);
+    char *after = tu_store_fingerprint(r.db);
     assert_string_equal(before, after);
     char *log = NULL;
     assert_int_equal(tu_run(&log, NULL, "%s pulls --db %s --limit 1", tu_bin("fukyu"), r.db), 0);
@@ -224,7 +210,7 @@ static void test_unchanged_304(void **state)
     snprintf(db, sizeof db, "%s/same.db", dir);
     snprintf(cmd, sizeof cmd, "cp %s %s", base_db, db);
     sh(cmd);
-    char *before = fingerprint(db), *out = NULL;
+    char *before = tu_store_fingerprint(db), *out = NULL;
     pid_t sim = tu_feedsim_start(url, sizeof url, SIMARGS);
     assert_int_equal(tu_run(&out, NULL, "%s collect --once --feed %s --db %s", tu_bin("fukyu"), url, db), 0);
     assert_non_null(strstr(out, " 0 status changes"));
@@ -237,13 +223,13 @@ static void test_unchanged_304(void **state)
     assert_int_equal(sscanf(p, "%lf MiB received (%lf MiB JSON)", &wire, &json), 2);
     assert_true(wire > 0 && wire * 2 < json);
     free(out);
-    char *mid = fingerprint(db);
+    char *mid = tu_store_fingerprint(db);
     assert_string_equal(before, mid);
     assert_int_equal(tu_run(&out, NULL, "%s collect --once --feed %s --db %s", tu_bin("fukyu"), url, db), 0);
     assert_non_null(strstr(out, "unchanged (HTTP 304)"));
     free(out);
     tu_feedsim_stop(sim);
-    char *after = fingerprint(db);
+    char *after = tu_store_fingerprint(db);
     assert_string_equal(before, after);
     free(before), free(mid), free(after);
 }
@@ -365,7 +351,7 @@ static void stop_midway(int sig)
     snprintf(db, sizeof db, "%s/kill%d.db", dir, sig);
     snprintf(cmd, sizeof cmd, "cp %s %s", base_db, db);
     sh(cmd);
-    char *before = fingerprint(db);
+    char *before = tu_store_fingerprint(db);
     /* A new date, so the pull has changes to make, and slow pages. */
     pid_t sim = tu_feedsim_start(url, sizeof url, "--scale 0.05 --date 2025-03-30 --quiet --fault delay:150");
     pid_t pid = fork();
@@ -382,7 +368,7 @@ static void stop_midway(int sig)
     waitpid(pid, &st, 0);
     if (sig == SIGTERM) assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 1);
     else assert_true(WIFSIGNALED(st));
-    char *after = fingerprint(db);
+    char *after = tu_store_fingerprint(db);
     assert_string_equal(before, after);
     free(after);
     /* The next pull completes, and a killed pull shows as interrupted. */

@@ -312,19 +312,6 @@ static void test_pulls_renders_serves(void **state)
     tu_feedsim_stop(sim);
 }
 
-/* A fingerprint of everything a pull may change, except the pull log. */
-static char *fingerprint(const char *db)
-{
-    char *out = NULL;
-    assert_int_equal(tu_run(&out, NULL,
-                            "sqlite3 '%s' 'SELECT COUNT(*), TOTAL(d_adopting * day), TOTAL(d_applied * day),"
-                            " TOTAL(d_total * (day + 1)) FROM series_delta; SELECT COUNT(*), TOTAL(status * (code %% 9973)),"
-                            " TOTAL(since) FROM status; SELECT COUNT(*) FROM status_history;"
-                            " SELECT COUNT(*), TOTAL(rhash %% 100003), COUNT(closed_on) FROM facility'",
-                            db),
-                     0);
-    return out;
-}
 
 static void test_sigterm_during_pull(void **state)
 {
@@ -336,14 +323,14 @@ static void test_sigterm_during_pull(void **state)
     /* A store with one good pull, then a slow feed with a new date. */
     pid_t sim = tu_feedsim_start(url, sizeof url, SIMARGS " --fault delay:200");
     assert_int_equal(tu_run(NULL, NULL, "%s collect --once --feed %s --db %s --limit 2000", tu_bin("fukyu"), url, db), 0);
-    char *before = fingerprint(db);
+    char *before = tu_store_fingerprint(db);
     assert_int_equal(tu_run(NULL, NULL, "curl -sf -X POST '%s/_sim/date?d=2025-03-30'", url), 0);
     write_conf(conf, url, db, out, NULL);
     daemon_proc d = daemon_start(conf, "--run-now", "term.log");
     free(wait_log(&d, "pull started", 30));
     sleep_ms(1500); /* several slow pages in */
     assert_int_equal(daemon_stop(&d, SIGTERM), 0);
-    char *after = fingerprint(db);
+    char *after = tu_store_fingerprint(db);
     assert_string_equal(before, after);
     char *log = tu_read_file(d.log, NULL);
     assert_non_null(strstr(log, "failed: stopped"));

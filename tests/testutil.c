@@ -178,3 +178,17 @@ void tu_feedsim_stop(pid_t pid)
     int st;
     waitpid(pid, &st, 0);
 }
+
+/* See testutil.h. */
+char *tu_store_fingerprint(const char *db)
+{
+    char *out = NULL;
+    assert_int_equal(tu_run(&out, NULL,
+                            "sqlite3 '%s' 'SELECT COUNT(*), TOTAL(d_adopting * day), TOTAL(d_applied * day),"
+                            " TOTAL(d_total * (day + 1)) FROM series_delta; SELECT COUNT(*), TOTAL(status * (code %% 9973)),"
+                            " TOTAL(since) FROM status; SELECT COUNT(*) FROM status_history;"
+                            " SELECT COUNT(*), TOTAL(rhash %% 100003), COUNT(closed_on) FROM facility'",
+                            db),
+                     0);
+    return out;
+}

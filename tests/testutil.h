@@ -28,6 +28,11 @@ int tu_run(char **out, char **err, const char *fmt, ...)
 void tu_write_file(const char *path, const char *content);
 char *tu_read_file(const char *path, size_t *len);
 
+/* A fingerprint of everything a pull may change in a store (series,
+ * statuses, history, facilities), not the pull log: equal before and
+ * after means a pull changed nothing.  Malloc'd. */
+char *tu_store_fingerprint(const char *db);
+
 /* Starts build/fukyu-feedsim with extra args on a free port; returns its
  * pid and writes the base URL ("http://127.0.0.1:PORT") into url. */
 pid_t tu_feedsim_start(char *url, size_t n, const char *args);
