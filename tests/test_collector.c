@@ -122,8 +122,18 @@ static void test_http_statuses(void **state)
     (void)state;
     /* Transient: retried, then the pull goes through. */
     expect_stored("--fault status:500:0:2", FAST);
-    expect_stored("--fault status:503:1:1 --fault retry-after:1", FAST);
+    /* Retry-After is obeyed: the backoff alone would retry after ~10 ms. */
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    expect_stored("--fault status:503:1:1 --fault retry-after:2", FAST);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    assert_true(t1.tv_sec - t0.tv_sec >= 2 || (t1.tv_sec - t0.tv_sec == 1 && t1.tv_nsec >= t0.tv_nsec));
     expect_stored("--fault status:429:0:1 --fault retry-after:1", FAST);
+    /* ... but capped by --retry-max-wait. */
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    expect_stored("--fault status:429:0:1 --fault retry-after:3600", FAST);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    assert_true(t1.tv_sec - t0.tv_sec < 60);
     expect_stored("--fault reset:1:1", FAST);
     /* Persistent 5xx: the pull fails after the retries. */
     expect_failure("--fault status:502", FAST, "HTTP 502");
