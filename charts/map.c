@@ -37,13 +37,27 @@ int fk_chart_map_render(const fk_chart_prefs *c, const fk_chart_opts *o, fk_char
     char title[256], name[48], val[64], buf[160];
     fk_title_prefs(c, 1, cv.en, title, sizeof title);
     fk_rect b = fk_frame(&cv, &meta, title, fk_vunit(k, cv.en), NULL);
-    double s = cv.s, vmax = 0;
-    for (int i = 0; i < FK_NPREF; i++) vmax = fmax(vmax, fk_vvalue(k, &c->prefs[i]));
+    double s = cv.s, vmax = 0, vmin = INFINITY;
+    for (int i = 0; i < FK_NPREF; i++) {
+        vmax = fmax(vmax, fk_vvalue(k, &c->prefs[i]));
+        if (c->prefs[i].total > 0) vmin = fmin(vmin, fk_vvalue(k, &c->prefs[i]));
+    }
     if (k == FK_V_PCT) vmax = fmin(vmax, 100);
-    double step;
+    /* The colours span the prefectures' own range (from a round value
+     * below the lowest), so that 21% and 30% do not look alike on a 0-30
+     * scale; a wide spread (the lowest under a quarter of the highest)
+     * keeps the scale at 0. */
+    double step, dmin = 0;
     int nt;
-    fk_ticks(vmax, 5, &step, &nt);
-    double dmax = step * (nt - 1);
+    if (isfinite(vmin) && vmax > vmin && vmin >= vmax * 0.25) {
+        fk_ticks(vmax - vmin, 5, &step, &nt);
+        dmin = floor(vmin / step) * step;
+        nt = (int)ceil((vmax - dmin) / step - 1e-9) + 1;
+        if (nt < 2) nt = 2;
+    } else {
+        fk_ticks(vmax, 5, &step, &nt);
+    }
+    double dmax = dmin + step * (nt - 1);
 
     double tile = fmin((b.x1 - b.x0) / MAP_COLS, (b.y1 - b.y0) / MAP_ROWS);
     double mx = b.x0 + ((b.x1 - b.x0) - tile * MAP_COLS) / 2, my = b.y0;
@@ -51,7 +65,7 @@ int fk_chart_map_render(const fk_chart_prefs *c, const fk_chart_opts *o, fk_char
     for (int i = 0; i < FK_NPREF; i++) {
         const fk_chart_counts *pc = &c->prefs[i];
         double x = mx + fk_map_tiles[i][0] * tile, y = my + fk_map_tiles[i][1] * tile;
-        fk_rgb col = pc->total > 0 ? fk_seq_color(fk_vvalue(k, pc) / dmax) : fk_rgb_hex(0xBBBBBB);
+        fk_rgb col = pc->total > 0 ? fk_seq_color((fk_vvalue(k, pc) - dmin) / (dmax - dmin)) : fk_rgb_hex(0xBBBBBB);
         fk_set_rgb(cr, col);
         cairo_rectangle(cr, x + pad, y + pad, tile - 2 * pad, tile - 2 * pad);
         cairo_fill(cr);
@@ -81,11 +95,11 @@ int fk_chart_map_render(const fk_chart_prefs *c, const fk_chart_opts *o, fk_char
         cairo_move_to(cr, x, ly + lh);
         cairo_line_to(cr, x, ly + lh + 4 * s);
         cairo_stroke(cr);
-        fk_fmt_tick(step * t, step, buf, sizeof buf);
+        fk_fmt_tick(dmin + step * t, step, buf, sizeof buf);
         fk_text(&cv, buf, fs * 0.9, 0, x, ly + lh + 5 * s, FK_CENTER, FK_TOP, FK_GREY, 0);
     }
     if (c->national.total > 0 && k != FK_V_COUNT) {
-        double x = lx + lw * fmin(1, fk_vvalue(k, &c->national) / dmax);
+        double x = lx + lw * fmin(1, fmax(0, (fk_vvalue(k, &c->national) - dmin) / (dmax - dmin)));
         fk_set_rgb(cr, fk_rgb_hex(0xB00000));
         cairo_set_line_width(cr, 2 * s);
         cairo_move_to(cr, x, ly - 2 * s);
