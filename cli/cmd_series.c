@@ -106,7 +106,7 @@ static int run(int argc, char **argv)
         const fk_counts *c = &pts[i].c;
         printf("%s,%lld,%lld,%lld,%.6f\n", fk_date_format(pts[i].date, ds), (long long)c->adopting,
                (long long)c->applied, (long long)c->total,
-               c->total ? (double)c->adopting / (double)c->total : 0.0);
+               fk_counts_rate(c));
     }
     free(pts);
     return 0;

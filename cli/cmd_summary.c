@@ -20,11 +20,6 @@ const fk_command fk_cmd_summary = {
     "applied = applied but not yet operating.\n",
 };
 
-static double rate(const fk_counts *c)
-{
-    return c->total ? (double)c->adopting / (double)c->total : 0.0;
-}
-
 enum { O_PROGRAM = 1, O_DATE, O_PREF, O_JSON };
 
 static int run(int argc, char **argv)
@@ -95,8 +90,8 @@ static int run(int argc, char **argv)
     printf("%-10s %10s %10s %8s %10s\n", "type", "adopting", "total", "rate", "applied");
     for (int t = 0; t < FK_NTYPE; t++)
         printf("%-10s %10lld %10lld %7.1f%% %10lld\n", fk_types[t].key, (long long)by[t].adopting,
-               (long long)by[t].total, 100 * rate(&by[t]), (long long)by[t].applied);
+               (long long)by[t].total, 100 * fk_counts_rate(&by[t]), (long long)by[t].applied);
     printf("%-10s %10lld %10lld %7.1f%% %10lld\n", "all", (long long)all.adopting,
-           (long long)all.total, 100 * rate(&all), (long long)all.applied);
+           (long long)all.total, 100 * fk_counts_rate(&all), (long long)all.applied);
     return 0;
 }

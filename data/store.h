@@ -42,6 +42,13 @@ typedef struct {
     int64_t total;    /* denominator: present and not not_applicable */
 } fk_counts;
 
+/* The adoption rate adopting / total, 0 when total is 0: the one
+ * definition every report, chart and API uses. */
+static inline double fk_counts_rate(const fk_counts *c)
+{
+    return c->total > 0 ? (double)c->adopting / (double)c->total : 0.0;
+}
+
 /* An area: national (pref 0), a prefecture, or a municipality
  * ("13101"; muni "" means the whole prefecture). */
 typedef struct {

@@ -57,11 +57,6 @@ void fk_page_asof(fk_sbuf *b, fk_day as_of)
     fk_sb_puts(b, "）</time></p>\n");
 }
 
-static double rate(const fk_counts *c)
-{
-    return c->total ? (double)c->adopting / (double)c->total : 0.0;
-}
-
 static void sum(const fk_counts by[FK_NTYPE], fk_counts *all)
 {
     *all = (fk_counts){0, 0, 0};
@@ -74,14 +69,14 @@ static void sum(const fk_counts by[FK_NTYPE], fk_counts *all)
 
 static void row(fk_sbuf *b, const char *label, const fk_counts *now, const fk_counts *prev)
 {
-    double pt = 100 * (rate(now) - rate(prev));
+    double pt = 100 * (fk_counts_rate(now) - fk_counts_rate(prev));
     long long d = (long long)(now->adopting - prev->adopting);
     fk_sb_puts(b, "<tr><th scope=\"row\">");
     fk_sb_html(b, label);
     fk_sb_printf(b,
                  "</th><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%.1f%%</td>"
                  "<td class=\"n %s\">%+.2f pt（%+lld）</td><td class=\"n\">%lld</td></tr>\n",
-                 (long long)now->adopting, (long long)now->total, 100 * rate(now),
+                 (long long)now->adopting, (long long)now->total, 100 * fk_counts_rate(now),
                  pt > 0 ? "up" : pt < 0 ? "down" : "", pt, d, (long long)now->applied);
 }
 
@@ -95,7 +90,7 @@ int fk_page_headline(fk_sbuf *b, fk_store *st, const char *program, int pref, fk
     sum(now, &all_now);
     sum(prev, &all_prev);
     fk_sb_printf(b, "<p class=\"headline\">全体の普及率 <strong>%.1f%%</strong>（%lld / %lld 施設）</p>\n",
-                 100 * rate(&all_now), (long long)all_now.adopting, (long long)all_now.total);
+                 100 * fk_counts_rate(&all_now), (long long)all_now.adopting, (long long)all_now.total);
     fk_sb_puts(b, "<table><thead><tr><th scope=\"col\">施設種別</th><th scope=\"col\">運用中</th>"
                   "<th scope=\"col\">対象施設</th><th scope=\"col\">普及率</th>"
                   "<th scope=\"col\">前週比</th><th scope=\"col\">申請済（未運用）</th></tr></thead><tbody>\n");

@@ -12,11 +12,6 @@
 static const char *const national_kinds[] = {"trend", "funnel", "ranking", "map", "weekly"};
 static const char *const pref_kinds[] = {"trend", "funnel", "municipalities", "weekly"};
 
-static double rate(const fk_counts *c)
-{
-    return c->total ? (double)c->adopting / (double)c->total : 0.0;
-}
-
 /* Checks parameters and access and takes a store connection.  Answers
  * from the page cache when the page cannot have changed (NULL, *ret set);
  * else returns the connection, the key to keep the page under and the
@@ -88,7 +83,7 @@ static int pref_table(fk_sbuf *b, fk_store *st, fk_day as_of)
         fk_sb_html(b, pf->region_ja);
         fk_sb_puts(b, "</td>");
         for (int p = 0; p < FK_NPROGRAM; p++)
-            fk_sb_printf(b, "<td class=\"n\">%.1f%%（%lld / %lld）</td>", 100 * rate(&c[p][i]),
+            fk_sb_printf(b, "<td class=\"n\">%.1f%%（%lld / %lld）</td>", 100 * fk_counts_rate(&c[p][i]),
                          (long long)c[p][i].adopting, (long long)c[p][i].total);
         fk_sb_puts(b, "</tr>\n");
     }
@@ -161,7 +156,7 @@ static int muni_table(fk_sbuf *b, fk_store *st, int pref, fk_day as_of)
                 while (j[p] < n[p] && strcmp(m[p][j[p]].code, m[0][i].code) < 0) j[p]++;
                 if (j[p] < n[p] && !strcmp(m[p][j[p]].code, m[0][i].code)) {
                     const fk_counts *c = &m[p][j[p]].c;
-                    fk_sb_printf(b, "<td class=\"n\">%.1f%%（%lld / %lld）</td>", 100 * rate(c),
+                    fk_sb_printf(b, "<td class=\"n\">%.1f%%（%lld / %lld）</td>", 100 * fk_counts_rate(c),
                                  (long long)c->adopting, (long long)c->total);
                 } else {
                     fk_sb_puts(b, "<td class=\"n\">—</td>");

@@ -7,17 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static double rate(const fk_counts *c)
-{
-    return c->total ? (double)c->adopting / (double)c->total : 0.0;
-}
-
 static cJSON *counts_json(const fk_counts *c)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "adopting", (double)c->adopting);
     cJSON_AddNumberToObject(o, "total", (double)c->total);
-    cJSON_AddNumberToObject(o, "rate", rate(c));
+    cJSON_AddNumberToObject(o, "rate", fk_counts_rate(c));
     cJSON_AddNumberToObject(o, "applied", (double)c->applied);
     return o;
 }
@@ -79,7 +74,7 @@ char *fk_json_series(fk_store *st, const char *program, int type, const fk_area 
         cJSON_AddNumberToObject(p, "adopting", (double)c->adopting);
         cJSON_AddNumberToObject(p, "applied", (double)c->applied);
         cJSON_AddNumberToObject(p, "total", (double)c->total);
-        cJSON_AddNumberToObject(p, "rate", rate(c));
+        cJSON_AddNumberToObject(p, "rate", fk_counts_rate(c));
         cJSON_AddItemToArray(arr, p);
     }
     free(pts);

@@ -8,10 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-double rp_rate(const fk_counts *c)
-{
-    return c->total > 0 ? (double)c->adopting / (double)c->total : 0;
-}
+double rp_rate(const fk_counts *c) { return fk_counts_rate(c); }
 
 void rp_count(double v, char *out, size_t n)
 {
