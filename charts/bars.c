@@ -20,8 +20,9 @@ static int by_value(const void *a, const void *b)
     return x->i < y->i ? -1 : x->i > y->i; /* ties keep input (code) order */
 }
 
-void fk_bars(fk_canvas *cv, fk_rect b, const fk_bar_item *items, size_t n, fk_vkind k,
-             const fk_chart_counts *ref, const char *ref_label, fk_rgb color)
+void fk_bars(fk_canvas *cv, fk_rect b, const fk_bar_item *items, size_t n,
+             fk_vkind k, const fk_chart_counts *ref, const char *ref_label,
+             fk_rgb color)
 {
     cairo_t *cr = cv->cr;
     double s = cv->s, w, h, vmax = ref ? fk_vvalue(k, ref) : 0;
@@ -75,7 +76,8 @@ void fk_bars(fk_canvas *cv, fk_rect b, const fk_bar_item *items, size_t n, fk_vk
         size_t from = (size_t)col * per, to = from + per < n ? from + per : n;
         if (from >= to) break;
         double cx0 = b.x0 + col * (colw + gap), bx0 = cx0 + labw + 6 * s;
-        double bx1 = cx0 + colw - valw - 10 * s, yb = top + rh * (double)(to - from);
+        double bx1 = cx0 + colw - valw - 10 * s,
+               yb = top + rh * (double)(to - from);
         for (int t = 0; t < nt; t++) {
             double x = bx0 + (bx1 - bx0) * t / (nt - 1);
             fk_set_rgb(cr, t ? FK_GRID : FK_GREY);
@@ -84,11 +86,13 @@ void fk_bars(fk_canvas *cv, fk_rect b, const fk_bar_item *items, size_t n, fk_vk
             cairo_line_to(cr, x, yb);
             cairo_stroke(cr);
             fk_fmt_tick(step * t, step, buf, sizeof buf);
-            fk_text(cv, buf, axis_fs, 0, x, yb + 3 * s, FK_CENTER, FK_TOP, FK_GREY, 0);
+            fk_text(cv, buf, axis_fs, 0, x, yb + 3 * s, FK_CENTER, FK_TOP,
+                    FK_GREY, 0);
         }
         /* The reference line goes under the bars and their labels. */
         if (ref && ref->total > 0) {
-            double x = bx0 + (bx1 - bx0) * fmin(1, fk_vvalue(k, ref) / xmax), d[2] = {4 * s, 3 * s};
+            double x = bx0 + (bx1 - bx0) * fmin(1, fk_vvalue(k, ref) / xmax),
+                   d[2] = {4 * s, 3 * s};
             fk_set_rgb(cr, fk_rgb_hex(0xB00000));
             cairo_set_line_width(cr, 1.4 * s);
             cairo_set_dash(cr, d, 2, 0);
@@ -101,18 +105,21 @@ void fk_bars(fk_canvas *cv, fk_rect b, const fk_bar_item *items, size_t n, fk_vk
             fk_text_size(cv, buf, axis_fs, 1, &w, &h);
             /* Keep the label inside the column whichever side the line is on. */
             double lx = fmin(fmax(x - w / 2, cx0), cx0 + colw - w);
-            fk_text(cv, buf, axis_fs, 1, lx, top - 3 * s, FK_LEFT, FK_BOTTOM, fk_rgb_hex(0xB00000), 0);
+            fk_text(cv, buf, axis_fs, 1, lx, top - 3 * s, FK_LEFT, FK_BOTTOM,
+                    fk_rgb_hex(0xB00000), 0);
         }
         for (size_t r = from; r < to; r++) {
             const fk_bar_item *it = &items[rk[r].i];
             double yc = top + rh * ((double)(r - from) + 0.5);
             double x = bx0 + (bx1 - bx0) * fmin(1, rk[r].v / xmax);
-            fk_text(cv, it->label, fs, 0, bx0 - 5 * s, yc, FK_RIGHT, FK_MIDDLE, FK_INK, labw);
+            fk_text(cv, it->label, fs, 0, bx0 - 5 * s, yc, FK_RIGHT, FK_MIDDLE,
+                    FK_INK, labw);
             fk_set_rgb(cr, color);
             cairo_rectangle(cr, bx0, yc - rh * 0.36, x - bx0, rh * 0.72);
             cairo_fill(cr);
             fk_vformat(k, it->c, val, sizeof val);
-            fk_text(cv, val, fs, 0, x + 4 * s, yc, FK_LEFT, FK_MIDDLE, FK_INK, 0);
+            fk_text(cv, val, fs, 0, x + 4 * s, yc, FK_LEFT, FK_MIDDLE, FK_INK,
+                    0);
         }
     }
     free(rk);

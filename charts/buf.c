@@ -68,7 +68,8 @@ int fk_chart_buf_save(const fk_chart_buf *b, const char *path, char *err,
     memcpy(tmp + pl, ".tmp.XXXXXX", 12);
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        snprintf(err, errlen, "%s: cannot create temporary file: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s: cannot create temporary file: %s", path,
+                 strerror(errno));
         free(tmp);
         return -1;
     }
@@ -88,7 +89,8 @@ int fk_chart_buf_save(const fk_chart_buf *b, const char *path, char *err,
     if (close(fd) < 0 && !e) e = errno;
     if (!e && rename(tmp, path) < 0) e = errno;
     if (e) {
-        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(e ? e : EIO));
+        snprintf(err, errlen, "%s: cannot write: %s", path,
+                 strerror(e ? e : EIO));
         unlink(tmp);
         free(tmp);
         return -1;

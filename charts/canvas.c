@@ -47,7 +47,8 @@ int fk_charts_init(char *err, size_t errlen)
     pango_cairo_context_set_font_options(g_ctx, g_fopts);
     for (int i = 0; i < 2; i++) {
         g_font[i] = pango_font_description_from_string(FK_CHART_FONTS);
-        pango_font_description_set_weight(g_font[i], i ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+        pango_font_description_set_weight(g_font[i], i ? PANGO_WEIGHT_BOLD
+                                                       : PANGO_WEIGHT_NORMAL);
     }
     /* Warm fontconfig now: the first layout loads the CJK font. */
     PangoLayout *l = pango_layout_new(g_ctx);
@@ -83,7 +84,8 @@ int fk_chart_format_from_path(const char *path)
     return -1;
 }
 
-static cairo_status_t sink(void *closure, const unsigned char *data, unsigned int len)
+static cairo_status_t sink(void *closure, const unsigned char *data,
+                           unsigned int len)
 {
     fk_canvas *cv = closure;
     if (fk_buf_append(cv->out, data, len) < 0) {
@@ -107,28 +109,35 @@ int fk_canvas_open(fk_canvas *cv, const fk_chart_opts *o, fk_chart_format fmt,
     int h = o && o->height ? o->height : FK_CHART_DEFAULT_H;
     double scale = o && o->scale > 0 ? o->scale : 1.0;
     if (o && o->lang && strcmp(o->lang, "ja") && strcmp(o->lang, "en")) {
-        snprintf(err, errlen, "chart: unknown language '%s' (ja or en)", o->lang);
+        snprintf(err, errlen, "chart: unknown language '%s' (ja or en)",
+                 o->lang);
         return -1;
     }
     if (w < 320 || w > 10000 || h < 200 || h > 10000) {
-        snprintf(err, errlen, "chart: size %dx%d out of range (320..10000 x 200..10000)", w, h);
+        snprintf(err, errlen,
+                 "chart: size %dx%d out of range (320..10000 x 200..10000)", w,
+                 h);
         return -1;
     }
     if (scale > 8 || w * scale > 20000 || h * scale > 20000) {
-        snprintf(err, errlen, "chart: scale %g too large for %dx%d", scale, w, h);
+        snprintf(err, errlen, "chart: scale %g too large for %dx%d", scale, w,
+                 h);
         return -1;
     }
     if (g_capture) fmt = (fk_chart_format)FK_CHART_REC;
     cv->fmt = fmt;
     cv->w = w;
     cv->h = h;
-    cv->s = fmin(2.0, fmax(0.6, sqrt((double)w * h / (FK_CHART_DEFAULT_W * FK_CHART_DEFAULT_H))));
+    cv->s =
+        fmin(2.0, fmax(0.6, sqrt((double)w * h /
+                                 (FK_CHART_DEFAULT_W * FK_CHART_DEFAULT_H))));
     cv->en = fk_lang_en(o ? o->lang : NULL);
     cv->out = out;
     out->len = 0;
     switch ((int)fmt) {
     case FK_CHART_PNG:
-        cv->surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)lround(w * scale),
+        cv->surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32,
+                                                 (int)lround(w * scale),
                                                  (int)lround(h * scale));
         break;
     case FK_CHART_PDF: {
@@ -137,20 +146,20 @@ int fk_canvas_open(fk_canvas *cv, const fk_chart_opts *o, fk_chart_format fmt,
         fk_day_to_ymd(as_of >= 0 ? as_of : 0, &y, &m, &d);
         char date[40];
         snprintf(date, sizeof date, "%04d-%02d-%02dT00:00:00+09:00", y, m, d);
-        cairo_pdf_surface_set_metadata(cv->surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
-        cairo_pdf_surface_set_metadata(cv->surface, CAIRO_PDF_METADATA_CREATOR, "fukyu");
+        cairo_pdf_surface_set_metadata(cv->surface,
+                                       CAIRO_PDF_METADATA_CREATE_DATE, date);
+        cairo_pdf_surface_set_metadata(cv->surface, CAIRO_PDF_METADATA_CREATOR,
+                                       "fukyu");
         break;
     }
     case FK_CHART_SVG:
         cv->surface = cairo_svg_surface_create_for_stream(sink, cv, w, h);
         break;
     case FK_CHART_REC:
-        cv->surface = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA,
-                                                     &(cairo_rectangle_t){0, 0, w, h});
+        cv->surface = cairo_recording_surface_create(
+            CAIRO_CONTENT_COLOR_ALPHA, &(cairo_rectangle_t){0, 0, w, h});
         break;
-    default:
-        snprintf(err, errlen, "chart: unknown output format");
-        return -1;
+    default: snprintf(err, errlen, "chart: unknown output format"); return -1;
     }
     if (cairo_surface_status(cv->surface) != CAIRO_STATUS_SUCCESS) {
         snprintf(err, errlen, "chart: cannot create surface: %s",
@@ -183,21 +192,26 @@ static int svg_renumber(fk_chart_buf *b)
     size_t i = 0;
     while (i < b->len) {
         size_t j = i;
-        if ((b->data[i] == '"' || b->data[i] == '#') && b->len - i > sizeof tok &&
-            !memcmp(b->data + i + 1, tok, sizeof tok - 1) && isdigit(b->data[i + sizeof tok])) {
+        if ((b->data[i] == '"' || b->data[i] == '#') &&
+            b->len - i > sizeof tok &&
+            !memcmp(b->data + i + 1, tok, sizeof tok - 1) &&
+            isdigit(b->data[i + sizeof tok])) {
             j = i + sizeof tok;
             long n = 0;
-            while (j < b->len && isdigit(b->data[j])) n = n * 10 + (b->data[j++] - '0');
+            while (j < b->len && isdigit(b->data[j]))
+                n = n * 10 + (b->data[j++] - '0');
             int k = 0;
             while (k < nmap && map_from[k] != n) k++;
             if (k == nmap) {
-                if (nmap == 64) { /* never seen in practice; keep output valid */
+                if (nmap ==
+                    64) { /* never seen in practice; keep output valid */
                     fk_chart_buf_free(&o);
                     return 0;
                 }
                 map_from[nmap++] = n;
             }
-            if (fk_buf_printf(&o, "%c%s%d", b->data[i], tok, k + 1) < 0) goto oom;
+            if (fk_buf_printf(&o, "%c%s%d", b->data[i], tok, k + 1) < 0)
+                goto oom;
             i = j;
             continue;
         }
@@ -226,7 +240,8 @@ int fk_canvas_close(fk_canvas *cv, char *err, size_t errlen)
             *g_capture = cv->surface;
         } else {
             cairo_surface_destroy(cv->surface);
-            snprintf(err, errlen, "chart: rendering failed: %s", cairo_status_to_string(st));
+            snprintf(err, errlen, "chart: rendering failed: %s",
+                     cairo_status_to_string(st));
             rc = -1;
         }
         cv->cr = NULL;
@@ -241,7 +256,8 @@ int fk_canvas_close(fk_canvas *cv, char *err, size_t errlen)
     cairo_surface_destroy(cv->surface);
     if (rc == 0 && (st != CAIRO_STATUS_SUCCESS || cv->write_failed)) {
         snprintf(err, errlen, "chart: rendering failed: %s",
-                 cv->write_failed ? "out of memory" : cairo_status_to_string(st));
+                 cv->write_failed ? "out of memory"
+                                  : cairo_status_to_string(st));
         rc = -1;
     }
     if (!rc && cv->fmt == FK_CHART_SVG && svg_renumber(cv->out) < 0) {
@@ -256,9 +272,11 @@ int fk_canvas_close(fk_canvas *cv, char *err, size_t errlen)
 static PangoLayout *layout(const char *s, double size, int bold, double max_w)
 {
     char e[128];
-    if (!g_ctx) (void)fk_charts_init(e, sizeof e); /* a thread that skipped it */
+    if (!g_ctx)
+        (void)fk_charts_init(e, sizeof e); /* a thread that skipped it */
     PangoLayout *l = pango_layout_new(g_ctx);
-    pango_font_description_set_absolute_size(g_font[bold ? 1 : 0], size * PANGO_SCALE);
+    pango_font_description_set_absolute_size(g_font[bold ? 1 : 0],
+                                             size * PANGO_SCALE);
     pango_layout_set_font_description(l, g_font[bold ? 1 : 0]);
     if (max_w > 0) {
         pango_layout_set_width(l, (int)(max_w * PANGO_SCALE));
@@ -268,12 +286,14 @@ static PangoLayout *layout(const char *s, double size, int bold, double max_w)
     return l;
 }
 
-PangoLayout *fk_canvas_layout(const char *s, double size, int bold, double max_w)
+PangoLayout *fk_canvas_layout(const char *s, double size, int bold,
+                              double max_w)
 {
     return layout(s, size, bold, max_w);
 }
 
-void fk_text_size(fk_canvas *cv, const char *s, double size, int bold, double *w, double *h)
+void fk_text_size(fk_canvas *cv, const char *s, double size, int bold,
+                  double *w, double *h)
 {
     (void)cv;
     PangoLayout *l = layout(s, size, bold, 0);
@@ -284,13 +304,14 @@ void fk_text_size(fk_canvas *cv, const char *s, double size, int bold, double *w
     g_object_unref(l);
 }
 
-void fk_text(fk_canvas *cv, const char *s, double size, int bold, double x, double y,
-             int halign, int valign, fk_rgb c, double max_w)
+void fk_text(fk_canvas *cv, const char *s, double size, int bold, double x,
+             double y, int halign, int valign, fk_rgb c, double max_w)
 {
     PangoLayout *l = layout(s, size, bold, max_w);
     PangoRectangle lg;
     pango_layout_get_extents(l, NULL, &lg);
-    double w = (double)lg.width / PANGO_SCALE, h = (double)lg.height / PANGO_SCALE;
+    double w = (double)lg.width / PANGO_SCALE,
+           h = (double)lg.height / PANGO_SCALE;
     double lx = (double)lg.x / PANGO_SCALE;
     x -= lx + (halign == FK_CENTER ? w / 2 : halign == FK_RIGHT ? w : 0);
     y -= valign == FK_MIDDLE ? h / 2 : valign == FK_BOTTOM ? h : 0;
@@ -301,30 +322,40 @@ void fk_text(fk_canvas *cv, const char *s, double size, int bold, double x, doub
     g_object_unref(l);
 }
 
-fk_rect fk_frame(fk_canvas *cv, const fk_chart_meta *m, const char *title, const char *unit,
-                 const char *note)
+fk_rect fk_frame(fk_canvas *cv, const fk_chart_meta *m, const char *title,
+                 const char *unit, const char *note)
 {
     double s = cv->s, mg = 22 * s, y = mg, th, sh, fh;
     char area[64], asof[128], sub[512];
-    fk_text(cv, title, 24 * s, 1, mg, y, FK_LEFT, FK_TOP, FK_INK, cv->w - 2 * mg);
+    fk_text(cv, title, 24 * s, 1, mg, y, FK_LEFT, FK_TOP, FK_INK,
+            cv->w - 2 * mg);
     fk_text_size(cv, title, 24 * s, 1, NULL, &th);
     y += th + 2 * s;
     fk_pref_label(m->pref, cv->en, 0, area, sizeof area);
     fk_asof_label(m->as_of, cv->en, asof, sizeof asof);
-    snprintf(sub, sizeof sub, "%s ｜ %s ｜ %s ｜ %s%s%s%s", fk_program_label(m->program, cv->en),
-             area, asof, FK_L(cv, "単位: ", "unit: "), unit, note ? " ｜ " : "", note ? note : "");
-    fk_text(cv, sub, 14 * s, 0, mg, y, FK_LEFT, FK_TOP, FK_GREY, cv->w - 2 * mg);
+    snprintf(sub, sizeof sub, "%s ｜ %s ｜ %s ｜ %s%s%s%s",
+             fk_program_label(m->program, cv->en), area, asof,
+             FK_L(cv, "単位: ", "unit: "), unit, note ? " ｜ " : "",
+             note ? note : "");
+    fk_text(cv, sub, 14 * s, 0, mg, y, FK_LEFT, FK_TOP, FK_GREY,
+            cv->w - 2 * mg);
     fk_text_size(cv, sub, 14 * s, 0, NULL, &sh);
     y += sh;
     char src[512];
-    snprintf(src, sizeof src, "%s%s", FK_L(cv, "出典: ", "Source: "),
-             m->source ? m->source
-                       : FK_L(cv, "fukyu 集計（医療機関等の導入状況フィード adoption-feed/1）",
-                              "fukyu tally of the facility adoption feed (adoption-feed/1)"));
-    fk_text(cv, src, 11 * s, 0, mg, cv->h - mg * 0.6, FK_LEFT, FK_BOTTOM, FK_GREY,
-            cv->w - 2 * mg);
+    snprintf(
+        src, sizeof src, "%s%s", FK_L(cv, "出典: ", "Source: "),
+        m->source
+            ? m->source
+            : FK_L(
+                  cv,
+                  "fukyu 集計（医療機関等の導入状況フィード adoption-feed/1）",
+                  "fukyu tally of the facility adoption feed (adoption-feed/1)"));
+    fk_text(cv, src, 11 * s, 0, mg, cv->h - mg * 0.6, FK_LEFT, FK_BOTTOM,
+            FK_GREY, cv->w - 2 * mg);
     fk_text_size(cv, src, 11 * s, 0, NULL, &fh);
     if (cv->fmt == FK_CHART_PDF)
-        cairo_pdf_surface_set_metadata(cv->surface, CAIRO_PDF_METADATA_TITLE, title);
-    return (fk_rect){mg, y + 14 * s, cv->w - mg, cv->h - mg * 0.6 - fh - 10 * s};
+        cairo_pdf_surface_set_metadata(cv->surface, CAIRO_PDF_METADATA_TITLE,
+                                       title);
+    return (fk_rect){mg, y + 14 * s, cv->w - mg,
+                     cv->h - mg * 0.6 - fh - 10 * s};
 }

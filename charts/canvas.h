@@ -22,9 +22,9 @@ typedef struct {
     cairo_surface_t *surface;
     cairo_t *cr;
     fk_chart_format fmt;
-    double w, h;       /* layout units */
-    double s;          /* font and stroke scale for this canvas size */
-    int en;            /* English labels */
+    double w, h; /* layout units */
+    double s;    /* font and stroke scale for this canvas size */
+    int en;      /* English labels */
     fk_chart_buf *out;
     int write_failed;
 } fk_canvas;
@@ -36,7 +36,8 @@ int fk_canvas_open(fk_canvas *cv, const fk_chart_opts *o, fk_chart_format fmt,
 /* Finishes the surface and completes out; always releases the canvas. */
 int fk_canvas_close(fk_canvas *cv, char *err, size_t errlen);
 /* Appends an ARGB32 image surface to out as PNG (charts/png.c). */
-int fk_png_encode(cairo_surface_t *img, fk_chart_buf *out, char *err, size_t errlen);
+int fk_png_encode(cairo_surface_t *img, fk_chart_buf *out, char *err,
+                  size_t errlen);
 
 /* Embedding (charts/embed.c): while a capture slot is set, fk_canvas_open
  * draws into a recording surface (layout units are points, whatever fmt)
@@ -46,13 +47,22 @@ int fk_png_encode(cairo_surface_t *img, fk_chart_buf *out, char *err, size_t err
 void fk_canvas_capture(cairo_surface_t **slot);
 /* A layout in the charts' shared Pango context and fonts (fk_charts_init
  * first); the caller unrefs it. */
-PangoLayout *fk_canvas_layout(const char *s, double size, int bold, double max_w);
+PangoLayout *fk_canvas_layout(const char *s, double size, int bold,
+                              double max_w);
 
 /* Text.  size in layout units; halign 0 left, 1 centre, 2 right; valign
  * 0 top, 1 middle, 2 bottom (of the logical box).  max_w > 0 ellipsizes
  * text that would be wider. */
-enum { FK_LEFT = 0, FK_CENTER = 1, FK_RIGHT = 2 };
-enum { FK_TOP = 0, FK_MIDDLE = 1, FK_BOTTOM = 2 };
+enum {
+    FK_LEFT = 0,
+    FK_CENTER = 1,
+    FK_RIGHT = 2
+};
+enum {
+    FK_TOP = 0,
+    FK_MIDDLE = 1,
+    FK_BOTTOM = 2
+};
 void fk_text_size(fk_canvas *cv, const char *s, double size, int bold,
                   double *w, double *h);
 void fk_text(fk_canvas *cv, const char *s, double size, int bold, double x,
@@ -85,7 +95,7 @@ void fk_marker(fk_canvas *cv, int type, double x, double y, double r);
 fk_rgb fk_seq_color(double t);
 /* Black or white, whichever reads on background c. */
 fk_rgb fk_ink_on(fk_rgb c);
-#define FK_INK fk_rgb_hex(0x222222)
+#define FK_INK  fk_rgb_hex(0x222222)
 #define FK_GREY fk_rgb_hex(0x666666)
 #define FK_GRID fk_rgb_hex(0xDDDDDD)
 
@@ -105,13 +115,18 @@ void fk_fmt_tick(double v, double step, char *out, size_t n);
 
 /* How a per-area value is shown: a percentage; per-mille when every rate
  * is below 1% (a program that has barely started); or facility counts. */
-typedef enum { FK_V_PCT = 0, FK_V_PERMILLE, FK_V_COUNT } fk_vkind;
-fk_vkind fk_vkind_for(const fk_chart_counts *rows, size_t n, fk_chart_mode mode);
+typedef enum {
+    FK_V_PCT = 0,
+    FK_V_PERMILLE,
+    FK_V_COUNT
+} fk_vkind;
+fk_vkind fk_vkind_for(const fk_chart_counts *rows, size_t n,
+                      fk_chart_mode mode);
 double fk_vvalue(fk_vkind k, const fk_chart_counts *c);
 void fk_vformat(fk_vkind k, const fk_chart_counts *c, char *out, size_t n);
 const char *fk_vunit(fk_vkind k, int en);
-int fk_counts_check(const char *what, const char *row, const fk_chart_counts *c, char *err,
-                    size_t errlen);
+int fk_counts_check(const char *what, const char *row, const fk_chart_counts *c,
+                    char *err, size_t errlen);
 
 /* Checks a prefecture chart's input (ranking.c). */
 int fk_chart_prefs_check(const fk_chart_prefs *c, char *err, size_t errlen);
@@ -125,16 +140,19 @@ typedef struct {
     const char *label;
     const fk_chart_counts *c;
 } fk_bar_item;
-void fk_bars(fk_canvas *cv, fk_rect b, const fk_bar_item *items, size_t n, fk_vkind k,
-             const fk_chart_counts *ref, const char *ref_label, fk_rgb color);
+void fk_bars(fk_canvas *cv, fk_rect b, const fk_bar_item *items, size_t n,
+             fk_vkind k, const fk_chart_counts *ref, const char *ref_label,
+             fk_rgb color);
 
 /* Chart titles, shared by the renderers and the CSV writers. */
 void fk_title_trend(const fk_chart_trend *c, int en, char *out, size_t n);
 void fk_title_funnel(const fk_chart_funnel *c, int en, char *out, size_t n);
-void fk_title_prefs(const fk_chart_prefs *c, int map, int en, char *out, size_t n);
+void fk_title_prefs(const fk_chart_prefs *c, int map, int en, char *out,
+                    size_t n);
 void fk_title_weekly(const fk_chart_weekly *c, int en, char *out, size_t n);
 fk_vkind fk_munis_vkind(const fk_chart_munis *c);
-void fk_title_munis(const fk_chart_munis *c, fk_vkind k, int en, char *out, size_t n);
+void fk_title_munis(const fk_chart_munis *c, fk_vkind k, int en, char *out,
+                    size_t n);
 
 /* Byte buffer writes (used by the CSV writers too). */
 int fk_buf_append(fk_chart_buf *b, const void *p, size_t n);

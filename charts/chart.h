@@ -28,12 +28,17 @@
 #include "data/ref.h"
 #include "forecast/forecast.h"
 
-#define FK_CHART_FONTS "Noto Sans CJK JP, IPAexGothic, sans-serif"
+#define FK_CHART_FONTS     "Noto Sans CJK JP, IPAexGothic, sans-serif"
 #define FK_CHART_DEFAULT_W 1200
 #define FK_CHART_DEFAULT_H 700
-#define FK_CHART_ALL FK_NTYPE /* index of the all-types row in per-type arrays */
+#define FK_CHART_ALL \
+    FK_NTYPE /* index of the all-types row in per-type arrays */
 
-typedef enum { FK_CHART_PNG = 0, FK_CHART_PDF, FK_CHART_SVG } fk_chart_format;
+typedef enum {
+    FK_CHART_PNG = 0,
+    FK_CHART_PDF,
+    FK_CHART_SVG
+} fk_chart_format;
 
 /* Format from a file name's extension (.png .pdf .svg, any case); -1 if
  * none of those. */
@@ -66,7 +71,11 @@ typedef struct {
 
 /* y axis of the trend, ranking and map: rates, counts, or chosen from the
  * data (AUTO: counts / per-mille when every rate is below 1%). */
-typedef enum { FK_CHART_AUTO = 0, FK_CHART_RATE, FK_CHART_COUNT } fk_chart_mode;
+typedef enum {
+    FK_CHART_AUTO = 0,
+    FK_CHART_RATE,
+    FK_CHART_COUNT
+} fk_chart_mode;
 
 /* ---- trend: observed rates per type, optional forecast ---------------- */
 typedef struct {
@@ -77,16 +86,16 @@ typedef struct {
 typedef struct {
     const fk_chart_obs *obs; /* ascending dates; nobs == 0 hides the line */
     size_t nobs;
-    const fk_fc_point *fc;   /* optional forecast after the last obs */
+    const fk_fc_point *fc; /* optional forecast after the last obs */
     size_t nfc;
 } fk_chart_line;
 
 typedef struct {
     fk_chart_meta meta;
     fk_chart_line lines[FK_NTYPE + 1]; /* by fk_type; [FK_CHART_ALL] = all */
-    int weekly;          /* observations are weekly (noted in the header) */
-    double target;       /* target rate drawn as a line; 0 = none */
-    fk_day fy_end;       /* fiscal-year-end marker; < 0 = none */
+    int weekly;    /* observations are weekly (noted in the header) */
+    double target; /* target rate drawn as a line; 0 = none */
+    fk_day fy_end; /* fiscal-year-end marker; < 0 = none */
     fk_chart_mode mode;
 } fk_chart_trend;
 
@@ -98,8 +107,8 @@ typedef struct {
 
 /* ---- ranking and map: one value per prefecture ------------------------ */
 typedef struct {
-    fk_chart_meta meta;  /* meta.pref is ignored: the area is Japan */
-    int type;            /* facility type shown, -1 = all types */
+    fk_chart_meta meta; /* meta.pref is ignored: the area is Japan */
+    int type;           /* facility type shown, -1 = all types */
     fk_chart_counts prefs[FK_NPREF]; /* index 0 = prefecture 01 */
     fk_chart_counts national;
     fk_chart_mode mode;
@@ -119,14 +128,14 @@ typedef struct {
 
 /* ---- municipalities of one prefecture --------------------------------- */
 typedef struct {
-    char code[6];        /* JIS X 0402 */
-    const char *name;    /* NULL: the code is shown */
+    char code[6];     /* JIS X 0402 */
+    const char *name; /* NULL: the code is shown */
     fk_chart_counts c;
 } fk_chart_muni;
 
 typedef struct {
-    fk_chart_meta meta;  /* meta.pref: the prefecture (required) */
-    int type;            /* -1 = all types */
+    fk_chart_meta meta; /* meta.pref: the prefecture (required) */
+    int type;           /* -1 = all types */
     const fk_chart_muni *munis;
     size_t nmunis;
     fk_chart_counts pref_total; /* drawn as the prefecture line */
@@ -182,26 +191,33 @@ int fk_chart_munis_csv(const fk_chart_munis *c, const char *lang,
  * at its layout size (o->width x o->height points; scale is unused), so
  * that reports embed charts in their own PDF pages. */
 #include <cairo.h>
-int fk_chart_trend_draw(cairo_t *cr, double x, double y, const fk_chart_trend *c,
-                        const fk_chart_opts *o, char *err, size_t errlen);
-int fk_chart_funnel_draw(cairo_t *cr, double x, double y, const fk_chart_funnel *c,
-                         const fk_chart_opts *o, char *err, size_t errlen);
-int fk_chart_ranking_draw(cairo_t *cr, double x, double y, const fk_chart_prefs *c,
-                          const fk_chart_opts *o, char *err, size_t errlen);
+int fk_chart_trend_draw(cairo_t *cr, double x, double y,
+                        const fk_chart_trend *c, const fk_chart_opts *o,
+                        char *err, size_t errlen);
+int fk_chart_funnel_draw(cairo_t *cr, double x, double y,
+                         const fk_chart_funnel *c, const fk_chart_opts *o,
+                         char *err, size_t errlen);
+int fk_chart_ranking_draw(cairo_t *cr, double x, double y,
+                          const fk_chart_prefs *c, const fk_chart_opts *o,
+                          char *err, size_t errlen);
 int fk_chart_map_draw(cairo_t *cr, double x, double y, const fk_chart_prefs *c,
                       const fk_chart_opts *o, char *err, size_t errlen);
-int fk_chart_weekly_draw(cairo_t *cr, double x, double y, const fk_chart_weekly *c,
-                         const fk_chart_opts *o, char *err, size_t errlen);
-int fk_chart_munis_draw(cairo_t *cr, double x, double y, const fk_chart_munis *c,
-                        const fk_chart_opts *o, char *err, size_t errlen);
+int fk_chart_weekly_draw(cairo_t *cr, double x, double y,
+                         const fk_chart_weekly *c, const fk_chart_opts *o,
+                         char *err, size_t errlen);
+int fk_chart_munis_draw(cairo_t *cr, double x, double y,
+                        const fk_chart_munis *c, const fk_chart_opts *o,
+                        char *err, size_t errlen);
 
 /* Text in the charts' fonts on a caller's cairo context (fk_charts_init
  * first).  size in points; halign 0 left, 1 centre, 2 right; y is the top
  * of the text.  wrap_w > 0 wraps at that width (Japanese breaks between
  * any characters); returns the height used.  rgb as 0xRRGGBB. */
-double fk_chart_text(cairo_t *cr, const char *s, double size, int bold, double x, double y,
-                     int halign, unsigned rgb, double wrap_w);
+double fk_chart_text(cairo_t *cr, const char *s, double size, int bold,
+                     double x, double y, int halign, unsigned rgb,
+                     double wrap_w);
 /* Width and height the text would take (no wrapping). */
-void fk_chart_text_extent(const char *s, double size, int bold, double *w, double *h);
+void fk_chart_text_extent(const char *s, double size, int bold, double *w,
+                          double *h);
 
 #endif

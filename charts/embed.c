@@ -25,34 +25,37 @@ static int place(cairo_t *cr, double x, double y, cairo_surface_t *rec, int rc)
 
 /* The renderers write nothing into out while capturing; it is freed anyway
  * so that no path can leak it. */
-#define EMBED(call)                                                  \
-    do {                                                             \
-        cairo_surface_t *rec = NULL;                                 \
-        fk_chart_buf out = {0};                                      \
-        fk_canvas_capture(&rec);                                     \
-        int rc = (call);                                             \
-        fk_chart_buf_free(&out);                                     \
-        if (place(cr, x, y, rec, rc) < 0) {                          \
+#define EMBED(call)                                                     \
+    do {                                                                \
+        cairo_surface_t *rec = NULL;                                    \
+        fk_chart_buf out = {0};                                         \
+        fk_canvas_capture(&rec);                                        \
+        int rc = (call);                                                \
+        fk_chart_buf_free(&out);                                        \
+        if (place(cr, x, y, rec, rc) < 0) {                             \
             if (rc == 0) snprintf(err, errlen, "chart: nothing drawn"); \
-            return -1;                                               \
-        }                                                            \
-        return 0;                                                    \
+            return -1;                                                  \
+        }                                                               \
+        return 0;                                                       \
     } while (0)
 
-int fk_chart_trend_draw(cairo_t *cr, double x, double y, const fk_chart_trend *c,
-                        const fk_chart_opts *o, char *err, size_t errlen)
+int fk_chart_trend_draw(cairo_t *cr, double x, double y,
+                        const fk_chart_trend *c, const fk_chart_opts *o,
+                        char *err, size_t errlen)
 {
     EMBED(fk_chart_trend_render(c, o, FK_CHART_PDF, &out, err, errlen));
 }
 
-int fk_chart_funnel_draw(cairo_t *cr, double x, double y, const fk_chart_funnel *c,
-                         const fk_chart_opts *o, char *err, size_t errlen)
+int fk_chart_funnel_draw(cairo_t *cr, double x, double y,
+                         const fk_chart_funnel *c, const fk_chart_opts *o,
+                         char *err, size_t errlen)
 {
     EMBED(fk_chart_funnel_render(c, o, FK_CHART_PDF, &out, err, errlen));
 }
 
-int fk_chart_ranking_draw(cairo_t *cr, double x, double y, const fk_chart_prefs *c,
-                          const fk_chart_opts *o, char *err, size_t errlen)
+int fk_chart_ranking_draw(cairo_t *cr, double x, double y,
+                          const fk_chart_prefs *c, const fk_chart_opts *o,
+                          char *err, size_t errlen)
 {
     EMBED(fk_chart_ranking_render(c, o, FK_CHART_PDF, &out, err, errlen));
 }
@@ -63,20 +66,23 @@ int fk_chart_map_draw(cairo_t *cr, double x, double y, const fk_chart_prefs *c,
     EMBED(fk_chart_map_render(c, o, FK_CHART_PDF, &out, err, errlen));
 }
 
-int fk_chart_weekly_draw(cairo_t *cr, double x, double y, const fk_chart_weekly *c,
-                         const fk_chart_opts *o, char *err, size_t errlen)
+int fk_chart_weekly_draw(cairo_t *cr, double x, double y,
+                         const fk_chart_weekly *c, const fk_chart_opts *o,
+                         char *err, size_t errlen)
 {
     EMBED(fk_chart_weekly_render(c, o, FK_CHART_PDF, &out, err, errlen));
 }
 
-int fk_chart_munis_draw(cairo_t *cr, double x, double y, const fk_chart_munis *c,
-                        const fk_chart_opts *o, char *err, size_t errlen)
+int fk_chart_munis_draw(cairo_t *cr, double x, double y,
+                        const fk_chart_munis *c, const fk_chart_opts *o,
+                        char *err, size_t errlen)
 {
     EMBED(fk_chart_munis_render(c, o, FK_CHART_PDF, &out, err, errlen));
 }
 
-double fk_chart_text(cairo_t *cr, const char *s, double size, int bold, double x, double y,
-                     int halign, unsigned rgb, double wrap_w)
+double fk_chart_text(cairo_t *cr, const char *s, double size, int bold,
+                     double x, double y, int halign, unsigned rgb,
+                     double wrap_w)
 {
     PangoLayout *l = fk_canvas_layout(s, size, bold, 0);
     if (wrap_w > 0) {
@@ -87,8 +93,12 @@ double fk_chart_text(cairo_t *cr, const char *s, double size, int bold, double x
     pango_layout_context_changed(l);
     PangoRectangle lg;
     pango_layout_get_extents(l, NULL, &lg);
-    double w = (double)lg.width / PANGO_SCALE, h = (double)lg.height / PANGO_SCALE;
-    if (wrap_w <= 0) x -= (double)lg.x / PANGO_SCALE + (halign == FK_CENTER ? w / 2 : halign == FK_RIGHT ? w : 0);
+    double w = (double)lg.width / PANGO_SCALE,
+           h = (double)lg.height / PANGO_SCALE;
+    if (wrap_w <= 0)
+        x -= (double)lg.x / PANGO_SCALE + (halign == FK_CENTER  ? w / 2
+                                           : halign == FK_RIGHT ? w
+                                                                : 0);
     fk_set_rgb(cr, fk_rgb_hex(rgb));
     cairo_move_to(cr, x, y);
     pango_cairo_show_layout(cr, l);
@@ -97,7 +107,8 @@ double fk_chart_text(cairo_t *cr, const char *s, double size, int bold, double x
     return h;
 }
 
-void fk_chart_text_extent(const char *s, double size, int bold, double *w, double *h)
+void fk_chart_text_extent(const char *s, double size, int bold, double *w,
+                          double *h)
 {
     fk_text_size(NULL, s, size, bold, w, h);
 }

@@ -6,7 +6,8 @@
 #include <math.h>
 #include <stdio.h>
 
-static const unsigned stage_hex[3] = {0x0072B2, 0x56B4E9, 0xDDDDDD}; /* L* 46, 70, 88 */
+static const unsigned stage_hex[3] = {0x0072B2, 0x56B4E9,
+                                      0xDDDDDD}; /* L* 46, 70, 88 */
 
 static const char *stage_label(int i, int en)
 {
@@ -22,9 +23,10 @@ static int check(const fk_chart_funnel *c, char *err, size_t errlen)
         const fk_chart_counts *r = &c->rows[t];
         if (r->adopting < 0 || r->applied < 0 || r->total < 0 ||
             r->adopting + r->applied > r->total + 1e-9) {
-            snprintf(err, errlen,
-                     "funnel: %s: need 0 <= operating + applied <= total (got %.0f + %.0f > %.0f)",
-                     fk_type_label(t, 1), r->adopting, r->applied, r->total);
+            snprintf(
+                err, errlen,
+                "funnel: %s: need 0 <= operating + applied <= total (got %.0f + %.0f > %.0f)",
+                fk_type_label(t, 1), r->adopting, r->applied, r->total);
             return -1;
         }
         any |= r->total > 0;
@@ -38,20 +40,25 @@ static int check(const fk_chart_funnel *c, char *err, size_t errlen)
 
 void fk_title_funnel(const fk_chart_funnel *c, int en, char *out, size_t n)
 {
-    snprintf(out, n, en ? "%s: facilities by adoption stage" : "%s 導入段階別の施設割合",
+    snprintf(out, n,
+             en ? "%s: facilities by adoption stage"
+                : "%s 導入段階別の施設割合",
              fk_program_label(c->meta.program, en));
 }
 
-int fk_chart_funnel_render(const fk_chart_funnel *c, const fk_chart_opts *o, fk_chart_format fmt,
-                           fk_chart_buf *out, char *err, size_t errlen)
+int fk_chart_funnel_render(const fk_chart_funnel *c, const fk_chart_opts *o,
+                           fk_chart_format fmt, fk_chart_buf *out, char *err,
+                           size_t errlen)
 {
     if (check(c, err, errlen) < 0) return -1;
     fk_canvas cv;
-    if (fk_canvas_open(&cv, o, fmt, out, c->meta.as_of, err, errlen) < 0) return -1;
+    if (fk_canvas_open(&cv, o, fmt, out, c->meta.as_of, err, errlen) < 0)
+        return -1;
     cairo_t *cr = cv.cr;
     char title[256], buf[160], a[32], b2[32], n[32];
     fk_title_funnel(c, cv.en, title, sizeof title);
-    fk_rect b = fk_frame(&cv, &c->meta, title, FK_L(&cv, "%（施設数）", "% (facilities)"), NULL);
+    fk_rect b = fk_frame(&cv, &c->meta, title,
+                         FK_L(&cv, "%（施設数）", "% (facilities)"), NULL);
     double s = cv.s, fs = 13 * s, w, h;
 
     /* Legend row. */
@@ -61,7 +68,8 @@ int fk_chart_funnel_render(const fk_chart_funnel *c, const fk_chart_opts *o, fk_
         fk_set_rgb(cr, fk_rgb_hex(stage_hex[i]));
         cairo_rectangle(cr, lx, b.y0 + h * 0.15, h * 0.7 * 1.4, h * 0.7);
         cairo_fill(cr);
-        fk_text(&cv, stage_label(i, cv.en), fs, 0, lx + h * 1.1, b.y0, FK_LEFT, FK_TOP, FK_INK, 0);
+        fk_text(&cv, stage_label(i, cv.en), fs, 0, lx + h * 1.1, b.y0, FK_LEFT,
+                FK_TOP, FK_INK, 0);
         fk_text_size(&cv, stage_label(i, cv.en), fs, 0, &w, NULL);
         lx += h * 1.1 + w + 24 * s;
     }
@@ -75,7 +83,8 @@ int fk_chart_funnel_render(const fk_chart_funnel *c, const fk_chart_opts *o, fk_
         fk_text_size(&cv, fk_type_label(t, cv.en), fs, t == FK_NTYPE, &w, NULL);
         labw = fmax(labw, w);
     }
-    snprintf(buf, sizeof buf, "%s 100.0%% ・ %s 100.0%%", stage_label(0, cv.en), stage_label(1, cv.en));
+    snprintf(buf, sizeof buf, "%s 100.0%% ・ %s 100.0%%", stage_label(0, cv.en),
+             stage_label(1, cv.en));
     fk_text_size(&cv, buf, fs * 0.92, 0, &sumw, NULL);
     double x0 = b.x0 + labw + 12 * s, x1 = b.x1 - sumw - 16 * s;
     double axis_h;
@@ -91,7 +100,8 @@ int fk_chart_funnel_render(const fk_chart_funnel *c, const fk_chart_opts *o, fk_
         cairo_line_to(cr, x, top + rh * nr);
         cairo_stroke(cr);
         snprintf(buf, sizeof buf, "%d%%", i * 10);
-        fk_text(&cv, buf, fs * 0.9, 0, x, top + rh * nr + 4 * s, FK_CENTER, FK_TOP, FK_GREY, 0);
+        fk_text(&cv, buf, fs * 0.9, 0, x, top + rh * nr + 4 * s, FK_CENTER,
+                FK_TOP, FK_GREY, 0);
     }
     for (int k = 0; k < nr; k++) {
         int t = rows[k];
@@ -106,8 +116,8 @@ int fk_chart_funnel_render(const fk_chart_funnel *c, const fk_chart_opts *o, fk_
             cairo_line_to(cr, b.x1, top + rh * k);
             cairo_stroke(cr);
         }
-        fk_text(&cv, fk_type_label(t, cv.en), fs, t == FK_NTYPE, x0 - 8 * s, yc, FK_RIGHT, FK_MIDDLE,
-                FK_INK, 0);
+        fk_text(&cv, fk_type_label(t, cv.en), fs, t == FK_NTYPE, x0 - 8 * s, yc,
+                FK_RIGHT, FK_MIDDLE, FK_INK, 0);
         for (int i = 0; i < 3; i++) {
             double sw = (x1 - x0) * share[i];
             fk_rgb col = fk_rgb_hex(stage_hex[i]);
@@ -117,16 +127,21 @@ int fk_chart_funnel_render(const fk_chart_funnel *c, const fk_chart_opts *o, fk_
             fk_fmt_pct(share[i], buf, sizeof buf);
             fk_text_size(&cv, buf, fs * 0.9, 0, &w, NULL);
             if (w + 8 * s < sw)
-                fk_text(&cv, buf, fs * 0.9, 0, x + sw / 2, yc, FK_CENTER, FK_MIDDLE, fk_ink_on(col), 0);
+                fk_text(&cv, buf, fs * 0.9, 0, x + sw / 2, yc, FK_CENTER,
+                        FK_MIDDLE, fk_ink_on(col), 0);
             x += sw;
         }
         fk_fmt_pct(share[0], a, sizeof a);
         fk_fmt_pct(share[1], b2, sizeof b2);
-        snprintf(buf, sizeof buf, "%s %s ・ %s %s", stage_label(0, cv.en), a, stage_label(1, cv.en), b2);
-        fk_text(&cv, buf, fs * 0.92, t == FK_NTYPE, x1 + 10 * s, yc - 1 * s, FK_LEFT, FK_BOTTOM, FK_INK, 0);
+        snprintf(buf, sizeof buf, "%s %s ・ %s %s", stage_label(0, cv.en), a,
+                 stage_label(1, cv.en), b2);
+        fk_text(&cv, buf, fs * 0.92, t == FK_NTYPE, x1 + 10 * s, yc - 1 * s,
+                FK_LEFT, FK_BOTTOM, FK_INK, 0);
         fk_fmt_count(r->total, n, sizeof n);
-        snprintf(buf, sizeof buf, FK_L(&cv, "計 %s 施設", "total %s facilities"), n);
-        fk_text(&cv, buf, fs * 0.85, 0, x1 + 10 * s, yc + 1 * s, FK_LEFT, FK_TOP, FK_GREY, 0);
+        snprintf(buf, sizeof buf,
+                 FK_L(&cv, "計 %s 施設", "total %s facilities"), n);
+        fk_text(&cv, buf, fs * 0.85, 0, x1 + 10 * s, yc + 1 * s, FK_LEFT,
+                FK_TOP, FK_GREY, 0);
     }
     return fk_canvas_close(&cv, err, errlen);
 }

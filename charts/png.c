@@ -57,7 +57,8 @@ static void on_warning(png_structp png, png_const_charp msg)
 static int all_opaque(const unsigned char *data, int w, int h, int stride)
 {
     for (int y = 0; y < h; y++) {
-        const uint32_t *p = (const uint32_t *)(const void *)(data + (size_t)y * stride);
+        const uint32_t *p =
+            (const uint32_t *)(const void *)(data + (size_t)y * stride);
         for (int x = 0; x < w; x++)
             if ((p[x] >> 24) != 0xFF) return 0;
     }
@@ -65,30 +66,38 @@ static int all_opaque(const unsigned char *data, int w, int h, int stride)
 }
 
 /* One cairo ARGB32 row (native-endian, premultiplied) as PNG RGB or RGBA. */
-static void convert_row(const uint32_t *src, unsigned char *dst, int w, int alpha)
+static void convert_row(const uint32_t *src, unsigned char *dst, int w,
+                        int alpha)
 {
     for (int x = 0; x < w; x++) {
         uint32_t px = src[x];
-        unsigned a = px >> 24, r = (px >> 16) & 255, g = (px >> 8) & 255, b = px & 255;
+        unsigned a = px >> 24, r = (px >> 16) & 255, g = (px >> 8) & 255,
+                 b = px & 255;
         if (!alpha) {
-            *dst++ = (unsigned char)r, *dst++ = (unsigned char)g, *dst++ = (unsigned char)b;
+            *dst++ = (unsigned char)r, *dst++ = (unsigned char)g,
+            *dst++ = (unsigned char)b;
             continue;
         }
         if (a && a != 255) { /* un-premultiply, rounding as cairo does */
-            r = (r * 255 + a / 2) / a, g = (g * 255 + a / 2) / a, b = (b * 255 + a / 2) / a;
+            r = (r * 255 + a / 2) / a, g = (g * 255 + a / 2) / a,
+            b = (b * 255 + a / 2) / a;
         }
-        *dst++ = (unsigned char)r, *dst++ = (unsigned char)g, *dst++ = (unsigned char)b;
+        *dst++ = (unsigned char)r, *dst++ = (unsigned char)g,
+        *dst++ = (unsigned char)b;
         *dst++ = (unsigned char)a;
     }
 }
 
-int fk_png_encode(cairo_surface_t *img, fk_chart_buf *out, char *err, size_t errlen)
+int fk_png_encode(cairo_surface_t *img, fk_chart_buf *out, char *err,
+                  size_t errlen)
 {
     cairo_surface_flush(img);
     const unsigned char *data = cairo_image_surface_get_data(img);
-    int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+    int w = cairo_image_surface_get_width(img),
+        h = cairo_image_surface_get_height(img);
     int stride = cairo_image_surface_get_stride(img);
-    if (!data || cairo_image_surface_get_format(img) != CAIRO_FORMAT_ARGB32 || w <= 0 || h <= 0) {
+    if (!data || cairo_image_surface_get_format(img) != CAIRO_FORMAT_ARGB32 ||
+        w <= 0 || h <= 0) {
         snprintf(err, errlen, "chart: PNG: not an ARGB32 image");
         return -1;
     }
@@ -96,7 +105,9 @@ int fk_png_encode(cairo_surface_t *img, fk_chart_buf *out, char *err, size_t err
     unsigned char *row = malloc((size_t)w * 4);
     char msg[128] = "";
     png_sink sink = {out, 0};
-    png_structp png = row ? png_create_write_struct(PNG_LIBPNG_VER_STRING, msg, on_error, on_warning) : NULL;
+    png_structp png = row ? png_create_write_struct(PNG_LIBPNG_VER_STRING, msg,
+                                                    on_error, on_warning)
+                          : NULL;
     png_infop info = png ? png_create_info_struct(png) : NULL;
     if (!info) {
         if (png) png_destroy_write_struct(&png, NULL);
@@ -111,11 +122,14 @@ int fk_png_encode(cairo_surface_t *img, fk_chart_buf *out, char *err, size_t err
         png_set_compression_level(png, FK_PNG_LEVEL);
         png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
         png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8,
-                     alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
-                     PNG_COMPRESSION_TYPE_BASE, PNG_FILTER_TYPE_BASE);
+                     alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB,
+                     PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_BASE,
+                     PNG_FILTER_TYPE_BASE);
         png_write_info(png, info);
         for (int y = 0; y < h; y++) {
-            convert_row((const uint32_t *)(const void *)(data + (size_t)y * stride), row, w, alpha);
+            convert_row(
+                (const uint32_t *)(const void *)(data + (size_t)y * stride),
+                row, w, alpha);
             png_write_row(png, row);
         }
         png_write_end(png, info);
@@ -124,6 +138,9 @@ int fk_png_encode(cairo_surface_t *img, fk_chart_buf *out, char *err, size_t err
     png_destroy_write_struct(&png, &info);
     free(row);
     if (rc < 0)
-        snprintf(err, errlen, "chart: PNG: %s", sink.failed ? "out of memory" : msg[0] ? msg : "encoding failed");
+        snprintf(err, errlen, "chart: PNG: %s",
+                 sink.failed ? "out of memory"
+                 : msg[0]    ? msg
+                             : "encoding failed");
     return rc;
 }

@@ -21,7 +21,8 @@ const fk_rgb fk_type_rgb[FK_NTYPE + 1] = {
 
 fk_rgb fk_rgb_hex(unsigned hex)
 {
-    return (fk_rgb){((hex >> 16) & 255) / 255.0, ((hex >> 8) & 255) / 255.0, (hex & 255) / 255.0};
+    return (fk_rgb){((hex >> 16) & 255) / 255.0, ((hex >> 8) & 255) / 255.0,
+                    (hex & 255) / 255.0};
 }
 
 void fk_set_rgb(cairo_t *cr, fk_rgb c)
@@ -37,10 +38,10 @@ void fk_set_rgba(cairo_t *cr, fk_rgb c, double a)
 void fk_type_dash(fk_canvas *cv, int type)
 {
     static const double dashes[FK_NTYPE][4] = {
-        {8, 3, 2, 3}, /* hospital: dash-dot */
-        {7, 3, 0, 0}, /* clinic: dashed */
+        {8, 3, 2, 3},   /* hospital: dash-dot */
+        {7, 3, 0, 0},   /* clinic: dashed */
         {2, 2.5, 0, 0}, /* dental: dotted */
-        {0, 0, 0, 0}, /* pharmacy: solid */
+        {0, 0, 0, 0},   /* pharmacy: solid */
     };
     static const int ndash[FK_NTYPE] = {4, 2, 2, 0};
     double d[4];
@@ -58,9 +59,7 @@ void fk_marker(fk_canvas *cv, int type, double x, double y, double r)
     cairo_save(cr);
     cairo_set_dash(cr, NULL, 0, 0);
     switch (type) {
-    case FK_HOSPITAL:
-        cairo_arc(cr, x, y, r, 0, 2 * M_PI);
-        break;
+    case FK_HOSPITAL: cairo_arc(cr, x, y, r, 0, 2 * M_PI); break;
     case FK_CLINIC:
         cairo_rectangle(cr, x - r * 0.85, y - r * 0.85, r * 1.7, r * 1.7);
         break;
@@ -77,9 +76,7 @@ void fk_marker(fk_canvas *cv, int type, double x, double y, double r)
         cairo_line_to(cr, x - r, y);
         cairo_close_path(cr);
         break;
-    default:
-        cairo_restore(cr);
-        return;
+    default: cairo_restore(cr); return;
     }
     fk_set_rgb(cr, fk_type_rgb[type]);
     cairo_fill_preserve(cr);
@@ -92,8 +89,9 @@ void fk_marker(fk_canvas *cv, int type, double x, double y, double r)
 fk_rgb fk_seq_color(double t)
 {
     /* matplotlib viridis at 9 stops, walked backwards: light = low. */
-    static const unsigned stops[9] = {0xfde725, 0xaadc32, 0x5cc863, 0x27ad81, 0x21908d,
-                                      0x2c718e, 0x3b518b, 0x472c7a, 0x440154};
+    static const unsigned stops[9] = {0xfde725, 0xaadc32, 0x5cc863,
+                                      0x27ad81, 0x21908d, 0x2c718e,
+                                      0x3b518b, 0x472c7a, 0x440154};
     if (!(t > 0)) t = 0;
     if (t > 1) t = 1;
     double p = t * 8;
@@ -101,7 +99,8 @@ fk_rgb fk_seq_color(double t)
     if (i >= 8) return fk_rgb_hex(stops[8]);
     double f = p - i;
     fk_rgb a = fk_rgb_hex(stops[i]), b = fk_rgb_hex(stops[i + 1]);
-    return (fk_rgb){a.r + (b.r - a.r) * f, a.g + (b.g - a.g) * f, a.b + (b.b - a.b) * f};
+    return (fk_rgb){a.r + (b.r - a.r) * f, a.g + (b.g - a.g) * f,
+                    a.b + (b.b - a.b) * f};
 }
 
 fk_rgb fk_ink_on(fk_rgb c)
@@ -114,7 +113,8 @@ void fk_ticks(double hi, int target, double *step, int *n)
 {
     if (!(hi > 0)) hi = 1;
     if (target < 2) target = 2;
-    double raw = hi / target, mag = pow(10, floor(log10(raw))), norm = raw / mag;
+    double raw = hi / target, mag = pow(10, floor(log10(raw))),
+           norm = raw / mag;
     double st = (norm <= 1 ? 1 : norm <= 2 ? 2 : norm <= 5 ? 5 : 10) * mag;
     *step = st;
     *n = (int)ceil(hi / st - 1e-9) + 1;

@@ -31,19 +31,23 @@ static int check(const fk_chart_trend *c, char *err, size_t errlen)
         const fk_chart_line *l = &c->lines[t];
         for (size_t i = 0; i < l->nobs; i++) {
             if (!(l->obs[i].total > 0) || l->obs[i].adopting < 0) {
-                snprintf(err, errlen, "trend: %s, observation %zu: need total > 0 and adopting >= 0",
-                         fk_type_label(t, 1), i + 1);
+                snprintf(
+                    err, errlen,
+                    "trend: %s, observation %zu: need total > 0 and adopting >= 0",
+                    fk_type_label(t, 1), i + 1);
                 return -1;
             }
             if (i && l->obs[i].date <= l->obs[i - 1].date) {
-                snprintf(err, errlen, "trend: %s, observation %zu: dates not ascending",
+                snprintf(err, errlen,
+                         "trend: %s, observation %zu: dates not ascending",
                          fk_type_label(t, 1), i + 1);
                 return -1;
             }
         }
         for (size_t i = 0; i < l->nfc; i++)
             if (i && l->fc[i].date <= l->fc[i - 1].date) {
-                snprintf(err, errlen, "trend: %s, forecast point %zu: dates not ascending",
+                snprintf(err, errlen,
+                         "trend: %s, forecast point %zu: dates not ascending",
                          fk_type_label(t, 1), i + 1);
                 return -1;
             }
@@ -62,7 +66,8 @@ static int use_counts(const fk_chart_trend *c)
     if (c->mode != FK_CHART_AUTO) return c->mode == FK_CHART_COUNT;
     for (int t = 0; t <= FK_NTYPE; t++)
         for (size_t i = 0; i < c->lines[t].nobs; i++)
-            if (c->lines[t].obs[i].adopting / c->lines[t].obs[i].total >= 0.01) return 0;
+            if (c->lines[t].obs[i].adopting / c->lines[t].obs[i].total >= 0.01)
+                return 0;
     return 1;
 }
 
@@ -87,7 +92,8 @@ typedef struct {
     char text[128];
 } end_label;
 
-static void draw_lines(fk_canvas *cv, const fk_chart_trend *c, const plot *p, int counts)
+static void draw_lines(fk_canvas *cv, const fk_chart_trend *c, const plot *p,
+                       int counts)
 {
     cairo_t *cr = cv->cr;
     /* Bands first, under every line. */
@@ -95,15 +101,18 @@ static void draw_lines(fk_canvas *cv, const fk_chart_trend *c, const plot *p, in
         const fk_chart_line *l = &c->lines[t];
         if (!l->nobs || !l->nfc) continue;
         const fk_chart_obs *last = &l->obs[l->nobs - 1];
-        double k = counts ? last->total : 100.0, r0 = last->adopting / last->total;
+        double k = counts ? last->total : 100.0,
+               r0 = last->adopting / last->total;
         for (int band = 0; band < 2; band++) {
             cairo_move_to(cr, px(p, last->date), py(p, r0 * k));
             for (size_t i = 0; i < l->nfc; i++)
-                cairo_line_to(cr, px(p, l->fc[i].date),
-                              py(p, (band ? l->fc[i].hi80 : l->fc[i].hi95) * k));
+                cairo_line_to(
+                    cr, px(p, l->fc[i].date),
+                    py(p, (band ? l->fc[i].hi80 : l->fc[i].hi95) * k));
             for (size_t i = l->nfc; i-- > 0;)
-                cairo_line_to(cr, px(p, l->fc[i].date),
-                              py(p, (band ? l->fc[i].lo80 : l->fc[i].lo95) * k));
+                cairo_line_to(
+                    cr, px(p, l->fc[i].date),
+                    py(p, (band ? l->fc[i].lo80 : l->fc[i].lo95) * k));
             cairo_close_path(cr);
             fk_set_rgba(cr, fk_type_rgb[t], band ? 0.22 : 0.11);
             cairo_fill(cr);
@@ -115,10 +124,13 @@ static void draw_lines(fk_canvas *cv, const fk_chart_trend *c, const plot *p, in
             if (!l->nobs || (pass == 0) == (t == FK_NTYPE)) continue;
             double k = counts ? 0 : 100.0;
             for (size_t i = 0; i < l->nobs; i++) {
-                double v = counts ? l->obs[i].adopting : l->obs[i].adopting / l->obs[i].total * k;
+                double v = counts ? l->obs[i].adopting
+                                  : l->obs[i].adopting / l->obs[i].total * k;
                 double x = px(p, l->obs[i].date), y = py(p, v);
-                if (i == 0) cairo_move_to(cr, x, y);
-                else cairo_line_to(cr, x, y);
+                if (i == 0)
+                    cairo_move_to(cr, x, y);
+                else
+                    cairo_line_to(cr, x, y);
             }
             if (l->nobs == 1) cairo_rel_line_to(cr, 0.01, 0);
             fk_set_rgb(cr, fk_type_rgb[t]);
@@ -128,9 +140,11 @@ static void draw_lines(fk_canvas *cv, const fk_chart_trend *c, const plot *p, in
             if (l->nfc) {
                 const fk_chart_obs *last = &l->obs[l->nobs - 1];
                 double kk = counts ? last->total : 100.0;
-                cairo_move_to(cr, px(p, last->date), py(p, last->adopting / last->total * kk));
+                cairo_move_to(cr, px(p, last->date),
+                              py(p, last->adopting / last->total * kk));
                 for (size_t i = 0; i < l->nfc; i++)
-                    cairo_line_to(cr, px(p, l->fc[i].date), py(p, l->fc[i].rate * kk));
+                    cairo_line_to(cr, px(p, l->fc[i].date),
+                                  py(p, l->fc[i].rate * kk));
                 double d[2] = {1.5 * cv->s, 3 * cv->s};
                 cairo_set_dash(cr, d, 2, 0);
                 cairo_set_line_width(cr, 1.6 * cv->s);
@@ -139,15 +153,16 @@ static void draw_lines(fk_canvas *cv, const fk_chart_trend *c, const plot *p, in
             /* Markers every few points tell the types apart in grey. */
             size_t every = l->nobs > 6 ? l->nobs / 6 : 1;
             for (size_t i = every / 2; i < l->nobs; i += every) {
-                double v = counts ? l->obs[i].adopting : l->obs[i].adopting / l->obs[i].total * 100;
+                double v = counts ? l->obs[i].adopting
+                                  : l->obs[i].adopting / l->obs[i].total * 100;
                 fk_marker(cv, t, px(p, l->obs[i].date), py(p, v), 4 * cv->s);
             }
             cairo_set_dash(cr, NULL, 0, 0);
         }
 }
 
-static void draw_end_labels(fk_canvas *cv, const fk_chart_trend *c, const plot *p, int counts,
-                            double fs)
+static void draw_end_labels(fk_canvas *cv, const fk_chart_trend *c,
+                            const plot *p, int counts, double fs)
 {
     end_label lab[FK_NTYPE + 1];
     int n = 0;
@@ -157,9 +172,12 @@ static void draw_end_labels(fk_canvas *cv, const fk_chart_trend *c, const plot *
         const fk_chart_obs *last = &l->obs[l->nobs - 1];
         end_label *e = &lab[n++];
         char v[32], f[32] = "";
-        double r = last->adopting / last->total, k = counts ? last->total : 100.0;
-        if (counts) fk_fmt_count(last->adopting, v, sizeof v);
-        else fk_fmt_pct(r, v, sizeof v);
+        double r = last->adopting / last->total,
+               k = counts ? last->total : 100.0;
+        if (counts)
+            fk_fmt_count(last->adopting, v, sizeof v);
+        else
+            fk_fmt_pct(r, v, sizeof v);
         e->type = t;
         e->ax = px(p, last->date);
         e->ay = py(p, counts ? last->adopting : r * 100);
@@ -167,11 +185,13 @@ static void draw_end_labels(fk_canvas *cv, const fk_chart_trend *c, const plot *
             const fk_fc_point *z = &l->fc[l->nfc - 1];
             e->ax = px(p, z->date);
             e->ay = py(p, z->rate * k);
-            if (counts) fk_fmt_count(z->rate * k, f, sizeof f);
-            else fk_fmt_pct(z->rate, f, sizeof f);
+            if (counts)
+                fk_fmt_count(z->rate * k, f, sizeof f);
+            else
+                fk_fmt_pct(z->rate, f, sizeof f);
         }
-        snprintf(e->text, sizeof e->text, "%s %s%s%s", fk_type_label(t, cv->en), v,
-                 *f ? " → " : "", f);
+        snprintf(e->text, sizeof e->text, "%s %s%s%s", fk_type_label(t, cv->en),
+                 v, *f ? " → " : "", f);
         e->want = e->ay;
     }
     /* Sort by wanted y (insertion sort: at most five). */
@@ -204,12 +224,14 @@ static void draw_end_labels(fk_canvas *cv, const fk_chart_trend *c, const plot *
         cairo_stroke(cr);
         cairo_set_dash(cr, NULL, 0, 0);
         fk_marker(cv, e->type, kx + key / 2, ys[i], 4 * cv->s);
-        fk_text(cv, e->text, fs, e->type == FK_NTYPE, kx + key + 6 * cv->s, ys[i], FK_LEFT,
-                FK_MIDDLE, FK_INK, cv->w - (kx + key + 6 * cv->s) - 4 * cv->s);
+        fk_text(cv, e->text, fs, e->type == FK_NTYPE, kx + key + 6 * cv->s,
+                ys[i], FK_LEFT, FK_MIDDLE, FK_INK,
+                cv->w - (kx + key + 6 * cv->s) - 4 * cv->s);
     }
 }
 
-static void draw_axes(fk_canvas *cv, const plot *p, double step, int nt, double fs)
+static void draw_axes(fk_canvas *cv, const plot *p, double step, int nt,
+                      double fs)
 {
     cairo_t *cr = cv->cr;
     char buf[64];
@@ -221,12 +243,14 @@ static void draw_axes(fk_canvas *cv, const plot *p, double step, int nt, double 
         cairo_line_to(cr, p->x1, y);
         cairo_stroke(cr);
         fk_fmt_tick(i * step, step, buf, sizeof buf);
-        fk_text(cv, buf, fs, 0, p->x0 - 6 * cv->s, y, FK_RIGHT, FK_MIDDLE, FK_GREY, 0);
+        fk_text(cv, buf, fs, 0, p->x0 - 6 * cv->s, y, FK_RIGHT, FK_MIDDLE,
+                FK_GREY, 0);
     }
     double lw;
     fk_text_size(cv, cv->en ? "Oct 2024" : "2024年10月", fs, 0, &lw, NULL);
     int months;
-    fk_month_ticks(p->lo, p->hi, (int)((p->x1 - p->x0) / (lw + 14 * cv->s)), &months);
+    fk_month_ticks(p->lo, p->hi, (int)((p->x1 - p->x0) / (lw + 14 * cv->s)),
+                   &months);
     int y, m, d, first = 1;
     fk_day_to_ymd(p->lo, &y, &m, &d);
     int idx = y * 12 + (m - 1) + (d > 1);
@@ -240,15 +264,17 @@ static void draw_axes(fk_canvas *cv, const plot *p, double step, int nt, double 
         cairo_move_to(cr, x, p->y1);
         cairo_line_to(cr, x, p->y1 + 4 * cv->s);
         cairo_stroke(cr);
-        fk_month_label(idx / 12, idx % 12 + 1, first || idx % 12 == 0 || months >= 12, cv->en,
-                       buf, sizeof buf);
-        fk_text(cv, buf, fs, 0, x, p->y1 + 6 * cv->s, FK_CENTER, FK_TOP, FK_GREY, 0);
+        fk_month_label(idx / 12, idx % 12 + 1,
+                       first || idx % 12 == 0 || months >= 12, cv->en, buf,
+                       sizeof buf);
+        fk_text(cv, buf, fs, 0, x, p->y1 + 6 * cv->s, FK_CENTER, FK_TOP,
+                FK_GREY, 0);
         first = 0;
     }
 }
 
-static void draw_markers(fk_canvas *cv, const fk_chart_trend *c, const plot *p, int counts,
-                         double fs)
+static void draw_markers(fk_canvas *cv, const fk_chart_trend *c, const plot *p,
+                         int counts, double fs)
 {
     cairo_t *cr = cv->cr;
     char buf[96], v[32];
@@ -263,11 +289,12 @@ static void draw_markers(fk_canvas *cv, const fk_chart_trend *c, const plot *p, 
         cairo_set_dash(cr, NULL, 0, 0);
         int y, m, dd;
         fk_day_to_ymd(c->fy_end, &y, &m, &dd);
-        snprintf(buf, sizeof buf, cv->en ? "FY end %d-%02d-%02d" : "年度末 %d/%d/%d", y, m, dd);
+        snprintf(buf, sizeof buf,
+                 cv->en ? "FY end %d-%02d-%02d" : "年度末 %d/%d/%d", y, m, dd);
         fk_text_size(cv, buf, fs, 0, &w, NULL);
         int right = x + 4 * cv->s + w <= p->x1;
-        fk_text(cv, buf, fs, 0, right ? x + 4 * cv->s : x - 4 * cv->s, p->y0, right ? FK_LEFT : FK_RIGHT,
-                FK_TOP, FK_GREY, 0);
+        fk_text(cv, buf, fs, 0, right ? x + 4 * cv->s : x - 4 * cv->s, p->y0,
+                right ? FK_LEFT : FK_RIGHT, FK_TOP, FK_GREY, 0);
     }
     if (c->target > 0 && !counts && c->target * 100 <= p->ymax) {
         double y = py(p, c->target * 100), d[2] = {1 * cv->s, 2.5 * cv->s};
@@ -280,8 +307,8 @@ static void draw_markers(fk_canvas *cv, const fk_chart_trend *c, const plot *p, 
         cairo_set_dash(cr, NULL, 0, 0);
         fk_fmt_pct(c->target, v, sizeof v);
         snprintf(buf, sizeof buf, "%s %s", FK_L(cv, "目標", "target"), v);
-        fk_text(cv, buf, fs, 0, p->x0 + 6 * cv->s, y - 2 * cv->s, FK_LEFT, FK_BOTTOM,
-                fk_rgb_hex(0xB00000), 0);
+        fk_text(cv, buf, fs, 0, p->x0 + 6 * cv->s, y - 2 * cv->s, FK_LEFT,
+                FK_BOTTOM, fk_rgb_hex(0xB00000), 0);
     }
 }
 
@@ -289,13 +316,15 @@ void fk_title_trend(const fk_chart_trend *c, int en, char *out, size_t n)
 {
     const char *prog = fk_program_label(c->meta.program, en);
     if (use_counts(c))
-        snprintf(out, n, en ? "%s: facilities operating" : "%s 運用施設数の推移", prog);
+        snprintf(out, n,
+                 en ? "%s: facilities operating" : "%s 運用施設数の推移", prog);
     else
         snprintf(out, n, en ? "%s: adoption rate" : "%s 導入率の推移", prog);
 }
 
-int fk_chart_trend_render(const fk_chart_trend *c, const fk_chart_opts *o, fk_chart_format fmt,
-                          fk_chart_buf *out, char *err, size_t errlen)
+int fk_chart_trend_render(const fk_chart_trend *c, const fk_chart_opts *o,
+                          fk_chart_format fmt, fk_chart_buf *out, char *err,
+                          size_t errlen)
 {
     if (check(c, err, errlen) < 0) return -1;
     int counts = use_counts(c);
@@ -308,7 +337,9 @@ int fk_chart_trend_render(const fk_chart_trend *c, const fk_chart_opts *o, fk_ch
         if (l->obs[0].date < p.lo) p.lo = l->obs[0].date;
         if (l->obs[l->nobs - 1].date > p.hi) p.hi = l->obs[l->nobs - 1].date;
         for (size_t i = 0; i < l->nobs; i++)
-            vmax = fmax(vmax, counts ? l->obs[i].adopting : l->obs[i].adopting / l->obs[i].total * 100);
+            vmax =
+                fmax(vmax, counts ? l->obs[i].adopting
+                                  : l->obs[i].adopting / l->obs[i].total * 100);
         double k = counts ? l->obs[l->nobs - 1].total : 100;
         for (size_t i = 0; i < l->nfc; i++) {
             vmax = fmax(vmax, fmax(l->fc[i].hi95, l->fc[i].rate) * k);
@@ -331,18 +362,23 @@ int fk_chart_trend_render(const fk_chart_trend *c, const fk_chart_opts *o, fk_ch
     p.ymax = step * (nt - 1);
 
     fk_canvas cv;
-    if (fk_canvas_open(&cv, o, fmt, out, c->meta.as_of, err, errlen) < 0) return -1;
+    if (fk_canvas_open(&cv, o, fmt, out, c->meta.as_of, err, errlen) < 0)
+        return -1;
     char title[256], note[160] = "";
     fk_title_trend(c, cv.en, title, sizeof title);
     snprintf(note, sizeof note, "%s%s%s",
-             c->weekly ? FK_L(&cv, "週次", "weekly") : FK_L(&cv, "日次", "daily"),
+             c->weekly ? FK_L(&cv, "週次", "weekly")
+                       : FK_L(&cv, "日次", "daily"),
              counts && c->mode == FK_CHART_AUTO
-                 ? FK_L(&cv, "・導入率が1%未満のため施設数で表示", "; rates below 1%, counts shown")
+                 ? FK_L(&cv, "・導入率が1%未満のため施設数で表示",
+                        "; rates below 1%, counts shown")
                  : "",
              has_fc ? FK_L(&cv, "・点線は予測（帯は80%・95%区間）",
                            "; dotted: forecast (bands: 80% and 95% intervals)")
                     : "");
-    fk_rect b = fk_frame(&cv, &c->meta, title, counts ? FK_L(&cv, "施設数", "facilities") : "%", note);
+    fk_rect b =
+        fk_frame(&cv, &c->meta, title,
+                 counts ? FK_L(&cv, "施設数", "facilities") : "%", note);
 
     double fs = 12.5 * cv.s, tw, th, lw = 0, w;
     char buf[64];

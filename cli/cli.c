@@ -21,7 +21,8 @@ int fk_cli_setup(fk_cli_env *env)
     char err[1200];
     fk_config_defaults(&env->cfg);
     const char *path = env->config ? env->config : FK_CONFIG_DEFAULT_PATH;
-    if (fk_config_load(&env->cfg, path, env->config != NULL, err, sizeof err) < 0) {
+    if (fk_config_load(&env->cfg, path, env->config != NULL, err, sizeof err) <
+        0) {
         fprintf(stderr, "fukyu: config: %s\n", err);
         return -1;
     }
@@ -66,7 +67,8 @@ int fk_cli_fail(const char *fmt, ...)
     return 1;
 }
 
-int fk_cli_parse_int(const char *s, long long min, long long max, long long *out)
+int fk_cli_parse_int(const char *s, long long min, long long max,
+                     long long *out)
 {
     char *end;
     errno = 0;
@@ -98,7 +100,9 @@ int fk_cli_arg_program(const fk_command *cmd, const char *s, const char **out)
 {
     const fk_program_info *p = fk_program_by_key(s);
     if (!p)
-        return fk_cli_usage_error(cmd, "--program: unknown program '%s' (eprescription, ehr_sharing)", s);
+        return fk_cli_usage_error(
+            cmd, "--program: unknown program '%s' (eprescription, ehr_sharing)",
+            s);
     *out = p->key;
     return 0;
 }
@@ -111,7 +115,10 @@ int fk_cli_arg_type(const fk_command *cmd, const char *s, int *out)
     }
     int t = fk_type_by_key(s);
     if (t < 0)
-        return fk_cli_usage_error(cmd, "--type: unknown facility type '%s' (hospital, clinic, dental, pharmacy, all)", s);
+        return fk_cli_usage_error(
+            cmd,
+            "--type: unknown facility type '%s' (hospital, clinic, dental, pharmacy, all)",
+            s);
     *out = t;
     return 0;
 }
@@ -119,14 +126,18 @@ int fk_cli_arg_type(const fk_command *cmd, const char *s, int *out)
 int fk_cli_arg_pref(const fk_command *cmd, const char *s, int *out)
 {
     const fk_pref *p = fk_pref_by_str(s);
-    if (!p) return fk_cli_usage_error(cmd, "--prefecture: '%s' is not a prefecture code 01..47", s);
+    if (!p)
+        return fk_cli_usage_error(
+            cmd, "--prefecture: '%s' is not a prefecture code 01..47", s);
     *out = p->code;
     return 0;
 }
 
-int fk_cli_arg_date(const fk_command *cmd, const char *opt, const char *s, fk_day *out)
+int fk_cli_arg_date(const fk_command *cmd, const char *opt, const char *s,
+                    fk_day *out)
 {
     if (fk_date_parse(s, out) < 0)
-        return fk_cli_usage_error(cmd, "%s: '%s' is not a date YYYY-MM-DD", opt, s);
+        return fk_cli_usage_error(cmd, "%s: '%s' is not a date YYYY-MM-DD", opt,
+                                  s);
     return 0;
 }

@@ -27,17 +27,19 @@ const fk_command *fk_cli_find(const char *name);
 
 /* Option letters shared by all commands.  Use FK_COMMON_LONGOPTS inside a
  * command's struct option array and fk_cli_common() in its switch. */
-#define FK_OPT_DB 1001
+#define FK_OPT_DB     1001
 #define FK_OPT_CONFIG 1002
-#define FK_COMMON_LONGOPTS                                   \
-    {"db", required_argument, NULL, FK_OPT_DB},              \
-    {"config", required_argument, NULL, FK_OPT_CONFIG},      \
-    {"help", no_argument, NULL, 'h'}
+#define FK_COMMON_LONGOPTS                                  \
+    {"db", required_argument, NULL, FK_OPT_DB},             \
+        {"config", required_argument, NULL, FK_OPT_CONFIG}, \
+    {                                                       \
+        "help", no_argument, NULL, 'h'                      \
+    }
 
 typedef struct {
-    const char *db;      /* --db */
-    const char *config;  /* --config */
-    fk_config cfg;       /* loaded by fk_cli_setup */
+    const char *db;     /* --db */
+    const char *config; /* --config */
+    fk_config cfg;      /* loaded by fk_cli_setup */
 } fk_cli_env;
 
 /* Handles a common option; returns 1 if it was one, -1 for --help (usage
@@ -56,15 +58,18 @@ int fk_cli_usage_error(const fk_command *cmd, const char *fmt, ...)
 int fk_cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Argument parsers: 0 ok, -1 bad (nothing printed). */
-int fk_cli_parse_int(const char *s, long long min, long long max, long long *out);
+int fk_cli_parse_int(const char *s, long long min, long long max,
+                     long long *out);
 int fk_cli_parse_double(const char *s, double min, double max, double *out);
 
 /* Domain arguments.  Each returns 0, or prints a usage error naming the
  * option and the accepted values and returns 2 (the exit code). */
 int fk_cli_arg_program(const fk_command *cmd, const char *s, const char **out);
-int fk_cli_arg_type(const fk_command *cmd, const char *s, int *out);       /* -1 = all */
-int fk_cli_arg_pref(const fk_command *cmd, const char *s, int *out);       /* 1..47 */
-int fk_cli_arg_date(const fk_command *cmd, const char *opt, const char *s, fk_day *out);
+int fk_cli_arg_type(const fk_command *cmd, const char *s,
+                    int *out); /* -1 = all */
+int fk_cli_arg_pref(const fk_command *cmd, const char *s, int *out); /* 1..47 */
+int fk_cli_arg_date(const fk_command *cmd, const char *opt, const char *s,
+                    fk_day *out);
 
 /* Resets getopt for a fresh parse. */
 void fk_cli_getopt_reset(void);

@@ -13,7 +13,9 @@
 static int run(int argc, char **argv);
 
 const fk_command fk_cmd_backtest = {
-    "backtest", run, "score the forecast methods on past data",
+    "backtest",
+    run,
+    "score the forecast methods on past data",
     "usage: fukyu backtest (--input FILE.csv | --program P [--type T] [--prefecture NN])\n"
     "                      [--method M] [--json] [--db PATH] [--config PATH]\n"
     "\n"
@@ -28,14 +30,26 @@ const fk_command fk_cmd_backtest = {
     "table to one method.\n",
 };
 
-enum { O_INPUT = 1, O_PROGRAM, O_TYPE, O_PREF, O_METHOD, O_JSON };
+enum {
+    O_INPUT = 1,
+    O_PROGRAM,
+    O_TYPE,
+    O_PREF,
+    O_METHOD,
+    O_JSON
+};
 
-static double r4(double x) { return round(x * 1e4) / 1e4; }
+static double r4(double x)
+{
+    return round(x * 1e4) / 1e4;
+}
 
 static void add_num(cJSON *o, const char *k, double v)
 {
-    if (isfinite(v)) cJSON_AddNumberToObject(o, k, r4(v));
-    else cJSON_AddNullToObject(o, k);
+    if (isfinite(v))
+        cJSON_AddNumberToObject(o, k, r4(v));
+    else
+        cJSON_AddNullToObject(o, k);
 }
 
 static int print_json(const fk_backtest *bt)
@@ -49,7 +63,8 @@ static int print_json(const fk_backtest *bt)
         for (int k = 0; k < FK_BT_NH; k++) {
             const fk_bt_cell *c = &bt->cell[m][k];
             cJSON *r = cJSON_CreateObject();
-            cJSON_AddStringToObject(r, "method", fk_fc_method_name((fk_fc_method)m));
+            cJSON_AddStringToObject(r, "method",
+                                    fk_fc_method_name((fk_fc_method)m));
             cJSON_AddNumberToObject(r, "horizon", fk_bt_horizons[k]);
             cJSON_AddNumberToObject(r, "n", c->n);
             add_num(r, "mae", c->mae);
@@ -70,20 +85,23 @@ static int print_json(const fk_backtest *bt)
 /* One right-aligned column of width 9 (leading space included). */
 static void cell(double v, int prec, const char *suffix)
 {
-    if (isfinite(v)) printf(" %*.*f%s", 8 - (int)(*suffix != 0), prec, v, suffix);
-    else printf(" %8s", "-");
+    if (isfinite(v))
+        printf(" %*.*f%s", 8 - (int)(*suffix != 0), prec, v, suffix);
+    else
+        printf(" %8s", "-");
 }
 
 static void print_table(const fk_backtest *bt)
 {
-    printf("%-9s %7s %4s %8s %8s %8s %8s\n", "method", "horizon", "n", "MAE(pt)", "MAPE(%)",
-           "cover80", "cover95");
+    printf("%-9s %7s %4s %8s %8s %8s %8s\n", "method", "horizon", "n",
+           "MAE(pt)", "MAPE(%)", "cover80", "cover95");
     for (int m = 1; m <= FK_FC_NMETHODS; m++) {
         int mm = m % FK_FC_NMETHODS; /* auto last */
         if (!bt->ran[mm]) continue;
         for (int k = 0; k < FK_BT_NH; k++) {
             const fk_bt_cell *c = &bt->cell[mm][k];
-            printf("%-9s %6dw %4d", fk_fc_method_name((fk_fc_method)mm), fk_bt_horizons[k], c->n);
+            printf("%-9s %6dw %4d", fk_fc_method_name((fk_fc_method)mm),
+                   fk_bt_horizons[k], c->n);
             cell(c->mae, 3, "");
             cell(c->mape, 1, "");
             cell(100 * c->cover80, 0, "%");
@@ -91,16 +109,21 @@ static void print_table(const fk_backtest *bt)
             putchar('\n');
         }
     }
-    printf("\norigins: %d\nauto picks: %s\n", bt->norigins, fk_fc_method_name(bt->pick));
+    printf("\norigins: %d\nauto picks: %s\n", bt->norigins,
+           fk_fc_method_name(bt->pick));
 }
 
 static int run(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"input", required_argument, NULL, O_INPUT}, {"program", required_argument, NULL, O_PROGRAM},
-        {"type", required_argument, NULL, O_TYPE}, {"prefecture", required_argument, NULL, O_PREF},
-        {"method", required_argument, NULL, O_METHOD}, {"json", no_argument, NULL, O_JSON},
-        FK_COMMON_LONGOPTS, {0, 0, 0, 0}};
+        {"input", required_argument, NULL, O_INPUT},
+        {"program", required_argument, NULL, O_PROGRAM},
+        {"type", required_argument, NULL, O_TYPE},
+        {"prefecture", required_argument, NULL, O_PREF},
+        {"method", required_argument, NULL, O_METHOD},
+        {"json", no_argument, NULL, O_JSON},
+        FK_COMMON_LONGOPTS,
+        {0, 0, 0, 0}};
     const fk_command *c = &fk_cmd_backtest;
     const char *input = NULL, *program = NULL;
     int type = -1, pref = 0, method = -1, json = 0, o;
@@ -113,7 +136,8 @@ static int run(int argc, char **argv)
         switch (o) {
         case O_INPUT: input = optarg; break;
         case O_PROGRAM:
-            if (!fk_program_by_key(optarg)) return fk_cli_usage_error(c, "unknown program '%s'", optarg);
+            if (!fk_program_by_key(optarg))
+                return fk_cli_usage_error(c, "unknown program '%s'", optarg);
             program = optarg;
             break;
         case O_TYPE:
@@ -121,7 +145,8 @@ static int run(int argc, char **argv)
             break;
         case O_PREF:
             if (!(pf = fk_pref_by_str(optarg)))
-                return fk_cli_usage_error(c, "unknown prefecture '%s' (01..47)", optarg);
+                return fk_cli_usage_error(c, "unknown prefecture '%s' (01..47)",
+                                          optarg);
             pref = pf->code;
             break;
         case O_METHOD:
@@ -130,25 +155,33 @@ static int run(int argc, char **argv)
             break;
         case O_JSON: json = 1; break;
         default:
-            return fk_cli_usage_error(c, "unknown or incomplete option '%s'", argv[optind - 1]);
+            return fk_cli_usage_error(c, "unknown or incomplete option '%s'",
+                                      argv[optind - 1]);
         }
     }
-    if (optind < argc) return fk_cli_usage_error(c, "unexpected argument '%s'", argv[optind]);
-    if (!input == !program) return fk_cli_usage_error(c, "give exactly one of --input and --program");
+    if (optind < argc)
+        return fk_cli_usage_error(c, "unexpected argument '%s'", argv[optind]);
+    if (!input == !program)
+        return fk_cli_usage_error(c,
+                                  "give exactly one of --input and --program");
     if (input && (type >= 0 || pref))
-        return fk_cli_usage_error(c, "--type and --prefecture select from the store; not with --input");
+        return fk_cli_usage_error(
+            c,
+            "--type and --prefecture select from the store; not with --input");
     if (fk_cli_setup(&env) < 0) return 1;
 
     char err[1200];
     fk_obs *obs = NULL;
     size_t n = 0;
     if (input) {
-        if (fk_obs_load_csv(input, &obs, &n, err, sizeof err) < 0) return fk_cli_fail("%s", err);
+        if (fk_obs_load_csv(input, &obs, &n, err, sizeof err) < 0)
+            return fk_cli_fail("%s", err);
     } else {
         fk_store *st = fk_cli_open_store(&env, FK_STORE_READONLY);
         if (!st) return 1;
         fk_area area = {pref, ""};
-        int rc = fk_obs_from_store(st, program, type, &area, &obs, &n, err, sizeof err);
+        int rc = fk_obs_from_store(st, program, type, &area, &obs, &n, err,
+                                   sizeof err);
         fk_store_close(st);
         if (rc < 0) return fk_cli_fail("%s", err);
     }

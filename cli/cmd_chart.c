@@ -13,7 +13,9 @@
 static int run(int argc, char **argv);
 
 const fk_command fk_cmd_chart = {
-    "chart", run, "draw a chart (PNG, PDF or SVG) from the store",
+    "chart",
+    run,
+    "draw a chart (PNG, PDF or SVG) from the store",
     "usage: fukyu chart KIND --program P --out FILE [--prefecture NN] [--type T]\n"
     "                   [--date D] [--lang ja|en] [--width W] [--height H] [--scale S]\n"
     "                   [--csv FILE] [--db PATH] [--config PATH]\n"
@@ -31,9 +33,27 @@ const fk_command fk_cmd_chart = {
     "  --csv FILE       also write the numbers drawn as CSV (RFC 4180, UTF-8)\n",
 };
 
-enum { K_TREND, K_FUNNEL, K_RANKING, K_MAP, K_WEEKLY, K_MUNI };
+enum {
+    K_TREND,
+    K_FUNNEL,
+    K_RANKING,
+    K_MAP,
+    K_WEEKLY,
+    K_MUNI
+};
 
-enum { O_PROGRAM = 1, O_PREF, O_TYPE, O_DATE, O_LANG, O_WIDTH, O_HEIGHT, O_SCALE, O_OUT, O_CSV };
+enum {
+    O_PROGRAM = 1,
+    O_PREF,
+    O_TYPE,
+    O_DATE,
+    O_LANG,
+    O_WIDTH,
+    O_HEIGHT,
+    O_SCALE,
+    O_OUT,
+    O_CSV
+};
 
 typedef struct {
     int kind, type, pref;
@@ -45,14 +65,16 @@ typedef struct {
 
 static int kind_by_name(const char *s)
 {
-    static const char *names[] = {"trend", "funnel", "ranking", "map", "weekly", "municipalities"};
+    static const char *names[] = {"trend", "funnel", "ranking",
+                                  "map",   "weekly", "municipalities"};
     for (int i = 0; i < 6; i++)
         if (!strcmp(s, names[i])) return i;
     return -1;
 }
 
 /* Writes a rendered buffer and the CSV; frees both. */
-static int finish(const chart_args *a, fk_chart_buf *img, fk_chart_buf *csv, int rc, char *err)
+static int finish(const chart_args *a, fk_chart_buf *img, fk_chart_buf *csv,
+                  int rc, char *err)
 {
     if (rc == 0) rc = fk_chart_buf_save(img, a->out, err, 512);
     if (rc == 0 && a->csv) rc = fk_chart_buf_save(csv, a->csv, err, 512);
@@ -64,10 +86,12 @@ static int finish(const chart_args *a, fk_chart_buf *img, fk_chart_buf *csv, int
 /* The data come from reports/chartdata.h, the same reading of the store
  * that the weekly report and the publisher use; --type only hides the
  * other types' rows. */
-static int do_trend(fk_store *st, const chart_args *a, fk_chart_format fmt, char *err)
+static int do_trend(fk_store *st, const chart_args *a, fk_chart_format fmt,
+                    char *err)
 {
     fk_cd_trend t;
-    if (fk_cd_trend_load(st, a->program, a->pref, a->date, a->env.cfg.target, 0, &t, err, 512) < 0)
+    if (fk_cd_trend_load(st, a->program, a->pref, a->date, a->env.cfg.target, 0,
+                         &t, err, 512) < 0)
         return fk_cli_fail("chart: %s", err);
     for (int i = 0; i <= FK_NTYPE; i++) {
         if (a->type >= 0 && i != a->type) {
@@ -75,17 +99,20 @@ static int do_trend(fk_store *st, const chart_args *a, fk_chart_format fmt, char
             t.chart.lines[i].nfc = 0;
         } else if (t.line[i].nobs && !t.line[i].has_fc) {
             fprintf(stderr, "fukyu chart: no forecast for %s: %s\n",
-                    i == FK_NTYPE ? "all types" : fk_types[i].key, t.line[i].fc_err);
+                    i == FK_NTYPE ? "all types" : fk_types[i].key,
+                    t.line[i].fc_err);
         }
     }
     fk_chart_buf img = {0}, csv = {0};
     int r = fk_chart_trend_render(&t.chart, &a->opts, fmt, &img, err, 512);
-    if (r == 0 && a->csv) r = fk_chart_trend_csv(&t.chart, a->opts.lang, &csv, err, 512);
+    if (r == 0 && a->csv)
+        r = fk_chart_trend_csv(&t.chart, a->opts.lang, &csv, err, 512);
     fk_cd_trend_free(&t);
     return finish(a, &img, &csv, r, err);
 }
 
-static int do_funnel(fk_store *st, const chart_args *a, fk_chart_format fmt, char *err)
+static int do_funnel(fk_store *st, const chart_args *a, fk_chart_format fmt,
+                     char *err)
 {
     fk_chart_funnel c;
     if (fk_cd_funnel_load(st, a->program, a->pref, a->date, &c, err, 512) < 0)
@@ -97,23 +124,28 @@ static int do_funnel(fk_store *st, const chart_args *a, fk_chart_format fmt, cha
     }
     fk_chart_buf img = {0}, csv = {0};
     int r = fk_chart_funnel_render(&c, &a->opts, fmt, &img, err, 512);
-    if (r == 0 && a->csv) r = fk_chart_funnel_csv(&c, a->opts.lang, &csv, err, 512);
+    if (r == 0 && a->csv)
+        r = fk_chart_funnel_csv(&c, a->opts.lang, &csv, err, 512);
     return finish(a, &img, &csv, r, err);
 }
 
-static int do_prefs(fk_store *st, const chart_args *a, fk_chart_format fmt, char *err)
+static int do_prefs(fk_store *st, const chart_args *a, fk_chart_format fmt,
+                    char *err)
 {
     fk_chart_prefs c;
     if (fk_cd_prefs_load(st, a->program, a->date, a->type, &c, err, 512) < 0)
         return fk_cli_fail("chart: %s", err);
     fk_chart_buf img = {0}, csv = {0};
-    int r = a->kind == K_MAP ? fk_chart_map_render(&c, &a->opts, fmt, &img, err, 512)
-                             : fk_chart_ranking_render(&c, &a->opts, fmt, &img, err, 512);
-    if (r == 0 && a->csv) r = fk_chart_prefs_csv(&c, a->opts.lang, &csv, err, 512);
+    int r = a->kind == K_MAP
+                ? fk_chart_map_render(&c, &a->opts, fmt, &img, err, 512)
+                : fk_chart_ranking_render(&c, &a->opts, fmt, &img, err, 512);
+    if (r == 0 && a->csv)
+        r = fk_chart_prefs_csv(&c, a->opts.lang, &csv, err, 512);
     return finish(a, &img, &csv, r, err);
 }
 
-static int do_weekly(fk_store *st, const chart_args *a, fk_chart_format fmt, char *err)
+static int do_weekly(fk_store *st, const chart_args *a, fk_chart_format fmt,
+                     char *err)
 {
     fk_chart_weekly c;
     if (fk_cd_weekly_load(st, a->program, a->pref, a->date, &c, err, 512) < 0)
@@ -126,19 +158,23 @@ static int do_weekly(fk_store *st, const chart_args *a, fk_chart_format fmt, cha
             if (t != a->type) weeks[w].added[t] = 0;
     fk_chart_buf img = {0}, csv = {0};
     int r = fk_chart_weekly_render(&c, &a->opts, fmt, &img, err, 512);
-    if (r == 0 && a->csv) r = fk_chart_weekly_csv(&c, a->opts.lang, &csv, err, 512);
+    if (r == 0 && a->csv)
+        r = fk_chart_weekly_csv(&c, a->opts.lang, &csv, err, 512);
     fk_cd_weekly_free(&c);
     return finish(a, &img, &csv, r, err);
 }
 
-static int do_munis(fk_store *st, const chart_args *a, fk_chart_format fmt, char *err)
+static int do_munis(fk_store *st, const chart_args *a, fk_chart_format fmt,
+                    char *err)
 {
     fk_chart_munis c;
-    if (fk_cd_munis_load(st, a->program, a->pref, a->date, a->type, &c, err, 512) < 0)
+    if (fk_cd_munis_load(st, a->program, a->pref, a->date, a->type, &c, err,
+                         512) < 0)
         return fk_cli_fail("chart: %s", err);
     fk_chart_buf img = {0}, csv = {0};
     int r = fk_chart_munis_render(&c, &a->opts, fmt, &img, err, 512);
-    if (r == 0 && a->csv) r = fk_chart_munis_csv(&c, a->opts.lang, &csv, err, 512);
+    if (r == 0 && a->csv)
+        r = fk_chart_munis_csv(&c, a->opts.lang, &csv, err, 512);
     fk_cd_munis_free(&c);
     return finish(a, &img, &csv, r, err);
 }
@@ -146,12 +182,18 @@ static int do_munis(fk_store *st, const chart_args *a, fk_chart_format fmt, char
 static int parse(int argc, char **argv, chart_args *a)
 {
     static const struct option opts[] = {
-        {"program", required_argument, NULL, O_PROGRAM}, {"prefecture", required_argument, NULL, O_PREF},
-        {"type", required_argument, NULL, O_TYPE},       {"date", required_argument, NULL, O_DATE},
-        {"lang", required_argument, NULL, O_LANG},       {"width", required_argument, NULL, O_WIDTH},
-        {"height", required_argument, NULL, O_HEIGHT},   {"scale", required_argument, NULL, O_SCALE},
-        {"out", required_argument, NULL, O_OUT},         {"csv", required_argument, NULL, O_CSV},
-        FK_COMMON_LONGOPTS,                              {0, 0, 0, 0}};
+        {"program", required_argument, NULL, O_PROGRAM},
+        {"prefecture", required_argument, NULL, O_PREF},
+        {"type", required_argument, NULL, O_TYPE},
+        {"date", required_argument, NULL, O_DATE},
+        {"lang", required_argument, NULL, O_LANG},
+        {"width", required_argument, NULL, O_WIDTH},
+        {"height", required_argument, NULL, O_HEIGHT},
+        {"scale", required_argument, NULL, O_SCALE},
+        {"out", required_argument, NULL, O_OUT},
+        {"csv", required_argument, NULL, O_CSV},
+        FK_COMMON_LONGOPTS,
+        {0, 0, 0, 0}};
     const fk_command *cmd = &fk_cmd_chart;
     long long v;
     int o;
@@ -162,12 +204,15 @@ static int parse(int argc, char **argv, chart_args *a)
         switch (o) {
         case O_PROGRAM:
             if (!fk_program_by_key(optarg))
-                return fk_cli_usage_error(cmd, "--program: unknown program '%s'", optarg);
+                return fk_cli_usage_error(
+                    cmd, "--program: unknown program '%s'", optarg);
             a->program = optarg;
             break;
         case O_PREF: {
             const fk_pref *p = fk_pref_by_str(optarg);
-            if (!p) return fk_cli_usage_error(cmd, "--prefecture: '%s' is not 01..47", optarg);
+            if (!p)
+                return fk_cli_usage_error(
+                    cmd, "--prefecture: '%s' is not 01..47", optarg);
             a->pref = p->code;
             break;
         }
@@ -176,38 +221,47 @@ static int parse(int argc, char **argv, chart_args *a)
             break;
         case O_DATE:
             if (fk_date_parse(optarg, &a->date) < 0)
-                return fk_cli_usage_error(cmd, "--date: '%s' is not a YYYY-MM-DD date", optarg);
+                return fk_cli_usage_error(
+                    cmd, "--date: '%s' is not a YYYY-MM-DD date", optarg);
             break;
         case O_LANG:
             if (strcmp(optarg, "ja") && strcmp(optarg, "en"))
-                return fk_cli_usage_error(cmd, "--lang: '%s' is not ja or en", optarg);
+                return fk_cli_usage_error(cmd, "--lang: '%s' is not ja or en",
+                                          optarg);
             a->lang = optarg;
             break;
         case O_WIDTH:
         case O_HEIGHT:
-            if (fk_cli_parse_int(optarg, o == O_WIDTH ? 320 : 200, 10000, &v) < 0)
-                return fk_cli_usage_error(cmd, "--%s: '%s' out of range", o == O_WIDTH ? "width" : "height",
+            if (fk_cli_parse_int(optarg, o == O_WIDTH ? 320 : 200, 10000, &v) <
+                0)
+                return fk_cli_usage_error(cmd, "--%s: '%s' out of range",
+                                          o == O_WIDTH ? "width" : "height",
                                           optarg);
             *(o == O_WIDTH ? &a->opts.width : &a->opts.height) = (int)v;
             break;
         case O_SCALE:
             if (fk_cli_parse_double(optarg, 0.25, 8, &a->opts.scale) < 0)
-                return fk_cli_usage_error(cmd, "--scale: '%s' is not a number in 0.25..8", optarg);
+                return fk_cli_usage_error(
+                    cmd, "--scale: '%s' is not a number in 0.25..8", optarg);
             break;
         case O_OUT: a->out = optarg; break;
         case O_CSV: a->csv = optarg; break;
         default:
-            return fk_cli_usage_error(cmd, "unknown or incomplete option '%s'", argv[optind - 1]);
+            return fk_cli_usage_error(cmd, "unknown or incomplete option '%s'",
+                                      argv[optind - 1]);
         }
     }
     if (optind >= argc) return fk_cli_usage_error(cmd, "missing KIND");
     if ((a->kind = kind_by_name(argv[optind])) < 0)
         return fk_cli_usage_error(cmd, "unknown chart kind '%s'", argv[optind]);
-    if (optind + 1 < argc) return fk_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind + 1]);
+    if (optind + 1 < argc)
+        return fk_cli_usage_error(cmd, "unexpected argument '%s'",
+                                  argv[optind + 1]);
     if (!a->program) return fk_cli_usage_error(cmd, "--program is required");
     if (!a->out) return fk_cli_usage_error(cmd, "--out is required");
     if (fk_chart_format_from_path(a->out) < 0)
-        return fk_cli_usage_error(cmd, "--out: '%s' must end in .png, .pdf or .svg", a->out);
+        return fk_cli_usage_error(
+            cmd, "--out: '%s' must end in .png, .pdf or .svg", a->out);
     if (a->kind == K_MUNI && !a->pref)
         return fk_cli_usage_error(cmd, "municipalities needs --prefecture");
     return -1; /* parsed; go on */
@@ -229,7 +283,9 @@ static int run(int argc, char **argv)
     }
     int rc;
     if (a.date < 0 && fk_store_latest_as_of(st, &a.date) < 0) {
-        rc = fk_cli_fail("chart: no pull stored yet in %s; run `fukyu collect` first", a.env.cfg.db_path);
+        rc = fk_cli_fail(
+            "chart: no pull stored yet in %s; run `fukyu collect` first",
+            a.env.cfg.db_path);
     } else {
         fk_chart_format fmt = (fk_chart_format)fk_chart_format_from_path(a.out);
         switch (a.kind) {

@@ -8,7 +8,9 @@
 static int run(int argc, char **argv);
 
 const fk_command fk_cmd_collect = {
-    "collect", run, "pull the feed's snapshot once and store it (all or nothing)",
+    "collect",
+    run,
+    "pull the feed's snapshot once and store it (all or nothing)",
     "usage: fukyu collect --once [--feed URL] [--db PATH] [--config PATH]\n"
     "                     [--limit N] [--timeout S] [--retries N]\n"
     "                     [--max-page-bytes B] [--token-file F]\n"
@@ -40,7 +42,17 @@ static void on_signal(int sig)
     stop_flag = 1;
 }
 
-enum { O_ONCE = 1, O_FEED, O_LIMIT, O_TIMEOUT, O_RETRIES, O_MAXB, O_TOKEN, O_BACKOFF, O_MAXWAIT };
+enum {
+    O_ONCE = 1,
+    O_FEED,
+    O_LIMIT,
+    O_TIMEOUT,
+    O_RETRIES,
+    O_MAXB,
+    O_TOKEN,
+    O_BACKOFF,
+    O_MAXWAIT
+};
 
 static int run(int argc, char **argv)
 {
@@ -61,7 +73,8 @@ static int run(int argc, char **argv)
     fk_cli_env env = {0};
     int once = 0, o;
     const char *feed = NULL, *token = NULL;
-    long long limit = -1, timeout = -1, retries = -1, maxb = -1, backoff = -1, maxwait = -1;
+    long long limit = -1, timeout = -1, retries = -1, maxb = -1, backoff = -1,
+              maxwait = -1;
     while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         int r = fk_cli_common(me, o, &env);
         if (r < 0) return 0;
@@ -70,30 +83,37 @@ static int run(int argc, char **argv)
         case O_ONCE: once = 1; break;
         case O_FEED: feed = optarg; break;
         case O_TOKEN: token = optarg; break;
-#define NUM(opt, var, lo, hi)                                                             \
-    case opt:                                                                             \
-        if (fk_cli_parse_int(optarg, lo, hi, &var) < 0)                                   \
-            return fk_cli_usage_error(me, "%s: expected an integer %lld..%lld, got '%s'", \
-                                      argv[optind - 1], (long long)(lo), (long long)(hi), optarg); \
+#define NUM(opt, var, lo, hi)                                                \
+    case opt:                                                                \
+        if (fk_cli_parse_int(optarg, lo, hi, &var) < 0)                      \
+            return fk_cli_usage_error(                                       \
+                me, "%s: expected an integer %lld..%lld, got '%s'",          \
+                argv[optind - 1], (long long)(lo), (long long)(hi), optarg); \
         break;
-        NUM(O_LIMIT, limit, 1, 10000)
-        NUM(O_TIMEOUT, timeout, 1, 3600)
-        NUM(O_RETRIES, retries, 0, 100)
-        NUM(O_MAXB, maxb, 1024, 1LL << 34)
-        NUM(O_BACKOFF, backoff, 1, 600000)
-        NUM(O_MAXWAIT, maxwait, 0, 86400)
+            NUM(O_LIMIT, limit, 1, 10000)
+            NUM(O_TIMEOUT, timeout, 1, 3600)
+            NUM(O_RETRIES, retries, 0, 100)
+            NUM(O_MAXB, maxb, 1024, 1LL << 34)
+            NUM(O_BACKOFF, backoff, 1, 600000)
+            NUM(O_MAXWAIT, maxwait, 0, 86400)
 #undef NUM
         default:
-            return fk_cli_usage_error(me, "unknown or incomplete option '%s'", argv[optind - 1]);
+            return fk_cli_usage_error(me, "unknown or incomplete option '%s'",
+                                      argv[optind - 1]);
         }
     }
-    if (optind < argc) return fk_cli_usage_error(me, "unexpected argument '%s'", argv[optind]);
-    if (!once) return fk_cli_usage_error(me, "--once is required (the daemon pulls on a schedule)");
+    if (optind < argc)
+        return fk_cli_usage_error(me, "unexpected argument '%s'", argv[optind]);
+    if (!once)
+        return fk_cli_usage_error(
+            me, "--once is required (the daemon pulls on a schedule)");
     if (fk_cli_setup(&env) < 0) return 1;
     fk_config *c = &env.cfg;
     if (feed) {
         if (strncmp(feed, "http://", 7) && strncmp(feed, "https://", 8))
-            return fk_cli_usage_error(me, "--feed: expected an http:// or https:// URL, got '%s'", feed);
+            return fk_cli_usage_error(
+                me, "--feed: expected an http:// or https:// URL, got '%s'",
+                feed);
         snprintf(c->feed_url, sizeof c->feed_url, "%s", feed);
     }
     if (token) snprintf(c->token_file, sizeof c->token_file, "%s", token);
@@ -118,23 +138,29 @@ static int run(int argc, char **argv)
     fk_collect_result res;
     int rc = fk_collect_once(st, &co, &res);
     fk_day latest = -1;
-    if (rc == 0 && !strcmp(res.outcome, "unchanged")) fk_store_latest_as_of(st, &latest);
+    if (rc == 0 && !strcmp(res.outcome, "unchanged"))
+        fk_store_latest_as_of(st, &latest);
     fk_store_close(st);
-    if (rc < 0) return fk_cli_fail("pull %lld failed: %s", (long long)res.pull_id, res.reason);
+    if (rc < 0)
+        return fk_cli_fail("pull %lld failed: %s", (long long)res.pull_id,
+                           res.reason);
     if (!strcmp(res.outcome, "unchanged")) {
         char ds[FK_DATE_LEN] = "?";
         if (latest >= 0) fk_date_format(latest, ds);
-        printf("pull %lld unchanged (HTTP 304): as_of %s is current, 0 records, 0 status changes,"
-               " 0 set aside, %.2f s\n",
-               (long long)res.pull_id, ds, res.stats.seconds);
+        printf(
+            "pull %lld unchanged (HTTP 304): as_of %s is current, 0 records, 0 status changes,"
+            " 0 set aside, %.2f s\n",
+            (long long)res.pull_id, ds, res.stats.seconds);
         return 0;
     }
-    printf("pull %lld stored: as_of %s, %lld records, %lld status changes, %lld set aside,"
-           " %lld opened, %lld closed, %.2f s; %lld pages, %.1f MiB received (%.1f MiB JSON)\n",
-           (long long)res.pull_id, res.as_of, (long long)res.stats.records,
-           (long long)res.stats.changes, (long long)res.stats.set_aside,
-           (long long)res.stats.openings, (long long)res.stats.closures, res.stats.seconds,
-           (long long)res.stats.pages, (double)res.stats.wire_bytes / 1048576.0,
-           (double)res.stats.bytes / 1048576.0);
+    printf(
+        "pull %lld stored: as_of %s, %lld records, %lld status changes, %lld set aside,"
+        " %lld opened, %lld closed, %.2f s; %lld pages, %.1f MiB received (%.1f MiB JSON)\n",
+        (long long)res.pull_id, res.as_of, (long long)res.stats.records,
+        (long long)res.stats.changes, (long long)res.stats.set_aside,
+        (long long)res.stats.openings, (long long)res.stats.closures,
+        res.stats.seconds, (long long)res.stats.pages,
+        (double)res.stats.wire_bytes / 1048576.0,
+        (double)res.stats.bytes / 1048576.0);
     return 0;
 }

@@ -4,10 +4,13 @@
 static int run(int argc, char **argv);
 
 const fk_command fk_cmd_check_config = {
-    "check-config", run, "validate the configuration file and exit",
+    "check-config",
+    run,
+    "validate the configuration file and exit",
     "usage: fukyu check-config [--config PATH] [--db PATH]\n"
     "\n"
-    "Reads the configuration (default " FK_CONFIG_DEFAULT_PATH "), checks every\n"
+    "Reads the configuration (default " FK_CONFIG_DEFAULT_PATH
+    "), checks every\n"
     "key and value, prints the effective settings and exits 0, or prints\n"
     "FILE:LINE: what is wrong and exits 1.\n",
 };
@@ -21,23 +24,26 @@ static int run(int argc, char **argv)
         int r = fk_cli_common(&fk_cmd_check_config, o, &env);
         if (r < 0) return 0;
         if (r == 0)
-            return fk_cli_usage_error(&fk_cmd_check_config, "unknown or incomplete option '%s'",
+            return fk_cli_usage_error(&fk_cmd_check_config,
+                                      "unknown or incomplete option '%s'",
                                       argv[optind - 1]);
     }
     if (optind < argc)
-        return fk_cli_usage_error(&fk_cmd_check_config, "unexpected argument '%s'", argv[optind]);
+        return fk_cli_usage_error(&fk_cmd_check_config,
+                                  "unexpected argument '%s'", argv[optind]);
     if (fk_cli_setup(&env) < 0) return 1;
     char err[256];
     if (fk_config_validate(&env.cfg, err, sizeof err) < 0)
         return fk_cli_fail("config: %s", err);
     const fk_config *c = &env.cfg;
     printf("config %s: ok\n", env.config ? env.config : FK_CONFIG_DEFAULT_PATH);
-    printf("feed.url = %s\nfeed.limit = %d\nfeed.timeout = %d\nfeed.retries = %d\n"
-           "feed.max_page_bytes = %lld\nstore.path = %s\nschedule.interval = %d\n"
-           "schedule.times = %s\nschedule.weekly_report = %s\nreports.out_dir = %s\n"
-           "reports.lang = %s\nreports.target = %g\nhttp.listen = %s\n",
-           c->feed_url, c->limit, c->timeout, c->retries, (long long)c->max_page_bytes,
-           c->db_path, c->interval, c->times, c->weekly_report, c->out_dir, c->lang,
-           c->target, c->listen);
+    printf(
+        "feed.url = %s\nfeed.limit = %d\nfeed.timeout = %d\nfeed.retries = %d\n"
+        "feed.max_page_bytes = %lld\nstore.path = %s\nschedule.interval = %d\n"
+        "schedule.times = %s\nschedule.weekly_report = %s\nreports.out_dir = %s\n"
+        "reports.lang = %s\nreports.target = %g\nhttp.listen = %s\n",
+        c->feed_url, c->limit, c->timeout, c->retries,
+        (long long)c->max_page_bytes, c->db_path, c->interval, c->times,
+        c->weekly_report, c->out_dir, c->lang, c->target, c->listen);
     return 0;
 }

@@ -11,7 +11,9 @@
 static int run(int argc, char **argv);
 
 const fk_command fk_cmd_daemon = {
-    "daemon", run, "pull on schedule, render and serve the dashboard (systemd service)",
+    "daemon",
+    run,
+    "pull on schedule, render and serve the dashboard (systemd service)",
     "usage: fukyu daemon [--config PATH] [--feed URL] [--db PATH] [--listen ADDR:PORT]\n"
     "                    [--out DIR] [--run-now]\n"
     "\n"
@@ -34,7 +36,12 @@ const fk_command fk_cmd_daemon = {
     "when it cannot start (bad configuration, address in use).\n",
 };
 
-enum { O_FEED = 1, O_LISTEN, O_OUT, O_RUN_NOW };
+enum {
+    O_FEED = 1,
+    O_LISTEN,
+    O_OUT,
+    O_RUN_NOW
+};
 
 static int run(int argc, char **argv)
 {
@@ -59,18 +66,26 @@ static int run(int argc, char **argv)
         case O_LISTEN: d.listen = optarg; break;
         case O_OUT: d.out = optarg; break;
         case O_RUN_NOW: d.run_now = 1; break;
-        default: return fk_cli_usage_error(me, "unknown or incomplete option '%s'", argv[optind - 1]);
+        default:
+            return fk_cli_usage_error(me, "unknown or incomplete option '%s'",
+                                      argv[optind - 1]);
         }
     }
-    if (optind < argc) return fk_cli_usage_error(me, "unexpected argument '%s'", argv[optind]);
-    if (d.feed && strncmp(d.feed, "http://", 7) && strncmp(d.feed, "https://", 8))
-        return fk_cli_usage_error(me, "--feed: expected an http:// or https:// URL, got '%s'", d.feed);
+    if (optind < argc)
+        return fk_cli_usage_error(me, "unexpected argument '%s'", argv[optind]);
+    if (d.feed && strncmp(d.feed, "http://", 7) &&
+        strncmp(d.feed, "https://", 8))
+        return fk_cli_usage_error(
+            me, "--feed: expected an http:// or https:// URL, got '%s'",
+            d.feed);
     char err[512];
     struct sockaddr_storage ss;
     size_t sslen;
-    if (d.listen && fk_http_parse_listen(d.listen, 1, &ss, &sslen, err, sizeof err) < 0)
+    if (d.listen &&
+        fk_http_parse_listen(d.listen, 1, &ss, &sslen, err, sizeof err) < 0)
         return fk_cli_usage_error(me, "--listen: %s", err);
-    if (d.out && !*d.out) return fk_cli_usage_error(me, "--out: empty directory name");
+    if (d.out && !*d.out)
+        return fk_cli_usage_error(me, "--out: empty directory name");
     d.config_path = env.config;
     d.db = env.db;
     return fk_daemon_run(&d);

@@ -10,7 +10,9 @@
 static int run(int argc, char **argv);
 
 const fk_command fk_cmd_export = {
-    "export", run, "facility lists for follow-up calls (CSV, XLSX)",
+    "export",
+    run,
+    "facility lists for follow-up calls (CSV, XLSX)",
     "usage: fukyu export non-adopters --program P --format csv|xlsx --out FILE\n"
     "                    [--prefecture NN] [--municipality CODE] [--type T]\n"
     "                    [--status none|applied|all] [--newly-adopted-since YYYY-MM-DD]\n"
@@ -40,8 +42,17 @@ const fk_command fk_cmd_export = {
 };
 
 enum {
-    O_PROGRAM = 1, O_PREF, O_MUNI, O_TYPE, O_STATUS, O_SINCE, O_FORMAT, O_OUT,
-    O_HEADER, O_ENCODING, O_NO_BOM
+    O_PROGRAM = 1,
+    O_PREF,
+    O_MUNI,
+    O_TYPE,
+    O_STATUS,
+    O_SINCE,
+    O_FORMAT,
+    O_OUT,
+    O_HEADER,
+    O_ENCODING,
+    O_NO_BOM
 };
 
 typedef struct {
@@ -50,7 +61,8 @@ typedef struct {
     int have_format;
 } args;
 
-static int parse(const fk_command *me, int argc, char **argv, fk_cli_env *env, args *a)
+static int parse(const fk_command *me, int argc, char **argv, fk_cli_env *env,
+                 args *a)
 {
     static const struct option opts[] = {
         FK_COMMON_LONGOPTS,
@@ -74,33 +86,54 @@ static int parse(const fk_command *me, int argc, char **argv, fk_cli_env *env, a
         if (r < 0) return -1;
         if (r > 0) continue;
         switch (o) {
-        case O_PROGRAM: if (fk_cli_arg_program(me, optarg, &f->program)) return 2; break;
-        case O_PREF: if (fk_cli_arg_pref(me, optarg, &f->pref)) return 2; break;
+        case O_PROGRAM:
+            if (fk_cli_arg_program(me, optarg, &f->program)) return 2;
+            break;
+        case O_PREF:
+            if (fk_cli_arg_pref(me, optarg, &f->pref)) return 2;
+            break;
         case O_MUNI: a->muni = optarg; break;
-        case O_TYPE: if (fk_cli_arg_type(me, optarg, &f->type)) return 2; break;
+        case O_TYPE:
+            if (fk_cli_arg_type(me, optarg, &f->type)) return 2;
+            break;
         case O_STATUS: a->status = optarg; break;
-        case O_SINCE: if (fk_cli_arg_date(me, "--newly-adopted-since", optarg, &f->adopted_since)) return 2; break;
+        case O_SINCE:
+            if (fk_cli_arg_date(me, "--newly-adopted-since", optarg,
+                                &f->adopted_since))
+                return 2;
+            break;
         case O_FORMAT:
-            if (!strcmp(optarg, "csv")) a->x.format = FK_EXPORT_CSV;
-            else if (!strcmp(optarg, "xlsx")) a->x.format = FK_EXPORT_XLSX;
-            else return fk_cli_usage_error(me, "--format: '%s' is not csv or xlsx", optarg);
+            if (!strcmp(optarg, "csv"))
+                a->x.format = FK_EXPORT_CSV;
+            else if (!strcmp(optarg, "xlsx"))
+                a->x.format = FK_EXPORT_XLSX;
+            else
+                return fk_cli_usage_error(
+                    me, "--format: '%s' is not csv or xlsx", optarg);
             a->have_format = 1;
             break;
         case O_OUT: a->out = optarg; break;
         case O_HEADER:
             if (strcmp(optarg, "en") && strcmp(optarg, "ja"))
-                return fk_cli_usage_error(me, "--header: '%s' is not en or ja", optarg);
+                return fk_cli_usage_error(me, "--header: '%s' is not en or ja",
+                                          optarg);
             a->x.header_ja = !strcmp(optarg, "ja");
             break;
         case O_ENCODING: a->encoding = optarg; break;
         case O_NO_BOM: a->x.bom = 0; break;
-        default: return fk_cli_usage_error(me, "unknown or incomplete option '%s'", argv[optind - 1]);
+        default:
+            return fk_cli_usage_error(me, "unknown or incomplete option '%s'",
+                                      argv[optind - 1]);
         }
     }
-    if (optind >= argc) return fk_cli_usage_error(me, "which list? (non-adopters)");
+    if (optind >= argc)
+        return fk_cli_usage_error(me, "which list? (non-adopters)");
     if (strcmp(argv[optind], "non-adopters"))
-        return fk_cli_usage_error(me, "unknown list '%s' (non-adopters)", argv[optind]);
-    if (optind + 1 < argc) return fk_cli_usage_error(me, "unexpected argument '%s'", argv[optind + 1]);
+        return fk_cli_usage_error(me, "unknown list '%s' (non-adopters)",
+                                  argv[optind]);
+    if (optind + 1 < argc)
+        return fk_cli_usage_error(me, "unexpected argument '%s'",
+                                  argv[optind + 1]);
     return 0;
 }
 
@@ -109,31 +142,49 @@ static int check(const fk_command *me, args *a)
 {
     fk_facility_filter *f = &a->x.filter;
     if (!f->program) return fk_cli_usage_error(me, "--program is required");
-    if (!a->have_format) return fk_cli_usage_error(me, "--format is required (csv or xlsx)");
+    if (!a->have_format)
+        return fk_cli_usage_error(me, "--format is required (csv or xlsx)");
     if (!a->out || !*a->out) return fk_cli_usage_error(me, "--out is required");
     if (a->muni) {
         int digits = strlen(a->muni) == 5 && strspn(a->muni, "0123456789") == 5;
         char p2[3] = {a->muni[0], digits ? a->muni[1] : '\0', '\0'};
         const fk_pref *p = digits ? fk_pref_by_str(p2) : NULL;
         if (!p)
-            return fk_cli_usage_error(me, "--municipality: '%s' is not a 5-digit municipality code "
-                                      "starting with a prefecture code 01..47", a->muni);
+            return fk_cli_usage_error(
+                me,
+                "--municipality: '%s' is not a 5-digit municipality code "
+                "starting with a prefecture code 01..47",
+                a->muni);
         if (f->pref && f->pref != p->code)
-            return fk_cli_usage_error(me, "--municipality %s is not in --prefecture %02d", a->muni, f->pref);
+            return fk_cli_usage_error(
+                me, "--municipality %s is not in --prefecture %02d", a->muni,
+                f->pref);
         f->pref = p->code;
         f->muni = a->muni;
     }
     if (a->status && f->adopted_since >= 0)
-        return fk_cli_usage_error(me, "--status and --newly-adopted-since do not go together");
-    if (!a->status || !strcmp(a->status, "all")) f->statuses = 1u << FK_ST_NONE | 1u << FK_ST_APPLIED;
-    else if (!strcmp(a->status, "none")) f->statuses = 1u << FK_ST_NONE;
-    else if (!strcmp(a->status, "applied")) f->statuses = 1u << FK_ST_APPLIED;
-    else return fk_cli_usage_error(me, "--status: '%s' is not none, applied or all", a->status);
+        return fk_cli_usage_error(
+            me, "--status and --newly-adopted-since do not go together");
+    if (!a->status || !strcmp(a->status, "all"))
+        f->statuses = 1u << FK_ST_NONE | 1u << FK_ST_APPLIED;
+    else if (!strcmp(a->status, "none"))
+        f->statuses = 1u << FK_ST_NONE;
+    else if (!strcmp(a->status, "applied"))
+        f->statuses = 1u << FK_ST_APPLIED;
+    else
+        return fk_cli_usage_error(
+            me, "--status: '%s' is not none, applied or all", a->status);
     if (a->encoding) {
-        if (a->x.format != FK_EXPORT_CSV) return fk_cli_usage_error(me, "--encoding applies to --format csv only");
-        if (!strcmp(a->encoding, "utf-8") || !strcmp(a->encoding, "utf8")) a->x.encoding = FK_EXPORT_UTF8;
-        else if (!strcmp(a->encoding, "cp932")) a->x.encoding = FK_EXPORT_CP932;
-        else return fk_cli_usage_error(me, "--encoding: '%s' is not utf-8 or cp932", a->encoding);
+        if (a->x.format != FK_EXPORT_CSV)
+            return fk_cli_usage_error(
+                me, "--encoding applies to --format csv only");
+        if (!strcmp(a->encoding, "utf-8") || !strcmp(a->encoding, "utf8"))
+            a->x.encoding = FK_EXPORT_UTF8;
+        else if (!strcmp(a->encoding, "cp932"))
+            a->x.encoding = FK_EXPORT_CP932;
+        else
+            return fk_cli_usage_error(
+                me, "--encoding: '%s' is not utf-8 or cp932", a->encoding);
     }
     return 0;
 }
@@ -155,8 +206,12 @@ static int run(int argc, char **argv)
     fk_store_close(st);
     if (rc < 0) return fk_cli_fail("export: %s", err);
     if (res.replaced)
-        fprintf(stderr, "fukyu: warning: %lld character%s no cp932 form and %s written as '?'\n",
-                (long long)res.replaced, res.replaced == 1 ? " has" : "s have", res.replaced == 1 ? "was" : "were");
-    fprintf(stderr, "%lld facilities written to %s\n", (long long)res.rows, a.out);
+        fprintf(
+            stderr,
+            "fukyu: warning: %lld character%s no cp932 form and %s written as '?'\n",
+            (long long)res.replaced, res.replaced == 1 ? " has" : "s have",
+            res.replaced == 1 ? "was" : "were");
+    fprintf(stderr, "%lld facilities written to %s\n", (long long)res.rows,
+            a.out);
     return 0;
 }

@@ -16,7 +16,9 @@
 static int run(int argc, char **argv);
 
 const fk_command fk_cmd_forecast = {
-    "forecast", run, "project adoption forward with intervals",
+    "forecast",
+    run,
+    "project adoption forward with intervals",
     "usage: fukyu forecast (--input FILE.csv | --program P [--type T] [--prefecture NN])\n"
     "                      [--until DATE | --horizon WEEKS] [--method M] [--target SHARE]\n"
     "                      [--cap SHARE] [--json] [--db PATH] [--config PATH]\n"
@@ -43,8 +45,18 @@ const fk_command fk_cmd_forecast = {
     "about 80% of the time; see `fukyu backtest`.\n",
 };
 
-enum { O_INPUT = 1, O_PROGRAM, O_TYPE, O_PREF, O_UNTIL, O_HORIZON, O_METHOD, O_TARGET,
-       O_CAP, O_JSON };
+enum {
+    O_INPUT = 1,
+    O_PROGRAM,
+    O_TYPE,
+    O_PREF,
+    O_UNTIL,
+    O_HORIZON,
+    O_METHOD,
+    O_TARGET,
+    O_CAP,
+    O_JSON
+};
 
 typedef struct {
     const char *input, *program;
@@ -70,7 +82,8 @@ static int load(const fc_args *a, fk_cli_env *env, fk_obs **obs, size_t *n)
     fk_store *st = fk_cli_open_store(env, FK_STORE_READONLY);
     if (!st) return -1;
     fk_area area = {a->pref, ""};
-    int rc = fk_obs_from_store(st, a->program, a->type, &area, obs, n, err, sizeof err);
+    int rc = fk_obs_from_store(st, a->program, a->type, &area, obs, n, err,
+                               sizeof err);
     fk_store_close(st);
     if (rc < 0) fk_cli_fail("%s", err);
     return rc;
@@ -88,38 +101,51 @@ static int print_json(const fk_forecast *f, double target)
 static void print_table(const fk_forecast *f, double target, fk_day end)
 {
     char d[FK_DATE_LEN];
-    printf("method %s; last observation %s: %.2f%%\n\n", fk_fc_method_name(f->method),
-           fk_date_format(f->last_date, d), 100 * f->last_rate);
-    printf("%-10s  %7s  %17s  %17s\n", "date", "rate", "80% interval", "95% interval");
+    printf("method %s; last observation %s: %.2f%%\n\n",
+           fk_fc_method_name(f->method), fk_date_format(f->last_date, d),
+           100 * f->last_rate);
+    printf("%-10s  %7s  %17s  %17s\n", "date", "rate", "80% interval",
+           "95% interval");
     for (size_t i = 0; i < f->npoints; i++) {
         const fk_fc_point *p = &f->points[i];
-        printf("%-10s  %6.2f%%  %6.2f%% - %6.2f%%  %6.2f%% - %6.2f%%\n", fk_date_format(p->date, d),
-               100 * p->rate, 100 * p->lo80, 100 * p->hi80, 100 * p->lo95, 100 * p->hi95);
+        printf("%-10s  %6.2f%%  %6.2f%% - %6.2f%%  %6.2f%% - %6.2f%%\n",
+               fk_date_format(p->date, d), 100 * p->rate, 100 * p->lo80,
+               100 * p->hi80, 100 * p->lo95, 100 * p->hi95);
     }
     putchar('\n');
     if (f->has_fy_end)
-        printf("fiscal year end %s: %.2f%% (80%%: %.2f%% - %.2f%%, 95%%: %.2f%% - %.2f%%)\n",
-               fk_date_format(f->fy_end.date, d), 100 * f->fy_end.rate, 100 * f->fy_end.lo80,
-               100 * f->fy_end.hi80, 100 * f->fy_end.lo95, 100 * f->fy_end.hi95);
+        printf(
+            "fiscal year end %s: %.2f%% (80%%: %.2f%% - %.2f%%, 95%%: %.2f%% - %.2f%%)\n",
+            fk_date_format(f->fy_end.date, d), 100 * f->fy_end.rate,
+            100 * f->fy_end.lo80, 100 * f->fy_end.hi80, 100 * f->fy_end.lo95,
+            100 * f->fy_end.hi95);
     else
         printf("fiscal year end: beyond the horizon\n");
     if (target > 0) {
         if (f->target_date >= 0)
-            printf("target %.1f%%: reached %s\n", 100 * target, fk_date_format(f->target_date, d));
+            printf("target %.1f%%: reached %s\n", 100 * target,
+                   fk_date_format(f->target_date, d));
         else
-            printf("target %.1f%%: not reached by %s\n", 100 * target, fk_date_format(end, d));
+            printf("target %.1f%%: not reached by %s\n", 100 * target,
+                   fk_date_format(end, d));
     }
 }
 
 static int parse(int argc, char **argv, fc_args *a, fk_cli_env *env)
 {
     static const struct option opts[] = {
-        {"input", required_argument, NULL, O_INPUT}, {"program", required_argument, NULL, O_PROGRAM},
-        {"type", required_argument, NULL, O_TYPE}, {"prefecture", required_argument, NULL, O_PREF},
-        {"until", required_argument, NULL, O_UNTIL}, {"horizon", required_argument, NULL, O_HORIZON},
-        {"method", required_argument, NULL, O_METHOD}, {"target", required_argument, NULL, O_TARGET},
-        {"cap", required_argument, NULL, O_CAP}, {"json", no_argument, NULL, O_JSON},
-        FK_COMMON_LONGOPTS, {0, 0, 0, 0}};
+        {"input", required_argument, NULL, O_INPUT},
+        {"program", required_argument, NULL, O_PROGRAM},
+        {"type", required_argument, NULL, O_TYPE},
+        {"prefecture", required_argument, NULL, O_PREF},
+        {"until", required_argument, NULL, O_UNTIL},
+        {"horizon", required_argument, NULL, O_HORIZON},
+        {"method", required_argument, NULL, O_METHOD},
+        {"target", required_argument, NULL, O_TARGET},
+        {"cap", required_argument, NULL, O_CAP},
+        {"json", no_argument, NULL, O_JSON},
+        FK_COMMON_LONGOPTS,
+        {0, 0, 0, 0}};
     const fk_command *c = &fk_cmd_forecast;
     int o;
     while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -130,7 +156,8 @@ static int parse(int argc, char **argv, fc_args *a, fk_cli_env *env)
         switch (o) {
         case O_INPUT: a->input = optarg; break;
         case O_PROGRAM:
-            if (!fk_program_by_key(optarg)) return fk_cli_usage_error(c, "unknown program '%s'", optarg);
+            if (!fk_program_by_key(optarg))
+                return fk_cli_usage_error(c, "unknown program '%s'", optarg);
             a->program = optarg;
             break;
         case O_TYPE:
@@ -138,40 +165,54 @@ static int parse(int argc, char **argv, fc_args *a, fk_cli_env *env)
             break;
         case O_PREF:
             if (!(pf = fk_pref_by_str(optarg)))
-                return fk_cli_usage_error(c, "unknown prefecture '%s' (01..47)", optarg);
+                return fk_cli_usage_error(c, "unknown prefecture '%s' (01..47)",
+                                          optarg);
             a->pref = pf->code;
             break;
         case O_UNTIL:
             if (fk_date_parse(optarg, &a->until) < 0)
-                return fk_cli_usage_error(c, "--until: '%s' is not a YYYY-MM-DD date", optarg);
+                return fk_cli_usage_error(
+                    c, "--until: '%s' is not a YYYY-MM-DD date", optarg);
             break;
         case O_HORIZON:
             if (fk_cli_parse_int(optarg, 1, 2600, &a->horizon) < 0)
-                return fk_cli_usage_error(c, "--horizon: '%s' is not a number of weeks 1..2600", optarg);
+                return fk_cli_usage_error(
+                    c, "--horizon: '%s' is not a number of weeks 1..2600",
+                    optarg);
             break;
         case O_METHOD:
             if ((a->method = fk_fc_method_by_name(optarg)) < 0)
                 return fk_cli_usage_error(c, "unknown method '%s'", optarg);
             break;
         case O_TARGET:
-            if (fk_cli_parse_double(optarg, 0, 1, &a->target) < 0 || a->target <= 0)
-                return fk_cli_usage_error(c, "--target: '%s' is not a share in (0, 1]", optarg);
+            if (fk_cli_parse_double(optarg, 0, 1, &a->target) < 0 ||
+                a->target <= 0)
+                return fk_cli_usage_error(
+                    c, "--target: '%s' is not a share in (0, 1]", optarg);
             a->has_target = 1;
             break;
         case O_CAP:
             if (fk_cli_parse_double(optarg, 0, 1, &a->cap) < 0 || a->cap <= 0)
-                return fk_cli_usage_error(c, "--cap: '%s' is not a share in (0, 1]", optarg);
+                return fk_cli_usage_error(
+                    c, "--cap: '%s' is not a share in (0, 1]", optarg);
             break;
         case O_JSON: a->json = 1; break;
         default:
-            return fk_cli_usage_error(c, "unknown or incomplete option '%s'", argv[optind - 1]);
+            return fk_cli_usage_error(c, "unknown or incomplete option '%s'",
+                                      argv[optind - 1]);
         }
     }
-    if (optind < argc) return fk_cli_usage_error(c, "unexpected argument '%s'", argv[optind]);
-    if (!a->input == !a->program) return fk_cli_usage_error(c, "give exactly one of --input and --program");
+    if (optind < argc)
+        return fk_cli_usage_error(c, "unexpected argument '%s'", argv[optind]);
+    if (!a->input == !a->program)
+        return fk_cli_usage_error(c,
+                                  "give exactly one of --input and --program");
     if (a->input && (a->type >= 0 || a->pref))
-        return fk_cli_usage_error(c, "--type and --prefecture select from the store; not with --input");
-    if (a->until && a->horizon) return fk_cli_usage_error(c, "give --until or --horizon, not both");
+        return fk_cli_usage_error(
+            c,
+            "--type and --prefecture select from the store; not with --input");
+    if (a->until && a->horizon)
+        return fk_cli_usage_error(c, "give --until or --horizon, not both");
     return 1;
 }
 
@@ -206,8 +247,10 @@ static int run(int argc, char **argv)
     free(obs);
     if (rc < 0) return fk_cli_fail("forecast: %s", err);
     rc = 0;
-    if (a.json) rc = print_json(&f, o.target);
-    else print_table(&f, o.target, end);
+    if (a.json)
+        rc = print_json(&f, o.target);
+    else
+        print_table(&f, o.target, end);
     fk_forecast_free(&f);
     return rc;
 }

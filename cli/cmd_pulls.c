@@ -8,7 +8,9 @@ static int run_pulls(int argc, char **argv);
 static int run_rejects(int argc, char **argv);
 
 const fk_command fk_cmd_pulls = {
-    "pulls", run_pulls, "list the pull log (newest first)",
+    "pulls",
+    run_pulls,
+    "list the pull log (newest first)",
     "usage: fukyu pulls [--limit N] [--db PATH] [--config PATH]\n"
     "\n"
     "One line per pull: id, start time (UTC), outcome (stored, unchanged,\n"
@@ -17,7 +19,9 @@ const fk_command fk_cmd_pulls = {
 };
 
 const fk_command fk_cmd_rejects = {
-    "rejects", run_rejects, "list records set aside by a pull, with reasons",
+    "rejects",
+    run_rejects,
+    "list records set aside by a pull, with reasons",
     "usage: fukyu rejects [--pull ID] [--db PATH] [--config PATH]\n"
     "\n"
     "Records of one pull (default: the latest pull that set any aside) that\n"
@@ -27,8 +31,9 @@ const fk_command fk_cmd_rejects = {
 static int print_pull(const fk_pull_row *r, void *ctx)
 {
     (void)ctx;
-    printf("%-5lld %-20s %-11s %-10s %8lld %8lld %6lld %8.2f  %s%s%s\n", (long long)r->id,
-           r->started_at, r->outcome, r->as_of[0] ? r->as_of : "-", (long long)r->records,
+    printf("%-5lld %-20s %-11s %-10s %8lld %8lld %6lld %8.2f  %s%s%s\n",
+           (long long)r->id, r->started_at, r->outcome,
+           r->as_of[0] ? r->as_of : "-", (long long)r->records,
            (long long)r->changes, (long long)r->set_aside, r->seconds, r->feed,
            r->reason[0] ? "  reason: " : "", r->reason);
     return 0;
@@ -37,12 +42,15 @@ static int print_pull(const fk_pull_row *r, void *ctx)
 static int print_reject(const fk_reject_row *r, void *ctx)
 {
     (*(long *)ctx)++;
-    printf("%-6lld %-8lld %-12s %s\n", (long long)r->pull_id, (long long)r->position,
-           r->code[0] ? r->code : "-", r->reason);
+    printf("%-6lld %-8lld %-12s %s\n", (long long)r->pull_id,
+           (long long)r->position, r->code[0] ? r->code : "-", r->reason);
     return 0;
 }
 
-enum { O_LIMIT = 1, O_PULL };
+enum {
+    O_LIMIT = 1,
+    O_PULL
+};
 
 static int parse(const fk_command *me, int argc, char **argv, fk_cli_env *env,
                  long long *num, int numopt)
@@ -60,13 +68,16 @@ static int parse(const fk_command *me, int argc, char **argv, fk_cli_env *env,
         if (r > 0) continue;
         if (o == numopt) {
             if (fk_cli_parse_int(optarg, 1, 1LL << 40, num) < 0)
-                return fk_cli_usage_error(me, "%s: expected a positive integer, got '%s'",
-                                          argv[optind - 1], optarg);
+                return fk_cli_usage_error(
+                    me, "%s: expected a positive integer, got '%s'",
+                    argv[optind - 1], optarg);
             continue;
         }
-        return fk_cli_usage_error(me, "unknown or incomplete option '%s'", argv[optind - 1]);
+        return fk_cli_usage_error(me, "unknown or incomplete option '%s'",
+                                  argv[optind - 1]);
     }
-    if (optind < argc) return fk_cli_usage_error(me, "unexpected argument '%s'", argv[optind]);
+    if (optind < argc)
+        return fk_cli_usage_error(me, "unexpected argument '%s'", argv[optind]);
     return -1; /* go on */
 }
 
@@ -79,8 +90,9 @@ static int run_pulls(int argc, char **argv)
     if (fk_cli_setup(&env) < 0) return 1;
     fk_store *st = fk_cli_open_store(&env, FK_STORE_READONLY);
     if (!st) return 1;
-    printf("%-5s %-20s %-11s %-10s %8s %8s %6s %8s  %s\n", "id", "started (UTC)", "outcome",
-           "as_of", "records", "changes", "aside", "seconds", "feed");
+    printf("%-5s %-20s %-11s %-10s %8s %8s %6s %8s  %s\n", "id",
+           "started (UTC)", "outcome", "as_of", "records", "changes", "aside",
+           "seconds", "feed");
     rc = fk_store_each_pull(st, (int)limit, NULL, print_pull, NULL);
     if (rc < 0) rc = fk_cli_fail("pulls: %s", fk_store_error(st));
     fk_store_close(st);
@@ -99,8 +111,10 @@ static int run_rejects(int argc, char **argv)
     long n = 0;
     printf("%-6s %-8s %-12s %s\n", "pull", "position", "code", "reason");
     rc = fk_store_each_reject(st, pull, print_reject, &n);
-    if (rc < 0) rc = fk_cli_fail("rejects: %s", fk_store_error(st));
-    else fprintf(stderr, "%ld record(s) set aside\n", n);
+    if (rc < 0)
+        rc = fk_cli_fail("rejects: %s", fk_store_error(st));
+    else
+        fprintf(stderr, "%ld record(s) set aside\n", n);
     fk_store_close(st);
     return rc;
 }

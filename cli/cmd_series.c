@@ -9,7 +9,9 @@
 static int run(int argc, char **argv);
 
 const fk_command fk_cmd_series = {
-    "series", run, "the adoption series by day or week (CSV or JSON)",
+    "series",
+    run,
+    "the adoption series by day or week (CSV or JSON)",
     "usage: fukyu series --program P [--type T] [--prefecture NN]\n"
     "                    [--municipality CODE] [--from D] [--to D] [--weekly]\n"
     "                    (--csv | --json) [--db PATH] [--config PATH]\n"
@@ -20,7 +22,17 @@ const fk_command fk_cmd_series = {
     "the four facility types; --municipality needs --prefecture.\n",
 };
 
-enum { O_PROGRAM = 1, O_TYPE, O_PREF, O_MUNI, O_FROM, O_TO, O_WEEKLY, O_CSV, O_JSON };
+enum {
+    O_PROGRAM = 1,
+    O_TYPE,
+    O_PREF,
+    O_MUNI,
+    O_FROM,
+    O_TO,
+    O_WEEKLY,
+    O_CSV,
+    O_JSON
+};
 
 static int run(int argc, char **argv)
 {
@@ -47,30 +59,49 @@ static int run(int argc, char **argv)
         if (r < 0) return 0;
         if (r > 0) continue;
         switch (o) {
-        case O_PROGRAM: if (fk_cli_arg_program(me, optarg, &program)) return 2; break;
-        case O_TYPE: if (fk_cli_arg_type(me, optarg, &type)) return 2; break;
-        case O_PREF: if (fk_cli_arg_pref(me, optarg, &pref)) return 2; break;
+        case O_PROGRAM:
+            if (fk_cli_arg_program(me, optarg, &program)) return 2;
+            break;
+        case O_TYPE:
+            if (fk_cli_arg_type(me, optarg, &type)) return 2;
+            break;
+        case O_PREF:
+            if (fk_cli_arg_pref(me, optarg, &pref)) return 2;
+            break;
         case O_MUNI: muni = optarg; break;
-        case O_FROM: if (fk_cli_arg_date(me, "--from", optarg, &from)) return 2; break;
-        case O_TO: if (fk_cli_arg_date(me, "--to", optarg, &to)) return 2; break;
+        case O_FROM:
+            if (fk_cli_arg_date(me, "--from", optarg, &from)) return 2;
+            break;
+        case O_TO:
+            if (fk_cli_arg_date(me, "--to", optarg, &to)) return 2;
+            break;
         case O_WEEKLY: weekly = 1; break;
         case O_CSV: csv = 1; break;
         case O_JSON: json = 1; break;
-        default: return fk_cli_usage_error(me, "unknown or incomplete option '%s'", argv[optind - 1]);
+        default:
+            return fk_cli_usage_error(me, "unknown or incomplete option '%s'",
+                                      argv[optind - 1]);
         }
     }
-    if (optind < argc) return fk_cli_usage_error(me, "unexpected argument '%s'", argv[optind]);
+    if (optind < argc)
+        return fk_cli_usage_error(me, "unexpected argument '%s'", argv[optind]);
     if (!program) return fk_cli_usage_error(me, "--program is required");
-    if (csv == json) return fk_cli_usage_error(me, "choose one of --csv or --json");
+    if (csv == json)
+        return fk_cli_usage_error(me, "choose one of --csv or --json");
     fk_area area = {pref, ""};
     if (muni) {
-        if (!pref) return fk_cli_usage_error(me, "--municipality needs --prefecture");
-        if (strlen(muni) != 5 || strspn(muni, "0123456789") != 5 || atoi(muni) / 1000 != pref)
-            return fk_cli_usage_error(me, "--municipality: '%s' is not a 5-digit code in prefecture %02d",
-                                      muni, pref);
+        if (!pref)
+            return fk_cli_usage_error(me, "--municipality needs --prefecture");
+        if (strlen(muni) != 5 || strspn(muni, "0123456789") != 5 ||
+            atoi(muni) / 1000 != pref)
+            return fk_cli_usage_error(
+                me,
+                "--municipality: '%s' is not a 5-digit code in prefecture %02d",
+                muni, pref);
         memcpy(area.muni, muni, 6);
     }
-    if (from >= 0 && to >= 0 && to < from) return fk_cli_usage_error(me, "--to is before --from");
+    if (from >= 0 && to >= 0 && to < from)
+        return fk_cli_usage_error(me, "--to is before --from");
     if (fk_cli_setup(&env) < 0) return 1;
     fk_store *st = fk_cli_open_store(&env, FK_STORE_READONLY);
     if (!st) return 1;
@@ -85,7 +116,8 @@ static int run(int argc, char **argv)
     if (from > to) from = to;
     if (json) {
         char err[600];
-        char *js = fk_json_series(st, program, type, &area, from, to, weekly, err, sizeof err);
+        char *js = fk_json_series(st, program, type, &area, from, to, weekly,
+                                  err, sizeof err);
         fk_store_close(st);
         if (!js) return fk_cli_fail("series: %s", err);
         puts(js);
@@ -104,9 +136,9 @@ static int run(int argc, char **argv)
     puts("date,adopting,applied,total,rate");
     for (size_t i = start; i < n; i += step) {
         const fk_counts *c = &pts[i].c;
-        printf("%s,%lld,%lld,%lld,%.6f\n", fk_date_format(pts[i].date, ds), (long long)c->adopting,
-               (long long)c->applied, (long long)c->total,
-               fk_counts_rate(c));
+        printf("%s,%lld,%lld,%lld,%.6f\n", fk_date_format(pts[i].date, ds),
+               (long long)c->adopting, (long long)c->applied,
+               (long long)c->total, fk_counts_rate(c));
     }
     free(pts);
     return 0;

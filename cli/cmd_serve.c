@@ -12,7 +12,9 @@
 static int run(int argc, char **argv);
 
 const fk_command fk_cmd_serve = {
-    "serve", run, "serve the dashboard over HTTP (no pulling)",
+    "serve",
+    run,
+    "serve the dashboard over HTTP (no pulling)",
     "usage: fukyu serve [--listen ADDR:PORT] [--out DIR] [--quiet] [--db PATH] [--config PATH]\n"
     "\n"
     "Serves the dashboard from the store (read-only) and the charts and\n"
@@ -24,7 +26,11 @@ const fk_command fk_cmd_serve = {
     "Prints 'listening on ADDR:PORT' once ready.\n",
 };
 
-enum { O_LISTEN = 1, O_OUT, O_QUIET };
+enum {
+    O_LISTEN = 1,
+    O_OUT,
+    O_QUIET
+};
 
 static int run(int argc, char **argv)
 {
@@ -47,14 +53,18 @@ static int run(int argc, char **argv)
         case O_LISTEN: listen = optarg; break;
         case O_OUT: out = optarg; break;
         case O_QUIET: quiet = 1; break;
-        default: return fk_cli_usage_error(me, "unknown or incomplete option '%s'", argv[optind - 1]);
+        default:
+            return fk_cli_usage_error(me, "unknown or incomplete option '%s'",
+                                      argv[optind - 1]);
         }
     }
-    if (optind < argc) return fk_cli_usage_error(me, "unexpected argument '%s'", argv[optind]);
+    if (optind < argc)
+        return fk_cli_usage_error(me, "unexpected argument '%s'", argv[optind]);
     char err[512];
     struct sockaddr_storage ss;
     size_t sslen;
-    if (listen && fk_http_parse_listen(listen, 1, &ss, &sslen, err, sizeof err) < 0)
+    if (listen &&
+        fk_http_parse_listen(listen, 1, &ss, &sslen, err, sizeof err) < 0)
         return fk_cli_usage_error(me, "--listen: %s", err);
     if (fk_cli_setup(&env) < 0) return 1;
     const fk_config *c = &env.cfg;
@@ -81,12 +91,13 @@ static int run(int argc, char **argv)
     if (!h) return fk_cli_fail("serve: %s", err);
     /* The bound port replaces the configured one (they differ for port 0). */
     const char *colon = strrchr(ho.listen, ':');
-    printf("listening on %.*s:%d (port %d)\n", (int)(colon - ho.listen), ho.listen, fk_http_port(h),
-           fk_http_port(h));
+    printf("listening on %.*s:%d (port %d)\n", (int)(colon - ho.listen),
+           ho.listen, fk_http_port(h), fk_http_port(h));
     fflush(stdout);
     int sig = 0;
     sigwait(&set, &sig);
-    fprintf(stderr, "serve: %s, stopping\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    fprintf(stderr, "serve: %s, stopping\n",
+            sig == SIGTERM ? "SIGTERM" : "SIGINT");
     fk_http_stop(h);
     return 0;
 }

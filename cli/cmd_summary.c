@@ -9,7 +9,9 @@
 static int run(int argc, char **argv);
 
 const fk_command fk_cmd_summary = {
-    "summary", run, "adoption per facility type on a date (table or JSON)",
+    "summary",
+    run,
+    "adoption per facility type on a date (table or JSON)",
     "usage: fukyu summary --program P [--date YYYY-MM-DD] [--prefecture NN] [--json]\n"
     "                     [--db PATH] [--config PATH]\n"
     "\n"
@@ -20,7 +22,12 @@ const fk_command fk_cmd_summary = {
     "applied = applied but not yet operating.\n",
 };
 
-enum { O_PROGRAM = 1, O_DATE, O_PREF, O_JSON };
+enum {
+    O_PROGRAM = 1,
+    O_DATE,
+    O_PREF,
+    O_JSON
+};
 
 static int run(int argc, char **argv)
 {
@@ -42,14 +49,23 @@ static int run(int argc, char **argv)
         if (r < 0) return 0;
         if (r > 0) continue;
         switch (o) {
-        case O_PROGRAM: if (fk_cli_arg_program(me, optarg, &program)) return 2; break;
-        case O_DATE: if (fk_cli_arg_date(me, "--date", optarg, &date)) return 2; break;
-        case O_PREF: if (fk_cli_arg_pref(me, optarg, &pref)) return 2; break;
+        case O_PROGRAM:
+            if (fk_cli_arg_program(me, optarg, &program)) return 2;
+            break;
+        case O_DATE:
+            if (fk_cli_arg_date(me, "--date", optarg, &date)) return 2;
+            break;
+        case O_PREF:
+            if (fk_cli_arg_pref(me, optarg, &pref)) return 2;
+            break;
         case O_JSON: json = 1; break;
-        default: return fk_cli_usage_error(me, "unknown or incomplete option '%s'", argv[optind - 1]);
+        default:
+            return fk_cli_usage_error(me, "unknown or incomplete option '%s'",
+                                      argv[optind - 1]);
         }
     }
-    if (optind < argc) return fk_cli_usage_error(me, "unexpected argument '%s'", argv[optind]);
+    if (optind < argc)
+        return fk_cli_usage_error(me, "unexpected argument '%s'", argv[optind]);
     if (!program) return fk_cli_usage_error(me, "--program is required");
     if (fk_cli_setup(&env) < 0) return 1;
     fk_store *st = fk_cli_open_store(&env, FK_STORE_READONLY);
@@ -86,12 +102,16 @@ static int run(int argc, char **argv)
     const fk_program_info *pi = fk_program_by_key(program);
     char wareki[64];
     printf("%s (%s) — %s — %s (%s)\n", pi->label_ja, program,
-           pref ? fk_pref_by_code(pref)->name_ja : "全国", ds, fk_date_wareki(date, wareki, sizeof wareki));
-    printf("%-10s %10s %10s %8s %10s\n", "type", "adopting", "total", "rate", "applied");
+           pref ? fk_pref_by_code(pref)->name_ja : "全国", ds,
+           fk_date_wareki(date, wareki, sizeof wareki));
+    printf("%-10s %10s %10s %8s %10s\n", "type", "adopting", "total", "rate",
+           "applied");
     for (int t = 0; t < FK_NTYPE; t++)
-        printf("%-10s %10lld %10lld %7.1f%% %10lld\n", fk_types[t].key, (long long)by[t].adopting,
-               (long long)by[t].total, 100 * fk_counts_rate(&by[t]), (long long)by[t].applied);
-    printf("%-10s %10lld %10lld %7.1f%% %10lld\n", "all", (long long)all.adopting,
-           (long long)all.total, 100 * fk_counts_rate(&all), (long long)all.applied);
+        printf("%-10s %10lld %10lld %7.1f%% %10lld\n", fk_types[t].key,
+               (long long)by[t].adopting, (long long)by[t].total,
+               100 * fk_counts_rate(&by[t]), (long long)by[t].applied);
+    printf("%-10s %10lld %10lld %7.1f%% %10lld\n", "all",
+           (long long)all.adopting, (long long)all.total,
+           100 * fk_counts_rate(&all), (long long)all.applied);
     return 0;
 }

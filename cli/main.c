@@ -9,7 +9,8 @@ extern const fk_command *const fk_commands[];
 static void usage(FILE *out)
 {
     fputs("usage: fukyu COMMAND [OPTIONS]\n"
-          "       fukyu help | --version | COMMAND --help\n\ncommands:\n", out);
+          "       fukyu help | --version | COMMAND --help\n\ncommands:\n",
+          out);
     for (const fk_command *const *c = fk_commands; *c; c++)
         fprintf(out, "  %-14s %s\n", (*c)->name, (*c)->summary);
 }
@@ -32,7 +33,8 @@ int main(int argc, char **argv)
         printf("fukyu %s\n", FK_VERSION);
         return 0;
     }
-    if (!strcmp(name, "help") || !strcmp(name, "--help") || !strcmp(name, "-h")) {
+    if (!strcmp(name, "help") || !strcmp(name, "--help") ||
+        !strcmp(name, "-h")) {
         if (argc > 2) {
             const fk_command *c = fk_cli_find(argv[2]);
             if (!c) {

@@ -17,14 +17,14 @@
 #include "data/store.h"
 
 typedef struct {
-    const char *feed_url;      /* base URL; /v1/facilities is appended */
-    const char *token_file;    /* NULL or "": no Authorization header */
-    int limit;                 /* page size, 1..10000 */
-    int timeout;               /* seconds per request */
-    int retries;               /* retries per request after the first try */
-    int64_t max_page_bytes;    /* cap on one page's decoded body */
-    int retry_max_wait;        /* cap on any wait, seconds */
-    int backoff_ms;            /* first backoff step */
+    const char *feed_url;   /* base URL; /v1/facilities is appended */
+    const char *token_file; /* NULL or "": no Authorization header */
+    int limit;              /* page size, 1..10000 */
+    int timeout;            /* seconds per request */
+    int retries;            /* retries per request after the first try */
+    int64_t max_page_bytes; /* cap on one page's decoded body */
+    int retry_max_wait;     /* cap on any wait, seconds */
+    int backoff_ms;         /* first backoff step */
     const volatile sig_atomic_t *stop; /* non-zero: abandon the pull */
 } fk_collect_options;
 
@@ -32,14 +32,15 @@ void fk_collect_options_from_config(fk_collect_options *o, const fk_config *c);
 
 typedef struct {
     int64_t pull_id;
-    char outcome[16];          /* "stored", "unchanged" or "failed" */
-    char as_of[16];            /* "" when unknown */
-    char reason[512];          /* why it failed */
+    char outcome[16]; /* "stored", "unchanged" or "failed" */
+    char as_of[16];   /* "" when unknown */
+    char reason[512]; /* why it failed */
     fk_pull_stats stats;
 } fk_collect_result;
 
 /* Runs one pull.  Returns 0 when stored or unchanged, -1 when it failed
  * (res->reason says why; the store is as it was). */
-int fk_collect_once(fk_store *st, const fk_collect_options *o, fk_collect_result *res);
+int fk_collect_once(fk_store *st, const fk_collect_options *o,
+                    fk_collect_result *res);
 
 #endif

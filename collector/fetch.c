@@ -16,8 +16,8 @@
 
 struct fk_fetch {
     CURL *curl;
-    struct curl_slist *headers;      /* with the token, if any */
-    struct curl_slist *headers_inm;  /* the same plus If-None-Match */
+    struct curl_slist *headers;     /* with the token, if any */
+    struct curl_slist *headers_inm; /* the same plus If-None-Match */
     char *buf;
     size_t len, cap;
     int64_t max;
@@ -55,7 +55,8 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
     if (len >= sizeof line) return len;
     memcpy(line, p, len);
     line[len] = '\0';
-    while (len && (line[len - 1] == '\r' || line[len - 1] == '\n')) line[--len] = '\0';
+    while (len && (line[len - 1] == '\r' || line[len - 1] == '\n'))
+        line[--len] = '\0';
     /* A new status line (e.g. after 100 Continue) starts a new header set. */
     if (!strncmp(line, "HTTP/", 5)) {
         f->r->etag[0] = '\0';
@@ -78,7 +79,8 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
     return size * n;
 }
 
-static int on_progress(void *ud, curl_off_t a, curl_off_t b, curl_off_t c, curl_off_t d)
+static int on_progress(void *ud, curl_off_t a, curl_off_t b, curl_off_t c,
+                       curl_off_t d)
 {
     (void)a, (void)b, (void)c, (void)d;
     fk_fetch *f = ud;
@@ -86,7 +88,8 @@ static int on_progress(void *ud, curl_off_t a, curl_off_t b, curl_off_t c, curl_
 }
 
 /* Reads the first line of the token file; never logged anywhere. */
-static int read_token(const char *path, char *tok, size_t n, char *err, size_t errlen)
+static int read_token(const char *path, char *tok, size_t n, char *err,
+                      size_t errlen)
 {
     FILE *fp = fopen(path, "r");
     if (!fp) {
@@ -103,7 +106,8 @@ static int read_token(const char *path, char *tok, size_t n, char *err, size_t e
     }
     for (size_t i = 0; i < len; i++)
         if (!isgraph((unsigned char)tok[i])) {
-            snprintf(err, errlen, "token file %s: token has invalid characters", path);
+            snprintf(err, errlen, "token file %s: token has invalid characters",
+                     path);
             return -1;
         }
     return 0;
@@ -146,7 +150,8 @@ fk_fetch *fk_fetch_new(const fk_collect_options *o, char *err, size_t errlen)
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)o->timeout);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)(o->timeout < 30 ? o->timeout : 30));
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
+                     (long)(o->timeout < 30 ? o->timeout : 30));
     /* A stalled server: under 1 KiB/s for the whole timeout. */
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1024L);
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long)o->timeout);
@@ -159,11 +164,13 @@ fk_fetch *fk_fetch_new(const fk_collect_options *o, char *err, size_t errlen)
     curl_easy_setopt(c, CURLOPT_XFERINFODATA, f);
     curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, f->errbuf);
-    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_page_bytes);
+    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
+                     (curl_off_t)o->max_page_bytes);
     return f;
 }
 
-void fk_fetch_get(fk_fetch *f, const char *url, const char *if_none_match, fk_response *r)
+void fk_fetch_get(fk_fetch *f, const char *url, const char *if_none_match,
+                  fk_response *r)
 {
     memset(r, 0, sizeof *r);
     r->retry_after = -1;
@@ -219,8 +226,10 @@ void fk_fetch_free(fk_fetch *f)
     if (!f) return;
     curl_easy_cleanup(f->curl);
     /* The header list holds the token: wipe it before freeing. */
-    for (struct curl_slist *i = f->headers; i; i = i->next) memset(i->data, 0, strlen(i->data));
-    for (struct curl_slist *i = f->headers_inm; i; i = i->next) memset(i->data, 0, strlen(i->data));
+    for (struct curl_slist *i = f->headers; i; i = i->next)
+        memset(i->data, 0, strlen(i->data));
+    for (struct curl_slist *i = f->headers_inm; i; i = i->next)
+        memset(i->data, 0, strlen(i->data));
     curl_slist_free_all(f->headers);
     curl_slist_free_all(f->headers_inm);
     free(f->buf);

@@ -51,7 +51,8 @@ typedef struct {
     unsigned rng;
 } pull;
 
-static int failf(pull *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int failf(pull *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static int failf(pull *p, const char *fmt, ...)
 {
     va_list ap;
@@ -86,7 +87,8 @@ static long backoff_ms(pull *p, int attempt)
 }
 
 /* Fetches one page with retries.  Returns 200, 304, or -1 (reason set). */
-static int get_page(pull *p, const char *url, int page, const char *inm, fk_response *r)
+static int get_page(pull *p, const char *url, int page, const char *inm,
+                    fk_response *r)
 {
     for (int attempt = 0;; attempt++) {
         fk_fetch_get(p->f, url, inm, r);
@@ -94,8 +96,10 @@ static int get_page(pull *p, const char *url, int page, const char *inm, fk_resp
         if (r->stopped || (p->o->stop && *p->o->stop))
             return failf(p, "stopped: pull abandoned on request");
         if (r->too_big)
-            return failf(p, "page %d: body larger than max_page_bytes (%lld bytes) from %s", page,
-                         (long long)p->o->max_page_bytes, p->base);
+            return failf(
+                p,
+                "page %d: body larger than max_page_bytes (%lld bytes) from %s",
+                page, (long long)p->o->max_page_bytes, p->base);
         long wait;
         char what[400];
         if (r->transport_error) {
@@ -107,7 +111,8 @@ static int get_page(pull *p, const char *url, int page, const char *inm, fk_resp
             return (int)r->status;
         } else if (r->status == 429 || r->status == 503) {
             snprintf(what, sizeof what, "HTTP %ld", r->status);
-            wait = r->retry_after >= 0 ? r->retry_after * 1000L : backoff_ms(p, attempt);
+            wait = r->retry_after >= 0 ? r->retry_after * 1000L
+                                       : backoff_ms(p, attempt);
             long cap = (long)p->o->retry_max_wait * 1000L;
             if (wait > cap) wait = cap;
         } else if (r->status >= 500 && r->status <= 599) {
@@ -116,12 +121,14 @@ static int get_page(pull *p, const char *url, int page, const char *inm, fk_resp
         } else if (r->status >= 400 && r->status <= 499) {
             return failf(p, "page %d: HTTP %ld from %s", page, r->status, url);
         } else {
-            return failf(p, "page %d: unexpected HTTP %ld from %s", page, r->status, url);
+            return failf(p, "page %d: unexpected HTTP %ld from %s", page,
+                         r->status, url);
         }
         if (attempt >= p->o->retries)
-            return failf(p, "page %d: %s from %s (gave up after %d attempts)", page, what, url,
-                         attempt + 1);
-        if (nap(p, wait) < 0) return failf(p, "stopped: pull abandoned on request");
+            return failf(p, "page %d: %s from %s (gave up after %d attempts)",
+                         page, what, url, attempt + 1);
+        if (nap(p, wait) < 0)
+            return failf(p, "stopped: pull abandoned on request");
     }
 }
 
@@ -140,31 +147,42 @@ static const char *type_name(const cJSON *v)
  * the others must repeat them. */
 static int check_page_head(pull *p, const cJSON *doc, int page)
 {
-    if (!cJSON_IsObject(doc)) return failf(p, "page %d: body is not a JSON object", page);
+    if (!cJSON_IsObject(doc))
+        return failf(p, "page %d: body is not a JSON object", page);
     const cJSON *schema = cJSON_GetObjectItemCaseSensitive(doc, "schema");
     if (!cJSON_IsString(schema))
-        return failf(p, "page %d: field 'schema' is %s, expected a string", page, type_name(schema));
+        return failf(p, "page %d: field 'schema' is %s, expected a string",
+                     page, type_name(schema));
     if (strcmp(schema->valuestring, "adoption-feed/1"))
-        return failf(p, "page %d: schema '%.60s' is not adoption-feed/1", page, schema->valuestring);
+        return failf(p, "page %d: schema '%.60s' is not adoption-feed/1", page,
+                     schema->valuestring);
     const cJSON *snap = cJSON_GetObjectItemCaseSensitive(doc, "snapshot");
     const cJSON *asof = cJSON_GetObjectItemCaseSensitive(doc, "as_of");
     const cJSON *total = cJSON_GetObjectItemCaseSensitive(doc, "total");
     const cJSON *fac = cJSON_GetObjectItemCaseSensitive(doc, "facilities");
     if (!cJSON_IsString(snap))
-        return failf(p, "page %d: field 'snapshot' is %s, expected a string", page, type_name(snap));
-    if (!fk_rfc3339_ok(snap->valuestring) || strlen(snap->valuestring) >= sizeof p->snapshot)
-        return failf(p, "page %d: snapshot '%.60s' is not an RFC 3339 time", page, snap->valuestring);
+        return failf(p, "page %d: field 'snapshot' is %s, expected a string",
+                     page, type_name(snap));
+    if (!fk_rfc3339_ok(snap->valuestring) ||
+        strlen(snap->valuestring) >= sizeof p->snapshot)
+        return failf(p, "page %d: snapshot '%.60s' is not an RFC 3339 time",
+                     page, snap->valuestring);
     if (!cJSON_IsString(asof))
-        return failf(p, "page %d: field 'as_of' is %s, expected a string", page, type_name(asof));
+        return failf(p, "page %d: field 'as_of' is %s, expected a string", page,
+                     type_name(asof));
     fk_day d;
     if (fk_date_parse(asof->valuestring, &d) < 0)
-        return failf(p, "page %d: as_of '%.40s' is not a YYYY-MM-DD date", page, asof->valuestring);
-    if (!cJSON_IsNumber(total) || total->valuedouble != floor(total->valuedouble) ||
+        return failf(p, "page %d: as_of '%.40s' is not a YYYY-MM-DD date", page,
+                     asof->valuestring);
+    if (!cJSON_IsNumber(total) ||
+        total->valuedouble != floor(total->valuedouble) ||
         total->valuedouble < 0 || total->valuedouble > 1e9)
-        return failf(p, "page %d: field 'total' is %s, expected a non-negative integer", page,
-                     type_name(total));
+        return failf(
+            p, "page %d: field 'total' is %s, expected a non-negative integer",
+            page, type_name(total));
     if (!cJSON_IsArray(fac))
-        return failf(p, "page %d: field 'facilities' is %s, expected an array", page, type_name(fac));
+        return failf(p, "page %d: field 'facilities' is %s, expected an array",
+                     page, type_name(fac));
     int64_t t = (int64_t)total->valuedouble;
     if (page == 0) {
         snprintf(p->snapshot, sizeof p->snapshot, "%s", snap->valuestring);
@@ -174,14 +192,17 @@ static int check_page_head(pull *p, const cJSON *doc, int page)
         return 0;
     }
     if (strcmp(p->snapshot, snap->valuestring))
-        return failf(p, "page %d: snapshot changed during the pull ('%s' then '%.60s')", page,
-                     p->snapshot, snap->valuestring);
+        return failf(
+            p, "page %d: snapshot changed during the pull ('%s' then '%.60s')",
+            page, p->snapshot, snap->valuestring);
     if (d != p->as_of)
-        return failf(p, "page %d: as_of changed during the pull (%s then %.40s)", page, p->as_of_s,
-                     asof->valuestring);
+        return failf(p,
+                     "page %d: as_of changed during the pull (%s then %.40s)",
+                     page, p->as_of_s, asof->valuestring);
     if (t != p->total)
-        return failf(p, "page %d: total changed during the pull (%lld then %lld)", page,
-                     (long long)p->total, (long long)t);
+        return failf(p,
+                     "page %d: total changed during the pull (%lld then %lld)",
+                     page, (long long)p->total, (long long)t);
     return 0;
 }
 
@@ -193,18 +214,21 @@ static int take_records(pull *p, const cJSON *doc, int page)
     {
         int64_t pos = p->delivered++;
         if (p->delivered > p->total)
-            return failf(p, "page %d: the pages deliver more records than total (%lld)", page,
-                         (long long)p->total);
+            return failf(
+                p, "page %d: the pages deliver more records than total (%lld)",
+                page, (long long)p->total);
         fk_record r;
         char code[24], why[300];
-        if (fk_record_check(rec, p->as_of, &r, code, sizeof code, why, sizeof why) < 0) {
+        if (fk_record_check(rec, p->as_of, &r, code, sizeof code, why,
+                            sizeof why) < 0) {
             fk_apply_reject(p->ap, pos, code, why);
             continue;
         }
         int rc = fk_apply_record(p->ap, &r);
         if (rc < 0) return failf(p, "store: %s", fk_store_error(p->st));
         if (rc == FK_APPLY_DUP) {
-            snprintf(why, sizeof why, "code: %s repeats a code already seen in this pull", code);
+            snprintf(why, sizeof why,
+                     "code: %s repeats a code already seen in this pull", code);
             fk_apply_reject(p->ap, pos, code, why);
         }
     }
@@ -219,15 +243,19 @@ static int next_cursor(pull *p, const cJSON *doc, int page, char **next)
     *next = NULL;
     if (!c || cJSON_IsNull(c)) return 0;
     if (!cJSON_IsString(c))
-        return failf(p, "page %d: field 'next_cursor' is %s, expected a string or null", page,
-                     type_name(c));
+        return failf(
+            p, "page %d: field 'next_cursor' is %s, expected a string or null",
+            page, type_name(c));
     for (size_t i = 0; i < p->ncursors; i++)
         if (!strcmp(p->cursors[i], c->valuestring))
-            return failf(p, "page %d: cursor repeats an earlier page's cursor (a loop)", page);
+            return failf(
+                p, "page %d: cursor repeats an earlier page's cursor (a loop)",
+                page);
     char **nc = realloc(p->cursors, (p->ncursors + 1) * sizeof *nc);
     if (!nc) return failf(p, "out of memory");
     p->cursors = nc;
-    if (!(p->cursors[p->ncursors] = strdup(c->valuestring))) return failf(p, "out of memory");
+    if (!(p->cursors[p->ncursors] = strdup(c->valuestring)))
+        return failf(p, "out of memory");
     *next = p->cursors[p->ncursors++];
     return 1;
 }
@@ -239,16 +267,19 @@ static int run_pages(pull *p)
         return failf(p, "store: %s", fk_store_error(p->st));
     const char *cursor = NULL;
     for (int page = 0;; page++) {
-        int n = snprintf(url, sizeof url, "%s/v1/facilities?limit=%d", p->base, p->o->limit);
+        int n = snprintf(url, sizeof url, "%s/v1/facilities?limit=%d", p->base,
+                         p->o->limit);
         if (cursor) {
             char *esc = fk_fetch_escape(p->f, cursor);
             if (!esc) return failf(p, "out of memory");
             n = snprintf(url + n, sizeof url - (size_t)n, "&cursor=%s", esc);
             free(esc);
-            if ((size_t)n >= sizeof url - strlen(p->base)) return failf(p, "page %d: cursor too long", page);
+            if ((size_t)n >= sizeof url - strlen(p->base))
+                return failf(p, "page %d: cursor too long", page);
         }
         fk_response r;
-        int status = get_page(p, url, page, page == 0 && etag[0] ? etag : NULL, &r);
+        int status =
+            get_page(p, url, page, page == 0 && etag[0] ? etag : NULL, &r);
         if (status < 0) return -1;
         p->ps.pages++;
         if (status == 304) return 304;
@@ -256,7 +287,9 @@ static int run_pages(pull *p)
         cJSON *doc = cJSON_ParseWithLengthOpts(r.body, r.len, &end, 0);
         if (!doc) {
             long at = end ? (long)(end - r.body) : 0;
-            return failf(p, "page %d: body is not valid JSON (at byte %ld of %zu)", page, at, r.len);
+            return failf(p,
+                         "page %d: body is not valid JSON (at byte %ld of %zu)",
+                         page, at, r.len);
         }
         int rc = check_page_head(p, doc, page);
         if (rc == 0 && page == 0 &&
@@ -270,7 +303,8 @@ static int run_pages(pull *p)
         if (rc == 0) break;
         /* A server that keeps sending empty pages with fresh cursors. */
         if (p->ps.pages > p->total + 2)
-            return failf(p, "page %d: more pages than records; giving up", page);
+            return failf(p, "page %d: more pages than records; giving up",
+                         page);
         cursor = next;
     }
     if (p->delivered != p->total)
@@ -279,7 +313,8 @@ static int run_pages(pull *p)
     return 200;
 }
 
-int fk_collect_once(fk_store *st, const fk_collect_options *o, fk_collect_result *res)
+int fk_collect_once(fk_store *st, const fk_collect_options *o,
+                    fk_collect_result *res)
 {
     memset(res, 0, sizeof *res);
     struct timespec t0, t1;
@@ -292,7 +327,8 @@ int fk_collect_once(fk_store *st, const fk_collect_options *o, fk_collect_result
 
     p.ap = fk_apply_begin(st, o->feed_url);
     if (!p.ap) {
-        snprintf(res->reason, sizeof res->reason, "store: %s", fk_store_error(st));
+        snprintf(res->reason, sizeof res->reason, "store: %s",
+                 fk_store_error(st));
         snprintf(res->outcome, sizeof res->outcome, "failed");
         return -1;
     }
@@ -306,7 +342,8 @@ int fk_collect_once(fk_store *st, const fk_collect_options *o, fk_collect_result
     snprintf(res->as_of, sizeof res->as_of, "%s", p.as_of_s);
     if (rc == 304) {
         clock_gettime(CLOCK_MONOTONIC, &t1);
-        p.ps.seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+        p.ps.seconds = (double)(t1.tv_sec - t0.tv_sec) +
+                       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
         fk_apply_abort(p.ap, NULL, &p.ps);
         snprintf(res->outcome, sizeof res->outcome, "unchanged");
         res->stats = p.ps;
@@ -315,8 +352,8 @@ int fk_collect_once(fk_store *st, const fk_collect_options *o, fk_collect_result
     if (rc == 200) {
         int64_t aside = fk_apply_set_aside(p.ap);
         if (aside * 100 > p.delivered) {
-            failf(&p, "%lld of %lld records set aside, more than 1%%", (long long)aside,
-                  (long long)p.delivered);
+            failf(&p, "%lld of %lld records set aside, more than 1%%",
+                  (long long)aside, (long long)p.delivered);
             rc = -1;
         }
     }

@@ -16,11 +16,16 @@ int fk_utf8_chars(const char *s)
     while (*p) {
         int len;
         unsigned cp;
-        if (*p < 0x80) len = 1, cp = *p;
-        else if ((*p & 0xE0) == 0xC0) len = 2, cp = *p & 0x1F;
-        else if ((*p & 0xF0) == 0xE0) len = 3, cp = *p & 0x0F;
-        else if ((*p & 0xF8) == 0xF0) len = 4, cp = *p & 0x07;
-        else return -1;
+        if (*p < 0x80)
+            len = 1, cp = *p;
+        else if ((*p & 0xE0) == 0xC0)
+            len = 2, cp = *p & 0x1F;
+        else if ((*p & 0xF0) == 0xE0)
+            len = 3, cp = *p & 0x0F;
+        else if ((*p & 0xF8) == 0xF0)
+            len = 4, cp = *p & 0x07;
+        else
+            return -1;
         for (int i = 1; i < len; i++) {
             if ((p[i] & 0xC0) != 0x80) return -1;
             cp = (cp << 6) | (p[i] & 0x3F);
@@ -59,11 +64,12 @@ int fk_rfc3339_ok(const char *s)
         while (*p >= '0' && *p <= '9') p++;
     }
     if ((*p == 'Z' || *p == 'z') && !p[1]) return 1;
-    return (*p == '+' || *p == '-') && strlen(p) == 6 && digits(p + 1, 2) && p[3] == ':' &&
-           digits(p + 4, 2);
+    return (*p == '+' || *p == '-') && strlen(p) == 6 && digits(p + 1, 2) &&
+           p[3] == ':' && digits(p + 4, 2);
 }
 
-static int fail(char *why, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *why, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static int fail(char *why, size_t n, const char *fmt, ...)
 {
     va_list ap;
@@ -75,8 +81,8 @@ static int fail(char *why, size_t n, const char *fmt, ...)
 
 /* Optional text field: absent or null is fine; otherwise a UTF-8 string of
  * at most max characters. */
-static int opt_text(const cJSON *j, const char *field, int max, const char **out,
-                    char *why, size_t n)
+static int opt_text(const cJSON *j, const char *field, int max,
+                    const char **out, char *why, size_t n)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, field);
     *out = NULL;
@@ -85,35 +91,45 @@ static int opt_text(const cJSON *j, const char *field, int max, const char **out
     int chars = fk_utf8_chars(v->valuestring);
     if (chars < 0) return fail(why, n, "%s: not valid UTF-8", field);
     if (chars > max) {
-        snprintf(why, n, "%s: %d characters, at most %d allowed", field, chars, max);
+        snprintf(why, n, "%s: %d characters, at most %d allowed", field, chars,
+                 max);
         return -1;
     }
     *out = v->valuestring;
     return 0;
 }
 
-static int check_program(const cJSON *p, fk_day as_of, fk_record_program *rp, char *why, size_t n)
+static int check_program(const cJSON *p, fk_day as_of, fk_record_program *rp,
+                         char *why, size_t n)
 {
     const char *name = p->string;
-    if (!cJSON_IsObject(p)) return fail(why, n, "programs.%s: expected an object", name);
+    if (!cJSON_IsObject(p))
+        return fail(why, n, "programs.%s: expected an object", name);
     const cJSON *st = cJSON_GetObjectItemCaseSensitive(p, "status");
-    if (!cJSON_IsString(st)) return fail(why, n, "programs.%s.status: missing or not a string", name);
+    if (!cJSON_IsString(st))
+        return fail(why, n, "programs.%s.status: missing or not a string",
+                    name);
     int s = fk_status_by_key(st->valuestring);
     if (s < 0)
-        return fail(why, n, "programs.%s.status: unknown status '%.40s'", name, st->valuestring);
+        return fail(why, n, "programs.%s.status: unknown status '%.40s'", name,
+                    st->valuestring);
     rp->program = name;
     rp->status = (fk_status)s;
     rp->since = -1;
     if (s != FK_ST_OPERATING && s != FK_ST_APPLIED) return 0;
     const cJSON *since = cJSON_GetObjectItemCaseSensitive(p, "since");
     if (!since || cJSON_IsNull(since))
-        return fail(why, n, "programs.%s.since: required when status is %s", name, st->valuestring);
+        return fail(why, n, "programs.%s.since: required when status is %s",
+                    name, st->valuestring);
     fk_day d;
     if (!cJSON_IsString(since) || fk_date_parse(since->valuestring, &d) < 0)
-        return fail(why, n, "programs.%s.since: '%.40s' is not a real YYYY-MM-DD date", name,
-                    cJSON_IsString(since) ? since->valuestring : "(not a string)");
+        return fail(
+            why, n, "programs.%s.since: '%.40s' is not a real YYYY-MM-DD date",
+            name,
+            cJSON_IsString(since) ? since->valuestring : "(not a string)");
     if (d > as_of)
-        return fail(why, n, "programs.%s.since: %s is after as_of", name, since->valuestring);
+        return fail(why, n, "programs.%s.since: %s is after as_of", name,
+                    since->valuestring);
     rp->since = d;
     return 0;
 }
@@ -126,8 +142,10 @@ int fk_record_check(const cJSON *j, fk_day as_of, fk_record *r, char *code_out,
     memset(r, 0, sizeof *r);
 
     const cJSON *code = cJSON_GetObjectItemCaseSensitive(j, "code");
-    if (cJSON_IsString(code)) snprintf(code_out, code_len, "%.20s", code->valuestring);
-    if (!cJSON_IsString(code)) return fail(why, n, "code: missing or not a string");
+    if (cJSON_IsString(code))
+        snprintf(code_out, code_len, "%.20s", code->valuestring);
+    if (!cJSON_IsString(code))
+        return fail(why, n, "code: missing or not a string");
     const char *c = code->valuestring;
     if (strlen(c) != 10 || !digits(c, 10))
         return fail(why, n, "code: '%.20s' is not 10 ASCII digits", c);
@@ -135,16 +153,20 @@ int fk_record_check(const cJSON *j, fk_day as_of, fk_record *r, char *code_out,
     for (int i = 0; i < 10; i++) r->code = r->code * 10 + (c[i] - '0');
 
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(j, "type");
-    if (!cJSON_IsString(type)) return fail(why, n, "type: missing or not a string");
+    if (!cJSON_IsString(type))
+        return fail(why, n, "type: missing or not a string");
     int t = fk_type_by_key(type->valuestring);
-    if (t < 0) return fail(why, n, "type: unknown type '%.40s'", type->valuestring);
+    if (t < 0)
+        return fail(why, n, "type: unknown type '%.40s'", type->valuestring);
     if (fk_types[t].fee_digit != c[2])
-        return fail(why, n, "type: '%s' does not agree with fee-table digit of code %s",
+        return fail(why, n,
+                    "type: '%s' does not agree with fee-table digit of code %s",
                     type->valuestring, c);
     r->type = (fk_type)t;
 
     const cJSON *pref = cJSON_GetObjectItemCaseSensitive(j, "prefecture");
-    if (!cJSON_IsString(pref)) return fail(why, n, "prefecture: missing or not a string");
+    if (!cJSON_IsString(pref))
+        return fail(why, n, "prefecture: missing or not a string");
     const char *p = pref->valuestring;
     if (strlen(p) != 2 || !digits(p, 2) || !fk_pref_by_str(p))
         return fail(why, n, "prefecture: '%.20s' is not 01..47", p);
@@ -154,17 +176,21 @@ int fk_record_check(const cJSON *j, fk_day as_of, fk_record *r, char *code_out,
 
     const cJSON *muni = cJSON_GetObjectItemCaseSensitive(j, "municipality");
     if (muni && !cJSON_IsNull(muni)) {
-        if (!cJSON_IsString(muni)) return fail(why, n, "municipality: expected a string");
+        if (!cJSON_IsString(muni))
+            return fail(why, n, "municipality: expected a string");
         const char *m = muni->valuestring;
         if (strlen(m) != 5 || !digits(m, 5))
-            return fail(why, n, "municipality: '%.20s' is not a 5-digit code", m);
+            return fail(why, n, "municipality: '%.20s' is not a 5-digit code",
+                        m);
         if (m[0] != p[0] || m[1] != p[1])
-            return fail(why, n, "municipality: '%s' is not in prefecture %s", m, p);
+            return fail(why, n, "municipality: '%s' is not in prefecture %s", m,
+                        p);
         memcpy(r->muni, m, 6);
     }
 
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(j, "name");
-    if (!cJSON_IsString(name)) return fail(why, n, "name: missing or not a string");
+    if (!cJSON_IsString(name))
+        return fail(why, n, "name: missing or not a string");
     int chars = fk_utf8_chars(name->valuestring);
     if (chars < 0) return fail(why, n, "name: not valid UTF-8");
     if (chars == 0) return fail(why, n, "name: empty");
@@ -180,7 +206,8 @@ int fk_record_check(const cJSON *j, fk_day as_of, fk_record *r, char *code_out,
         double b = cJSON_IsNumber(beds) ? beds->valuedouble : -1;
         if (!cJSON_IsNumber(beds) || b != floor(b) || b < 0 || b > 5000) {
             char v[32];
-            snprintf(v, sizeof v, "%g", cJSON_IsNumber(beds) ? beds->valuedouble : 0.0);
+            snprintf(v, sizeof v, "%g",
+                     cJSON_IsNumber(beds) ? beds->valuedouble : 0.0);
             return fail(why, n, "beds: %s is not an integer 0..5000",
                         cJSON_IsNumber(beds) ? v : "(not a number)");
         }
@@ -191,7 +218,8 @@ int fk_record_check(const cJSON *j, fk_day as_of, fk_record *r, char *code_out,
         return -1;
 
     const cJSON *progs = cJSON_GetObjectItemCaseSensitive(j, "programs");
-    if (!cJSON_IsObject(progs)) return fail(why, n, "programs: missing or not an object");
+    if (!cJSON_IsObject(progs))
+        return fail(why, n, "programs: missing or not an object");
     const cJSON *pr;
     cJSON_ArrayForEach(pr, progs)
     {

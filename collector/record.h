@@ -15,7 +15,7 @@ int fk_record_check(const cJSON *j, fk_day as_of, fk_record *r, char *code_out,
                     size_t code_len, char *why, size_t why_len);
 
 /* Helpers shared with the page checks. */
-int fk_utf8_chars(const char *s);    /* code points, -1 if not UTF-8 */
+int fk_utf8_chars(const char *s); /* code points, -1 if not UTF-8 */
 int fk_rfc3339_ok(const char *s);
 
 #endif

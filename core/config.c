@@ -10,7 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { K_STR, K_INT, K_I64, K_BOOL, K_RATE, K_LANG, K_URL, K_TIMES, K_WEEKLY } kind;
+typedef enum {
+    K_STR,
+    K_INT,
+    K_I64,
+    K_BOOL,
+    K_RATE,
+    K_LANG,
+    K_URL,
+    K_TIMES,
+    K_WEEKLY
+} kind;
 
 typedef struct {
     const char *section, *key;
@@ -116,9 +126,12 @@ static const char *check_value(const key_spec *ks, const char *v, fk_config *c)
     }
     case K_BOOL: {
         int b;
-        if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1")) b = 1;
-        else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0")) b = 0;
-        else return "expected yes or no";
+        if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
+            b = 1;
+        else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
+            b = 0;
+        else
+            return "expected yes or no";
         memcpy(field, &b, sizeof b);
         return NULL;
     }
@@ -153,7 +166,8 @@ static const char *check_value(const key_spec *ks, const char *v, fk_config *c)
         return NULL;
     }
     case K_WEEKLY: {
-        static const char *days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+        static const char *days[] = {"mon", "tue", "wed", "thu",
+                                     "fri", "sat", "sun"};
         int ok = 0;
         for (int i = 0; i < 7; i++)
             if (!strncmp(v, days[i], 3) && v[3] == ' ') ok = 1;
@@ -190,7 +204,8 @@ int fk_config_load(fk_config *c, const char *path, int must_exist, char *err,
         if (*s == '[') {
             char *e = strchr(s, ']');
             if (!e || e[1] || e - s - 1 >= (long)sizeof section || e == s + 1) {
-                snprintf(err, errlen, "%s:%d: malformed section header", path, lineno);
+                snprintf(err, errlen, "%s:%d: malformed section header", path,
+                         lineno);
                 rc = -1;
                 break;
             }
@@ -200,7 +215,8 @@ int fk_config_load(fk_config *c, const char *path, int must_exist, char *err,
             for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
                 if (!strcmp(keys[i].section, section)) known = 1;
             if (!known) {
-                snprintf(err, errlen, "%s:%d: unknown section [%s]", path, lineno, section);
+                snprintf(err, errlen, "%s:%d: unknown section [%s]", path,
+                         lineno, section);
                 rc = -1;
                 break;
             }
@@ -215,7 +231,8 @@ int fk_config_load(fk_config *c, const char *path, int must_exist, char *err,
         *eq = '\0';
         char *k = trim(s), *v = trim(eq + 1);
         if (!*section) {
-            snprintf(err, errlen, "%s:%d: key '%s' outside any section", path, lineno, k);
+            snprintf(err, errlen, "%s:%d: key '%s' outside any section", path,
+                     lineno, k);
             rc = -1;
             break;
         }
@@ -224,7 +241,8 @@ int fk_config_load(fk_config *c, const char *path, int must_exist, char *err,
             if (!strcmp(keys[i].section, section) && !strcmp(keys[i].key, k))
                 ks = &keys[i];
         if (!ks) {
-            snprintf(err, errlen, "%s:%d: unknown key '%s' in [%s]", path, lineno, k, section);
+            snprintf(err, errlen, "%s:%d: unknown key '%s' in [%s]", path,
+                     lineno, k, section);
             rc = -1;
             break;
         }

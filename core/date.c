@@ -88,7 +88,10 @@ fk_day fk_day_jst(time_t t)
     return (fk_day)q;
 }
 
-fk_day fk_today_jst(void) { return fk_day_jst(time(NULL)); }
+fk_day fk_today_jst(void)
+{
+    return fk_day_jst(time(NULL));
+}
 
 int fk_fiscal_year(fk_day day)
 {
@@ -144,11 +147,15 @@ char *fk_date_wareki(fk_day day, char *out, size_t n)
     int y, m, d;
     fk_day_to_ymd(day, &y, &m, &d);
     if (day >= fk_day_from_ymd(2019, 5, 1)) {
-        if (y == 2019) snprintf(out, n, "令和元年%d月%d日", m, d);
-        else snprintf(out, n, "令和%d年%d月%d日", y - 2018, m, d);
+        if (y == 2019)
+            snprintf(out, n, "令和元年%d月%d日", m, d);
+        else
+            snprintf(out, n, "令和%d年%d月%d日", y - 2018, m, d);
     } else if (day >= fk_day_from_ymd(1989, 1, 8)) {
-        if (y == 1989) snprintf(out, n, "平成元年%d月%d日", m, d);
-        else snprintf(out, n, "平成%d年%d月%d日", y - 1988, m, d);
+        if (y == 1989)
+            snprintf(out, n, "平成元年%d月%d日", m, d);
+        else
+            snprintf(out, n, "平成%d年%d月%d日", y - 1988, m, d);
     } else {
         snprintf(out, n, "%d年%d月%d日", y, m, d);
     }

@@ -17,26 +17,29 @@
 /* ---- the schedule (daemon/schedule.c) ----------------------------------- */
 
 #define FK_SCHED_MAX_TIMES 64
-#define FK_JST_OFFSET (9 * 3600) /* Japan has no daylight saving time */
+#define FK_JST_OFFSET      (9 * 3600) /* Japan has no daylight saving time */
 
 typedef struct {
     int interval;                  /* minutes between pulls; 0 = use times */
     int times[FK_SCHED_MAX_TIMES]; /* minutes after midnight JST, ascending */
     int ntimes;
-    int weekly_wday;               /* 0 = Monday .. 6 = Sunday */
-    int weekly_min;                /* minutes after midnight JST */
+    int weekly_wday; /* 0 = Monday .. 6 = Sunday */
+    int weekly_min;  /* minutes after midnight JST */
 } fk_schedule;
 
 /* Builds the schedule from [schedule] interval, times and weekly_report.
  * Returns 0, or -1 with the reason in err. */
-int fk_schedule_from_config(fk_schedule *s, const fk_config *c, char *err, size_t n);
+int fk_schedule_from_config(fk_schedule *s, const fk_config *c, char *err,
+                            size_t n);
 
 /* Pull slots.  With an interval of N minutes the slots lie on a grid of N
  * minutes counted from midnight JST (for an N dividing a day: from every
  * midnight JST); otherwise at each of the times, every day.  All times are
  * Unix seconds. */
-int64_t fk_schedule_next_pull(const fk_schedule *s, int64_t now); /* first slot > now */
-int64_t fk_schedule_prev_pull(const fk_schedule *s, int64_t now); /* last slot <= now */
+int64_t fk_schedule_next_pull(const fk_schedule *s,
+                              int64_t now); /* first slot > now */
+int64_t fk_schedule_prev_pull(const fk_schedule *s,
+                              int64_t now); /* last slot <= now */
 /* The weekly report slot ("mon 07:00" JST). */
 int64_t fk_schedule_next_weekly(const fk_schedule *s, int64_t now);
 int64_t fk_schedule_prev_weekly(const fk_schedule *s, int64_t now);
@@ -55,7 +58,7 @@ typedef struct {
     const char *config_path; /* NULL: FK_CONFIG_DEFAULT_PATH, may be missing */
     /* Command-line overrides, kept across reloads; NULL = from the config. */
     const char *feed, *db, *listen, *out;
-    int run_now;             /* pull at once at start */
+    int run_now; /* pull at once at start */
 } fk_daemon_options;
 
 /* Runs until SIGTERM or SIGINT.  Returns the exit code: 0 after a clean
@@ -65,16 +68,21 @@ int fk_daemon_run(const fk_daemon_options *o);
 /* Loads the configuration as the daemon sees it: defaults, the file, then
  * the overrides, then the cross-field checks and the schedule.  Returns 0,
  * or -1 with "file:line: ..." or the override at fault in err. */
-int fk_daemon_load_config(const fk_daemon_options *o, fk_config *c, fk_schedule *s,
-                          char *err, size_t n);
+int fk_daemon_load_config(const fk_daemon_options *o, fk_config *c,
+                          fk_schedule *s, char *err, size_t n);
 
 /* ---- logging and systemd notification (daemon/log.c) --------------------- */
 
-enum { FK_LOG_ERR = 3, FK_LOG_WARNING = 4, FK_LOG_INFO = 6 };
+enum {
+    FK_LOG_ERR = 3,
+    FK_LOG_WARNING = 4,
+    FK_LOG_INFO = 6
+};
 
 /* One line on stderr per event.  Under journald (JOURNAL_STREAM names our
  * stderr) the line gets a "<N>" priority prefix so errors show as errors. */
-void fk_daemon_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void fk_daemon_log(int prio, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* A URL for logs: any "user:password@" part is replaced by "***@". */
 const char *fk_daemon_redact_url(const char *url, char *out, size_t n);

@@ -15,13 +15,13 @@ typedef struct {
     fk_config cfg;
     fk_schedule sched;
     fk_http *http;
-    uint64_t wd_usec;       /* WatchdogSec in microseconds; 0 = no watchdog */
-    int64_t next_pull;      /* Unix seconds */
+    uint64_t wd_usec;  /* WatchdogSec in microseconds; 0 = no watchdog */
+    int64_t next_pull; /* Unix seconds */
     int64_t next_weekly;
-    char last_pull[200];    /* "pull 12 stored (as_of 2025-02-09)", for STATUS= */
+    char last_pull[200]; /* "pull 12 stored (as_of 2025-02-09)", for STATUS= */
     /* Set by the signal handlers; the collector polls stop during a pull. */
     volatile sig_atomic_t stop, reload;
-    sigset_t waitmask;      /* the mask while waiting or pulling: our signals open */
+    sigset_t waitmask; /* the mask while waiting or pulling: our signals open */
 } fk_daemon;
 
 /* pull.c: one pull of the feed with SIGTERM able to abandon it.  Returns 1
@@ -41,7 +41,8 @@ int fk_daemon_http_start(fk_daemon *d, char *err, size_t n);
 /* After a reload: restarts the server when an [http] setting (or the store
  * or out_dir it reads) changed.  On failure keeps or restores the old
  * server and returns -1 with the reason. */
-int fk_daemon_http_update(fk_daemon *d, const fk_config *old, char *err, size_t n);
+int fk_daemon_http_update(fk_daemon *d, const fk_config *old, char *err,
+                          size_t n);
 void fk_daemon_http_stop(fk_daemon *d);
 
 /* notify.c: systemd notifications (no-ops outside systemd). */

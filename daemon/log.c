@@ -20,7 +20,8 @@ static int stderr_is_journal(void)
     unsigned long long dev, ino;
     struct stat sb;
     if (js && sscanf(js, "%llu:%llu", &dev, &ino) == 2 && fstat(2, &sb) == 0 &&
-        (unsigned long long)sb.st_dev == dev && (unsigned long long)sb.st_ino == ino)
+        (unsigned long long)sb.st_dev == dev &&
+        (unsigned long long)sb.st_ino == ino)
         known = 1;
     return known;
 }
@@ -35,8 +36,10 @@ void fk_daemon_log(int prio, const char *fmt, ...)
     /* One event, one line: a reason with a newline must not split it. */
     for (char *p = line; *p; p++)
         if (*p == '\n' || *p == '\r') *p = ' ';
-    if (stderr_is_journal()) fprintf(stderr, "<%d>daemon: %s\n", prio, line);
-    else fprintf(stderr, "daemon: %s\n", line);
+    if (stderr_is_journal())
+        fprintf(stderr, "<%d>daemon: %s\n", prio, line);
+    else
+        fprintf(stderr, "daemon: %s\n", line);
     fflush(stderr);
 }
 
@@ -46,7 +49,9 @@ const char *fk_daemon_redact_url(const char *url, char *out, size_t n)
     const char *host = scheme ? scheme + 3 : url;
     size_t hostlen = strcspn(host, "/?#");
     const char *at = memchr(host, '@', hostlen);
-    if (!at) snprintf(out, n, "%s", url);
-    else snprintf(out, n, "%.*s***%s", (int)(host - url), url, at);
+    if (!at)
+        snprintf(out, n, "%s", url);
+    else
+        snprintf(out, n, "%.*s***%s", (int)(host - url), url, at);
     return out;
 }

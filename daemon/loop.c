@@ -24,8 +24,10 @@ static fk_daemon *the_daemon; /* for the signal handlers only */
 static void on_signal(int sig)
 {
     if (!the_daemon) return;
-    if (sig == SIGHUP) the_daemon->reload = 1;
-    else the_daemon->stop = 1;
+    if (sig == SIGHUP)
+        the_daemon->reload = 1;
+    else
+        the_daemon->stop = 1;
 }
 
 static void setup_signals(fk_daemon *d)
@@ -53,17 +55,22 @@ static void reload(fk_daemon *d)
 {
     d->reload = 0;
     fk_daemon_notify("RELOADING=1");
-    const char *path = d->opt.config_path ? d->opt.config_path : FK_CONFIG_DEFAULT_PATH;
+    const char *path =
+        d->opt.config_path ? d->opt.config_path : FK_CONFIG_DEFAULT_PATH;
     fk_config nc, old = d->cfg;
     fk_schedule ns;
     char err[1400];
     if (fk_daemon_load_config(&d->opt, &nc, &ns, err, sizeof err) < 0) {
-        fk_daemon_log(FK_LOG_ERR, "reload failed: %s; keeping the running configuration", err);
+        fk_daemon_log(FK_LOG_ERR,
+                      "reload failed: %s; keeping the running configuration",
+                      err);
     } else {
         d->cfg = nc;
         if (fk_daemon_http_update(d, &old, err, sizeof err) < 0) {
             d->cfg = old;
-            fk_daemon_log(FK_LOG_ERR, "reload failed: %s; keeping the running configuration", err);
+            fk_daemon_log(
+                FK_LOG_ERR,
+                "reload failed: %s; keeping the running configuration", err);
         } else {
             d->sched = ns;
             int64_t now = time(NULL);
@@ -89,8 +96,10 @@ static int arm(int tfd, int64_t at_ms)
     memset(&its, 0, sizeof its);
     its.it_value.tv_sec = (time_t)(at_ms / 1000);
     its.it_value.tv_nsec = (long)(at_ms % 1000) * 1000000L;
-    if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0) its.it_value.tv_nsec = 1;
-    return timerfd_settime(tfd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &its, NULL);
+    if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
+        its.it_value.tv_nsec = 1;
+    return timerfd_settime(tfd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET,
+                           &its, NULL);
 }
 
 static int64_t now_ms(void)
@@ -109,7 +118,8 @@ static void start_work(fk_daemon *d, int *pull_now, const char **render_why)
     int64_t slot = fk_schedule_prev_pull(&d->sched, now);
     *pull_now = d->opt.run_now || fk_schedule_missed(slot, last);
     if (*pull_now && !d->opt.run_now)
-        fk_daemon_log(FK_LOG_INFO, "missed pull slot (last good pull %s): pulling once now",
+        fk_daemon_log(FK_LOG_INFO,
+                      "missed pull slot (last good pull %s): pulling once now",
                       last < 0 ? "never" : "before the slot");
     int64_t wslot = fk_schedule_prev_weekly(&d->sched, now);
     if (last >= 0 && fk_schedule_missed(wslot, fk_daemon_last_render(&d->cfg)))
@@ -150,7 +160,8 @@ static int loop(fk_daemon *d, int tfd)
             fk_daemon_watchdog_ping(d);
             next_ping = now_ms() + (int64_t)(wd * 1000);
         }
-        int64_t at = min64(min64(d->next_pull, d->next_weekly) * 1000, next_ping);
+        int64_t at =
+            min64(min64(d->next_pull, d->next_weekly) * 1000, next_ping);
         if (arm(tfd, at) < 0) {
             fk_daemon_log(FK_LOG_ERR, "timer: %s", strerror(errno));
             return 1;
@@ -166,7 +177,8 @@ static int loop(fk_daemon *d, int tfd)
             if (read(tfd, &ticks, sizeof ticks) < 0 && errno == ECANCELED) {
                 /* The wall clock was set: slots are recomputed from it. */
                 int64_t now = time(NULL);
-                fk_daemon_log(FK_LOG_WARNING, "system clock changed; recomputing the schedule");
+                fk_daemon_log(FK_LOG_WARNING,
+                              "system clock changed; recomputing the schedule");
                 d->next_pull = fk_schedule_next_pull(&d->sched, now);
                 d->next_weekly = fk_schedule_next_weekly(&d->sched, now);
             }
@@ -201,14 +213,17 @@ int fk_daemon_run(const fk_daemon_options *o)
     d.next_pull = fk_schedule_next_pull(&d.sched, now);
     d.next_weekly = fk_schedule_next_weekly(&d.sched, now);
     char next[32], wnext[32], url[FK_PATH_MAX];
-    fk_daemon_log(FK_LOG_INFO, "started: feed %s, store %s, out_dir %s; next pull %s, weekly report %s",
-                  fk_daemon_redact_url(d.cfg.feed_url, url, sizeof url), d.cfg.db_path, d.cfg.out_dir,
-                  fk_schedule_format(d.next_pull, next, sizeof next),
-                  fk_schedule_format(d.next_weekly, wnext, sizeof wnext));
+    fk_daemon_log(
+        FK_LOG_INFO,
+        "started: feed %s, store %s, out_dir %s; next pull %s, weekly report %s",
+        fk_daemon_redact_url(d.cfg.feed_url, url, sizeof url), d.cfg.db_path,
+        d.cfg.out_dir, fk_schedule_format(d.next_pull, next, sizeof next),
+        fk_schedule_format(d.next_weekly, wnext, sizeof wnext));
     fk_daemon_notify_ready(&d);
     int rc = loop(&d, tfd);
     fk_daemon_notify("STOPPING=1");
-    fk_daemon_log(FK_LOG_INFO, "stopping%s", rc ? " after an error" : " on request");
+    fk_daemon_log(FK_LOG_INFO, "stopping%s",
+                  rc ? " after an error" : " on request");
     fk_daemon_http_stop(&d);
     close(tfd);
     the_daemon = NULL;

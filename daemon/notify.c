@@ -24,7 +24,8 @@ void fk_daemon_notify(const char *state)
 static void status_text(const fk_daemon *d, char *out, size_t n)
 {
     char next[32];
-    snprintf(out, n, "%s; next pull %s", d->last_pull[0] ? d->last_pull : "no pull yet",
+    snprintf(out, n, "%s; next pull %s",
+             d->last_pull[0] ? d->last_pull : "no pull yet",
              fk_schedule_format(d->next_pull, next, sizeof next));
 }
 
@@ -64,5 +65,6 @@ void fk_daemon_watchdog_busy(const fk_daemon *d, int seconds)
 void fk_daemon_watchdog_idle(const fk_daemon *d)
 {
     if (d->wd_usec)
-        sd_notifyf(0, "WATCHDOG=1\nWATCHDOG_USEC=%llu", (unsigned long long)d->wd_usec);
+        sd_notifyf(0, "WATCHDOG=1\nWATCHDOG_USEC=%llu",
+                   (unsigned long long)d->wd_usec);
 }

@@ -44,25 +44,31 @@ int fk_daemon_pull(fk_daemon *d)
     fk_store_close(st);
 
     if (rc < 0) {
-        if (!res.reason[0]) snprintf(res.reason, sizeof res.reason, "stopped before it began");
-        fk_daemon_log(FK_LOG_ERR, "pull %lld failed: %s", (long long)res.pull_id, res.reason);
-        snprintf(d->last_pull, sizeof d->last_pull, "last pull %lld failed", (long long)res.pull_id);
+        if (!res.reason[0])
+            snprintf(res.reason, sizeof res.reason, "stopped before it began");
+        fk_daemon_log(FK_LOG_ERR, "pull %lld failed: %s",
+                      (long long)res.pull_id, res.reason);
+        snprintf(d->last_pull, sizeof d->last_pull, "last pull %lld failed",
+                 (long long)res.pull_id);
         return 0;
     }
     if (!strcmp(res.outcome, "unchanged")) {
-        fk_daemon_log(FK_LOG_INFO, "pull %lld unchanged (HTTP 304)", (long long)res.pull_id);
+        fk_daemon_log(FK_LOG_INFO, "pull %lld unchanged (HTTP 304)",
+                      (long long)res.pull_id);
         snprintf(d->last_pull, sizeof d->last_pull, "last pull %lld unchanged",
                  (long long)res.pull_id);
         return 0;
     }
-    fk_daemon_log(FK_LOG_INFO,
-                  "pull %lld stored: as_of %s, %lld records, %lld status changes, %lld set aside,"
-                  " %lld pages, %.2f s",
-                  (long long)res.pull_id, res.as_of, (long long)res.stats.records,
-                  (long long)res.stats.changes, (long long)res.stats.set_aside,
-                  (long long)res.stats.pages, res.stats.seconds);
-    snprintf(d->last_pull, sizeof d->last_pull, "last pull %lld stored (as_of %s)",
-             (long long)res.pull_id, res.as_of);
+    fk_daemon_log(
+        FK_LOG_INFO,
+        "pull %lld stored: as_of %s, %lld records, %lld status changes, %lld set aside,"
+        " %lld pages, %.2f s",
+        (long long)res.pull_id, res.as_of, (long long)res.stats.records,
+        (long long)res.stats.changes, (long long)res.stats.set_aside,
+        (long long)res.stats.pages, res.stats.seconds);
+    snprintf(d->last_pull, sizeof d->last_pull,
+             "last pull %lld stored (as_of %s)", (long long)res.pull_id,
+             res.as_of);
     return 1;
 }
 
@@ -73,7 +79,8 @@ typedef struct {
 static int find_good(const fk_pull_row *r, void *ctx)
 {
     last_good *lg = ctx;
-    if (strcmp(r->outcome, "stored") && strcmp(r->outcome, "unchanged")) return 0;
+    if (strcmp(r->outcome, "stored") && strcmp(r->outcome, "unchanged"))
+        return 0;
     /* started_at is "YYYY-MM-DDTHH:MM:SSZ" (UTC). */
     struct tm tm;
     memset(&tm, 0, sizeof tm);
@@ -86,7 +93,8 @@ static int find_good(const fk_pull_row *r, void *ctx)
 int64_t fk_daemon_last_good_pull(const fk_config *c)
 {
     char err[1200];
-    fk_store *st = fk_store_open(c->db_path, FK_STORE_READONLY, err, sizeof err);
+    fk_store *st =
+        fk_store_open(c->db_path, FK_STORE_READONLY, err, sizeof err);
     if (!st) return -1; /* no store yet: never pulled */
     last_good lg = {-1};
     if (fk_store_each_pull(st, 0, NULL, find_good, &lg) < 0)

@@ -18,7 +18,8 @@ static double seconds_since(const struct timespec *t0)
 {
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+    return (double)(t1.tv_sec - t0->tv_sec) +
+           (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
 void fk_daemon_render(fk_daemon *d, const char *why)
@@ -26,7 +27,8 @@ void fk_daemon_render(fk_daemon *d, const char *why)
     char err[1200];
     fk_daemon_log(FK_LOG_INFO, "render started (%s)", why);
     fk_daemon_notify("STATUS=rendering charts and reports");
-    fk_store *st = fk_store_open(d->cfg.db_path, FK_STORE_READONLY, err, sizeof err);
+    fk_store *st =
+        fk_store_open(d->cfg.db_path, FK_STORE_READONLY, err, sizeof err);
     if (!st) {
         fk_daemon_log(FK_LOG_ERR, "render failed: store: %s", err);
         return;
@@ -50,9 +52,11 @@ void fk_daemon_render(fk_daemon *d, const char *why)
         return;
     }
     char date[FK_DATE_LEN];
-    fk_daemon_log(FK_LOG_INFO, "render done: as_of %s (%s), %d reports, %d charts, %d csv in %s, %.1f s",
-                  fk_date_format(ps.as_of, date), ps.week, ps.reports, ps.charts, ps.csv,
-                  d->cfg.out_dir, seconds_since(&t0));
+    fk_daemon_log(
+        FK_LOG_INFO,
+        "render done: as_of %s (%s), %d reports, %d charts, %d csv in %s, %.1f s",
+        fk_date_format(ps.as_of, date), ps.week, ps.reports, ps.charts, ps.csv,
+        d->cfg.out_dir, seconds_since(&t0));
 }
 
 int64_t fk_daemon_last_render(const fk_config *c)

@@ -22,8 +22,9 @@ static int64_t floordiv(int64_t a, int64_t b)
 
 static int hhmm(const char *p, size_t len)
 {
-    if (len != 5 || p[2] != ':' || !isdigit((unsigned char)p[0]) || !isdigit((unsigned char)p[1]) ||
-        !isdigit((unsigned char)p[3]) || !isdigit((unsigned char)p[4]))
+    if (len != 5 || p[2] != ':' || !isdigit((unsigned char)p[0]) ||
+        !isdigit((unsigned char)p[1]) || !isdigit((unsigned char)p[3]) ||
+        !isdigit((unsigned char)p[4]))
         return -1;
     int h = (p[0] - '0') * 10 + p[1] - '0', m = (p[3] - '0') * 10 + p[4] - '0';
     return h < 24 && m < 60 ? h * 60 + m : -1;
@@ -46,11 +47,13 @@ static int parse_times(fk_schedule *s, const char *v, char *err, size_t n)
         while (len && isspace((unsigned char)p[len - 1])) len--;
         int m = hhmm(p, len);
         if (m < 0) {
-            snprintf(err, n, "schedule.times: '%.*s' is not HH:MM", (int)len, p);
+            snprintf(err, n, "schedule.times: '%.*s' is not HH:MM", (int)len,
+                     p);
             return -1;
         }
         if (s->ntimes == FK_SCHED_MAX_TIMES) {
-            snprintf(err, n, "schedule.times: more than %d times", FK_SCHED_MAX_TIMES);
+            snprintf(err, n, "schedule.times: more than %d times",
+                     FK_SCHED_MAX_TIMES);
             return -1;
         }
         s->times[s->ntimes++] = m;
@@ -60,14 +63,17 @@ static int parse_times(fk_schedule *s, const char *v, char *err, size_t n)
     qsort(s->times, (size_t)s->ntimes, sizeof s->times[0], cmp_int);
     int k = 0; /* duplicates would only mean two pulls in one minute */
     for (int i = 0; i < s->ntimes; i++)
-        if (k == 0 || s->times[k - 1] != s->times[i]) s->times[k++] = s->times[i];
+        if (k == 0 || s->times[k - 1] != s->times[i])
+            s->times[k++] = s->times[i];
     s->ntimes = k;
     return 0;
 }
 
-int fk_schedule_from_config(fk_schedule *s, const fk_config *c, char *err, size_t n)
+int fk_schedule_from_config(fk_schedule *s, const fk_config *c, char *err,
+                            size_t n)
 {
-    static const char *days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+    static const char *days[] = {"mon", "tue", "wed", "thu",
+                                 "fri", "sat", "sun"};
     memset(s, 0, sizeof *s);
     s->interval = c->interval;
     if (c->interval < 0) {
@@ -87,7 +93,10 @@ int fk_schedule_from_config(fk_schedule *s, const fk_config *c, char *err, size_
         if (!strncmp(w, days[i], 3) && w[3] == ' ') s->weekly_wday = i;
     s->weekly_min = s->weekly_wday < 0 ? -1 : hhmm(w + 4, strlen(w + 4));
     if (s->weekly_min < 0) {
-        snprintf(err, n, "schedule.weekly_report: '%s' is not DAY HH:MM, e.g. \"mon 07:00\"", w);
+        snprintf(
+            err, n,
+            "schedule.weekly_report: '%s' is not DAY HH:MM, e.g. \"mon 07:00\"",
+            w);
         return -1;
     }
     return 0;
@@ -121,7 +130,8 @@ int64_t fk_schedule_prev_pull(const fk_schedule *s, int64_t now)
 
 int64_t fk_schedule_next_pull(const fk_schedule *s, int64_t now)
 {
-    if (s->interval > 0) return fk_schedule_prev_pull(s, now) + (int64_t)s->interval * 60;
+    if (s->interval > 0)
+        return fk_schedule_prev_pull(s, now) + (int64_t)s->interval * 60;
     for (int64_t d = jst_day(now); d <= jst_day(now) + 1; d++)
         for (int i = 0; i < s->ntimes; i++) {
             int64_t t = jst_time(d, s->times[i]);

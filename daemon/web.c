@@ -25,8 +25,10 @@ static fk_http_options options_of(const fk_config *c)
 static int same_http(const fk_config *a, const fk_config *b)
 {
     return !strcmp(a->listen, b->listen) && !strcmp(a->db_path, b->db_path) &&
-           !strcmp(a->out_dir, b->out_dir) && a->public_aggregates == b->public_aggregates &&
-           a->max_connections == b->max_connections && a->request_timeout == b->request_timeout &&
+           !strcmp(a->out_dir, b->out_dir) &&
+           a->public_aggregates == b->public_aggregates &&
+           a->max_connections == b->max_connections &&
+           a->request_timeout == b->request_timeout &&
            a->stale_after == b->stale_after && a->target == b->target;
 }
 
@@ -37,8 +39,8 @@ static fk_http *start(const fk_config *c, char *err, size_t n)
     if (!h) return NULL;
     /* The bound port, which differs from the configured one for port 0. */
     const char *colon = strrchr(c->listen, ':');
-    fk_daemon_log(FK_LOG_INFO, "http listening on %.*s:%d", (int)(colon - c->listen), c->listen,
-                  fk_http_port(h));
+    fk_daemon_log(FK_LOG_INFO, "http listening on %.*s:%d",
+                  (int)(colon - c->listen), c->listen, fk_http_port(h));
     return h;
 }
 
@@ -48,7 +50,8 @@ int fk_daemon_http_start(fk_daemon *d, char *err, size_t n)
     return d->http ? 0 : -1;
 }
 
-int fk_daemon_http_update(fk_daemon *d, const fk_config *old, char *err, size_t n)
+int fk_daemon_http_update(fk_daemon *d, const fk_config *old, char *err,
+                          size_t n)
 {
     if (same_http(old, &d->cfg)) return 0;
     /* The same port cannot be bound twice: stop first, then start. */
@@ -57,7 +60,9 @@ int fk_daemon_http_update(fk_daemon *d, const fk_config *old, char *err, size_t 
     if (d->http) return 0;
     char again[512];
     d->http = start(old, again, sizeof again);
-    if (!d->http) fk_daemon_log(FK_LOG_ERR, "http: cannot restart the old server either: %s", again);
+    if (!d->http)
+        fk_daemon_log(FK_LOG_ERR,
+                      "http: cannot restart the old server either: %s", again);
     return -1;
 }
 

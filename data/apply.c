@@ -54,15 +54,15 @@ struct fk_apply {
     int64_t pull;
     struct timespec t0;
     int in_tx;
-    int first;              /* no stored pull yet: rebuild the past */
+    int first; /* no stored pull yet: rebuild the past */
     fk_day as_of, prev_as_of;
     char snapshot[128], etag[512];
     /* open facilities at the start, sorted by code */
     int64_t *codes;
     uint32_t *hashes;
-    uint64_t *seen;         /* bit set */
+    uint64_t *seen; /* bit set */
     size_t n;
-    char *progs[64];        /* interned program keys; index = series key */
+    char *progs[64]; /* interned program keys; index = series key */
     int nprogs;
     fk_delta_map deltas;
     reject *rejects;
@@ -78,7 +78,8 @@ static double elapsed(const fk_apply *ap)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)(t.tv_sec - ap->t0.tv_sec) + (double)(t.tv_nsec - ap->t0.tv_nsec) / 1e9;
+    return (double)(t.tv_sec - ap->t0.tv_sec) +
+           (double)(t.tv_nsec - ap->t0.tv_nsec) / 1e9;
 }
 
 static void now_rfc3339(char *buf, size_t n)
@@ -91,7 +92,8 @@ static void now_rfc3339(char *buf, size_t n)
 
 static int prep(fk_apply *ap, sqlite3_stmt **s, const char *sql)
 {
-    if (sqlite3_prepare_v3(ap->st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, s, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v3(ap->st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, s,
+                           NULL) != SQLITE_OK)
         return fk_store_fail(ap->st, "prepare");
     return 0;
 }
@@ -106,9 +108,11 @@ static int step_done(fk_apply *ap, sqlite3_stmt *s, const char *what)
 
 static void free_apply(fk_apply *ap)
 {
-    sqlite3_stmt *all[] = {ap->ins_fac, ap->upd_fac, ap->get_fac, ap->get_status,
-                           ap->put_status, ap->del_status, ap->ins_hist, ap->close_fac};
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) sqlite3_finalize(all[i]);
+    sqlite3_stmt *all[] = {ap->ins_fac,    ap->upd_fac,    ap->get_fac,
+                           ap->get_status, ap->put_status, ap->del_status,
+                           ap->ins_hist,   ap->close_fac};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        sqlite3_finalize(all[i]);
     free(ap->codes);
     free(ap->hashes);
     free(ap->seen);
@@ -123,17 +127,20 @@ int fk_store_last_etag(fk_store *st, const char *feed, char *etag, size_t n)
 {
     sqlite3_stmt *s;
     etag[0] = '\0';
-    if (sqlite3_prepare_v2(st->db,
-                           "SELECT etag FROM pull WHERE feed = ?1 AND outcome = 'stored'"
-                           " ORDER BY id DESC LIMIT 1",
-                           -1, &s, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(
+            st->db,
+            "SELECT etag FROM pull WHERE feed = ?1 AND outcome = 'stored'"
+            " ORDER BY id DESC LIMIT 1",
+            -1, &s, NULL) != SQLITE_OK)
         return fk_store_fail(st, "last etag");
     sqlite3_bind_text(s, 1, feed, -1, SQLITE_TRANSIENT);
     int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW && sqlite3_column_text(s, 0))
         snprintf(etag, n, "%s", (const char *)sqlite3_column_text(s, 0));
     sqlite3_finalize(s);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fk_store_fail(st, "last etag");
+    return rc == SQLITE_ROW || rc == SQLITE_DONE
+               ? 0
+               : fk_store_fail(st, "last etag");
 }
 
 /* Loads the open facilities' codes and hashes, sorted by code. */
@@ -141,8 +148,9 @@ static int load_index(fk_apply *ap)
 {
     sqlite3_stmt *s;
     int64_t count = 0;
-    if (sqlite3_prepare_v2(ap->st->db, "SELECT COUNT(*) FROM facility WHERE closed_on IS NULL",
-                           -1, &s, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(
+            ap->st->db, "SELECT COUNT(*) FROM facility WHERE closed_on IS NULL",
+            -1, &s, NULL) != SQLITE_OK)
         return fk_store_fail(ap->st, "index");
     if (sqlite3_step(s) == SQLITE_ROW) count = sqlite3_column_int64(s, 0);
     sqlite3_finalize(s);
@@ -154,9 +162,10 @@ static int load_index(fk_apply *ap)
         snprintf(ap->st->err, sizeof ap->st->err, "index: out of memory");
         return -1;
     }
-    if (sqlite3_prepare_v2(ap->st->db,
-                           "SELECT code, rhash FROM facility WHERE closed_on IS NULL ORDER BY code",
-                           -1, &s, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(
+            ap->st->db,
+            "SELECT code, rhash FROM facility WHERE closed_on IS NULL ORDER BY code",
+            -1, &s, NULL) != SQLITE_OK)
         return fk_store_fail(ap->st, "index");
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW && ap->n < cap) {
@@ -189,10 +198,15 @@ fk_apply *fk_apply_begin(fk_store *st, const char *feed)
      * that died: a live collector holds the lock for its whole pull. */
     if (fk_store_exec(st, "BEGIN IMMEDIATE") < 0) goto fail;
     sqlite3_stmt *s = NULL;
-    if (fk_store_exec(st, "UPDATE pull SET outcome = 'interrupted', reason ="
-                          " 'the collector stopped before finishing' WHERE outcome = 'running'") < 0 ||
-        sqlite3_prepare_v2(st->db, "INSERT INTO pull(started_at, feed, outcome) VALUES(?1, ?2, 'running')",
-                           -1, &s, NULL) != SQLITE_OK) {
+    if (fk_store_exec(
+            st,
+            "UPDATE pull SET outcome = 'interrupted', reason ="
+            " 'the collector stopped before finishing' WHERE outcome = 'running'") <
+            0 ||
+        sqlite3_prepare_v2(
+            st->db,
+            "INSERT INTO pull(started_at, feed, outcome) VALUES(?1, ?2, 'running')",
+            -1, &s, NULL) != SQLITE_OK) {
         if (!st->err[0]) fk_store_fail(st, "pull log");
         sqlite3_finalize(s);
         fk_store_exec(st, "ROLLBACK");
@@ -213,52 +227,72 @@ fk_apply *fk_apply_begin(fk_store *st, const char *feed)
     /* The data transaction, held until commit or abort. */
     if (fk_store_exec(st, "BEGIN IMMEDIATE") < 0) goto fail_logged;
     ap->in_tx = 1;
-    if (sqlite3_prepare_v2(st->db, "SELECT as_of FROM pull WHERE outcome = 'stored' ORDER BY id DESC LIMIT 1",
-                           -1, &s, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(
+            st->db,
+            "SELECT as_of FROM pull WHERE outcome = 'stored' ORDER BY id DESC LIMIT 1",
+            -1, &s, NULL) != SQLITE_OK) {
         fk_store_fail(st, "pull log");
         goto fail_logged;
     }
-    if (sqlite3_step(s) == SQLITE_ROW) ap->prev_as_of = sqlite3_column_int(s, 0);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        ap->prev_as_of = sqlite3_column_int(s, 0);
     sqlite3_finalize(s);
     ap->first = ap->prev_as_of < 0;
-    if (prep(ap, &ap->ins_fac,
-             "INSERT INTO facility(code, type, pref, muni, name, address, phone, beds,"
-             " first_seen, closed_on, rhash, seen_pull) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,NULL,?10,?11)"
-             " ON CONFLICT(code) DO UPDATE SET type = excluded.type, pref = excluded.pref,"
-             " muni = excluded.muni, name = excluded.name, address = excluded.address,"
-             " phone = excluded.phone, beds = excluded.beds, closed_on = NULL,"
-             " rhash = excluded.rhash, seen_pull = excluded.seen_pull"
-             " WHERE facility.seen_pull != excluded.seen_pull") < 0 ||
-        prep(ap, &ap->upd_fac,
-             "UPDATE facility SET type = ?2, pref = ?3, muni = ?4, name = ?5, address = ?6,"
-             " phone = ?7, beds = ?8, rhash = ?10, seen_pull = ?11 WHERE code = ?1") < 0 ||
-        prep(ap, &ap->get_fac, "SELECT type, pref, muni FROM facility WHERE code = ?1") < 0 ||
-        prep(ap, &ap->get_status, "SELECT program, status, since FROM status WHERE code = ?1") < 0 ||
-        prep(ap, &ap->put_status, "INSERT OR REPLACE INTO status(code, program, status, since)"
-                                  " VALUES(?1, ?2, ?3, ?4)") < 0 ||
-        prep(ap, &ap->del_status, "DELETE FROM status WHERE code = ?1 AND program = ?2") < 0 ||
-        prep(ap, &ap->ins_hist, "INSERT INTO status_history(code, program, status, since,"
-                                " effective, pull, event) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)") < 0 ||
-        prep(ap, &ap->close_fac, "UPDATE facility SET closed_on = ?2 WHERE code = ?1") < 0)
+    if (prep(
+            ap, &ap->ins_fac,
+            "INSERT INTO facility(code, type, pref, muni, name, address, phone, beds,"
+            " first_seen, closed_on, rhash, seen_pull) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,NULL,?10,?11)"
+            " ON CONFLICT(code) DO UPDATE SET type = excluded.type, pref = excluded.pref,"
+            " muni = excluded.muni, name = excluded.name, address = excluded.address,"
+            " phone = excluded.phone, beds = excluded.beds, closed_on = NULL,"
+            " rhash = excluded.rhash, seen_pull = excluded.seen_pull"
+            " WHERE facility.seen_pull != excluded.seen_pull") < 0 ||
+        prep(
+            ap, &ap->upd_fac,
+            "UPDATE facility SET type = ?2, pref = ?3, muni = ?4, name = ?5, address = ?6,"
+            " phone = ?7, beds = ?8, rhash = ?10, seen_pull = ?11 WHERE code = ?1") <
+            0 ||
+        prep(ap, &ap->get_fac,
+             "SELECT type, pref, muni FROM facility WHERE code = ?1") < 0 ||
+        prep(ap, &ap->get_status,
+             "SELECT program, status, since FROM status WHERE code = ?1") < 0 ||
+        prep(ap, &ap->put_status,
+             "INSERT OR REPLACE INTO status(code, program, status, since)"
+             " VALUES(?1, ?2, ?3, ?4)") < 0 ||
+        prep(ap, &ap->del_status,
+             "DELETE FROM status WHERE code = ?1 AND program = ?2") < 0 ||
+        prep(ap, &ap->ins_hist,
+             "INSERT INTO status_history(code, program, status, since,"
+             " effective, pull, event) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)") <
+            0 ||
+        prep(ap, &ap->close_fac,
+             "UPDATE facility SET closed_on = ?2 WHERE code = ?1") < 0)
         goto fail_logged;
     return ap;
 
-fail_logged: {
-        char why[600];
-        snprintf(why, sizeof why, "store: %s", st->err);
-        fk_apply_abort(ap, why, NULL);
-        snprintf(st->err, sizeof st->err, "%s", why);
-        return NULL;
-    }
+fail_logged : {
+    char why[600];
+    snprintf(why, sizeof why, "store: %s", st->err);
+    fk_apply_abort(ap, why, NULL);
+    snprintf(st->err, sizeof st->err, "%s", why);
+    return NULL;
+}
 fail:
     free_apply(ap);
     return NULL;
 }
 
-int64_t fk_apply_pull_id(const fk_apply *ap) { return ap->pull; }
-int64_t fk_apply_set_aside(const fk_apply *ap) { return ap->set_aside; }
+int64_t fk_apply_pull_id(const fk_apply *ap)
+{
+    return ap->pull;
+}
+int64_t fk_apply_set_aside(const fk_apply *ap)
+{
+    return ap->set_aside;
+}
 
-int fk_apply_snapshot(fk_apply *ap, const char *snapshot, fk_day as_of, const char *etag)
+int fk_apply_snapshot(fk_apply *ap, const char *snapshot, fk_day as_of,
+                      const char *etag)
 {
     if (ap->prev_as_of >= 0 && as_of < ap->prev_as_of) {
         char a[FK_DATE_LEN], b[FK_DATE_LEN];
@@ -280,7 +314,8 @@ static int intern(fk_apply *ap, const char *program)
     for (int i = 0; i < ap->nprogs; i++)
         if (!strcmp(ap->progs[i], program)) return i;
     if (ap->nprogs == 64) {
-        snprintf(ap->st->err, sizeof ap->st->err, "more than 64 distinct programs in one pull");
+        snprintf(ap->st->err, sizeof ap->st->err,
+                 "more than 64 distinct programs in one pull");
         return -1;
     }
     ap->progs[ap->nprogs] = strdup(program);
@@ -298,17 +333,21 @@ static int muni_num(const char *muni)
 /* Adds sign x the contribution of one status to a cell.  The denominator
  * part counts from `enter`, the status part from max(since, enter). */
 static int contribute_cell(fk_apply *ap, int prog, int type, int pref, int muni,
-                           fk_status status, fk_day since, fk_day enter, int sign)
+                           fk_status status, fk_day since, fk_day enter,
+                           int sign)
 {
     const int *v = vec[status];
     fk_day from = since > enter ? since : enter;
     if (status == FK_ST_APPLIED || status == FK_ST_OPERATING) {
-        if (fk_delta_add(&ap->deltas, fk_delta_key(prog, type, pref, muni, enter), 0, 0,
+        if (fk_delta_add(&ap->deltas,
+                         fk_delta_key(prog, type, pref, muni, enter), 0, 0,
                          sign * v[2]) < 0 ||
-            fk_delta_add(&ap->deltas, fk_delta_key(prog, type, pref, muni, from),
+            fk_delta_add(&ap->deltas,
+                         fk_delta_key(prog, type, pref, muni, from),
                          sign * v[0], sign * v[1], 0) < 0)
             goto oom;
-    } else if (fk_delta_add(&ap->deltas, fk_delta_key(prog, type, pref, muni, enter),
+    } else if (fk_delta_add(&ap->deltas,
+                            fk_delta_key(prog, type, pref, muni, enter),
                             sign * v[0], sign * v[1], sign * v[2]) < 0) {
         goto oom;
     }
@@ -322,7 +361,8 @@ oom:
 static int contribute(fk_apply *ap, int prog, int type, int pref, int muni,
                       fk_status status, fk_day since, fk_day enter, int sign)
 {
-    if (contribute_cell(ap, prog, type, pref, muni, status, since, enter, sign) < 0 ||
+    if (contribute_cell(ap, prog, type, pref, muni, status, since, enter,
+                        sign) < 0 ||
         contribute_cell(ap, prog, type, 0, 0, status, since, enter, sign) < 0)
         return -1;
     if (ap->deltas.used > DELTA_FLUSH_CELLS) {
@@ -369,43 +409,56 @@ static int64_t record_hash(const fk_record *r)
     return (int64_t)h;
 }
 
-static void bind_facility(sqlite3_stmt *s, const fk_record *r, int64_t hash, int64_t pull)
+static void bind_facility(sqlite3_stmt *s, const fk_record *r, int64_t hash,
+                          int64_t pull)
 {
     sqlite3_bind_int64(s, 1, r->code);
     sqlite3_bind_int(s, 2, (int)r->type);
     sqlite3_bind_int(s, 3, r->pref);
     sqlite3_bind_text(s, 4, r->muni, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 5, r->name, -1, SQLITE_STATIC);
-    if (r->address) sqlite3_bind_text(s, 6, r->address, -1, SQLITE_STATIC);
-    else sqlite3_bind_null(s, 6);
-    if (r->phone) sqlite3_bind_text(s, 7, r->phone, -1, SQLITE_STATIC);
-    else sqlite3_bind_null(s, 7);
-    if (r->beds >= 0) sqlite3_bind_int(s, 8, r->beds);
-    else sqlite3_bind_null(s, 8);
+    if (r->address)
+        sqlite3_bind_text(s, 6, r->address, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, 6);
+    if (r->phone)
+        sqlite3_bind_text(s, 7, r->phone, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, 7);
+    if (r->beds >= 0)
+        sqlite3_bind_int(s, 8, r->beds);
+    else
+        sqlite3_bind_null(s, 8);
     sqlite3_bind_int64(s, 10, hash);
     sqlite3_bind_int64(s, 11, pull);
 }
 
-static int put_status(fk_apply *ap, int64_t code, const char *program, fk_status status, fk_day since)
+static int put_status(fk_apply *ap, int64_t code, const char *program,
+                      fk_status status, fk_day since)
 {
     sqlite3_stmt *s = ap->put_status;
     sqlite3_bind_int64(s, 1, code);
     sqlite3_bind_text(s, 2, program, -1, SQLITE_STATIC);
     sqlite3_bind_int(s, 3, (int)status);
-    if (since >= 0) sqlite3_bind_int(s, 4, since);
-    else sqlite3_bind_null(s, 4);
+    if (since >= 0)
+        sqlite3_bind_int(s, 4, since);
+    else
+        sqlite3_bind_null(s, 4);
     return step_done(ap, s, "status");
 }
 
-static int history(fk_apply *ap, int64_t code, const char *program, fk_status status,
-                   fk_day since, fk_day effective, const char *event)
+static int history(fk_apply *ap, int64_t code, const char *program,
+                   fk_status status, fk_day since, fk_day effective,
+                   const char *event)
 {
     sqlite3_stmt *s = ap->ins_hist;
     sqlite3_bind_int64(s, 1, code);
     sqlite3_bind_text(s, 2, program, -1, SQLITE_STATIC);
     sqlite3_bind_int(s, 3, (int)status);
-    if (since >= 0) sqlite3_bind_int(s, 4, since);
-    else sqlite3_bind_null(s, 4);
+    if (since >= 0)
+        sqlite3_bind_int(s, 4, since);
+    else
+        sqlite3_bind_null(s, 4);
     sqlite3_bind_int(s, 5, effective);
     sqlite3_bind_int64(s, 6, ap->pull);
     sqlite3_bind_text(s, 7, event, -1, SQLITE_STATIC);
@@ -421,17 +474,19 @@ static int enter(fk_apply *ap, const fk_record *r)
         const fk_record_program *p = &r->prog[i];
         int pi = intern(ap, p->program);
         if (pi < 0) return -1;
-        if (contribute(ap, pi, (int)r->type, r->pref, muni, p->status, p->since, when, +1) < 0 ||
+        if (contribute(ap, pi, (int)r->type, r->pref, muni, p->status, p->since,
+                       when, +1) < 0 ||
             put_status(ap, r->code, p->program, p->status, p->since) < 0)
             return -1;
         if (ap->first) {
             /* Rebuilding the past: the known start of each status. */
-            if (p->since >= 0 &&
-                history(ap, r->code, p->program, p->status, p->since, p->since, "initial") < 0)
+            if (p->since >= 0 && history(ap, r->code, p->program, p->status,
+                                         p->since, p->since, "initial") < 0)
                 return -1;
         } else {
             fk_day eff = p->since > ap->as_of ? p->since : ap->as_of;
-            if (history(ap, r->code, p->program, p->status, p->since, eff, "opened") < 0)
+            if (history(ap, r->code, p->program, p->status, p->since, eff,
+                        "opened") < 0)
                 return -1;
             ap->changes++;
         }
@@ -465,10 +520,13 @@ static int load_old(fk_apply *ap, int64_t code, old_state *o)
     o->n = 0;
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW && o->n < FK_MAX_PROGRAMS * 2) {
-        snprintf(o->names[o->n], sizeof o->names[0], "%s", (const char *)sqlite3_column_text(s, 0));
+        snprintf(o->names[o->n], sizeof o->names[0], "%s",
+                 (const char *)sqlite3_column_text(s, 0));
         o->p[o->n].program = o->names[o->n];
         o->p[o->n].status = (fk_status)sqlite3_column_int(s, 1);
-        o->p[o->n].since = sqlite3_column_type(s, 2) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 2);
+        o->p[o->n].since = sqlite3_column_type(s, 2) == SQLITE_NULL
+                               ? -1
+                               : sqlite3_column_int(s, 2);
         o->n++;
     }
     sqlite3_reset(s);
@@ -489,7 +547,8 @@ static int change(fk_apply *ap, const fk_record *r)
             if (!strcmp(r->prog[i].program, o.p[j].program)) still = 1;
         if (still) continue;
         int pi = intern(ap, o.p[j].program);
-        if (pi < 0 || contribute(ap, pi, o.type, o.pref, o.muni, o.p[j].status, -1, ap->as_of, -1) < 0)
+        if (pi < 0 || contribute(ap, pi, o.type, o.pref, o.muni, o.p[j].status,
+                                 -1, ap->as_of, -1) < 0)
             return -1;
         sqlite3_bind_int64(ap->del_status, 1, r->code);
         sqlite3_bind_text(ap->del_status, 2, o.p[j].program, -1, SQLITE_STATIC);
@@ -510,14 +569,16 @@ static int change(fk_apply *ap, const fk_record *r)
             eff = p->since > ap->prev_as_of ? p->since : ap->prev_as_of + 1;
             if (eff > ap->as_of) eff = ap->as_of;
         }
-        if (old &&
-            contribute(ap, pi, o.type, o.pref, o.muni, old->status, -1, eff, -1) < 0)
+        if (old && contribute(ap, pi, o.type, o.pref, o.muni, old->status, -1,
+                              eff, -1) < 0)
             return -1;
-        if (contribute(ap, pi, (int)r->type, r->pref, muni, p->status, -1, eff, +1) < 0)
+        if (contribute(ap, pi, (int)r->type, r->pref, muni, p->status, -1, eff,
+                       +1) < 0)
             return -1;
         if (!same) {
             if (put_status(ap, r->code, p->program, p->status, p->since) < 0 ||
-                history(ap, r->code, p->program, p->status, p->since, eff, "status") < 0)
+                history(ap, r->code, p->program, p->status, p->since, eff,
+                        "status") < 0)
                 return -1;
             ap->changes++;
         }
@@ -530,8 +591,10 @@ static size_t find(const fk_apply *ap, int64_t code)
     size_t lo = 0, hi = ap->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (ap->codes[mid] < code) lo = mid + 1;
-        else hi = mid;
+        if (ap->codes[mid] < code)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return lo < ap->n && ap->codes[lo] == code ? lo : (size_t)-1;
 }
@@ -557,7 +620,8 @@ int fk_apply_record(fk_apply *ap, const fk_record *r)
     return enter(ap, r) < 0 ? -1 : FK_APPLY_OK;
 }
 
-void fk_apply_reject(fk_apply *ap, int64_t position, const char *code, const char *reason)
+void fk_apply_reject(fk_apply *ap, int64_t position, const char *code,
+                     const char *reason)
 {
     ap->set_aside++;
     if (ap->nrejects == MAX_REJECTS_KEPT) return;
@@ -585,9 +649,10 @@ static int close_missing(fk_apply *ap)
         for (size_t j = 0; j < o.n; j++) {
             int pi = intern(ap, o.p[j].program);
             if (pi < 0 ||
-                contribute(ap, pi, o.type, o.pref, o.muni, o.p[j].status, -1, ap->as_of, -1) < 0 ||
-                history(ap, ap->codes[i], o.p[j].program, o.p[j].status, o.p[j].since,
-                        ap->as_of, "closed") < 0)
+                contribute(ap, pi, o.type, o.pref, o.muni, o.p[j].status, -1,
+                           ap->as_of, -1) < 0 ||
+                history(ap, ap->codes[i], o.p[j].program, o.p[j].status,
+                        o.p[j].since, ap->as_of, "closed") < 0)
                 return -1;
         }
         sqlite3_bind_int64(ap->close_fac, 1, ap->codes[i]);
@@ -601,13 +666,14 @@ static int close_missing(fk_apply *ap)
 static int flush_series(fk_apply *ap)
 {
     sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(ap->st->db,
-                           "INSERT INTO series_delta(program, type, pref, muni, day, d_adopting,"
-                           " d_applied, d_total) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"
-                           " ON CONFLICT DO UPDATE SET d_adopting = d_adopting + excluded.d_adopting,"
-                           " d_applied = d_applied + excluded.d_applied,"
-                           " d_total = d_total + excluded.d_total",
-                           -1, &s, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(
+            ap->st->db,
+            "INSERT INTO series_delta(program, type, pref, muni, day, d_adopting,"
+            " d_applied, d_total) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"
+            " ON CONFLICT DO UPDATE SET d_adopting = d_adopting + excluded.d_adopting,"
+            " d_applied = d_applied + excluded.d_applied,"
+            " d_total = d_total + excluded.d_total",
+            -1, &s, NULL) != SQLITE_OK)
         return fk_store_fail(ap->st, "series");
     for (size_t i = 0; i < ap->deltas.cap; i++) {
         const fk_delta_cell *c = &ap->deltas.cells[i];
@@ -637,8 +703,11 @@ static int flush_series(fk_apply *ap)
 static int write_rejects(fk_apply *ap)
 {
     sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(ap->st->db, "INSERT OR REPLACE INTO reject(pull, position, code, reason)"
-                                       " VALUES(?1, ?2, ?3, ?4)", -1, &s, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(
+            ap->st->db,
+            "INSERT OR REPLACE INTO reject(pull, position, code, reason)"
+            " VALUES(?1, ?2, ?3, ?4)",
+            -1, &s, NULL) != SQLITE_OK)
         return fk_store_fail(ap->st, "rejects");
     for (size_t i = 0; i < ap->nrejects; i++) {
         sqlite3_bind_int64(s, 1, ap->pull);
@@ -660,13 +729,14 @@ static int log_outcome(fk_apply *ap, const char *outcome, const char *reason,
     sqlite3_stmt *s;
     char now[32];
     now_rfc3339(now, sizeof now);
-    if (sqlite3_prepare_v2(ap->st->db,
-                           "UPDATE pull SET finished_at = ?2, outcome = ?3, reason = ?4,"
-                           " snapshot = ?5, as_of = ?6, etag = ?7, http_status = ?8, pages = ?9,"
-                           " records = ?10, changes = ?11, openings = ?12, closures = ?13,"
-                           " set_aside = ?14, bytes = ?15, seconds = ?16, wire_bytes = ?17"
-                           " WHERE id = ?1",
-                           -1, &s, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(
+            ap->st->db,
+            "UPDATE pull SET finished_at = ?2, outcome = ?3, reason = ?4,"
+            " snapshot = ?5, as_of = ?6, etag = ?7, http_status = ?8, pages = ?9,"
+            " records = ?10, changes = ?11, openings = ?12, closures = ?13,"
+            " set_aside = ?14, bytes = ?15, seconds = ?16, wire_bytes = ?17"
+            " WHERE id = ?1",
+            -1, &s, NULL) != SQLITE_OK)
         return fk_store_fail(ap->st, "pull log");
     sqlite3_bind_int64(s, 1, ap->pull);
     sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
@@ -700,8 +770,9 @@ static int log_outcome(fk_apply *ap, const char *outcome, const char *reason,
 int fk_apply_commit(fk_apply *ap, fk_pull_stats *stats)
 {
     fk_pull_stats ps = stats ? *stats : (fk_pull_stats){0};
-    if (close_missing(ap) < 0 || flush_series(ap) < 0 || write_rejects(ap) < 0 ||
-        log_outcome(ap, "stored", NULL, &ps) < 0 || fk_store_exec(ap->st, "COMMIT") < 0) {
+    if (close_missing(ap) < 0 || flush_series(ap) < 0 ||
+        write_rejects(ap) < 0 || log_outcome(ap, "stored", NULL, &ps) < 0 ||
+        fk_store_exec(ap->st, "COMMIT") < 0) {
         char why[600];
         snprintf(why, sizeof why, "store: %s", ap->st->err);
         fk_apply_abort(ap, why, stats);
@@ -720,7 +791,8 @@ int fk_apply_commit(fk_apply *ap, fk_pull_stats *stats)
     return 0;
 }
 
-void fk_apply_abort(fk_apply *ap, const char *reason, const fk_pull_stats *stats)
+void fk_apply_abort(fk_apply *ap, const char *reason,
+                    const fk_pull_stats *stats)
 {
     if (!ap) return;
     if (ap->in_tx) fk_store_exec(ap->st, "ROLLBACK");
@@ -730,8 +802,9 @@ void fk_apply_abort(fk_apply *ap, const char *reason, const fk_pull_stats *stats
     char keep[512];
     snprintf(keep, sizeof keep, "%s", ap->st->err);
     if (fk_store_exec(ap->st, "BEGIN IMMEDIATE") == 0) {
-        int bad = write_rejects(ap) < 0 ||
-                  log_outcome(ap, reason ? "failed" : "unchanged", reason, stats) < 0;
+        int bad =
+            write_rejects(ap) < 0 ||
+            log_outcome(ap, reason ? "failed" : "unchanged", reason, stats) < 0;
         fk_store_exec(ap->st, bad ? "ROLLBACK" : "COMMIT");
     }
     snprintf(ap->st->err, sizeof ap->st->err, "%s", keep);

@@ -21,18 +21,18 @@
 typedef struct {
     const char *program;
     fk_status status;
-    fk_day since;          /* -1 when none */
+    fk_day since; /* -1 when none */
 } fk_record_program;
 
 typedef struct {
-    int64_t code;          /* the 10 digits as a number */
+    int64_t code; /* the 10 digits as a number */
     fk_type type;
     int pref;
-    char muni[6];          /* "" when absent */
+    char muni[6]; /* "" when absent */
     const char *name;
-    const char *address;   /* NULL when absent */
-    const char *phone;     /* NULL when absent */
-    int beds;              /* -1 when absent */
+    const char *address; /* NULL when absent */
+    const char *phone;   /* NULL when absent */
+    int beds;            /* -1 when absent */
     size_t nprog;
     fk_record_program prog[FK_MAX_PROGRAMS];
 } fk_record;
@@ -48,7 +48,10 @@ int64_t fk_apply_pull_id(const fk_apply *ap);
 int fk_apply_snapshot(fk_apply *ap, const char *snapshot, fk_day as_of,
                       const char *etag);
 
-enum { FK_APPLY_OK = 0, FK_APPLY_DUP = 1 };
+enum {
+    FK_APPLY_OK = 0,
+    FK_APPLY_DUP = 1
+};
 /* Stages one record.  Returns FK_APPLY_OK, FK_APPLY_DUP when the code was
  * already seen in this pull (the record is not applied), or -1 on a store
  * error. */
@@ -62,12 +65,12 @@ void fk_apply_reject(fk_apply *ap, int64_t position, const char *code,
 int64_t fk_apply_set_aside(const fk_apply *ap);
 
 typedef struct {
-    int64_t records;       /* records stored */
-    int64_t changes;       /* status changes (history entries) */
+    int64_t records; /* records stored */
+    int64_t changes; /* status changes (history entries) */
     int64_t openings, closures;
     int64_t set_aside;
-    int64_t pages, bytes;  /* bytes: JSON after gzip decoding */
-    int64_t wire_bytes;    /* as received */
+    int64_t pages, bytes; /* bytes: JSON after gzip decoding */
+    int64_t wire_bytes;   /* as received */
     int http_status;
     double seconds;
 } fk_pull_stats;
@@ -77,7 +80,8 @@ typedef struct {
 int fk_apply_commit(fk_apply *ap, fk_pull_stats *stats);
 /* Rolls back and logs the pull as failed (or unchanged when reason is
  * NULL: a 304).  Frees ap. */
-void fk_apply_abort(fk_apply *ap, const char *reason, const fk_pull_stats *stats);
+void fk_apply_abort(fk_apply *ap, const char *reason,
+                    const fk_pull_stats *stats);
 
 /* The ETag of the latest stored pull of this feed, for If-None-Match;
  * "" when none.  0 or -1. */

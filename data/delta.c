@@ -49,12 +49,14 @@ static int grow(fk_delta_map *m)
     return 0;
 }
 
-int fk_delta_add(fk_delta_map *m, uint64_t key, int adopting, int applied, int total)
+int fk_delta_add(fk_delta_map *m, uint64_t key, int adopting, int applied,
+                 int total)
 {
     if (!adopting && !applied && !total) return 0;
     if ((m->used + 1) * 10 >= m->cap * 7 && grow(m) < 0) return -1;
     size_t j = slot(key, m->cap);
-    while (m->cells[j].key && m->cells[j].key != key) j = (j + 1) & (m->cap - 1);
+    while (m->cells[j].key && m->cells[j].key != key)
+        j = (j + 1) & (m->cap - 1);
     if (!m->cells[j].key) {
         m->cells[j].key = key;
         m->used++;

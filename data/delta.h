@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 typedef struct {
-    uint64_t key;          /* 0 = empty slot */
+    uint64_t key; /* 0 = empty slot */
     int32_t adopting, applied, total;
 } fk_delta_cell;
 

@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *status_keys[] = {"none", "applied", "operating", "not_applicable"};
+static const char *status_keys[] = {"none", "applied", "operating",
+                                    "not_applicable"};
 static const char *status_ja[] = {"未着手", "申請済", "運用中", "対象外"};
 
 const char *fk_status_key(fk_status s)
@@ -63,10 +64,11 @@ int fk_store_counts(fk_store *st, const char *program, fk_day date,
                     const fk_area *area, fk_counts by_type[FK_NTYPE])
 {
     char sql[512];
-    snprintf(sql, sizeof sql,
-             "SELECT type, SUM(d_adopting), SUM(d_applied), SUM(d_total) FROM series_delta"
-             " WHERE program = ?1 AND day <= ?2%s GROUP BY type",
-             area_sql(area));
+    snprintf(
+        sql, sizeof sql,
+        "SELECT type, SUM(d_adopting), SUM(d_applied), SUM(d_total) FROM series_delta"
+        " WHERE program = ?1 AND day <= ?2%s GROUP BY type",
+        area_sql(area));
     sqlite3_stmt *s;
     if (prepare(st, sql, &s) < 0) return -1;
     sqlite3_bind_text(s, 1, program, -1, SQLITE_TRANSIENT);
@@ -85,11 +87,12 @@ int fk_store_counts(fk_store *st, const char *program, fk_day date,
 int fk_store_counts_by_pref(fk_store *st, const char *program, fk_day date,
                             int type, fk_counts out[FK_NPREF])
 {
-    const char *sql = type < 0
-        ? "SELECT pref, SUM(d_adopting), SUM(d_applied), SUM(d_total) FROM series_delta"
-          " WHERE program = ?1 AND pref > 0 AND day <= ?2 GROUP BY pref"
-        : "SELECT pref, SUM(d_adopting), SUM(d_applied), SUM(d_total) FROM series_delta"
-          " WHERE program = ?1 AND pref > 0 AND day <= ?2 AND type = ?3 GROUP BY pref";
+    const char *sql =
+        type < 0
+            ? "SELECT pref, SUM(d_adopting), SUM(d_applied), SUM(d_total) FROM series_delta"
+              " WHERE program = ?1 AND pref > 0 AND day <= ?2 GROUP BY pref"
+            : "SELECT pref, SUM(d_adopting), SUM(d_applied), SUM(d_total) FROM series_delta"
+              " WHERE program = ?1 AND pref > 0 AND day <= ?2 AND type = ?3 GROUP BY pref";
     sqlite3_stmt *s;
     if (prepare(st, sql, &s) < 0) return -1;
     sqlite3_bind_text(s, 1, program, -1, SQLITE_TRANSIENT);
@@ -108,12 +111,13 @@ int fk_store_counts_by_pref(fk_store *st, const char *program, fk_day date,
 int fk_store_counts_by_muni(fk_store *st, const char *program, fk_day date,
                             int pref, int type, fk_muni_counts **out, size_t *n)
 {
-    const char *sql = type < 0
-        ? "SELECT muni, SUM(d_adopting), SUM(d_applied), SUM(d_total) FROM series_delta"
-          " WHERE program = ?1 AND day <= ?2 AND pref = ?3 GROUP BY muni ORDER BY muni"
-        : "SELECT muni, SUM(d_adopting), SUM(d_applied), SUM(d_total) FROM series_delta"
-          " WHERE program = ?1 AND day <= ?2 AND pref = ?3 AND type = ?4"
-          " GROUP BY muni ORDER BY muni";
+    const char *sql =
+        type < 0
+            ? "SELECT muni, SUM(d_adopting), SUM(d_applied), SUM(d_total) FROM series_delta"
+              " WHERE program = ?1 AND day <= ?2 AND pref = ?3 GROUP BY muni ORDER BY muni"
+            : "SELECT muni, SUM(d_adopting), SUM(d_applied), SUM(d_total) FROM series_delta"
+              " WHERE program = ?1 AND day <= ?2 AND pref = ?3 AND type = ?4"
+              " GROUP BY muni ORDER BY muni";
     sqlite3_stmt *s;
     *out = NULL;
     *n = 0;
@@ -127,7 +131,8 @@ int fk_store_counts_by_muni(fk_store *st, const char *program, fk_day date,
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         fk_counts c;
         read_counts(s, 1, &c);
-        if (c.total == 0 && c.adopting == 0 && c.applied == 0) continue; /* all closed */
+        if (c.total == 0 && c.adopting == 0 && c.applied == 0)
+            continue; /* all closed */
         if (*n == cap) {
             cap = cap ? cap * 2 : 64;
             fk_muni_counts *m = realloc(*out, cap * sizeof **out);
@@ -153,8 +158,8 @@ int fk_store_counts_by_muni(fk_store *st, const char *program, fk_day date,
 }
 
 int fk_store_series(fk_store *st, const char *program, int type,
-                    const fk_area *area, fk_day from, fk_day to,
-                    fk_point **out, size_t *n)
+                    const fk_area *area, fk_day from, fk_day to, fk_point **out,
+                    size_t *n)
 {
     *out = NULL;
     *n = 0;
@@ -163,10 +168,11 @@ int fk_store_series(fk_store *st, const char *program, int type,
         return -1;
     }
     char sql[512];
-    snprintf(sql, sizeof sql,
-             "SELECT day, SUM(d_adopting), SUM(d_applied), SUM(d_total) FROM series_delta"
-             " WHERE program = ?1 AND day <= ?2%s%s GROUP BY day ORDER BY day",
-             area_sql(area), type >= 0 ? " AND type = ?5" : "");
+    snprintf(
+        sql, sizeof sql,
+        "SELECT day, SUM(d_adopting), SUM(d_applied), SUM(d_total) FROM series_delta"
+        " WHERE program = ?1 AND day <= ?2%s%s GROUP BY day ORDER BY day",
+        area_sql(area), type >= 0 ? " AND type = ?5" : "");
     sqlite3_stmt *s;
     if (prepare(st, sql, &s) < 0) return -1;
     sqlite3_bind_text(s, 1, program, -1, SQLITE_TRANSIENT);
@@ -210,7 +216,8 @@ int fk_store_series(fk_store *st, const char *program, int type,
     return 0;
 }
 
-static int one_int(fk_store *st, const char *sql, const char *arg, int *found, int64_t *v)
+static int one_int(fk_store *st, const char *sql, const char *arg, int *found,
+                   int64_t *v)
 {
     sqlite3_stmt *s;
     if (prepare(st, sql, &s) < 0) return -1;
@@ -227,11 +234,14 @@ int fk_store_latest_as_of(fk_store *st, fk_day *as_of)
 {
     int found;
     int64_t v;
-    if (one_int(st, "SELECT as_of FROM pull WHERE outcome = 'stored' ORDER BY id DESC LIMIT 1",
-                NULL, &found, &v) < 0)
+    if (one_int(
+            st,
+            "SELECT as_of FROM pull WHERE outcome = 'stored' ORDER BY id DESC LIMIT 1",
+            NULL, &found, &v) < 0)
         return -1;
     if (!found) {
-        snprintf(st->err, sizeof st->err, "no stored pull yet: run `fukyu collect` first");
+        snprintf(st->err, sizeof st->err,
+                 "no stored pull yet: run `fukyu collect` first");
         return -1;
     }
     *as_of = (fk_day)v;
@@ -242,18 +252,22 @@ int fk_store_first_day(fk_store *st, const char *program, fk_day *first)
 {
     int found;
     int64_t v;
-    if (one_int(st, "SELECT MIN(day) FROM series_delta WHERE program = ?1 AND pref = 0 AND day > 0"
-                    " AND (d_adopting != 0 OR d_applied != 0)",
-                program, &found, &v) < 0)
+    if (one_int(
+            st,
+            "SELECT MIN(day) FROM series_delta WHERE program = ?1 AND pref = 0 AND day > 0"
+            " AND (d_adopting != 0 OR d_applied != 0)",
+            program, &found, &v) < 0)
         return -1;
     if (found) {
         *first = (fk_day)v;
         return 0;
     }
-    if (one_int(st, "SELECT MIN(as_of) FROM pull WHERE outcome = 'stored'", NULL, &found, &v) < 0)
+    if (one_int(st, "SELECT MIN(as_of) FROM pull WHERE outcome = 'stored'",
+                NULL, &found, &v) < 0)
         return -1;
     if (!found) {
-        snprintf(st->err, sizeof st->err, "no stored pull yet: run `fukyu collect` first");
+        snprintf(st->err, sizeof st->err,
+                 "no stored pull yet: run `fukyu collect` first");
         return -1;
     }
     *first = (fk_day)v;
@@ -270,15 +284,16 @@ int fk_store_each_facility(fk_store *st, const fk_facility_filter *f,
                            fk_facility_fn fn, void *ctx)
 {
     char sql[1024];
-    snprintf(sql, sizeof sql,
-             "SELECT f.code, f.type, f.pref, f.muni, f.name, f.address, f.phone, f.beds,"
-             " s.status, s.since, f.first_seen FROM facility f"
-             " JOIN status s ON s.code = f.code AND s.program = ?1"
-             " WHERE f.closed_on IS NULL%s%s%s%s%s ORDER BY f.pref, f.muni, f.code",
-             f->pref ? " AND f.pref = ?2" : "", f->muni ? " AND f.muni = ?3" : "",
-             f->type >= 0 ? " AND f.type = ?4" : "",
-             f->statuses ? " AND ((?5 >> s.status) & 1)" : "",
-             f->adopted_since >= 0 ? " AND s.status = 2 AND s.since >= ?6" : "");
+    snprintf(
+        sql, sizeof sql,
+        "SELECT f.code, f.type, f.pref, f.muni, f.name, f.address, f.phone, f.beds,"
+        " s.status, s.since, f.first_seen FROM facility f"
+        " JOIN status s ON s.code = f.code AND s.program = ?1"
+        " WHERE f.closed_on IS NULL%s%s%s%s%s ORDER BY f.pref, f.muni, f.code",
+        f->pref ? " AND f.pref = ?2" : "", f->muni ? " AND f.muni = ?3" : "",
+        f->type >= 0 ? " AND f.type = ?4" : "",
+        f->statuses ? " AND ((?5 >> s.status) & 1)" : "",
+        f->adopted_since >= 0 ? " AND s.status = 2 AND s.since >= ?6" : "");
     sqlite3_stmt *s;
     if (prepare(st, sql, &s) < 0) return -1;
     sqlite3_bind_text(s, 1, f->program, -1, SQLITE_TRANSIENT);
@@ -290,16 +305,21 @@ int fk_store_each_facility(fk_store *st, const fk_facility_filter *f,
     int rc, stop = 0;
     while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
         fk_facility_row r;
-        snprintf(r.code, sizeof r.code, "%010lld", (long long)sqlite3_column_int64(s, 0));
+        snprintf(r.code, sizeof r.code, "%010lld",
+                 (long long)sqlite3_column_int64(s, 0));
         r.type = (fk_type)sqlite3_column_int(s, 1);
         r.pref = sqlite3_column_int(s, 2);
         snprintf(r.muni, sizeof r.muni, "%s", col_text(s, 3));
         r.name = col_text(s, 4);
         r.address = col_text(s, 5);
         r.phone = col_text(s, 6);
-        r.beds = sqlite3_column_type(s, 7) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 7);
+        r.beds = sqlite3_column_type(s, 7) == SQLITE_NULL
+                     ? -1
+                     : sqlite3_column_int(s, 7);
         r.status = (fk_status)sqlite3_column_int(s, 8);
-        r.since = sqlite3_column_type(s, 9) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 9);
+        r.since = sqlite3_column_type(s, 9) == SQLITE_NULL
+                      ? -1
+                      : sqlite3_column_int(s, 9);
         r.first_seen = sqlite3_column_int(s, 10);
         stop = fn(&r, ctx);
     }
@@ -312,11 +332,12 @@ int fk_store_each_pull(fk_store *st, int limit, const char *since,
                        fk_pull_fn fn, void *ctx)
 {
     sqlite3_stmt *s;
-    if (prepare(st,
-                "SELECT id, started_at, feed, as_of, outcome, reason, records, changes,"
-                " set_aside, seconds FROM pull WHERE (?1 IS NULL OR started_at >= ?1)"
-                " ORDER BY id DESC LIMIT ?2",
-                &s) < 0)
+    if (prepare(
+            st,
+            "SELECT id, started_at, feed, as_of, outcome, reason, records, changes,"
+            " set_aside, seconds FROM pull WHERE (?1 IS NULL OR started_at >= ?1)"
+            " ORDER BY id DESC LIMIT ?2",
+            &s) < 0)
         return -1;
     if (since) sqlite3_bind_text(s, 1, since, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(s, 2, limit > 0 ? limit : -1);
@@ -343,20 +364,23 @@ int fk_store_each_pull(fk_store *st, int limit, const char *since,
     return 0;
 }
 
-int fk_store_each_reject(fk_store *st, int64_t pull_id, fk_reject_fn fn, void *ctx)
+int fk_store_each_reject(fk_store *st, int64_t pull_id, fk_reject_fn fn,
+                         void *ctx)
 {
     sqlite3_stmt *s;
-    if (prepare(st,
-                "SELECT pull, position, code, reason FROM reject WHERE pull ="
-                " CASE WHEN ?1 > 0 THEN ?1 ELSE (SELECT MAX(pull) FROM reject) END"
-                " ORDER BY position",
-                &s) < 0)
+    if (prepare(
+            st,
+            "SELECT pull, position, code, reason FROM reject WHERE pull ="
+            " CASE WHEN ?1 > 0 THEN ?1 ELSE (SELECT MAX(pull) FROM reject) END"
+            " ORDER BY position",
+            &s) < 0)
         return -1;
     sqlite3_bind_int64(s, 1, pull_id);
     int rc, stop = 0;
     while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-        fk_reject_row r = {sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
-                           col_text(s, 2), col_text(s, 3)};
+        fk_reject_row r = {sqlite3_column_int64(s, 0),
+                           sqlite3_column_int64(s, 1), col_text(s, 2),
+                           col_text(s, 3)};
         stop = fn(&r, ctx);
     }
     sqlite3_finalize(s);

@@ -52,7 +52,8 @@ const fk_pref fk_prefs[FK_NPREF] = {
     {43, "43", "熊本県", "Kumamoto", "九州・沖縄", "Kyushu-Okinawa", 1738301},
     {44, "44", "大分県", "Oita", "九州・沖縄", "Kyushu-Okinawa", 1123852},
     {45, "45", "宮崎県", "Miyazaki", "九州・沖縄", "Kyushu-Okinawa", 1069576},
-    {46, "46", "鹿児島県", "Kagoshima", "九州・沖縄", "Kyushu-Okinawa", 1588256},
+    {46, "46", "鹿児島県", "Kagoshima", "九州・沖縄", "Kyushu-Okinawa",
+     1588256},
     {47, "47", "沖縄県", "Okinawa", "九州・沖縄", "Kyushu-Okinawa", 1467480},
 };
 
@@ -65,7 +66,8 @@ const fk_type_info fk_types[FK_NTYPE] = {
 
 const fk_program_info fk_programs[FK_NPROGRAM] = {
     {"eprescription", "電子処方箋", "Electronic prescriptions"},
-    {"ehr_sharing", "電子カルテ情報共有サービス", "EHR information sharing service"},
+    {"ehr_sharing", "電子カルテ情報共有サービス",
+     "EHR information sharing service"},
 };
 
 const fk_pref *fk_pref_by_code(int code)

@@ -6,32 +6,37 @@
 
 #include <stdint.h>
 
-#define FK_NPREF 47
-#define FK_NTYPE 4
+#define FK_NPREF    47
+#define FK_NTYPE    4
 #define FK_NPROGRAM 2
 
 typedef struct {
-    int code;                 /* JIS X 0401, 1..47 */
-    const char *code2;        /* "01".."47" */
+    int code;          /* JIS X 0401, 1..47 */
+    const char *code2; /* "01".."47" */
     const char *name_ja, *name_en, *region_ja, *region_en;
     int32_t population_2020;
 } fk_pref;
 
 /* Facility types, in report order.  The fee-table digit is the third digit
  * of a facility code: 1 for hospitals and clinics, 3 dental, 4 pharmacy. */
-typedef enum { FK_HOSPITAL = 0, FK_CLINIC, FK_DENTAL, FK_PHARMACY } fk_type;
+typedef enum {
+    FK_HOSPITAL = 0,
+    FK_CLINIC,
+    FK_DENTAL,
+    FK_PHARMACY
+} fk_type;
 
 typedef struct {
     fk_type type;
-    const char *key;          /* feed / CLI name: "hospital" */
-    const char *label_ja;     /* 病院 */
+    const char *key;      /* feed / CLI name: "hospital" */
+    const char *label_ja; /* 病院 */
     const char *label_en;
     char fee_digit;
 } fk_type_info;
 
 typedef struct {
-    const char *key;          /* "eprescription" */
-    const char *label_ja;     /* 電子処方箋 */
+    const char *key;      /* "eprescription" */
+    const char *label_ja; /* 電子処方箋 */
     const char *label_en;
 } fk_program_info;
 
@@ -43,7 +48,7 @@ extern const fk_program_info fk_programs[FK_NPROGRAM];
 const fk_pref *fk_pref_by_code(int code);
 /* Accepts "13" or "1" .. "47" (1 or 2 ASCII digits). */
 const fk_pref *fk_pref_by_str(const char *s);
-int fk_type_by_key(const char *key);          /* fk_type or -1 */
+int fk_type_by_key(const char *key); /* fk_type or -1 */
 const fk_program_info *fk_program_by_key(const char *key);
 
 #endif

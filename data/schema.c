@@ -44,7 +44,7 @@ static const char *v1 =
      * from a snapshot; rhash is a hash of the record as last stored, so an
      * unchanged record costs one comparison on the next pull. */
     "CREATE TABLE facility("
-    "  code INTEGER PRIMARY KEY,"             /* the 10 digits as a number */
+    "  code INTEGER PRIMARY KEY," /* the 10 digits as a number */
     "  type INTEGER NOT NULL REFERENCES facility_type(id),"
     "  pref INTEGER NOT NULL REFERENCES prefecture(code),"
     "  muni TEXT NOT NULL DEFAULT '',"
@@ -98,7 +98,8 @@ static int exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
 static int seed_reference(sqlite3 *db, char *err, size_t errlen)
 {
     sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(db, "INSERT INTO prefecture VALUES(?,?,?,?,?,?)", -1, &s, NULL);
+    int rc = sqlite3_prepare_v2(
+        db, "INSERT INTO prefecture VALUES(?,?,?,?,?,?)", -1, &s, NULL);
     for (int i = 0; rc == SQLITE_OK && i < FK_NPREF; i++) {
         const fk_pref *p = &fk_prefs[i];
         sqlite3_bind_int(s, 1, p->code);
@@ -113,7 +114,8 @@ static int seed_reference(sqlite3 *db, char *err, size_t errlen)
     sqlite3_finalize(s);
     s = NULL;
     if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(db, "INSERT INTO facility_type VALUES(?,?,?,?,?)", -1, &s, NULL);
+        rc = sqlite3_prepare_v2(
+            db, "INSERT INTO facility_type VALUES(?,?,?,?,?)", -1, &s, NULL);
     for (int i = 0; rc == SQLITE_OK && i < FK_NTYPE; i++) {
         const fk_type_info *t = &fk_types[i];
         char digit[2] = {t->fee_digit, 0};
@@ -128,7 +130,8 @@ static int seed_reference(sqlite3 *db, char *err, size_t errlen)
     sqlite3_finalize(s);
     s = NULL;
     if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(db, "INSERT INTO program VALUES(?,?,?)", -1, &s, NULL);
+        rc = sqlite3_prepare_v2(db, "INSERT INTO program VALUES(?,?,?)", -1, &s,
+                                NULL);
     for (int i = 0; rc == SQLITE_OK && i < FK_NPROGRAM; i++) {
         sqlite3_bind_text(s, 1, fk_programs[i].key, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 2, fk_programs[i].label_ja, -1, SQLITE_STATIC);
@@ -157,7 +160,8 @@ static int user_version(sqlite3 *db)
 {
     sqlite3_stmt *s;
     int v = -1;
-    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) ==
+            SQLITE_OK &&
         sqlite3_step(s) == SQLITE_ROW)
         v = sqlite3_column_int(s, 0);
     sqlite3_finalize(s);
@@ -168,14 +172,16 @@ int fk_schema_migrate(sqlite3 *db, char *err, size_t errlen)
 {
     int v = user_version(db);
     if (v < 0) {
-        snprintf(err, errlen, "cannot read schema version: %s", sqlite3_errmsg(db));
+        snprintf(err, errlen, "cannot read schema version: %s",
+                 sqlite3_errmsg(db));
         return -1;
     }
     if (v > FK_SCHEMA_VERSION) {
-        snprintf(err, errlen,
-                 "database schema version %d is newer than this fukyu supports (%d); "
-                 "upgrade fukyu, the database was not changed",
-                 v, FK_SCHEMA_VERSION);
+        snprintf(
+            err, errlen,
+            "database schema version %d is newer than this fukyu supports (%d); "
+            "upgrade fukyu, the database was not changed",
+            v, FK_SCHEMA_VERSION);
         return -1;
     }
     while (v < FK_SCHEMA_VERSION) {
@@ -189,8 +195,10 @@ int fk_schema_migrate(sqlite3 *db, char *err, size_t errlen)
         }
         char bump[64];
         snprintf(bump, sizeof bump, "PRAGMA user_version = %d", v + 1);
-        if (migrations[v](db, msg, sizeof msg) < 0 || exec(db, bump, msg, sizeof msg) < 0) {
-            snprintf(err, errlen, "migration to schema version %d failed: %s", v + 1, msg);
+        if (migrations[v](db, msg, sizeof msg) < 0 ||
+            exec(db, bump, msg, sizeof msg) < 0) {
+            snprintf(err, errlen, "migration to schema version %d failed: %s",
+                     v + 1, msg);
             exec(db, "ROLLBACK", msg, sizeof msg);
             return -1;
         }

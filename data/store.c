@@ -25,7 +25,10 @@ int fk_store_exec(fk_store *st, const char *sql)
     return 0;
 }
 
-const char *fk_store_error(const fk_store *st) { return st->err; }
+const char *fk_store_error(const fk_store *st)
+{
+    return st->err;
+}
 
 fk_store *fk_store_open(const char *path, int flags, char *err, size_t errlen)
 {
@@ -39,7 +42,8 @@ fk_store *fk_store_open(const char *path, int flags, char *err, size_t errlen)
                               : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     oflags |= SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
-        snprintf(err, errlen, "%s: %s", path, st->db ? sqlite3_errmsg(st->db) : "cannot open");
+        snprintf(err, errlen, "%s: %s", path,
+                 st->db ? sqlite3_errmsg(st->db) : "cannot open");
         fk_store_close(st);
         return NULL;
     }
@@ -47,9 +51,9 @@ fk_store *fk_store_open(const char *path, int flags, char *err, size_t errlen)
     /* Readers and the collector work at once: wait for locks rather than
      * fail, a generous 10 s because a first pull commits a large WAL. */
     sqlite3_busy_timeout(st->db, 10000);
-    const char *setup = st->readonly
-        ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
-        : "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;";
+    const char *setup =
+        st->readonly ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
+                     : "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;";
     char msg[600];
     if (fk_store_exec(st, setup) < 0) goto fail;
     if (!st->readonly) {
@@ -57,7 +61,8 @@ fk_store *fk_store_open(const char *path, int flags, char *err, size_t errlen)
          * writes to the file, and a newer database must stay untouched. */
         sqlite3_stmt *s;
         int v = 0;
-        if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
+        if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) ==
+                SQLITE_OK &&
             sqlite3_step(s) == SQLITE_ROW)
             v = sqlite3_column_int(s, 0);
         else {
@@ -66,7 +71,8 @@ fk_store *fk_store_open(const char *path, int flags, char *err, size_t errlen)
             goto fail;
         }
         sqlite3_finalize(s);
-        if (v <= FK_SCHEMA_VERSION && fk_store_exec(st, "PRAGMA journal_mode=WAL") < 0)
+        if (v <= FK_SCHEMA_VERSION &&
+            fk_store_exec(st, "PRAGMA journal_mode=WAL") < 0)
             goto fail;
         if (fk_schema_migrate(st->db, msg, sizeof msg) < 0) {
             snprintf(st->err, sizeof st->err, "%s: %s", path, msg);
@@ -75,11 +81,12 @@ fk_store *fk_store_open(const char *path, int flags, char *err, size_t errlen)
     } else {
         int v = fk_store_user_version(st);
         if (v != FK_SCHEMA_VERSION) {
-            snprintf(st->err, sizeof st->err,
-                     v > FK_SCHEMA_VERSION
-                         ? "%s: database schema version %d is newer than this fukyu supports"
-                         : "%s: database schema version %d is not current; open it read-write once to migrate",
-                     path, v);
+            snprintf(
+                st->err, sizeof st->err,
+                v > FK_SCHEMA_VERSION
+                    ? "%s: database schema version %d is newer than this fukyu supports"
+                    : "%s: database schema version %d is not current; open it read-write once to migrate",
+                path, v);
             goto fail;
         }
     }
@@ -101,7 +108,8 @@ int fk_store_user_version(fk_store *st)
 {
     sqlite3_stmt *s;
     int v = -1;
-    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
+    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) ==
+            SQLITE_OK &&
         sqlite3_step(s) == SQLITE_ROW)
         v = sqlite3_column_int(s, 0);
     sqlite3_finalize(s);

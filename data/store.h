@@ -24,7 +24,10 @@
 
 typedef struct fk_store fk_store;
 
-enum { FK_STORE_RW = 0, FK_STORE_READONLY = 1 };
+enum {
+    FK_STORE_RW = 0,
+    FK_STORE_READONLY = 1
+};
 
 /* Opens (creating when missing, unless read-only) and migrates the store.
  * A store written by a newer fukyu is refused and left untouched.  On
@@ -52,8 +55,8 @@ static inline double fk_counts_rate(const fk_counts *c)
 /* An area: national (pref 0), a prefecture, or a municipality
  * ("13101"; muni "" means the whole prefecture). */
 typedef struct {
-    int pref;          /* 0 = national, 1..47 */
-    char muni[6];      /* "" or a 5-digit municipality code */
+    int pref;     /* 0 = national, 1..47 */
+    char muni[6]; /* "" or a 5-digit municipality code */
 } fk_area;
 
 /* Counts per facility type on a date in an area; by_type[FK_NTYPE]. */
@@ -82,8 +85,8 @@ typedef struct {
     fk_counts c;
 } fk_point;
 int fk_store_series(fk_store *st, const char *program, int type,
-                    const fk_area *area, fk_day from, fk_day to,
-                    fk_point **out, size_t *n);
+                    const fk_area *area, fk_day from, fk_day to, fk_point **out,
+                    size_t *n);
 
 /* The as_of of the latest stored pull; -1 with *as_of untouched if none. */
 int fk_store_latest_as_of(fk_store *st, fk_day *as_of);
@@ -94,11 +97,15 @@ int fk_store_first_day(fk_store *st, const char *program, fk_day *first);
 /* ---- facilities --------------------------------------------------------- */
 
 typedef enum {
-    FK_ST_NONE = 0, FK_ST_APPLIED, FK_ST_OPERATING, FK_ST_NOT_APPLICABLE
+    FK_ST_NONE = 0,
+    FK_ST_APPLIED,
+    FK_ST_OPERATING,
+    FK_ST_NOT_APPLICABLE
 } fk_status;
-const char *fk_status_key(fk_status s);     /* "none", "applied", ... */
-const char *fk_status_label_ja(fk_status s);/* 未着手, 申請済, 運用中, 対象外 */
-int fk_status_by_key(const char *key);      /* fk_status or -1 */
+const char *fk_status_key(fk_status s); /* "none", "applied", ... */
+const char *fk_status_label_ja(
+    fk_status s); /* 未着手, 申請済, 運用中, 対象外 */
+int fk_status_by_key(const char *key); /* fk_status or -1 */
 
 typedef struct {
     char code[11];
@@ -108,17 +115,17 @@ typedef struct {
     const char *name, *address, *phone; /* valid during the callback */
     int beds;                           /* -1 when unknown */
     fk_status status;
-    fk_day since;                       /* -1 when none */
+    fk_day since; /* -1 when none */
     fk_day first_seen;
 } fk_facility_row;
 
 typedef struct {
     const char *program;
-    int pref;            /* 0 = all */
-    const char *muni;    /* NULL = all */
-    int type;            /* -1 = all */
-    unsigned statuses;   /* bit mask of (1u << fk_status); 0 = all */
-    fk_day adopted_since;/* >= 0: operating with since >= this; else -1 */
+    int pref;             /* 0 = all */
+    const char *muni;     /* NULL = all */
+    int type;             /* -1 = all */
+    unsigned statuses;    /* bit mask of (1u << fk_status); 0 = all */
+    fk_day adopted_since; /* >= 0: operating with since >= this; else -1 */
 } fk_facility_filter;
 
 /* Calls fn for each open facility matching the filter, ordered by
@@ -131,11 +138,11 @@ int fk_store_each_facility(fk_store *st, const fk_facility_filter *f,
 
 typedef struct {
     int64_t id;
-    const char *started_at;   /* RFC 3339 UTC */
+    const char *started_at; /* RFC 3339 UTC */
     const char *feed;
-    const char *as_of;        /* "" when unknown */
-    const char *outcome;      /* stored, unchanged, failed, running, interrupted */
-    const char *reason;       /* "" when none */
+    const char *as_of;   /* "" when unknown */
+    const char *outcome; /* stored, unchanged, failed, running, interrupted */
+    const char *reason;  /* "" when none */
     int64_t records, changes, set_aside;
     double seconds;
 } fk_pull_row;
@@ -146,8 +153,8 @@ int fk_store_each_pull(fk_store *st, int limit, const char *since,
 
 typedef struct {
     int64_t pull_id;
-    int64_t position;     /* record index within the pull, from 0 */
-    const char *code;     /* as received; "" when missing */
+    int64_t position; /* record index within the pull, from 0 */
+    const char *code; /* as received; "" when missing */
     const char *reason;
 } fk_reject_row;
 typedef int (*fk_reject_fn)(const fk_reject_row *row, void *ctx);
@@ -158,7 +165,8 @@ int fk_store_each_reject(fk_store *st, int64_t pull_id, fk_reject_fn fn,
 /* ---- pull health (data/health.c): /healthz and /metrics ---------------- */
 
 typedef struct {
-    int64_t stored, unchanged, failed, running, interrupted; /* pulls by outcome */
+    int64_t stored, unchanged, failed, running,
+        interrupted;        /* pulls by outcome */
     int64_t last_ok_time;   /* Unix time the latest stored/unchanged pull
                                finished; -1 when none */
     fk_day last_ok_as_of;   /* its as_of; -1 when none */
@@ -168,7 +176,7 @@ typedef struct {
     char last_outcome[16];
     double last_seconds;
     int64_t last_records, last_set_aside;
-    int64_t last_finished;  /* Unix time; -1 when unknown */
+    int64_t last_finished; /* Unix time; -1 when unknown */
 } fk_pull_health;
 int fk_store_pull_health(fk_store *st, fk_pull_health *out);
 
@@ -178,10 +186,14 @@ int fk_store_pull_health(fk_store *st, fk_pull_health *out);
  * its SHA-256 is stored.  A scope is "national", "pref:NN" or
  * "followup:NN" (NN 01..47, always two digits). */
 #define FK_TOKEN_HEX 64
-typedef enum { FK_SCOPE_NATIONAL = 0, FK_SCOPE_PREF, FK_SCOPE_FOLLOWUP } fk_scope_kind;
+typedef enum {
+    FK_SCOPE_NATIONAL = 0,
+    FK_SCOPE_PREF,
+    FK_SCOPE_FOLLOWUP
+} fk_scope_kind;
 typedef struct {
     fk_scope_kind kind;
-    int pref;               /* 0 for national */
+    int pref; /* 0 for national */
 } fk_scope;
 /* Strict parse; 0 or -1. */
 int fk_scope_parse(const char *s, fk_scope *out);
@@ -197,12 +209,13 @@ int fk_token_revoke(fk_store *st, int64_t id);
 typedef struct {
     int64_t id;
     const char *name, *scope, *created_at;
-    const char *revoked_at;  /* "" when live */
+    const char *revoked_at; /* "" when live */
 } fk_token_row;
 typedef int (*fk_token_fn)(const fk_token_row *row, void *ctx);
 int fk_token_each(fk_store *st, fk_token_fn fn, void *ctx);
 /* Checks a presented token: 1 with its scope (and id) when live, 0 when
  * unknown, malformed or revoked, -1 on a store error. */
-int fk_token_verify(fk_store *st, const char *token, fk_scope *scope, int64_t *id);
+int fk_token_verify(fk_store *st, const char *token, fk_scope *scope,
+                    int64_t *id);
 
 #endif

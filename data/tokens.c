@@ -21,10 +21,13 @@
 #pragma weak nettle_sha256_update
 #pragma weak nettle_sha256_digest
 
-static int sha256_hex(fk_store *st, const char *text, char out[FK_TOKEN_HEX + 1])
+static int sha256_hex(fk_store *st, const char *text,
+                      char out[FK_TOKEN_HEX + 1])
 {
     if (!nettle_sha256_init || !nettle_sha256_update || !nettle_sha256_digest) {
-        snprintf(st->err, sizeof st->err, "tokens: SHA-256 unavailable (fukyu was built without nettle)");
+        snprintf(
+            st->err, sizeof st->err,
+            "tokens: SHA-256 unavailable (fukyu was built without nettle)");
         return -1;
     }
     struct sha256_ctx c;
@@ -32,7 +35,8 @@ static int sha256_hex(fk_store *st, const char *text, char out[FK_TOKEN_HEX + 1]
     sha256_init(&c);
     sha256_update(&c, strlen(text), (const uint8_t *)text);
     sha256_digest(&c, sizeof d, d);
-    for (int i = 0; i < SHA256_DIGEST_SIZE; i++) snprintf(out + 2 * i, 3, "%02x", d[i]);
+    for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
+        snprintf(out + 2 * i, 3, "%02x", d[i]);
     return 0;
 }
 
@@ -46,12 +50,17 @@ int fk_scope_parse(const char *s, fk_scope *out)
     }
     fk_scope_kind k;
     const char *nn;
-    if (!strncmp(s, "pref:", 5)) k = FK_SCOPE_PREF, nn = s + 5;
-    else if (!strncmp(s, "followup:", 9)) k = FK_SCOPE_FOLLOWUP, nn = s + 9;
-    else return -1;
+    if (!strncmp(s, "pref:", 5))
+        k = FK_SCOPE_PREF, nn = s + 5;
+    else if (!strncmp(s, "followup:", 9))
+        k = FK_SCOPE_FOLLOWUP, nn = s + 9;
+    else
+        return -1;
     /* Exactly two digits, so that "pref:1" and "pref:013" are refused and
      * every stored scope has one spelling. */
-    if (strlen(nn) != 2 || nn[0] < '0' || nn[0] > '9' || nn[1] < '0' || nn[1] > '9') return -1;
+    if (strlen(nn) != 2 || nn[0] < '0' || nn[0] > '9' || nn[1] < '0' ||
+        nn[1] > '9')
+        return -1;
     const fk_pref *p = fk_pref_by_str(nn);
     if (!p) return -1;
     out->kind = k;
@@ -87,12 +96,15 @@ int fk_token_add(fk_store *st, const char *name, const char *scope,
 {
     fk_scope sc;
     if (!valid_name(name)) {
-        snprintf(st->err, sizeof st->err, "token name must be 1..200 bytes without control characters");
+        snprintf(st->err, sizeof st->err,
+                 "token name must be 1..200 bytes without control characters");
         return -1;
     }
     if (fk_scope_parse(scope, &sc) < 0) {
-        snprintf(st->err, sizeof st->err,
-                 "bad scope '%s' (national, pref:NN or followup:NN with NN 01..47)", scope ? scope : "");
+        snprintf(
+            st->err, sizeof st->err,
+            "bad scope '%s' (national, pref:NN or followup:NN with NN 01..47)",
+            scope ? scope : "");
         return -1;
     }
     uint8_t raw[FK_TOKEN_HEX / 2];
@@ -106,14 +118,16 @@ int fk_token_add(fk_store *st, const char *name, const char *scope,
         }
         got += (size_t)r;
     }
-    for (size_t i = 0; i < sizeof raw; i++) snprintf(token + 2 * i, 3, "%02x", raw[i]);
+    for (size_t i = 0; i < sizeof raw; i++)
+        snprintf(token + 2 * i, 3, "%02x", raw[i]);
     char hash[FK_TOKEN_HEX + 1], now[32];
     if (sha256_hex(st, token, hash) < 0) return -1;
     now_rfc3339(now, sizeof now);
     sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(st->db,
-                           "INSERT INTO token(name, scope, sha256, created_at) VALUES(?1, ?2, ?3, ?4)",
-                           -1, &s, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(
+            st->db,
+            "INSERT INTO token(name, scope, sha256, created_at) VALUES(?1, ?2, ?3, ?4)",
+            -1, &s, NULL) != SQLITE_OK)
         return fk_store_fail(st, "token add");
     sqlite3_bind_text(s, 1, name, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s, 2, scope, -1, SQLITE_TRANSIENT);
@@ -132,9 +146,10 @@ int fk_token_revoke(fk_store *st, int64_t id)
     char now[32];
     now_rfc3339(now, sizeof now);
     sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(st->db,
-                           "UPDATE token SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
-                           -1, &s, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(
+            st->db,
+            "UPDATE token SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+            -1, &s, NULL) != SQLITE_OK)
         return fk_store_fail(st, "token revoke");
     sqlite3_bind_int64(s, 1, id);
     sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
@@ -142,7 +157,8 @@ int fk_token_revoke(fk_store *st, int64_t id)
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE) return fk_store_fail(st, "token revoke");
     if (sqlite3_changes(st->db) == 0) {
-        snprintf(st->err, sizeof st->err, "no live token with id %lld", (long long)id);
+        snprintf(st->err, sizeof st->err, "no live token with id %lld",
+                 (long long)id);
         return -1;
     }
     return 0;
@@ -157,13 +173,15 @@ static const char *col_text(sqlite3_stmt *s, int i)
 int fk_token_each(fk_store *st, fk_token_fn fn, void *ctx)
 {
     sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(st->db, "SELECT id, name, scope, created_at, revoked_at FROM token ORDER BY id",
-                           -1, &s, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(
+            st->db,
+            "SELECT id, name, scope, created_at, revoked_at FROM token ORDER BY id",
+            -1, &s, NULL) != SQLITE_OK)
         return fk_store_fail(st, "tokens");
     int rc, stop = 0;
     while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-        fk_token_row r = {sqlite3_column_int64(s, 0), col_text(s, 1), col_text(s, 2),
-                          col_text(s, 3), col_text(s, 4)};
+        fk_token_row r = {sqlite3_column_int64(s, 0), col_text(s, 1),
+                          col_text(s, 2), col_text(s, 3), col_text(s, 4)};
         stop = fn(&r, ctx);
     }
     sqlite3_finalize(s);
@@ -180,7 +198,8 @@ static int same(const char *a, const char *b, size_t n)
     return d == 0;
 }
 
-int fk_token_verify(fk_store *st, const char *token, fk_scope *scope, int64_t *id)
+int fk_token_verify(fk_store *st, const char *token, fk_scope *scope,
+                    int64_t *id)
 {
     /* Anything but 64 lowercase hex digits cannot be a token we issued;
      * refusing it early keeps junk out of the hash and the query. */
@@ -190,21 +209,24 @@ int fk_token_verify(fk_store *st, const char *token, fk_scope *scope, int64_t *i
     char hash[FK_TOKEN_HEX + 1];
     if (sha256_hex(st, token, hash) < 0) return -1;
     sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(st->db,
-                           "SELECT id, scope, sha256 FROM token WHERE sha256 = ?1 AND revoked_at IS NULL",
-                           -1, &s, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(
+            st->db,
+            "SELECT id, scope, sha256 FROM token WHERE sha256 = ?1 AND revoked_at IS NULL",
+            -1, &s, NULL) != SQLITE_OK)
         return fk_store_fail(st, "token verify");
     sqlite3_bind_text(s, 1, hash, -1, SQLITE_TRANSIENT);
     int rc = sqlite3_step(s), found = 0;
     if (rc == SQLITE_ROW) {
         const char *stored = col_text(s, 2);
-        if (strlen(stored) == FK_TOKEN_HEX && same(stored, hash, FK_TOKEN_HEX) &&
+        if (strlen(stored) == FK_TOKEN_HEX &&
+            same(stored, hash, FK_TOKEN_HEX) &&
             fk_scope_parse(col_text(s, 1), scope) == 0) {
             if (id) *id = sqlite3_column_int64(s, 0);
             found = 1;
         }
     }
     sqlite3_finalize(s);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return fk_store_fail(st, "token verify");
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return fk_store_fail(st, "token verify");
     return found;
 }

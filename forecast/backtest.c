@@ -22,7 +22,10 @@ typedef struct {
     int n, nape, in80, in95;
 } acc;
 
-static double clip01(double x) { return x < 0 ? 0 : x > 1 ? 1 : x; }
+static double clip01(double x)
+{
+    return x < 0 ? 0 : x > 1 ? 1 : x;
+}
 
 static void score(acc *c, double p, const double *dev, double y, int bands)
 {
@@ -37,7 +40,8 @@ static void score(acc *c, double p, const double *dev, double y, int bands)
 /* Calibrated offsets of every fitted method at origin k, as the forecast
  * made on that day would have had them (errors known by then only). */
 static int origin_bands(const fk_fc_table *t, size_t k, const fk_fc_options *fo,
-                        fk_fc_dev (*dev)[FK_BT_MAXH + 1], int *have, char *err, size_t errlen)
+                        fk_fc_dev (*dev)[FK_BT_MAXH + 1], int *have, char *err,
+                        size_t errlen)
 {
     for (int m = FK_FC_PACE; m < FK_FC_NMETHODS; m++) {
         const fk_fc_model *mo = &t->model[(size_t)m * t->norig + k];
@@ -45,7 +49,8 @@ static int origin_bands(const fk_fc_table *t, size_t k, const fk_fc_options *fo,
         if (!(t->mask & (1u << m)) || mo->method != (fk_fc_method)m) continue;
         fk_fc_cal cal;
         fk_fc_table_cal(t, (fk_fc_method)m, t->day[k], &cal);
-        if (fk_fc_cal_dev(&cal, mo, fo, FK_BT_MAXH, dev[m], err, errlen) < 0) return -1;
+        if (fk_fc_cal_dev(&cal, mo, fo, FK_BT_MAXH, dev[m], err, errlen) < 0)
+            return -1;
         have[m] = 1;
     }
     return 0;
@@ -61,24 +66,32 @@ int fk_backtest_run(const fk_obs *obs, size_t n, const fk_bt_options *o,
     /* the auto row needs every method's forecasts to choose among */
     unsigned fit = mask & (1u << FK_FC_AUTO) ? ~0u : mask;
     fk_fc_table t;
-    if (fk_fc_table_build(obs, n, &o->fc, fit, FK_FC_TABLE_ALL, &t, err, errlen) < 0) return -1;
+    if (fk_fc_table_build(obs, n, &o->fc, fit, FK_FC_TABLE_ALL, &t, err,
+                          errlen) < 0)
+        return -1;
     fk_day last = obs[n - 1].date;
     size_t first = 0, count = 0;
     for (size_t k = 0; k < t.norig; k++)
         if (t.day[k] + 7 * fk_bt_horizons[0] <= last) {
             if (count++ == 0) first = k;
         }
-    if (o->max_origins > 0 && count > (size_t)o->max_origins) first += count - (size_t)o->max_origins;
+    if (o->max_origins > 0 && count > (size_t)o->max_origins)
+        first += count - (size_t)o->max_origins;
     for (int m = 0; m < FK_FC_NMETHODS; m++) out->ran[m] = (mask >> m) & 1u;
     acc a[FK_FC_NMETHODS][FK_BT_NH];
     memset(a, 0, sizeof a);
     fk_fc_dev dev[FK_FC_NMETHODS][FK_BT_MAXH + 1];
     int have[FK_FC_NMETHODS] = {0}, bands = !o->fc.point_only, rc = 0;
-    for (size_t k = first; k < t.norig && t.day[k] + 7 * fk_bt_horizons[0] <= last; k++) {
-        if (bands && (rc = origin_bands(&t, k, &o->fc, dev, have, err, errlen)) < 0) break;
-        fk_fc_method pick = mask & 1u ? fk_fc_table_pick(&t, t.day[k]) : FK_FC_PACE;
+    for (size_t k = first;
+         k < t.norig && t.day[k] + 7 * fk_bt_horizons[0] <= last; k++) {
+        if (bands &&
+            (rc = origin_bands(&t, k, &o->fc, dev, have, err, errlen)) < 0)
+            break;
+        fk_fc_method pick =
+            mask & 1u ? fk_fc_table_pick(&t, t.day[k]) : FK_FC_PACE;
         int used = 0;
-        for (int b = 0; b < FK_BT_NH && t.day[k] + 7 * fk_bt_horizons[b] <= last; b++) {
+        for (int b = 0;
+             b < FK_BT_NH && t.day[k] + 7 * fk_bt_horizons[b] <= last; b++) {
             int c = fk_fc_ck_index(fk_bt_horizons[b]), h = fk_bt_horizons[b];
             double y = t.actual[k * FK_FC_NCK + (size_t)c];
             for (int m = 0; m < FK_FC_NMETHODS; m++) {
@@ -117,12 +130,14 @@ double fk_bt_mean_mae(const fk_backtest *bt, fk_fc_method m)
     return k ? s / k : NAN;
 }
 
-fk_fc_method fk_fc_auto_method(const fk_obs *obs, size_t n, const fk_fc_options *o)
+fk_fc_method fk_fc_auto_method(const fk_obs *obs, size_t n,
+                               const fk_fc_options *o)
 {
     fk_fc_table t;
     char err[256];
-    if (fk_fc_check_obs(obs, n, err, sizeof err) < 0
-        || fk_fc_table_build(obs, n, o, ~0u, FK_FC_TABLE_LATEST, &t, err, sizeof err) < 0)
+    if (fk_fc_check_obs(obs, n, err, sizeof err) < 0 ||
+        fk_fc_table_build(obs, n, o, ~0u, FK_FC_TABLE_LATEST, &t, err,
+                          sizeof err) < 0)
         return FK_FC_PACE;
     fk_fc_method m = fk_fc_table_pick(&t, obs[n - 1].date);
     fk_fc_table_free(&t);

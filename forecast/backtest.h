@@ -19,7 +19,7 @@
 #define FK_BT_NH 4
 extern const int fk_bt_horizons[FK_BT_NH]; /* 4, 8, 13, 26 weeks */
 
-#define FK_BT_MAXH 26                      /* the longest of them */
+#define FK_BT_MAXH 26 /* the longest of them */
 
 /* Auto judges each horizon on the latest this many forecasts whose outcome
  * is known, so that it follows the recent behaviour of the series. */
@@ -43,17 +43,17 @@ typedef struct {
     /* [method][horizon]; the FK_FC_AUTO row is auto chosen afresh at each
      * origin from the data up to it (an honest out-of-sample score). */
     fk_bt_cell cell[FK_FC_NMETHODS][FK_BT_NH];
-    int ran[FK_FC_NMETHODS];  /* whether the method was part of the run */
-    int norigins;             /* origins with at least one comparison */
-    fk_fc_method pick;        /* what auto picks at the last observation */
+    int ran[FK_FC_NMETHODS]; /* whether the method was part of the run */
+    int norigins;            /* origins with at least one comparison */
+    fk_fc_method pick;       /* what auto picks at the last observation */
 } fk_backtest;
 
 typedef struct {
-    fk_fc_options fc;   /* seed, pace_weeks, cap; point_only skips the
+    fk_fc_options fc; /* seed, pace_weeks, cap; point_only skips the
                            intervals (cover80/95 NAN); method, horizon,
                            until and target are not used */
-    unsigned methods;   /* mask of (1u << fk_fc_method); 0 = all five */
-    int max_origins;    /* 0 = every origin, else only the latest N */
+    unsigned methods; /* mask of (1u << fk_fc_method); 0 = all five */
+    int max_origins;  /* 0 = every origin, else only the latest N */
 } fk_bt_options;
 
 void fk_bt_options_default(fk_bt_options *o);
@@ -65,6 +65,7 @@ double fk_bt_mean_mae(const fk_backtest *bt, fk_fc_method m);
 /* What FK_FC_AUTO resolves to for these observations: the method with the
  * lowest mean MAE over the four horizons among those that produced every
  * forecast pace did, if it beats pace by FK_BT_AUTO_MARGIN; else pace. */
-fk_fc_method fk_fc_auto_method(const fk_obs *obs, size_t n, const fk_fc_options *o);
+fk_fc_method fk_fc_auto_method(const fk_obs *obs, size_t n,
+                               const fk_fc_options *o);
 
 #endif

@@ -58,8 +58,9 @@ static double refit(const fk_fc_series *s, const fk_fc_options *o, double *p)
 {
     (void)o;
     fit_ctx c = {s, fk_fc_max_share(s)};
-    double x[3] = {fk_fc_logit(fmax(p[0] - c.lo, 1e-9) / fmax(1.0 - c.lo, 1e-9)),
-                   log(p[1]), log(p[2])};
+    double x[3] = {
+        fk_fc_logit(fmax(p[0] - c.lo, 1e-9) / fmax(1.0 - c.lo, 1e-9)),
+        log(p[1]), log(p[2])};
     return fit_from(&c, x, 800, p);
 }
 
@@ -78,7 +79,8 @@ static int bass_bands(const fk_fc_model *m, const fk_fc_options *o, int nsteps,
     return 0;
 }
 
-static void fill(fk_fc_model *m, const fk_fc_series *s, const double *p, double v)
+static void fill(fk_fc_model *m, const fk_fc_series *s, const double *p,
+                 double v)
 {
     m->method = FK_FC_BASS;
     m->s = s;
@@ -100,9 +102,12 @@ int fk_fc_fit_bass(const fk_fc_series *s, const fk_fc_options *o,
     for (size_t a = 0; a < 2; a++)
         for (size_t b = 0; b < 3; b++)
             for (size_t d = 0; d < 3; d++) {
-                double x[3] = {fk_fc_logit(mf[a]), log(pf[b]), log(qf[d])}, p[4];
+                double x[3] = {fk_fc_logit(mf[a]), log(pf[b]), log(qf[d])},
+                       p[4];
                 double v = fit_from(&c, x, 2000, p);
-                if (v < best) best = v, bp[0] = p[0], bp[1] = p[1], bp[2] = p[2], bp[3] = p[3];
+                if (v < best)
+                    best = v, bp[0] = p[0], bp[1] = p[1], bp[2] = p[2],
+                    bp[3] = p[3];
             }
     fill(m, s, bp, best);
     return 0;

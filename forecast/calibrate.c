@@ -35,7 +35,8 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-void fk_fc_table_cal(const fk_fc_table *t, fk_fc_method m, fk_day now, fk_fc_cal *c)
+void fk_fc_table_cal(const fk_fc_table *t, fk_fc_method m, fk_day now,
+                     fk_fc_cal *c)
 {
     memset(c, 0, sizeof *c);
     if ((unsigned)m >= FK_FC_NMETHODS || !(t->mask & (1u << m))) return;
@@ -44,16 +45,20 @@ void fk_fc_table_cal(const fk_fc_table *t, fk_fc_method m, fk_day now, fk_fc_cal
         int h = fk_fc_ck_weeks[k], ne = 0;
         for (size_t o = t->norig; o-- > 0 && ne < FK_FC_CAL_MAX;) {
             if (t->day[o] + 7 * h > now) continue; /* outcome not known yet */
-            double p = fk_fc_table_pred(t, m, o, k), y = t->actual[o * FK_FC_NCK + (size_t)k];
+            double p = fk_fc_table_pred(t, m, o, k),
+                   y = t->actual[o * FK_FC_NCK + (size_t)k];
             if (isfinite(p) && isfinite(y)) e[ne++] = fabs(p - y) / t->speed[o];
         }
         if (ne < FK_FC_CAL_MIN) continue;
         qsort(e, (size_t)ne, sizeof e[0], cmp_double);
-        int k80 = ((ne + 1) * 4 + 4) / 5, k95 = ((ne + 1) * 19 + 19) / 20; /* ceilings */
+        int k80 = ((ne + 1) * 4 + 4) / 5,
+            k95 = ((ne + 1) * 19 + 19) / 20; /* ceilings */
         double q80 = e[(k80 < ne ? k80 : ne) - 1];
-        double q95 = k95 <= ne ? e[k95 - 1] : fmax(e[ne - 1], q80 * FK_FC_Z95 / FK_FC_Z80);
+        double q95 = k95 <= ne ? e[k95 - 1]
+                               : fmax(e[ne - 1], q80 * FK_FC_Z95 / FK_FC_Z80);
         int i = c->ncal++;
-        c->h[i] = h, c->q80[i] = q80, c->q95[i] = fmax(q95, q80), c->nerr[i] = ne;
+        c->h[i] = h, c->q80[i] = q80, c->q95[i] = fmax(q95, q80),
+        c->nerr[i] = ne;
     }
 }
 
@@ -74,13 +79,15 @@ static void half_widths(const fk_fc_cal *c, double h, double *w80, double *w95)
     *w95 = b0 * h / h0;
 }
 
-int fk_fc_cal_dev(const fk_fc_cal *c, const fk_fc_model *m, const fk_fc_options *o,
-                  int nsteps, fk_fc_dev *dev, char *err, size_t errlen)
+int fk_fc_cal_dev(const fk_fc_cal *c, const fk_fc_model *m,
+                  const fk_fc_options *o, int nsteps, fk_fc_dev *dev, char *err,
+                  size_t errlen)
 {
     if (c->ncal == 0) {
         if (m->bands(m, o, nsteps, dev, err, errlen) < 0) return -1;
         fk_fc_model pace;
-        if (m->method != FK_FC_PACE && fk_fc_fit_pace(m->s, o, &pace, err, errlen) == 0) {
+        if (m->method != FK_FC_PACE &&
+            fk_fc_fit_pace(m->s, o, &pace, err, errlen) == 0) {
             fk_fc_dev *pd = malloc(sizeof *pd * ((size_t)nsteps + 1));
             if (!pd || pace.bands(&pace, o, nsteps, pd, err, errlen) < 0) {
                 free(pd);
@@ -89,7 +96,8 @@ int fk_fc_cal_dev(const fk_fc_cal *c, const fk_fc_model *m, const fk_fc_options 
             }
             for (int h = 0; h <= nsteps; h++) /* the wider of the two */
                 for (int j = 0; j < 4; j++)
-                    dev[h][j] = j < 2 ? fmin(dev[h][j], pd[h][j]) : fmax(dev[h][j], pd[h][j]);
+                    dev[h][j] = j < 2 ? fmin(dev[h][j], pd[h][j])
+                                      : fmax(dev[h][j], pd[h][j]);
             free(pd);
         }
         for (int h = 0; h <= nsteps; h++)
@@ -100,7 +108,8 @@ int fk_fc_cal_dev(const fk_fc_cal *c, const fk_fc_model *m, const fk_fc_options 
             double w80, w95;
             half_widths(c, h, &w80, &w95);
             w80 *= v, w95 *= v;
-            dev[h][0] = -w95, dev[h][1] = -w80, dev[h][2] = w80, dev[h][3] = w95;
+            dev[h][0] = -w95, dev[h][1] = -w80, dev[h][2] = w80,
+            dev[h][3] = w95;
         }
     }
     for (int h = 1; h <= nsteps; h++) { /* never narrower further ahead */

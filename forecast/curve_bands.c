@@ -40,7 +40,8 @@ int fk_fc_curve_bands(const fk_fc_model *m, const fk_fc_options *o, int nsteps,
     fk_fc_rng_seed(&g, o->seed);
     for (int b = 0; b < NBOOT; b++) {
         for (size_t i = 0; i < n; i++) {
-            double v = curve(m->p, s->t[i]) + e[(size_t)(fk_fc_rng_uniform(&g) * (double)n)];
+            double v = curve(m->p, s->t[i]) +
+                       e[(size_t)(fk_fc_rng_uniform(&g) * (double)n)];
             y[i] = fmin(fmax(v, 0.0), 1.0);
         }
         double p[8];
@@ -56,7 +57,8 @@ int fk_fc_curve_bands(const fk_fc_model *m, const fk_fc_options *o, int nsteps,
     memset(dev[0], 0, sizeof dev[0]);
     for (int h = 1; h <= nsteps; h++) {
         double *v = sim + (size_t)h * NBOOT, mu = curve(m->p, tl + h);
-        for (int k = 0; k < 4; k++) dev[h][k] = fk_fc_quantile(v, NBOOT, q[k]) - mu;
+        for (int k = 0; k < 4; k++)
+            dev[h][k] = fk_fc_quantile(v, NBOOT, q[k]) - mu;
         /* the fitted curve may sit outside a skewed bootstrap band */
         dev[h][0] = fmin(dev[h][0], 0), dev[h][1] = fmin(dev[h][1], 0);
         dev[h][2] = fmax(dev[h][2], 0), dev[h][3] = fmax(dev[h][3], 0);

@@ -12,8 +12,8 @@
 
 /* Observations as shares on a time axis in weeks since the first one. */
 typedef struct {
-    const double *t;   /* weeks since first observation, ascending */
-    const double *r;   /* adopting / total */
+    const double *t; /* weeks since first observation, ascending */
+    const double *r; /* adopting / total */
     size_t n;
     fk_day first, last;
 } fk_fc_series;
@@ -26,8 +26,8 @@ typedef struct fk_fc_model fk_fc_model;
 struct fk_fc_model {
     fk_fc_method method;
     const fk_fc_series *s;
-    double p[8];        /* method parameters (see each method's file) */
-    double sse;         /* fitting objective at the optimum */
+    double p[8]; /* method parameters (see each method's file) */
+    double sse;  /* fitting objective at the optimum */
     /* Point forecast h weeks (real) after the last observation, before the
      * cumulative floor and clipping are applied. */
     double (*mean)(const fk_fc_model *m, double h);
@@ -50,8 +50,9 @@ int fk_fc_fit_bass(const fk_fc_series *s, const fk_fc_options *o,
  * from warm's parameters (a fit of the same method on a shorter prefix of
  * the series), which is how the rolling-origin table stays cheap.
  * Methods without starts (pace, holt) ignore warm. */
-int fk_fc_fit(fk_fc_method method, const fk_fc_series *s, const fk_fc_options *o,
-              const fk_fc_model *warm, fk_fc_model *m, char *err, size_t errlen);
+int fk_fc_fit(fk_fc_method method, const fk_fc_series *s,
+              const fk_fc_options *o, const fk_fc_model *warm, fk_fc_model *m,
+              char *err, size_t errlen);
 int fk_fc_fit_logistic_warm(const fk_fc_series *s, const fk_fc_options *o,
                             const fk_fc_model *warm, fk_fc_model *m);
 int fk_fc_fit_bass_warm(const fk_fc_series *s, const fk_fc_options *o,
@@ -74,19 +75,19 @@ int fk_fc_curve_bands(const fk_fc_model *m, const fk_fc_options *o, int nsteps,
  * turns its errors into intervals, so each fit is made once. */
 #define FK_FC_NCK 6
 extern const int fk_fc_ck_weeks[FK_FC_NCK]; /* 1, 2, 4, 8, 13, 26 */
-int fk_fc_ck_index(int weeks); /* index in fk_fc_ck_weeks, or -1 */
+int fk_fc_ck_index(int weeks);              /* index in fk_fc_ck_weeks, or -1 */
 
 typedef struct {
-    fk_fc_series whole;   /* the full series (t, r owned by the table) */
-    fk_fc_series *pre;    /* [norig] the prefix up to each origin */
-    size_t *at;           /* [norig] observation index of each origin */
+    fk_fc_series whole; /* the full series (t, r owned by the table) */
+    fk_fc_series *pre;  /* [norig] the prefix up to each origin */
+    size_t *at;         /* [norig] observation index of each origin */
     size_t norig;
-    unsigned mask;        /* methods fitted, (1u << fk_fc_method) */
-    fk_fc_model *model;   /* [method][norig]; method 0 (auto) unused */
-    double *pred;         /* [method][norig][FK_FC_NCK]; NAN: no forecast */
-    double *actual;       /* [norig][FK_FC_NCK]; NAN: past the last obs */
-    fk_day *day;          /* [norig] origin dates */
-    double *speed;        /* [norig] fk_fc_speed of each prefix */
+    unsigned mask;      /* methods fitted, (1u << fk_fc_method) */
+    fk_fc_model *model; /* [method][norig]; method 0 (auto) unused */
+    double *pred;       /* [method][norig][FK_FC_NCK]; NAN: no forecast */
+    double *actual;     /* [norig][FK_FC_NCK]; NAN: past the last obs */
+    fk_day *day;        /* [norig] origin dates */
+    double *speed;      /* [norig] fk_fc_speed of each prefix */
 } fk_fc_table;
 
 /* How fast the share moves lately: the mean absolute weekly change over
@@ -98,9 +99,13 @@ double fk_fc_speed(const fk_fc_series *s, int weeks);
 
 /* Which origins a table holds: all of them (backtest), or only those
  * that choosing and calibrating at the last observation look at. */
-enum { FK_FC_TABLE_ALL = 0, FK_FC_TABLE_LATEST = 1 };
+enum {
+    FK_FC_TABLE_ALL = 0,
+    FK_FC_TABLE_LATEST = 1
+};
 int fk_fc_table_build(const fk_obs *obs, size_t n, const fk_fc_options *o,
-                      unsigned mask, int which, fk_fc_table *t, char *err, size_t errlen);
+                      unsigned mask, int which, fk_fc_table *t, char *err,
+                      size_t errlen);
 void fk_fc_table_free(fk_fc_table *t);
 double fk_fc_table_pred(const fk_fc_table *t, fk_fc_method m, size_t o, int k);
 /* What auto picks from the errors known on day `now` (an observation
@@ -118,22 +123,24 @@ fk_fc_method fk_fc_table_pick(const fk_fc_table *t, fk_day now);
 #define FK_FC_WIDEN 2.0
 
 typedef struct {
-    int ncal;                     /* calibrated checkpoints, ascending */
-    double h[FK_FC_NCK];          /* their horizons in weeks */
+    int ncal;            /* calibrated checkpoints, ascending */
+    double h[FK_FC_NCK]; /* their horizons in weeks */
     double q80[FK_FC_NCK], q95[FK_FC_NCK]; /* half-widths in weeks of
                                              the recent speed */
-    int nerr[FK_FC_NCK];          /* errors behind each */
+    int nerr[FK_FC_NCK];                   /* errors behind each */
 } fk_fc_cal;
 
 /* Calibration of method m from the errors known on day `now`. */
-void fk_fc_table_cal(const fk_fc_table *t, fk_fc_method m, fk_day now, fk_fc_cal *c);
+void fk_fc_table_cal(const fk_fc_table *t, fk_fc_method m, fk_day now,
+                     fk_fc_cal *c);
 /* Interval offsets dev[0..nsteps] for model m under calibration c
  * (symmetric half-widths interpolated between the calibrated checkpoints,
  * growing in proportion to the horizon past the last one); with no
  * calibrated checkpoint, the wider of the model's and pace's bands times
  * FK_FC_WIDEN.  Never narrower further ahead.  0 or -1 with err. */
-int fk_fc_cal_dev(const fk_fc_cal *c, const fk_fc_model *m, const fk_fc_options *o,
-                  int nsteps, fk_fc_dev *dev, char *err, size_t errlen);
+int fk_fc_cal_dev(const fk_fc_cal *c, const fk_fc_model *m,
+                  const fk_fc_options *o, int nsteps, fk_fc_dev *dev, char *err,
+                  size_t errlen);
 
 /* Nelder-Mead: minimises f over R^dim from x (overwritten with the best
  * point); step is the initial simplex size per coordinate.  Returns the
@@ -143,10 +150,12 @@ double fk_fc_nelder_mead(fk_fc_objective f, void *ctx, double *x, int dim,
                          const double *step, int maxeval, double tol);
 
 /* Deterministic random numbers (splitmix64). */
-typedef struct { uint64_t s; } fk_fc_rng;
+typedef struct {
+    uint64_t s;
+} fk_fc_rng;
 void fk_fc_rng_seed(fk_fc_rng *g, uint64_t seed);
-double fk_fc_rng_uniform(fk_fc_rng *g);   /* [0, 1) */
-double fk_fc_rng_normal(fk_fc_rng *g);    /* standard normal */
+double fk_fc_rng_uniform(fk_fc_rng *g); /* [0, 1) */
+double fk_fc_rng_normal(fk_fc_rng *g);  /* standard normal */
 
 /* Quantile q in [0,1] of v[0..n) (sorts v). */
 double fk_fc_quantile(double *v, size_t n, double q);

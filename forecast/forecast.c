@@ -49,29 +49,37 @@ int fk_fc_check_obs(const fk_obs *obs, size_t n, char *err, size_t errlen)
 {
     char a[FK_DATE_LEN], b[FK_DATE_LEN];
     if (n < FK_FC_MIN_OBS) {
-        snprintf(err, errlen, "insufficient data: %zu observation%s (need at least %d)", n,
+        snprintf(err, errlen,
+                 "insufficient data: %zu observation%s (need at least %d)", n,
                  n == 1 ? "" : "s", FK_FC_MIN_OBS);
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
         const fk_obs *o = &obs[i];
-        if (!(isfinite(o->total) && o->total > 0) || !(isfinite(o->adopting) && o->adopting >= 0)
-            || o->adopting > o->total) {
-            snprintf(err, errlen, "observation %zu (%s): adopting %g of total %g is not a share",
-                     i + 1, fk_date_format(o->date, a), o->adopting, o->total);
+        if (!(isfinite(o->total) && o->total > 0) ||
+            !(isfinite(o->adopting) && o->adopting >= 0) ||
+            o->adopting > o->total) {
+            snprintf(
+                err, errlen,
+                "observation %zu (%s): adopting %g of total %g is not a share",
+                i + 1, fk_date_format(o->date, a), o->adopting, o->total);
             return -1;
         }
         if (i > 0 && o->date <= obs[i - 1].date) {
-            snprintf(err, errlen, "observation %zu (%s) is not after the one before (%s)", i + 1,
-                     fk_date_format(o->date, a), fk_date_format(obs[i - 1].date, b));
+            snprintf(err, errlen,
+                     "observation %zu (%s) is not after the one before (%s)",
+                     i + 1, fk_date_format(o->date, a),
+                     fk_date_format(obs[i - 1].date, b));
             return -1;
         }
     }
     int span = obs[n - 1].date - obs[0].date;
     if (span < FK_FC_MIN_SPAN_DAYS) {
-        snprintf(err, errlen, "insufficient data: observations span %d days, %s to %s (need at least %d)",
-                 span, fk_date_format(obs[0].date, a), fk_date_format(obs[n - 1].date, b),
-                 FK_FC_MIN_SPAN_DAYS);
+        snprintf(
+            err, errlen,
+            "insufficient data: observations span %d days, %s to %s (need at least %d)",
+            span, fk_date_format(obs[0].date, a),
+            fk_date_format(obs[n - 1].date, b), FK_FC_MIN_SPAN_DAYS);
         return -1;
     }
     return 0;
@@ -79,13 +87,16 @@ int fk_fc_check_obs(const fk_obs *obs, size_t n, char *err, size_t errlen)
 
 typedef struct {
     const fk_fc_model *m;
-    const fk_fc_dev *dev;  /* steps 0..nb, or NULL for point only */
+    const fk_fc_dev *dev; /* steps 0..nb, or NULL for point only */
     int nb;
     fk_day last;
     double r_last;
 } shaper;
 
-static double clip01(double x) { return x < 0 ? 0 : x > 1 ? 1 : x; }
+static double clip01(double x)
+{
+    return x < 0 ? 0 : x > 1 ? 1 : x;
+}
 
 /* The forecast on a day at or after the last observation. */
 static int point_at(const shaper *sh, fk_day day, fk_fc_point *p)
@@ -98,7 +109,8 @@ static int point_at(const shaper *sh, fk_day day, fk_fc_point *p)
         double w = h - k;
         if (k >= sh->nb) k = sh->nb, w = 0;
         for (int j = 0; j < 4; j++)
-            d[j] = sh->dev[k][j] * (1 - w) + (w > 0 ? sh->dev[k + 1][j] * w : 0);
+            d[j] =
+                sh->dev[k][j] * (1 - w) + (w > 0 ? sh->dev[k + 1][j] * w : 0);
     }
     p->date = day;
     p->rate = rate;
@@ -107,37 +119,45 @@ static int point_at(const shaper *sh, fk_day day, fk_fc_point *p)
     return 0;
 }
 
-int fk_fc_fit(fk_fc_method method, const fk_fc_series *s, const fk_fc_options *o,
-              const fk_fc_model *warm, fk_fc_model *m, char *err, size_t errlen)
+int fk_fc_fit(fk_fc_method method, const fk_fc_series *s,
+              const fk_fc_options *o, const fk_fc_model *warm, fk_fc_model *m,
+              char *err, size_t errlen)
 {
     memset(m, 0, sizeof *m);
     switch (method) {
     case FK_FC_PACE: return fk_fc_fit_pace(s, o, m, err, errlen);
     case FK_FC_HOLT: return fk_fc_fit_holt(s, o, m, err, errlen);
     case FK_FC_LOGISTIC:
-        return warm ? fk_fc_fit_logistic_warm(s, o, warm, m) : fk_fc_fit_logistic(s, o, m, err, errlen);
+        return warm ? fk_fc_fit_logistic_warm(s, o, warm, m)
+                    : fk_fc_fit_logistic(s, o, m, err, errlen);
     case FK_FC_BASS:
-        return warm ? fk_fc_fit_bass_warm(s, o, warm, m) : fk_fc_fit_bass(s, o, m, err, errlen);
-    default: snprintf(err, errlen, "unknown forecast method %d", (int)method); return -1;
+        return warm ? fk_fc_fit_bass_warm(s, o, warm, m)
+                    : fk_fc_fit_bass(s, o, m, err, errlen);
+    default:
+        snprintf(err, errlen, "unknown forecast method %d", (int)method);
+        return -1;
     }
 }
 
 /* Works out the end day and the number of weekly points. */
-static int horizon(const fk_fc_options *o, fk_day last, fk_day *end, int *steps, char *err,
-                   size_t errlen)
+static int horizon(const fk_fc_options *o, fk_day last, fk_day *end, int *steps,
+                   char *err, size_t errlen)
 {
     char a[FK_DATE_LEN], b[FK_DATE_LEN];
     if (o->until > 0) {
         if (o->until < last + 7) {
-            snprintf(err, errlen, "horizon: %s is less than a week after the last observation %s",
-                     fk_date_format(o->until, a), fk_date_format(last, b));
+            snprintf(
+                err, errlen,
+                "horizon: %s is less than a week after the last observation %s",
+                fk_date_format(o->until, a), fk_date_format(last, b));
             return -1;
         }
         *end = o->until;
         *steps = (o->until - last) / 7;
     } else {
         if (o->horizon_weeks < 1 || o->horizon_weeks > 52 * 50) {
-            snprintf(err, errlen, "horizon: %d weeks is outside 1..2600", o->horizon_weeks);
+            snprintf(err, errlen, "horizon: %d weeks is outside 1..2600",
+                     o->horizon_weeks);
             return -1;
         }
         *steps = o->horizon_weeks;
@@ -146,8 +166,9 @@ static int horizon(const fk_fc_options *o, fk_day last, fk_day *end, int *steps,
     return 0;
 }
 
-static int shape(const fk_fc_model *m, const fk_fc_options *o, const fk_fc_cal *cal,
-                 fk_day end, int steps, fk_forecast *out, char *err, size_t errlen)
+static int shape(const fk_fc_model *m, const fk_fc_options *o,
+                 const fk_fc_cal *cal, fk_day end, int steps, fk_forecast *out,
+                 char *err, size_t errlen)
 {
     const fk_fc_series *s = m->s;
     shaper sh = {m, NULL, 0, s->last, s->r[s->n - 1]};
@@ -166,7 +187,8 @@ static int shape(const fk_fc_model *m, const fk_fc_options *o, const fk_fc_cal *
     if (!out->points) goto oom;
     out->npoints = (size_t)steps;
     for (int h = 1; h <= steps; h++)
-        if (point_at(&sh, s->last + 7 * h, &out->points[h - 1]) < 0) goto nonfinite;
+        if (point_at(&sh, s->last + 7 * h, &out->points[h - 1]) < 0)
+            goto nonfinite;
     fk_day fy = fk_fy_end(s->last + 1);
     if (fy <= end) {
         if (point_at(&sh, fy, &out->fy_end) < 0) goto nonfinite;
@@ -185,7 +207,8 @@ static int shape(const fk_fc_model *m, const fk_fc_options *o, const fk_fc_cal *
     return 0;
 nonfinite:
     free(dev);
-    snprintf(err, errlen, "%s: the fitted model gives no finite forecast", fk_fc_method_name(m->method));
+    snprintf(err, errlen, "%s: the fitted model gives no finite forecast",
+             fk_fc_method_name(m->method));
     return -1;
 oom:
     free(dev);
@@ -225,8 +248,10 @@ int fk_forecast_run(const fk_obs *obs, size_t n, const fk_fc_options *opt,
     int rc = 0;
     if (method == FK_FC_AUTO || !opt->point_only) {
         unsigned mask = method == FK_FC_AUTO ? ~0u : 1u << method;
-        rc = fk_fc_table_build(obs, n, opt, mask, FK_FC_TABLE_LATEST, &tab, err, errlen);
-        if (rc == 0 && method == FK_FC_AUTO) method = fk_fc_table_pick(&tab, obs[n - 1].date);
+        rc = fk_fc_table_build(obs, n, opt, mask, FK_FC_TABLE_LATEST, &tab, err,
+                               errlen);
+        if (rc == 0 && method == FK_FC_AUTO)
+            method = fk_fc_table_pick(&tab, obs[n - 1].date);
         if (rc == 0) fk_fc_table_cal(&tab, method, obs[n - 1].date, &cal);
     }
     fk_fc_model m;

@@ -14,17 +14,21 @@
 #include "core/date.h"
 
 typedef enum {
-    FK_FC_AUTO = 0, FK_FC_PACE, FK_FC_HOLT, FK_FC_LOGISTIC, FK_FC_BASS
+    FK_FC_AUTO = 0,
+    FK_FC_PACE,
+    FK_FC_HOLT,
+    FK_FC_LOGISTIC,
+    FK_FC_BASS
 } fk_fc_method;
 #define FK_FC_NMETHODS 5
 
-const char *fk_fc_method_name(fk_fc_method m);   /* "auto", "pace", ... */
-int fk_fc_method_by_name(const char *name);      /* fk_fc_method or -1 */
+const char *fk_fc_method_name(fk_fc_method m); /* "auto", "pace", ... */
+int fk_fc_method_by_name(const char *name);    /* fk_fc_method or -1 */
 
 typedef struct {
     fk_day date;
     double adopting;
-    double total;       /* > 0 */
+    double total; /* > 0 */
 } fk_obs;
 
 typedef struct {
@@ -33,32 +37,32 @@ typedef struct {
 } fk_fc_point;
 
 typedef struct {
-    fk_fc_method method;  /* FK_FC_AUTO picks by backtest */
-    int horizon_weeks;    /* number of weekly points, >= 1 */
-    fk_day until;         /* > 0: points up to the last step on or before
+    fk_fc_method method; /* FK_FC_AUTO picks by backtest */
+    int horizon_weeks;   /* number of weekly points, >= 1 */
+    fk_day until;        /* > 0: points up to the last step on or before
                              this day, fy_end and target looked for up to
                              it (horizon_weeks is then ignored); else 0 */
-    double target;        /* 0 = none */
-    int pace_weeks;       /* window of the pace line, default 8 */
-    unsigned seed;        /* for simulation / bootstrap; deterministic */
-    double cap;           /* logistic ceiling: 0 = fitted (<= 1), else set */
-    int point_only;       /* 1: skip interval simulation (bounds = rate) */
+    double target;       /* 0 = none */
+    int pace_weeks;      /* window of the pace line, default 8 */
+    unsigned seed;       /* for simulation / bootstrap; deterministic */
+    double cap;          /* logistic ceiling: 0 = fitted (<= 1), else set */
+    int point_only;      /* 1: skip interval simulation (bounds = rate) */
 } fk_fc_options;
 
 typedef struct {
-    fk_fc_method method;      /* the method used (never AUTO) */
+    fk_fc_method method; /* the method used (never AUTO) */
     fk_day last_date;
     double last_rate;
-    fk_fc_point *points;      /* weekly: last + 7, last + 14, ... */
+    fk_fc_point *points; /* weekly: last + 7, last + 14, ... */
     size_t npoints;
-    int has_fy_end;           /* next 31 March within the horizon */
+    int has_fy_end; /* next 31 March within the horizon */
     fk_fc_point fy_end;
-    fk_day target_date;       /* first day reaching target, or -1 */
+    fk_day target_date; /* first day reaching target, or -1 */
 } fk_forecast;
 
 /* Minimum data for any method: this many observations spanning at least
  * FK_FC_MIN_SPAN_DAYS; fewer gives "insufficient data". */
-#define FK_FC_MIN_OBS 3
+#define FK_FC_MIN_OBS       3
 #define FK_FC_MIN_SPAN_DAYS 21
 
 void fk_fc_options_default(fk_fc_options *o);

@@ -86,7 +86,8 @@ int fk_fc_fit_holt(const fk_fc_series *s, const fk_fc_options *o,
     size_t n = s->n;
     int K = (int)floor(s->t[n - 1] - s->t[0] + 1e-9);
     if (K < 3) {
-        snprintf(err, errlen, "insufficient data: holt needs 3 weeks of history");
+        snprintf(err, errlen,
+                 "insufficient data: holt needs 3 weeks of history");
         return -1;
     }
     double *y = malloc(sizeof(double) * (size_t)(K + 1));
@@ -107,13 +108,15 @@ int fk_fc_fit_holt(const fk_fc_series *s, const fk_fc_options *o,
     y[K] = s->r[n - 1];
 
     holt_ctx c = {y, K + 1, 0, 0};
-    static const double starts[][3] = {{2, 0, 0}, {0, -2, 1}, {-2, 0, 2}, {4, 2, -1}};
+    static const double starts[][3] = {
+        {2, 0, 0}, {0, -2, 1}, {-2, 0, 2}, {4, 2, -1}};
     static const double step[3] = {1.5, 1.5, 1.5};
     double best[3] = {0}, bestv = HUGE_VAL;
     for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++) {
         double x[3] = {starts[i][0], starts[i][1], starts[i][2]};
         double v = fk_fc_nelder_mead(holt_sse, &c, x, 3, step, 1500, 1e-12);
-        if (v < bestv) bestv = v, best[0] = x[0], best[1] = x[1], best[2] = x[2];
+        if (v < bestv)
+            bestv = v, best[0] = x[0], best[1] = x[1], best[2] = x[2];
     }
     double a, b, phi;
     unpack(best, &a, &b, &phi);

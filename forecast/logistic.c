@@ -19,8 +19,8 @@ static double logistic_curve(const double *p, double t)
 
 typedef struct {
     const fk_fc_series *s;
-    double lo;      /* lowest cap allowed */
-    double cap;     /* > 0: fixed */
+    double lo;  /* lowest cap allowed */
+    double cap; /* > 0: fixed */
 } fit_ctx;
 
 static void unpack(const fit_ctx *c, const double *x, double *p)
@@ -55,7 +55,9 @@ static double refit(const fk_fc_series *s, const fk_fc_options *o, double *p)
 {
     fit_ctx c = {s, fk_fc_max_share(s), o->cap};
     double lo = c.lo, x[3];
-    x[0] = c.cap > 0 ? 0 : fk_fc_logit(fmax(p[0] - lo, 1e-9) / fmax(1.0 - lo, 1e-9));
+    x[0] = c.cap > 0
+               ? 0
+               : fk_fc_logit(fmax(p[0] - lo, 1e-9) / fmax(1.0 - lo, 1e-9));
     x[1] = log(p[1]);
     x[2] = p[2];
     return fit_from(&c, x, 800, p);
@@ -66,8 +68,8 @@ static double logistic_mean(const fk_fc_model *m, double h)
     return logistic_curve(m->p, m->s->t[m->s->n - 1] + h);
 }
 
-static int logistic_bands(const fk_fc_model *m, const fk_fc_options *o, int nsteps,
-                          fk_fc_dev *dev, char *err, size_t errlen)
+static int logistic_bands(const fk_fc_model *m, const fk_fc_options *o,
+                          int nsteps, fk_fc_dev *dev, char *err, size_t errlen)
 {
     if (fk_fc_curve_bands(m, o, nsteps, dev, logistic_curve, refit) < 0) {
         snprintf(err, errlen, "out of memory");
@@ -104,10 +106,12 @@ int fk_fc_fit_logistic(const fk_fc_series *s, const fk_fc_options *o,
     for (size_t a = 0; a < (o->cap > 0 ? 1u : 3u); a++)
         for (size_t b = 0; b < 2; b++)
             for (size_t d = 0; d < 3; d++) {
-                double x[3] = {fk_fc_logit(capf[a]), log(kf[b] / span), tl + t0f[d] * span};
+                double x[3] = {fk_fc_logit(capf[a]), log(kf[b] / span),
+                               tl + t0f[d] * span};
                 double p[3];
                 double v = fit_from(&c, x, 2000, p);
-                if (v < best) best = v, bp[0] = p[0], bp[1] = p[1], bp[2] = p[2];
+                if (v < best)
+                    best = v, bp[0] = p[0], bp[1] = p[1], bp[2] = p[2];
             }
     fill(m, s, o, bp, best);
     return 0;

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { NM_MAXDIM = 4 };
+enum {
+    NM_MAXDIM = 4
+};
 
 static double eval(fk_fc_objective f, void *ctx, const double *x)
 {
@@ -32,13 +34,16 @@ static double nm_run(fk_fc_objective f, void *ctx, double *x, int dim,
         /* order: best first, worst last (insertion sort, np <= 5) */
         for (int i = 1; i < np; i++)
             for (int j = i; j > 0 && fv[j] < fv[j - 1]; j--) {
-                double tf = fv[j]; fv[j] = fv[j - 1]; fv[j - 1] = tf;
+                double tf = fv[j];
+                fv[j] = fv[j - 1];
+                fv[j - 1] = tf;
                 double tp[NM_MAXDIM];
                 memcpy(tp, pt[j], sizeof tp);
                 memcpy(pt[j], pt[j - 1], sizeof tp);
                 memcpy(pt[j - 1], tp, sizeof tp);
             }
-        if (fabs(fv[np - 1] - fv[0]) <= tol * (fabs(fv[0]) + 1e-30) + 1e-300) break;
+        if (fabs(fv[np - 1] - fv[0]) <= tol * (fabs(fv[0]) + 1e-30) + 1e-300)
+            break;
         double c[NM_MAXDIM] = {0}, xr[NM_MAXDIM], xe[NM_MAXDIM], xc[NM_MAXDIM];
         for (int i = 0; i < np - 1; i++)
             for (int d = 0; d < dim; d++) c[d] += pt[i][d] / (np - 1);
@@ -50,8 +55,10 @@ static double nm_run(fk_fc_objective f, void *ctx, double *x, int dim,
             for (int d = 0; d < dim; d++) xe[d] = c[d] + 2.0 * (c[d] - w[d]);
             double fe = eval(f, ctx, xe);
             (*budget)--;
-            if (fe < fr) memcpy(w, xe, sizeof(double) * (size_t)dim), fv[np - 1] = fe;
-            else memcpy(w, xr, sizeof(double) * (size_t)dim), fv[np - 1] = fr;
+            if (fe < fr)
+                memcpy(w, xe, sizeof(double) * (size_t)dim), fv[np - 1] = fe;
+            else
+                memcpy(w, xr, sizeof(double) * (size_t)dim), fv[np - 1] = fr;
             continue;
         }
         if (fr < fv[np - 2]) {
@@ -61,7 +68,8 @@ static double nm_run(fk_fc_objective f, void *ctx, double *x, int dim,
         /* contraction, outside or inside */
         int outside = fr < fv[np - 1];
         for (int d = 0; d < dim; d++)
-            xc[d] = outside ? c[d] + 0.5 * (xr[d] - c[d]) : c[d] + 0.5 * (w[d] - c[d]);
+            xc[d] = outside ? c[d] + 0.5 * (xr[d] - c[d])
+                            : c[d] + 0.5 * (w[d] - c[d]);
         double fc = eval(f, ctx, xc);
         (*budget)--;
         if (fc < (outside ? fr : fv[np - 1])) {
@@ -69,7 +77,8 @@ static double nm_run(fk_fc_objective f, void *ctx, double *x, int dim,
             continue;
         }
         for (int i = 1; i < np; i++) { /* shrink towards the best point */
-            for (int d = 0; d < dim; d++) pt[i][d] = pt[0][d] + 0.5 * (pt[i][d] - pt[0][d]);
+            for (int d = 0; d < dim; d++)
+                pt[i][d] = pt[0][d] + 0.5 * (pt[i][d] - pt[0][d]);
             fv[i] = eval(f, ctx, pt[i]);
             (*budget)--;
         }
@@ -93,13 +102,19 @@ double fk_fc_nelder_mead(fk_fc_objective f, void *ctx, double *x, int dim,
         double s2[NM_MAXDIM];
         for (int d = 0; d < dim; d++) s2[d] = step[d] * 0.25;
         double v = nm_run(f, ctx, x, dim, s2, &budget, tol);
-        if (!(v < best - tol * (fabs(best) + 1e-30))) { best = v < best ? v : best; break; }
+        if (!(v < best - tol * (fabs(best) + 1e-30))) {
+            best = v < best ? v : best;
+            break;
+        }
         best = v;
     }
     return best;
 }
 
-void fk_fc_rng_seed(fk_fc_rng *g, uint64_t seed) { g->s = seed ^ 0x9E3779B97F4A7C15ull; }
+void fk_fc_rng_seed(fk_fc_rng *g, uint64_t seed)
+{
+    g->s = seed ^ 0x9E3779B97F4A7C15ull;
+}
 
 static uint64_t next64(fk_fc_rng *g)
 {
@@ -109,7 +124,10 @@ static uint64_t next64(fk_fc_rng *g)
     return z ^ (z >> 31);
 }
 
-double fk_fc_rng_uniform(fk_fc_rng *g) { return (double)(next64(g) >> 11) * 0x1.0p-53; }
+double fk_fc_rng_uniform(fk_fc_rng *g)
+{
+    return (double)(next64(g) >> 11) * 0x1.0p-53;
+}
 
 double fk_fc_rng_normal(fk_fc_rng *g)
 {
@@ -133,7 +151,10 @@ double fk_fc_quantile(double *v, size_t n, double q)
     return v[i] + (pos - (double)i) * (v[i + 1] - v[i]);
 }
 
-double fk_fc_sigmoid(double x) { return 1.0 / (1.0 + exp(-x)); }
+double fk_fc_sigmoid(double x)
+{
+    return 1.0 / (1.0 + exp(-x));
+}
 
 double fk_fc_logit(double p)
 {

@@ -36,7 +36,8 @@ static int parse_row(const char *s, size_t len, fk_obs *o, char *why, size_t wn)
     for (;;) {
         const char *c = memchr(p, ',', (size_t)(end - p));
         if (nf == 3) {
-            snprintf(why, wn, "more than 3 fields (expected date,adopting,total)");
+            snprintf(why, wn,
+                     "more than 3 fields (expected date,adopting,total)");
             return -1;
         }
         f[nf] = p, fl[nf] = (size_t)((c ? c : end) - p), nf++;
@@ -44,23 +45,28 @@ static int parse_row(const char *s, size_t len, fk_obs *o, char *why, size_t wn)
         p = c + 1;
     }
     if (nf != 3) {
-        snprintf(why, wn, "%zu field%s (expected date,adopting,total)", nf, nf == 1 ? "" : "s");
+        snprintf(why, wn, "%zu field%s (expected date,adopting,total)", nf,
+                 nf == 1 ? "" : "s");
         return -1;
     }
     if (fk_date_parsen(f[0], fl[0], &o->date) < 0) {
-        snprintf(why, wn, "date '%.*s' is not a YYYY-MM-DD calendar date", (int)fl[0], f[0]);
+        snprintf(why, wn, "date '%.*s' is not a YYYY-MM-DD calendar date",
+                 (int)fl[0], f[0]);
         return -1;
     }
     if (parse_num(f[1], fl[1], &o->adopting) < 0) {
-        snprintf(why, wn, "adopting '%.*s' is not a non-negative number", (int)fl[1], f[1]);
+        snprintf(why, wn, "adopting '%.*s' is not a non-negative number",
+                 (int)fl[1], f[1]);
         return -1;
     }
     if (parse_num(f[2], fl[2], &o->total) < 0 || o->total <= 0) {
-        snprintf(why, wn, "total '%.*s' is not a positive number", (int)fl[2], f[2]);
+        snprintf(why, wn, "total '%.*s' is not a positive number", (int)fl[2],
+                 f[2]);
         return -1;
     }
     if (o->adopting > o->total) {
-        snprintf(why, wn, "adopting %.*s exceeds total %.*s", (int)fl[1], f[1], (int)fl[2], f[2]);
+        snprintf(why, wn, "adopting %.*s exceeds total %.*s", (int)fl[1], f[1],
+                 (int)fl[2], f[2]);
         return -1;
     }
     return 0;
@@ -82,17 +88,21 @@ int fk_obs_parse_csv(const char *text, size_t len, const char *name,
         if (l > 0 && p[l - 1] == '\r') l--;
         line++;
         if (memchr(p, '\0', l) || memchr(p, '\r', l)) {
-            snprintf(err, errlen, "%s:%zu: stray control character", name, line);
+            snprintf(err, errlen, "%s:%zu: stray control character", name,
+                     line);
             goto fail;
         }
         if (l == 0) {
             if (!blank_at) blank_at = line;
         } else if (blank_at) {
-            snprintf(err, errlen, "%s:%zu: blank line inside the data", name, blank_at);
+            snprintf(err, errlen, "%s:%zu: blank line inside the data", name,
+                     blank_at);
             goto fail;
         } else if (line == 1) {
             if (l != 19 || memcmp(p, "date,adopting,total", 19) != 0) {
-                snprintf(err, errlen, "%s:1: header must be exactly 'date,adopting,total'", name);
+                snprintf(err, errlen,
+                         "%s:1: header must be exactly 'date,adopting,total'",
+                         name);
                 goto fail;
             }
         } else {
@@ -103,8 +113,10 @@ int fk_obs_parse_csv(const char *text, size_t len, const char *name,
             }
             if (nv > 0 && o.date <= v[nv - 1].date) {
                 char a[FK_DATE_LEN], b[FK_DATE_LEN];
-                snprintf(err, errlen, "%s:%zu: date %s is not after the previous row's %s", name,
-                         line, fk_date_format(o.date, a), fk_date_format(v[nv - 1].date, b));
+                snprintf(err, errlen,
+                         "%s:%zu: date %s is not after the previous row's %s",
+                         name, line, fk_date_format(o.date, a),
+                         fk_date_format(v[nv - 1].date, b));
                 goto fail;
             }
             if (nv == cap) {
@@ -121,7 +133,9 @@ int fk_obs_parse_csv(const char *text, size_t len, const char *name,
         p = nl ? nl + 1 : end;
     }
     if (line == 0) {
-        snprintf(err, errlen, "%s:1: empty file (expected header 'date,adopting,total')", name);
+        snprintf(err, errlen,
+                 "%s:1: empty file (expected header 'date,adopting,total')",
+                 name);
         goto fail;
     }
     if (nv == 0) {
@@ -135,7 +149,8 @@ fail:
     return -1;
 }
 
-int fk_obs_load_csv(const char *path, fk_obs **out, size_t *n, char *err, size_t errlen)
+int fk_obs_load_csv(const char *path, fk_obs **out, size_t *n, char *err,
+                    size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -191,7 +206,8 @@ int fk_obs_from_series(const fk_point *pts, size_t npts, fk_obs **out,
     for (size_t i = npts; i >= 1;) {
         const fk_point *p = &pts[i - 1];
         if (p->c.total > 0)
-            v[nv++] = (fk_obs){p->date, (double)p->c.adopting, (double)p->c.total};
+            v[nv++] =
+                (fk_obs){p->date, (double)p->c.adopting, (double)p->c.total};
         if (i <= 7) break;
         i -= 7;
     }
@@ -204,13 +220,14 @@ int fk_obs_from_series(const fk_point *pts, size_t npts, fk_obs **out,
 }
 
 int fk_obs_from_store(fk_store *st, const char *program, int type,
-                      const fk_area *area, fk_obs **out, size_t *n,
-                      char *err, size_t errlen)
+                      const fk_area *area, fk_obs **out, size_t *n, char *err,
+                      size_t errlen)
 {
     *out = NULL, *n = 0;
     fk_day first, last;
     if (fk_store_latest_as_of(st, &last) < 0) {
-        snprintf(err, errlen, "store: no stored pull yet (run fukyu pull first)");
+        snprintf(err, errlen,
+                 "store: no stored pull yet (run fukyu pull first)");
         return -1;
     }
     if (fk_store_first_day(st, program, &first) < 0) {

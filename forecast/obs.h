@@ -17,8 +17,8 @@
 int fk_obs_parse_csv(const char *text, size_t len, const char *name,
                      fk_obs **out, size_t *n, char *err, size_t errlen);
 /* Reads and parses a file (at most 64 MiB). */
-int fk_obs_load_csv(const char *path, fk_obs **out, size_t *n,
-                    char *err, size_t errlen);
+int fk_obs_load_csv(const char *path, fk_obs **out, size_t *n, char *err,
+                    size_t errlen);
 
 /* Samples a daily series weekly: every 7th day ending at its last day,
  * skipping days with no denominator.  *out is malloc'd. */
@@ -27,7 +27,7 @@ int fk_obs_from_series(const fk_point *pts, size_t npts, fk_obs **out,
 /* The weekly series of a program (type < 0: all types) in an area, from
  * the program's first day to the latest stored as_of. */
 int fk_obs_from_store(fk_store *st, const char *program, int type,
-                      const fk_area *area, fk_obs **out, size_t *n,
-                      char *err, size_t errlen);
+                      const fk_area *area, fk_obs **out, size_t *n, char *err,
+                      size_t errlen);
 
 #endif

@@ -14,7 +14,10 @@
 #include <math.h>
 #include <stdio.h>
 
-static double pace_mean(const fk_fc_model *m, double h) { return m->p[1] + m->p[0] * h; }
+static double pace_mean(const fk_fc_model *m, double h)
+{
+    return m->p[1] + m->p[0] * h;
+}
 
 static int pace_bands(const fk_fc_model *m, const fk_fc_options *o, int nsteps,
                       fk_fc_dev *dev, char *err, size_t errlen)

@@ -22,7 +22,7 @@
 
 const int fk_fc_ck_weeks[FK_FC_NCK] = {1, 2, 4, 8, 13, 26};
 
-#define FULL_EVERY 8
+#define FULL_EVERY  8
 #define ALL_METHODS ((1u << FK_FC_NMETHODS) - 1 - (1u << FK_FC_AUTO))
 
 int fk_fc_ck_index(int weeks)
@@ -32,19 +32,27 @@ int fk_fc_ck_index(int weeks)
     return -1;
 }
 
-static double clip01(double x) { return x < 0 ? 0 : x > 1 ? 1 : x; }
+static double clip01(double x)
+{
+    return x < 0 ? 0 : x > 1 ? 1 : x;
+}
 
 /* The observed share on a day within the observations, interpolated. */
 static double actual_at(const fk_obs *obs, size_t n, fk_day d)
 {
     size_t j = 0;
     while (j + 2 < n && obs[j + 1].date <= d) j++;
-    double r0 = obs[j].adopting / obs[j].total, r1 = obs[j + 1].adopting / obs[j + 1].total;
-    double w = (double)(d - obs[j].date) / (double)(obs[j + 1].date - obs[j].date);
+    double r0 = obs[j].adopting / obs[j].total,
+           r1 = obs[j + 1].adopting / obs[j + 1].total;
+    double w =
+        (double)(d - obs[j].date) / (double)(obs[j + 1].date - obs[j].date);
     return r0 + fmin(fmax(w, 0.0), 1.0) * (r1 - r0);
 }
 
-static fk_day week_of(const fk_obs *obs, size_t i) { return (obs[i].date - obs[0].date) / 7; }
+static fk_day week_of(const fk_obs *obs, size_t i)
+{
+    return (obs[i].date - obs[0].date) / 7;
+}
 
 /* An origin: enough history to fit, adoption under way (before the
  * first adopter there is no pace to measure errors against, and a launch
@@ -54,7 +62,9 @@ static fk_day week_of(const fk_obs *obs, size_t i) { return (obs[i].date - obs[0
  * no more than weekly. */
 static int eligible(const fk_obs *obs, size_t n, size_t i)
 {
-    if (i + 1 < FK_FC_MIN_OBS || obs[i].date - obs[0].date < FK_FC_MIN_SPAN_DAYS) return 0;
+    if (i + 1 < FK_FC_MIN_OBS ||
+        obs[i].date - obs[0].date < FK_FC_MIN_SPAN_DAYS)
+        return 0;
     if (obs[i].adopting <= 0 || obs[i].date + 7 > obs[n - 1].date) return 0;
     return i == 0 || week_of(obs, i) != week_of(obs, i - 1);
 }
@@ -63,10 +73,12 @@ static int eligible(const fk_obs *obs, size_t n, size_t i)
  * choosing (FK_BT_AUTO_ORIGINS) and calibrating (FK_FC_CAL_MAX) look at
  * are the latest ones per horizon, so the oldest needed is that many
  * origins before the last one 26 weeks old. */
-static size_t latest_start(const fk_obs *obs, size_t n, const size_t *cand, size_t nc)
+static size_t latest_start(const fk_obs *obs, size_t n, const size_t *cand,
+                           size_t nc)
 {
     fk_day lim = obs[n - 1].date - 7 * fk_fc_ck_weeks[FK_FC_NCK - 1];
-    size_t need = FK_FC_CAL_MAX > FK_BT_AUTO_ORIGINS ? FK_FC_CAL_MAX : FK_BT_AUTO_ORIGINS;
+    size_t need =
+        FK_FC_CAL_MAX > FK_BT_AUTO_ORIGINS ? FK_FC_CAL_MAX : FK_BT_AUTO_ORIGINS;
     size_t last_old = SIZE_MAX;
     for (size_t c = 0; c < nc; c++)
         if (obs[cand[c]].date <= lim) last_old = c;
@@ -95,16 +107,18 @@ static void fit_method(fk_fc_table *t, const fk_fc_options *o, fk_fc_method m)
 {
     const fk_fc_model *prev = NULL;
     fk_day prev_week = 0;
-    int curve = m == FK_FC_LOGISTIC || m == FK_FC_BASS; /* only these have starts */
+    int curve =
+        m == FK_FC_LOGISTIC || m == FK_FC_BASS; /* only these have starts */
     char e2[256];
     for (size_t k = 0; k < t->norig; k++) {
         fk_fc_model *mo = &t->model[(size_t)m * t->norig + k], w;
         const fk_fc_series *s = &t->pre[k];
         fk_day week = (fk_day)floor(s->t[s->n - 1] + 1e-9);
-        int full = !prev || week % FULL_EVERY == 0 || week - prev_week > FULL_EVERY;
+        int full =
+            !prev || week % FULL_EVERY == 0 || week - prev_week > FULL_EVERY;
         int ok = fk_fc_fit(m, s, o, full ? NULL : prev, mo, e2, sizeof e2) == 0;
-        if (ok && full && prev && curve && fk_fc_fit(m, s, o, prev, &w, e2, sizeof e2) == 0
-            && w.sse < mo->sse)
+        if (ok && full && prev && curve &&
+            fk_fc_fit(m, s, o, prev, &w, e2, sizeof e2) == 0 && w.sse < mo->sse)
             *mo = w;
         if (!ok) {
             mo->method = FK_FC_AUTO; /* marks "no fit" */
@@ -121,7 +135,8 @@ static void fit_method(fk_fc_table *t, const fk_fc_options *o, fk_fc_method m)
 }
 
 int fk_fc_table_build(const fk_obs *obs, size_t n, const fk_fc_options *o,
-                      unsigned mask, int which, fk_fc_table *t, char *err, size_t errlen)
+                      unsigned mask, int which, fk_fc_table *t, char *err,
+                      size_t errlen)
 {
     memset(t, 0, sizeof *t);
     t->mask = mask & ALL_METHODS;
@@ -129,10 +144,13 @@ int fk_fc_table_build(const fk_obs *obs, size_t n, const fk_fc_options *o,
     if (!cand) goto oom;
     for (size_t i = 0; i < n; i++)
         if (eligible(obs, n, i)) cand[nc++] = i;
-    size_t start = which == FK_FC_TABLE_LATEST ? latest_start(obs, n, cand, nc) : 0;
+    size_t start =
+        which == FK_FC_TABLE_LATEST ? latest_start(obs, n, cand, nc) : 0;
     size_t no = t->norig = nc - start, nm = FK_FC_NMETHODS;
-    double *tt = malloc(sizeof(double) * (n ? n : 1)), *rr = malloc(sizeof(double) * (n ? n : 1));
-    t->whole = (fk_fc_series){tt, rr, n, n ? obs[0].date : 0, n ? obs[n - 1].date : 0};
+    double *tt = malloc(sizeof(double) * (n ? n : 1)),
+           *rr = malloc(sizeof(double) * (n ? n : 1));
+    t->whole =
+        (fk_fc_series){tt, rr, n, n ? obs[0].date : 0, n ? obs[n - 1].date : 0};
     t->pre = calloc(no + 1, sizeof *t->pre);
     t->at = calloc(no + 1, sizeof *t->at);
     t->day = calloc(no + 1, sizeof *t->day);
@@ -140,7 +158,8 @@ int fk_fc_table_build(const fk_obs *obs, size_t n, const fk_fc_options *o,
     t->pred = malloc(sizeof(double) * (nm * no * FK_FC_NCK + 1));
     t->actual = malloc(sizeof(double) * (no * FK_FC_NCK + 1));
     t->speed = malloc(sizeof(double) * (no + 1));
-    if (!tt || !rr || !t->pre || !t->at || !t->day || !t->model || !t->pred || !t->actual || !t->speed)
+    if (!tt || !rr || !t->pre || !t->at || !t->day || !t->model || !t->pred ||
+        !t->actual || !t->speed)
         goto oom;
     for (size_t i = 0; i < n; i++) {
         tt[i] = (obs[i].date - obs[0].date) / 7.0;
@@ -152,10 +171,12 @@ int fk_fc_table_build(const fk_obs *obs, size_t n, const fk_fc_options *o,
         t->at[k] = i;
         t->day[k] = obs[i].date;
         t->pre[k] = (fk_fc_series){tt, rr, i + 1, obs[0].date, obs[i].date};
-        t->speed[k] = fk_fc_speed(&t->pre[k], o->pace_weeks > 0 ? o->pace_weeks : 8);
+        t->speed[k] =
+            fk_fc_speed(&t->pre[k], o->pace_weeks > 0 ? o->pace_weeks : 8);
         for (int c = 0; c < FK_FC_NCK; c++) {
             fk_day d = obs[i].date + 7 * fk_fc_ck_weeks[c];
-            t->actual[k * FK_FC_NCK + (size_t)c] = d <= obs[n - 1].date ? actual_at(obs, n, d) : NAN;
+            t->actual[k * FK_FC_NCK + (size_t)c] =
+                d <= obs[n - 1].date ? actual_at(obs, n, d) : NAN;
         }
     }
     free(cand);
@@ -172,7 +193,8 @@ oom:
 void fk_fc_table_free(fk_fc_table *t)
 {
     free((void *)t->whole.t), free((void *)t->whole.r);
-    free(t->pre), free(t->at), free(t->day), free(t->model), free(t->pred), free(t->actual);
+    free(t->pre), free(t->at), free(t->day), free(t->model), free(t->pred),
+        free(t->actual);
     free(t->speed);
     memset(t, 0, sizeof *t);
 }
@@ -189,25 +211,34 @@ fk_fc_method fk_fc_table_pick(const fk_fc_table *t, fk_day now)
         for (size_t o = t->norig; o-- > 0 && used < FK_BT_AUTO_ORIGINS;) {
             if (t->day[o] + 7 * fk_bt_horizons[b] > now) continue;
             double y = t->actual[o * FK_FC_NCK + (size_t)k];
-            if (!isfinite(fk_fc_table_pred(t, FK_FC_PACE, o, k)) || !isfinite(y)) continue;
+            if (!isfinite(fk_fc_table_pred(t, FK_FC_PACE, o, k)) ||
+                !isfinite(y))
+                continue;
             used++;
             for (int m = FK_FC_PACE; m < FK_FC_NMETHODS; m++) {
                 double p = fk_fc_table_pred(t, (fk_fc_method)m, o, k);
-                if (isfinite(p)) abs[m] += fabs(p - y);
-                else bad[m] = 1; /* judged on the forecasts pace made, or not at all */
+                if (isfinite(p))
+                    abs[m] += fabs(p - y);
+                else
+                    bad[m] =
+                        1; /* judged on the forecasts pace made, or not at all */
             }
         }
         if (b == 0) first_n = used;
         if (used == 0) continue;
         horizons++;
-        for (int m = FK_FC_PACE; m < FK_FC_NMETHODS; m++) sum[m] += abs[m] / used;
+        for (int m = FK_FC_PACE; m < FK_FC_NMETHODS; m++)
+            sum[m] += abs[m] / used;
     }
     if (first_n < FK_BT_MIN_ORIGINS || horizons == 0) return FK_FC_PACE;
     fk_fc_method best = FK_FC_PACE;
     for (int m = FK_FC_PACE + 1; m < FK_FC_NMETHODS; m++)
-        if ((t->mask & (1u << m)) && !bad[m] && sum[m] < sum[best]) best = (fk_fc_method)m;
+        if ((t->mask & (1u << m)) && !bad[m] && sum[m] < sum[best])
+            best = (fk_fc_method)m;
     /* a challenger must beat pace clearly: with this few forecasts a small
      * lead is noise, and pace is the ministry's own yardstick */
-    if (best != FK_FC_PACE && !(sum[best] < (1.0 - FK_BT_AUTO_MARGIN) * sum[FK_FC_PACE])) best = FK_FC_PACE;
+    if (best != FK_FC_PACE &&
+        !(sum[best] < (1.0 - FK_BT_AUTO_MARGIN) * sum[FK_FC_PACE]))
+        best = FK_FC_PACE;
     return best;
 }

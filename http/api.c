@@ -19,16 +19,21 @@
 
 static enum MHD_Result reply_json(fk_req *r, char *js)
 {
-    if (!js) return fk_reply_json_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
+    if (!js)
+        return fk_reply_json_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                                   "out of memory");
     size_t n = strlen(js);
     char *body = malloc(n + 2);
     enum MHD_Result ret;
-    if (!body) ret = fk_reply_json_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
+    if (!body)
+        ret = fk_reply_json_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                                  "out of memory");
     else {
         memcpy(body, js, n);
         body[n] = '\n';
         body[n + 1] = '\0';
-        ret = fk_reply(r, MHD_HTTP_OK, "application/json; charset=utf-8", body, n + 1, FK_CACHE_REVALIDATE);
+        ret = fk_reply(r, MHD_HTTP_OK, "application/json; charset=utf-8", body,
+                       n + 1, FK_CACHE_REVALIDATE);
     }
     free(body);
     free(js);
@@ -42,12 +47,14 @@ static fk_store *open_latest(fk_req *r, fk_day *latest, enum MHD_Result *ret)
     char err[600];
     fk_store *st = fk_pool_get(r->srv, err, sizeof err);
     if (!st) {
-        *ret = fk_reply_json_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "the store is not available");
+        *ret = fk_reply_json_error(r, MHD_HTTP_SERVICE_UNAVAILABLE,
+                                   "the store is not available");
         return NULL;
     }
     if (fk_store_latest_as_of(st, latest) < 0) {
         fk_pool_put(r->srv, st);
-        *ret = fk_reply_json_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "no pull has been stored yet");
+        *ret = fk_reply_json_error(r, MHD_HTTP_SERVICE_UNAVAILABLE,
+                                   "no pull has been stored yet");
         return NULL;
     }
     return st;
@@ -57,69 +64,87 @@ static int need_program(fk_req *r, const char **program, enum MHD_Result *ret)
 {
     int p = fk_param_program(r, program, ret);
     if (p == 0)
-        *ret = fk_reply_json_error(r, MHD_HTTP_BAD_REQUEST,
-                                   "program: required (eprescription, ehr_sharing)");
+        *ret = fk_reply_json_error(
+            r, MHD_HTTP_BAD_REQUEST,
+            "program: required (eprescription, ehr_sharing)");
     return p == 1;
 }
 
 static enum MHD_Result summary(fk_req *r)
 {
-    static const char *const allowed[] = {"program", "date", "prefecture", NULL};
+    static const char *const allowed[] = {"program", "date", "prefecture",
+                                          NULL};
     enum MHD_Result ret;
     const char *program = NULL;
     fk_day date = 0;
     int pref = 0, has_date;
-    if (!fk_params_check(r, allowed, &ret) || !need_program(r, &program, &ret) ||
-        (has_date = fk_param_date(r, "date", &date, &ret)) < 0 || fk_param_pref(r, &pref, &ret) < 0)
+    if (!fk_params_check(r, allowed, &ret) ||
+        !need_program(r, &program, &ret) ||
+        (has_date = fk_param_date(r, "date", &date, &ret)) < 0 ||
+        fk_param_pref(r, &pref, &ret) < 0)
         return ret;
     if (!fk_auth_aggregate(r, 1, &ret)) return ret;
     fk_day latest;
     fk_store *st = open_latest(r, &latest, &ret);
     if (!st) return ret;
     char err[600];
-    char *js = fk_json_summary(st, program, has_date ? date : latest, pref, err, sizeof err);
+    char *js = fk_json_summary(st, program, has_date ? date : latest, pref, err,
+                               sizeof err);
     fk_pool_put(r->srv, st);
-    if (!js) return fk_reply_json_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "summary: %s", err);
+    if (!js)
+        return fk_reply_json_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                                   "summary: %s", err);
     return reply_json(r, js);
 }
 
 static enum MHD_Result series(fk_req *r)
 {
-    static const char *const allowed[] = {"program", "type", "prefecture", "from", "to", "weekly", NULL};
+    static const char *const allowed[] = {
+        "program", "type", "prefecture", "from", "to", "weekly", NULL};
     enum MHD_Result ret;
     const char *program = NULL;
     int type = -1, pref = 0;
-    fk_day from = 0, to = 0; /* dates before 1970 are negative: flags say "given" */
+    fk_day from = 0,
+           to = 0; /* dates before 1970 are negative: flags say "given" */
     int has_from, has_to;
     long weekly = 0;
-    if (!fk_params_check(r, allowed, &ret) || !need_program(r, &program, &ret) ||
-        fk_param_type(r, &type, &ret) < 0 || fk_param_pref(r, &pref, &ret) < 0 ||
+    if (!fk_params_check(r, allowed, &ret) ||
+        !need_program(r, &program, &ret) || fk_param_type(r, &type, &ret) < 0 ||
+        fk_param_pref(r, &pref, &ret) < 0 ||
         (has_from = fk_param_date(r, "from", &from, &ret)) < 0 ||
-        (has_to = fk_param_date(r, "to", &to, &ret)) < 0 || fk_param_int(r, "weekly", 0, 1, &weekly, &ret) < 0)
+        (has_to = fk_param_date(r, "to", &to, &ret)) < 0 ||
+        fk_param_int(r, "weekly", 0, 1, &weekly, &ret) < 0)
         return ret;
     if (has_from && has_to && from > to)
-        return fk_reply_json_error(r, MHD_HTTP_BAD_REQUEST, "from: must not be after to");
+        return fk_reply_json_error(r, MHD_HTTP_BAD_REQUEST,
+                                   "from: must not be after to");
     if (!fk_auth_aggregate(r, 1, &ret)) return ret;
     fk_day latest;
     fk_store *st = open_latest(r, &latest, &ret);
     if (!st) return ret;
     if (!has_to) to = latest;
     if (!has_from && fk_store_first_day(st, program, &from) < 0) from = to;
-    if (from > to) from = to; /* as the CLI does: a start after the data is its last day */
+    if (from > to)
+        from = to; /* as the CLI does: a start after the data is its last day */
     if (to - from > FK_API_MAX_DAYS) {
         fk_pool_put(r->srv, st);
-        return fk_reply_json_error(r, MHD_HTTP_BAD_REQUEST, "from..to: at most %d days per request",
+        return fk_reply_json_error(r, MHD_HTTP_BAD_REQUEST,
+                                   "from..to: at most %d days per request",
                                    FK_API_MAX_DAYS);
     }
     fk_area area = {pref, ""};
     char err[600];
-    char *js = fk_json_series(st, program, type, &area, from, to, (int)weekly, err, sizeof err);
+    char *js = fk_json_series(st, program, type, &area, from, to, (int)weekly,
+                              err, sizeof err);
     fk_pool_put(r->srv, st);
-    if (!js) return fk_reply_json_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "series: %s", err);
+    if (!js)
+        return fk_reply_json_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                                   "series: %s", err);
     return reply_json(r, js);
 }
 
-static int param_share(fk_req *r, const char *key, double *out, enum MHD_Result *ret)
+static int param_share(fk_req *r, const char *key, double *out,
+                       enum MHD_Result *ret)
 {
     const char *v = fk_param(r, key);
     if (!v) return 0;
@@ -127,7 +152,8 @@ static int param_share(fk_req *r, const char *key, double *out, enum MHD_Result 
     errno = 0;
     double d = strtod(v, &end);
     if (!*v || *end || errno || !(d > 0 && d <= 1)) {
-        *ret = fk_reply_json_error(r, MHD_HTTP_BAD_REQUEST, "%s: not a share in (0, 1]", key);
+        *ret = fk_reply_json_error(r, MHD_HTTP_BAD_REQUEST,
+                                   "%s: not a share in (0, 1]", key);
         return -1;
     }
     *out = d;
@@ -136,22 +162,24 @@ static int param_share(fk_req *r, const char *key, double *out, enum MHD_Result 
 
 static enum MHD_Result forecast(fk_req *r)
 {
-    static const char *const allowed[] = {"program", "type", "prefecture", "method", "target", "horizon",
-                                          NULL};
+    static const char *const allowed[] = {
+        "program", "type", "prefecture", "method", "target", "horizon", NULL};
     enum MHD_Result ret;
     const char *program = NULL;
     int type = -1, pref = 0, method = FK_FC_AUTO;
     long horizon = 0;
     double target = r->srv->target;
-    if (!fk_params_check(r, allowed, &ret) || !need_program(r, &program, &ret) ||
-        fk_param_type(r, &type, &ret) < 0 || fk_param_pref(r, &pref, &ret) < 0 ||
+    if (!fk_params_check(r, allowed, &ret) ||
+        !need_program(r, &program, &ret) || fk_param_type(r, &type, &ret) < 0 ||
+        fk_param_pref(r, &pref, &ret) < 0 ||
         param_share(r, "target", &target, &ret) < 0 ||
         fk_param_int(r, "horizon", 1, 520, &horizon, &ret) < 0)
         return ret;
     const char *m = fk_param(r, "method");
     if (m && (method = fk_fc_method_by_name(m)) < 0)
-        return fk_reply_json_error(r, MHD_HTTP_BAD_REQUEST,
-                                   "method: not a forecast method (auto, pace, holt, logistic, bass)");
+        return fk_reply_json_error(
+            r, MHD_HTTP_BAD_REQUEST,
+            "method: not a forecast method (auto, pace, holt, logistic, bass)");
     if (!fk_auth_aggregate(r, 1, &ret)) return ret;
     fk_day latest;
     fk_store *st = open_latest(r, &latest, &ret);
@@ -160,9 +188,12 @@ static enum MHD_Result forecast(fk_req *r)
     fk_obs *obs = NULL;
     size_t n = 0;
     char err[600];
-    int rc = fk_obs_from_store(st, program, type, &area, &obs, &n, err, sizeof err);
+    int rc =
+        fk_obs_from_store(st, program, type, &area, &obs, &n, err, sizeof err);
     fk_pool_put(r->srv, st);
-    if (rc < 0) return fk_reply_json_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "forecast: %s", err);
+    if (rc < 0)
+        return fk_reply_json_error(r, MHD_HTTP_SERVICE_UNAVAILABLE,
+                                   "forecast: %s", err);
 
     /* The horizon rule of `fukyu forecast`: the next 31 March, at least
      * four weeks ahead, unless a number of weeks is given. */
@@ -171,7 +202,8 @@ static enum MHD_Result forecast(fk_req *r)
     o.method = (fk_fc_method)method;
     o.target = target;
     fk_day last = n ? obs[n - 1].date : 0;
-    if (horizon) o.horizon_weeks = (int)horizon;
+    if (horizon)
+        o.horizon_weeks = (int)horizon;
     else {
         o.until = fk_fy_end(last + 1);
         if (o.until < last + 28) o.until = last + 28;
@@ -179,7 +211,9 @@ static enum MHD_Result forecast(fk_req *r)
     fk_forecast f;
     rc = fk_forecast_run(obs, n, &o, &f, err, sizeof err);
     free(obs);
-    if (rc < 0) return fk_reply_json_error(r, MHD_HTTP_UNPROCESSABLE_CONTENT, "forecast: %s", err);
+    if (rc < 0)
+        return fk_reply_json_error(r, MHD_HTTP_UNPROCESSABLE_CONTENT,
+                                   "forecast: %s", err);
     char *js = fk_json_forecast(&f, target > 0, target);
     fk_forecast_free(&f);
     return reply_json(r, js);
@@ -190,5 +224,7 @@ enum MHD_Result fk_route_api(fk_req *r)
     if (!strcmp(r->url, "/api/v1/summary")) return summary(r);
     if (!strcmp(r->url, "/api/v1/series")) return series(r);
     if (!strcmp(r->url, "/api/v1/forecast")) return forecast(r);
-    return fk_reply_json_error(r, MHD_HTTP_NOT_FOUND, "not found (summary, series, forecast under /api/v1/)");
+    return fk_reply_json_error(
+        r, MHD_HTTP_NOT_FOUND,
+        "not found (summary, series, forecast under /api/v1/)");
 }

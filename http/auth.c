@@ -11,22 +11,27 @@
 #include <string.h>
 #include <strings.h>
 
-static enum MHD_Result deny(fk_req *r, unsigned status, int json, const char *msg)
+static enum MHD_Result deny(fk_req *r, unsigned status, int json,
+                            const char *msg)
 {
-    return json ? fk_reply_json_error(r, status, "%s", msg) : fk_reply_text(r, status, "%s", msg);
+    return json ? fk_reply_json_error(r, status, "%s", msg)
+                : fk_reply_text(r, status, "%s", msg);
 }
 
 /* 1 with the scope of a live presented token; 0 when none or not live
  * (401 queued); -1 when the store failed (503 queued). */
 static int token_scope(fk_req *r, int json, fk_scope *sc, enum MHD_Result *ret)
 {
-    const char *h = MHD_lookup_connection_value(r->con, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    const char *h = MHD_lookup_connection_value(r->con, MHD_HEADER_KIND,
+                                                MHD_HTTP_HEADER_AUTHORIZATION);
     if (!h) {
-        *ret = deny(r, MHD_HTTP_UNAUTHORIZED, json, "a token is required (Authorization: Bearer TOKEN)");
+        *ret = deny(r, MHD_HTTP_UNAUTHORIZED, json,
+                    "a token is required (Authorization: Bearer TOKEN)");
         return 0;
     }
     if (strncasecmp(h, "Bearer ", 7) != 0) {
-        *ret = deny(r, MHD_HTTP_UNAUTHORIZED, json, "the Authorization header must be 'Bearer TOKEN'");
+        *ret = deny(r, MHD_HTTP_UNAUTHORIZED, json,
+                    "the Authorization header must be 'Bearer TOKEN'");
         return 0;
     }
     const char *tok = h + 7;
@@ -43,13 +48,15 @@ static int token_scope(fk_req *r, int json, fk_scope *sc, enum MHD_Result *ret)
     char err[600];
     fk_store *st = fk_pool_get(r->srv, err, sizeof err);
     if (!st) {
-        *ret = deny(r, MHD_HTTP_SERVICE_UNAVAILABLE, json, "the store is not available");
+        *ret = deny(r, MHD_HTTP_SERVICE_UNAVAILABLE, json,
+                    "the store is not available");
         return -1;
     }
     int found = fk_token_verify(st, t, sc, NULL);
     fk_pool_put(r->srv, st);
     if (found < 0) {
-        *ret = deny(r, MHD_HTTP_SERVICE_UNAVAILABLE, json, "the token could not be checked");
+        *ret = deny(r, MHD_HTTP_SERVICE_UNAVAILABLE, json,
+                    "the token could not be checked");
         return -1;
     }
     if (!found) {
@@ -73,9 +80,11 @@ int fk_auth_area(fk_req *r, int pref, int json, enum MHD_Result *ret)
     if (!fk_scope_covers(&sc, pref)) {
         char msg[160];
         if (pref)
-            snprintf(msg, sizeof msg, "this token's scope does not cover prefecture %02d", pref);
+            snprintf(msg, sizeof msg,
+                     "this token's scope does not cover prefecture %02d", pref);
         else
-            snprintf(msg, sizeof msg, "national data needs a token with the national scope");
+            snprintf(msg, sizeof msg,
+                     "national data needs a token with the national scope");
         *ret = deny(r, MHD_HTTP_FORBIDDEN, json, msg);
         return 0;
     }

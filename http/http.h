@@ -21,24 +21,25 @@
 typedef struct fk_http fk_http;
 
 typedef struct {
-    const char *listen;      /* "127.0.0.1:8470", "[::1]:8470", "0.0.0.0:80" */
-    const char *db_path;     /* the store, opened read-only */
-    const char *out_dir;     /* where charts/ and reports/ are rendered */
-    int public_aggregates;   /* 1: pages, charts, reports, aggregate APIs
+    const char *listen;    /* "127.0.0.1:8470", "[::1]:8470", "0.0.0.0:80" */
+    const char *db_path;   /* the store, opened read-only */
+    const char *out_dir;   /* where charts/ and reports/ are rendered */
+    int public_aggregates; /* 1: pages, charts, reports, aggregate APIs
                                 need no token */
-    int max_connections;     /* concurrent connections at most (>= 1) */
-    int request_timeout;     /* seconds a connection may idle (>= 1) */
-    int stale_after;         /* /healthz: minutes since the last good pull */
-    double target;           /* adoption target for /api/v1/forecast */
-    int quiet;               /* 1: no access log on stderr */
+    int max_connections;   /* concurrent connections at most (>= 1) */
+    int request_timeout;   /* seconds a connection may idle (>= 1) */
+    int stale_after;       /* /healthz: minutes since the last good pull */
+    double target;         /* adoption target for /api/v1/forecast */
+    int quiet;             /* 1: no access log on stderr */
 } fk_http_options;
 
 /* Parses "host:port" or "[v6]:port" (port 1..65535; port 0 too when
  * allow_zero, to let the system choose) into a socket address.  Returns 0,
  * or -1 with the reason in err. */
 struct sockaddr_storage;
-int fk_http_parse_listen(const char *s, int allow_zero, struct sockaddr_storage *out,
-                         size_t *outlen, char *err, size_t errlen);
+int fk_http_parse_listen(const char *s, int allow_zero,
+                         struct sockaddr_storage *out, size_t *outlen,
+                         char *err, size_t errlen);
 
 /* Starts serving.  Returns NULL with the reason in err (bad address,
  * port in use, ...).  The store may not exist yet: requests that need it

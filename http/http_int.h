@@ -45,9 +45,9 @@ struct fk_http {
 typedef struct {
     fk_http *srv;
     struct MHD_Connection *con;
-    const char *url;          /* path, percent-decoded by MHD */
+    const char *url; /* path, percent-decoded by MHD */
     char method[8];
-    char logpath[160];        /* path for the log, control bytes escaped */
+    char logpath[160]; /* path for the log, control bytes escaped */
     struct timespec t0;
     unsigned status;
     uint64_t bytes;
@@ -57,32 +57,38 @@ typedef struct {
 typedef struct {
     char *p;
     size_t len, cap;
-    int oom;                  /* an allocation failed: p is incomplete */
+    int oom; /* an allocation failed: p is incomplete */
 } fk_sbuf;
 void fk_sb_put(fk_sbuf *b, const char *s, size_t n);
 void fk_sb_puts(fk_sbuf *b, const char *s);
-void fk_sb_printf(fk_sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void fk_sb_printf(fk_sbuf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* Appends s with & < > " ' escaped for HTML text and attributes. */
 void fk_sb_html(fk_sbuf *b, const char *s);
 void fk_sb_free(fk_sbuf *b);
 
 /* ---- replies (reply.c); each returns what MHD_queue_response did ---- */
-enum { FK_CACHE_REVALIDATE = 0, FK_CACHE_NOSTORE };
+enum {
+    FK_CACHE_REVALIDATE = 0,
+    FK_CACHE_NOSTORE
+};
 /* A body from memory (copied).  For 200 an ETag of the content is sent and
  * a matching If-None-Match gets 304. */
-enum MHD_Result fk_reply(fk_req *r, unsigned status, const char *ctype, const char *body,
-                         size_t len, int cache);
+enum MHD_Result fk_reply(fk_req *r, unsigned status, const char *ctype,
+                         const char *body, size_t len, int cache);
 enum MHD_Result fk_reply_text(fk_req *r, unsigned status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* {"error": "..."} */
-enum MHD_Result fk_reply_json_error(fk_req *r, unsigned status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+enum MHD_Result fk_reply_json_error(fk_req *r, unsigned status, const char *fmt,
+                                    ...) __attribute__((format(printf, 3, 4)));
 /* A Japanese HTML error page. */
-enum MHD_Result fk_reply_html_error(fk_req *r, unsigned status, const char *msg);
+enum MHD_Result fk_reply_html_error(fk_req *r, unsigned status,
+                                    const char *msg);
 /* An open regular file: Content-Type, ETag from inode+size+mtime, 304 on
  * a match.  Takes ownership of fd.  download names a Content-Disposition
  * attachment, or NULL. */
-enum MHD_Result fk_reply_fd(fk_req *r, int fd, const char *ctype, int cache, const char *download);
+enum MHD_Result fk_reply_fd(fk_req *r, int fd, const char *ctype, int cache,
+                            const char *download);
 /* Whether If-None-Match names etag (or is "*"). */
 int fk_etag_matches(fk_req *r, const char *etag);
 /* Adds the headers every answer carries. */
@@ -98,8 +104,10 @@ void fk_pool_close(fk_http *h);
 /* The key a page of an area (pref 0 = national) is built under now. */
 int fk_page_key(fk_http *h, fk_store *st, int pref, uint64_t *key);
 /* 1 with a malloc'd copy of the page when one was kept under key. */
-int fk_page_cached(fk_http *h, int pref, uint64_t key, char **body, size_t *len);
-void fk_page_keep(fk_http *h, int pref, uint64_t key, const char *body, size_t len);
+int fk_page_cached(fk_http *h, int pref, uint64_t key, char **body,
+                   size_t *len);
+void fk_page_keep(fk_http *h, int pref, uint64_t key, const char *body,
+                  size_t len);
 void fk_page_cache_free(fk_http *h);
 
 /* ---- access (auth.c) ---- */
@@ -114,24 +122,28 @@ int fk_auth_area(fk_req *r, int pref, int json, enum MHD_Result *ret);
 /* ---- query parameters (params.c) ---- */
 /* Checks that every query parameter is in allowed (NULL-terminated) and
  * given at most once; otherwise queues a 400 JSON error and returns 0. */
-int fk_params_check(fk_req *r, const char *const *allowed, enum MHD_Result *ret);
+int fk_params_check(fk_req *r, const char *const *allowed,
+                    enum MHD_Result *ret);
 const char *fk_param(fk_req *r, const char *key);
 /* Typed readers: 1 when present and valid, 0 when absent (out untouched);
  * on a bad value they queue 400 into *ret and return -1. */
 int fk_param_program(fk_req *r, const char **out, enum MHD_Result *ret);
 int fk_param_pref(fk_req *r, int *out, enum MHD_Result *ret);
-int fk_param_type(fk_req *r, int *out, enum MHD_Result *ret);   /* "all" = -1 */
-int fk_param_date(fk_req *r, const char *key, fk_day *out, enum MHD_Result *ret);
-int fk_param_int(fk_req *r, const char *key, long min, long max, long *out, enum MHD_Result *ret);
+int fk_param_type(fk_req *r, int *out, enum MHD_Result *ret); /* "all" = -1 */
+int fk_param_date(fk_req *r, const char *key, fk_day *out,
+                  enum MHD_Result *ret);
+int fk_param_int(fk_req *r, const char *key, long min, long max, long *out,
+                 enum MHD_Result *ret);
 
 /* ---- routes ---- */
-enum MHD_Result fk_route_files(fk_req *r);    /* /charts/..., /reports/... (files.c) */
-enum MHD_Result fk_route_api(fk_req *r);      /* /api/v1/... (api.c) */
-enum MHD_Result fk_route_export(fk_req *r);   /* /exports/... (exports.c) */
-enum MHD_Result fk_route_home(fk_req *r);     /* / (pages.c) */
-enum MHD_Result fk_route_pref(fk_req *r);     /* /prefecture/NN (pages.c) */
-enum MHD_Result fk_route_healthz(fk_req *r);  /* (ops.c) */
-enum MHD_Result fk_route_metrics(fk_req *r);  /* (ops.c) */
+enum MHD_Result fk_route_files(
+    fk_req *r); /* /charts/..., /reports/... (files.c) */
+enum MHD_Result fk_route_api(fk_req *r);     /* /api/v1/... (api.c) */
+enum MHD_Result fk_route_export(fk_req *r);  /* /exports/... (exports.c) */
+enum MHD_Result fk_route_home(fk_req *r);    /* / (pages.c) */
+enum MHD_Result fk_route_pref(fk_req *r);    /* /prefecture/NN (pages.c) */
+enum MHD_Result fk_route_healthz(fk_req *r); /* (ops.c) */
+enum MHD_Result fk_route_metrics(fk_req *r); /* (ops.c) */
 
 /* Whether a rendered file exists under out_dir (rel built from
  * whitelisted names only). */

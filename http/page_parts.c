@@ -39,8 +39,10 @@ static const char *kind_label(const char *key)
 
 void fk_page_head(fk_sbuf *b, const char *title)
 {
-    fk_sb_puts(b, "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">"
-                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
+    fk_sb_puts(
+        b,
+        "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
     fk_sb_html(b, title);
     fk_sb_printf(b, "</title><style>%s</style></head>\n<body>\n", css);
 }
@@ -67,20 +69,27 @@ static void sum(const fk_counts by[FK_NTYPE], fk_counts *all)
     }
 }
 
-static void row(fk_sbuf *b, const char *label, const fk_counts *now, const fk_counts *prev)
+static void row(fk_sbuf *b, const char *label, const fk_counts *now,
+                const fk_counts *prev)
 {
     double pt = 100 * (fk_counts_rate(now) - fk_counts_rate(prev));
     long long d = (long long)(now->adopting - prev->adopting);
     fk_sb_puts(b, "<tr><th scope=\"row\">");
     fk_sb_html(b, label);
-    fk_sb_printf(b,
-                 "</th><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%.1f%%</td>"
-                 "<td class=\"n %s\">%+.2f pt（%+lld）</td><td class=\"n\">%lld</td></tr>\n",
-                 (long long)now->adopting, (long long)now->total, 100 * fk_counts_rate(now),
-                 pt > 0 ? "up" : pt < 0 ? "down" : "", pt, d, (long long)now->applied);
+    fk_sb_printf(
+        b,
+        "</th><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%.1f%%</td>"
+        "<td class=\"n %s\">%+.2f pt（%+lld）</td><td class=\"n\">%lld</td></tr>\n",
+        (long long)now->adopting, (long long)now->total,
+        100 * fk_counts_rate(now),
+        pt > 0   ? "up"
+        : pt < 0 ? "down"
+                 : "",
+        pt, d, (long long)now->applied);
 }
 
-int fk_page_headline(fk_sbuf *b, fk_store *st, const char *program, int pref, fk_day as_of)
+int fk_page_headline(fk_sbuf *b, fk_store *st, const char *program, int pref,
+                     fk_day as_of)
 {
     fk_area area = {pref, ""};
     fk_counts now[FK_NTYPE], prev[FK_NTYPE], all_now, all_prev;
@@ -89,18 +98,25 @@ int fk_page_headline(fk_sbuf *b, fk_store *st, const char *program, int pref, fk
         return -1;
     sum(now, &all_now);
     sum(prev, &all_prev);
-    fk_sb_printf(b, "<p class=\"headline\">全体の普及率 <strong>%.1f%%</strong>（%lld / %lld 施設）</p>\n",
-                 100 * fk_counts_rate(&all_now), (long long)all_now.adopting, (long long)all_now.total);
-    fk_sb_puts(b, "<table><thead><tr><th scope=\"col\">施設種別</th><th scope=\"col\">運用中</th>"
-                  "<th scope=\"col\">対象施設</th><th scope=\"col\">普及率</th>"
-                  "<th scope=\"col\">前週比</th><th scope=\"col\">申請済（未運用）</th></tr></thead><tbody>\n");
-    for (int t = 0; t < FK_NTYPE; t++) row(b, fk_types[t].label_ja, &now[t], &prev[t]);
+    fk_sb_printf(
+        b,
+        "<p class=\"headline\">全体の普及率 <strong>%.1f%%</strong>（%lld / %lld 施設）</p>\n",
+        100 * fk_counts_rate(&all_now), (long long)all_now.adopting,
+        (long long)all_now.total);
+    fk_sb_puts(
+        b,
+        "<table><thead><tr><th scope=\"col\">施設種別</th><th scope=\"col\">運用中</th>"
+        "<th scope=\"col\">対象施設</th><th scope=\"col\">普及率</th>"
+        "<th scope=\"col\">前週比</th><th scope=\"col\">申請済（未運用）</th></tr></thead><tbody>\n");
+    for (int t = 0; t < FK_NTYPE; t++)
+        row(b, fk_types[t].label_ja, &now[t], &prev[t]);
     row(b, "合計", &all_now, &all_prev);
     fk_sb_puts(b, "</tbody></table>\n");
     return 0;
 }
 
-void fk_page_chart(fk_sbuf *b, const fk_http *h, const char *dir, const char *kind, const char *program)
+void fk_page_chart(fk_sbuf *b, const fk_http *h, const char *dir,
+                   const char *kind, const char *program)
 {
     static const char *const other[] = {"pdf", "svg", "csv"};
     char rel[160];
@@ -110,8 +126,10 @@ void fk_page_chart(fk_sbuf *b, const fk_http *h, const char *dir, const char *ki
     fk_sb_puts(b, "<figure><figcaption>");
     fk_sb_html(b, label);
     for (int i = 0; i < 3; i++) {
-        snprintf(rel, sizeof rel, "charts/%s/%s-%s.%s", dir, kind, program, other[i]);
-        if (fk_rendered_exists(h, rel)) fk_sb_printf(b, " <a href=\"/%s\">%s</a>", rel, other[i]);
+        snprintf(rel, sizeof rel, "charts/%s/%s-%s.%s", dir, kind, program,
+                 other[i]);
+        if (fk_rendered_exists(h, rel))
+            fk_sb_printf(b, " <a href=\"/%s\">%s</a>", rel, other[i]);
     }
     fk_sb_puts(b, "</figcaption>");
     snprintf(rel, sizeof rel, "charts/%s/%s-%s.png", dir, kind, program);
@@ -125,7 +143,8 @@ void fk_page_chart(fk_sbuf *b, const fk_http *h, const char *dir, const char *ki
     fk_sb_puts(b, "</figure>\n");
 }
 
-void fk_page_link_if(fk_sbuf *b, const fk_http *h, const char *rel, const char *label)
+void fk_page_link_if(fk_sbuf *b, const fk_http *h, const char *rel,
+                     const char *label)
 {
     if (fk_rendered_exists(h, rel)) {
         fk_sb_printf(b, "<li><a href=\"/%s\">", rel);
@@ -140,8 +159,10 @@ void fk_page_link_if(fk_sbuf *b, const fk_http *h, const char *rel, const char *
 
 void fk_page_foot(fk_sbuf *b)
 {
-    fk_sb_puts(b, "<footer><p>出典: 医療機関等の導入状況フィード（adoption-feed/1）を fukyu が集計。"
-                  "普及率 = 運用中の施設 ÷ 対象施設（対象外を除く）。</p>"
-                  "<p>データ: <a href=\"/api/v1/summary?program=eprescription\">API（JSON）</a> · "
-                  "<a href=\"/healthz\">稼働状況</a></p></footer>\n</body></html>\n");
+    fk_sb_puts(
+        b,
+        "<footer><p>出典: 医療機関等の導入状況フィード（adoption-feed/1）を fukyu が集計。"
+        "普及率 = 運用中の施設 ÷ 対象施設（対象外を除く）。</p>"
+        "<p>データ: <a href=\"/api/v1/summary?program=eprescription\">API（JSON）</a> · "
+        "<a href=\"/healthz\">稼働状況</a></p></footer>\n</body></html>\n");
 }

@@ -16,7 +16,8 @@
 
 static uint64_t mix(uint64_t h, uint64_t v)
 {
-    for (int i = 0; i < 8; i++) h = (h ^ ((v >> (8 * i)) & 0xff)) * 1099511628211ULL;
+    for (int i = 0; i < 8; i++)
+        h = (h ^ ((v >> (8 * i)) & 0xff)) * 1099511628211ULL;
     return h;
 }
 
@@ -64,7 +65,8 @@ int fk_page_cached(fk_http *h, int pref, uint64_t key, char **body, size_t *len)
     return hit;
 }
 
-void fk_page_keep(fk_http *h, int pref, uint64_t key, const char *body, size_t len)
+void fk_page_keep(fk_http *h, int pref, uint64_t key, const char *body,
+                  size_t len)
 {
     char *copy = malloc(len);
     if (!copy) return;

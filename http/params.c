@@ -24,7 +24,8 @@ static void shown(char *out, size_t n, const char *s)
     out[i] = '\0';
 }
 
-static enum MHD_Result check_one(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+static enum MHD_Result check_one(void *cls, enum MHD_ValueKind kind,
+                                 const char *key, const char *value)
 {
     (void)kind;
     (void)value;
@@ -47,13 +48,18 @@ int fk_params_check(fk_req *r, const char *const *allowed, enum MHD_Result *ret)
     check_ctx c = {.allowed = allowed};
     MHD_get_connection_values(r->con, MHD_GET_ARGUMENT_KIND, check_one, &c);
     if (!c.bad[0]) return 1;
-    if (c.dup) *ret = fk_reply_json_error(r, MHD_HTTP_BAD_REQUEST, "parameter '%s' is given more than once", c.bad);
+    if (c.dup)
+        *ret = fk_reply_json_error(r, MHD_HTTP_BAD_REQUEST,
+                                   "parameter '%s' is given more than once",
+                                   c.bad);
     else {
         char list[256] = "";
         for (int i = 0; allowed[i]; i++)
-            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", allowed[i]);
-        *ret = fk_reply_json_error(r, MHD_HTTP_BAD_REQUEST, "unknown parameter '%s' (accepted: %s)", c.bad,
-                                   list);
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+                     i ? ", " : "", allowed[i]);
+        *ret = fk_reply_json_error(r, MHD_HTTP_BAD_REQUEST,
+                                   "unknown parameter '%s' (accepted: %s)",
+                                   c.bad, list);
     }
     return 0;
 }
@@ -63,11 +69,13 @@ const char *fk_param(fk_req *r, const char *key)
     return MHD_lookup_connection_value(r->con, MHD_GET_ARGUMENT_KIND, key);
 }
 
-static int bad(fk_req *r, enum MHD_Result *ret, const char *key, const char *v, const char *what)
+static int bad(fk_req *r, enum MHD_Result *ret, const char *key, const char *v,
+               const char *what)
 {
     char s[64];
     shown(s, sizeof s, v);
-    *ret = fk_reply_json_error(r, MHD_HTTP_BAD_REQUEST, "%s: '%s' is not %s", key, s, what);
+    *ret = fk_reply_json_error(r, MHD_HTTP_BAD_REQUEST, "%s: '%s' is not %s",
+                               key, s, what);
     return -1;
 }
 
@@ -76,7 +84,9 @@ int fk_param_program(fk_req *r, const char **out, enum MHD_Result *ret)
     const char *v = fk_param(r, "program");
     if (!v) return 0;
     const fk_program_info *p = fk_program_by_key(v);
-    if (!p) return bad(r, ret, "program", v, "a program (eprescription, ehr_sharing)");
+    if (!p)
+        return bad(r, ret, "program", v,
+                   "a program (eprescription, ehr_sharing)");
     *out = p->key;
     return 1;
 }
@@ -100,7 +110,9 @@ int fk_param_type(fk_req *r, int *out, enum MHD_Result *ret)
         return 1;
     }
     int t = fk_type_by_key(v);
-    if (t < 0) return bad(r, ret, "type", v, "a facility type (hospital, clinic, dental, pharmacy, all)");
+    if (t < 0)
+        return bad(r, ret, "type", v,
+                   "a facility type (hospital, clinic, dental, pharmacy, all)");
     *out = t;
     return 1;
 }
@@ -109,16 +121,19 @@ int fk_param_date(fk_req *r, const char *key, fk_day *out, enum MHD_Result *ret)
 {
     const char *v = fk_param(r, key);
     if (!v) return 0;
-    if (fk_date_parse(v, out) < 0) return bad(r, ret, key, v, "a date YYYY-MM-DD");
+    if (fk_date_parse(v, out) < 0)
+        return bad(r, ret, key, v, "a date YYYY-MM-DD");
     return 1;
 }
 
-int fk_param_int(fk_req *r, const char *key, long min, long max, long *out, enum MHD_Result *ret)
+int fk_param_int(fk_req *r, const char *key, long min, long max, long *out,
+                 enum MHD_Result *ret)
 {
     const char *v = fk_param(r, key);
     if (!v) return 0;
     /* strtol alone would take " 7" or "+7"; a value is digits only. */
-    int digits = (*v >= '0' && *v <= '9') || (*v == '-' && v[1] >= '0' && v[1] <= '9');
+    int digits =
+        (*v >= '0' && *v <= '9') || (*v == '-' && v[1] >= '0' && v[1] <= '9');
     char *end = (char *)v;
     errno = 0;
     long n = digits ? strtol(v, &end, 10) : 0;

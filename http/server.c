@@ -20,20 +20,23 @@
  * from MHD.  Nothing we serve needs more. */
 #define FK_HTTP_MEMORY_LIMIT (32 * 1024)
 
-int fk_http_parse_listen(const char *s, int allow_zero, struct sockaddr_storage *out,
-                         size_t *outlen, char *err, size_t errlen)
+int fk_http_parse_listen(const char *s, int allow_zero,
+                         struct sockaddr_storage *out, size_t *outlen,
+                         char *err, size_t errlen)
 {
     char host[128];
     const char *port;
     memset(out, 0, sizeof *out);
     if (!s || !*s || strlen(s) >= sizeof host) {
-        snprintf(err, errlen, "listen address '%s': expected HOST:PORT", s ? s : "");
+        snprintf(err, errlen, "listen address '%s': expected HOST:PORT",
+                 s ? s : "");
         return -1;
     }
     if (s[0] == '[') {
         const char *e = strchr(s, ']');
         if (!e || e[1] != ':') {
-            snprintf(err, errlen, "listen address '%s': expected [IPv6]:PORT", s);
+            snprintf(err, errlen, "listen address '%s': expected [IPv6]:PORT",
+                     s);
             return -1;
         }
         memcpy(host, s + 1, (size_t)(e - s - 1));
@@ -42,7 +45,10 @@ int fk_http_parse_listen(const char *s, int allow_zero, struct sockaddr_storage 
     } else {
         const char *c = strrchr(s, ':');
         if (!c || strchr(s, ':') != c) {
-            snprintf(err, errlen, "listen address '%s': expected HOST:PORT (IPv6 as [ADDR]:PORT)", s);
+            snprintf(
+                err, errlen,
+                "listen address '%s': expected HOST:PORT (IPv6 as [ADDR]:PORT)",
+                s);
             return -1;
         }
         memcpy(host, s, (size_t)(c - s));
@@ -52,8 +58,10 @@ int fk_http_parse_listen(const char *s, int allow_zero, struct sockaddr_storage 
     char *end;
     errno = 0;
     long p = strtol(port, &end, 10);
-    if (!*port || *end || errno || p < (allow_zero ? 0 : 1) || p > 65535 || *port == '+' || *port == '-') {
-        snprintf(err, errlen, "listen address '%s': port '%s' is not 1..65535", s, port);
+    if (!*port || *end || errno || p < (allow_zero ? 0 : 1) || p > 65535 ||
+        *port == '+' || *port == '-') {
+        snprintf(err, errlen, "listen address '%s': port '%s' is not 1..65535",
+                 s, port);
         return -1;
     }
     if (s[0] == '[') {
@@ -61,7 +69,9 @@ int fk_http_parse_listen(const char *s, int allow_zero, struct sockaddr_storage 
         a->sin6_family = AF_INET6;
         a->sin6_port = htons((uint16_t)p);
         if (inet_pton(AF_INET6, host, &a->sin6_addr) != 1) {
-            snprintf(err, errlen, "listen address '%s': '%s' is not an IPv6 address", s, host);
+            snprintf(err, errlen,
+                     "listen address '%s': '%s' is not an IPv6 address", s,
+                     host);
             return -1;
         }
         *outlen = sizeof *a;
@@ -72,7 +82,10 @@ int fk_http_parse_listen(const char *s, int allow_zero, struct sockaddr_storage 
     a->sin_port = htons((uint16_t)p);
     if (!strcmp(host, "localhost")) snprintf(host, sizeof host, "127.0.0.1");
     if (inet_pton(AF_INET, host, &a->sin_addr) != 1) {
-        snprintf(err, errlen, "listen address '%s': '%s' is not an IPv4 address (or localhost)", s, host);
+        snprintf(
+            err, errlen,
+            "listen address '%s': '%s' is not an IPv4 address (or localhost)",
+            s, host);
         return -1;
     }
     *outlen = sizeof *a;
@@ -124,10 +137,12 @@ static enum MHD_Result dispatch(fk_req *r)
     if (!strcmp(u, "/healthz")) return fk_route_healthz(r);
     if (!strcmp(u, "/metrics")) return fk_route_metrics(r);
     if (prefix(u, "/prefecture/")) return fk_route_pref(r);
-    if (prefix(u, "/charts/") || prefix(u, "/reports/")) return fk_route_files(r);
+    if (prefix(u, "/charts/") || prefix(u, "/reports/"))
+        return fk_route_files(r);
     if (prefix(u, "/api/")) return fk_route_api(r);
     if (prefix(u, "/exports/")) return fk_route_export(r);
-    return fk_reply_html_error(r, MHD_HTTP_NOT_FOUND, "ページが見つかりません (not found)");
+    return fk_reply_html_error(r, MHD_HTTP_NOT_FOUND,
+                               "ページが見つかりません (not found)");
 }
 
 /* The path as it may appear in a log line: bytes outside printable ASCII
@@ -135,15 +150,19 @@ static enum MHD_Result dispatch(fk_req *r)
 static void log_path(char *out, size_t n, const char *url)
 {
     size_t o = 0;
-    for (const unsigned char *p = (const unsigned char *)url; *p && o + 5 < n; p++) {
-        if (*p >= 0x21 && *p < 0x7f && *p != '\\') out[o++] = (char)*p;
-        else o += (size_t)snprintf(out + o, n - o, "\\x%02x", *p);
+    for (const unsigned char *p = (const unsigned char *)url; *p && o + 5 < n;
+         p++) {
+        if (*p >= 0x21 && *p < 0x7f && *p != '\\')
+            out[o++] = (char)*p;
+        else
+            o += (size_t)snprintf(out + o, n - o, "\\x%02x", *p);
     }
     out[o] = '\0';
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
-                                  const char *method, const char *version, const char *upload_data,
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *con,
+                                  const char *url, const char *method,
+                                  const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **req_cls)
 {
     (void)version;
@@ -173,11 +192,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     snprintf(r->method, sizeof r->method, "%s", method);
     log_path(r->logpath, sizeof r->logpath, url);
     if (strcmp(method, "GET") && strcmp(method, "HEAD"))
-        return fk_reply_text(r, MHD_HTTP_METHOD_NOT_ALLOWED, "method %s not allowed (GET, HEAD)", r->method);
-    const char *cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        return fk_reply_text(r, MHD_HTTP_METHOD_NOT_ALLOWED,
+                             "method %s not allowed (GET, HEAD)", r->method);
+    const char *cl = MHD_lookup_connection_value(
+        con, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if ((cl && strcmp(cl, "0")) ||
-        MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING))
-        return fk_reply_text(r, MHD_HTTP_CONTENT_TOO_LARGE, "request bodies are not accepted");
+        MHD_lookup_connection_value(con, MHD_HEADER_KIND,
+                                    MHD_HTTP_HEADER_TRANSFER_ENCODING))
+        return fk_reply_text(r, MHD_HTTP_CONTENT_TOO_LARGE,
+                             "request bodies are not accepted");
     return MHD_YES;
 }
 
@@ -191,17 +214,20 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **req_cls,
     *req_cls = NULL;
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    double ms = (double)(t1.tv_sec - r->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - r->t0.tv_nsec) / 1e6;
+    double ms = (double)(t1.tv_sec - r->t0.tv_sec) * 1e3 +
+                (double)(t1.tv_nsec - r->t0.tv_nsec) / 1e6;
     unsigned cls100 = r->status / 100;
-    if (cls100 >= 1 && cls100 <= 5) __atomic_fetch_add(&h->answered[cls100], 1, __ATOMIC_RELAXED);
+    if (cls100 >= 1 && cls100 <= 5)
+        __atomic_fetch_add(&h->answered[cls100], 1, __ATOMIC_RELAXED);
     if (!h->quiet)
-        fprintf(stderr, "http: %s %s %u %llu %.1fms%s\n", r->method, r->logpath, r->status,
-                (unsigned long long)r->bytes, ms,
+        fprintf(stderr, "http: %s %s %u %llu %.1fms%s\n", r->method, r->logpath,
+                r->status, (unsigned long long)r->bytes, ms,
                 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
     free(r);
 }
 
-static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
     const fk_http *h = cls;
@@ -214,14 +240,20 @@ fk_http *fk_http_start(const fk_http_options *o, char *err, size_t errlen)
 {
     struct sockaddr_storage addr;
     size_t alen;
-    if (fk_http_parse_listen(o->listen, 1, &addr, &alen, err, errlen) < 0) return NULL;
-    if (!o->db_path || !o->out_dir || strlen(o->db_path) >= FK_PATH_MAX || strlen(o->out_dir) >= FK_PATH_MAX) {
-        snprintf(err, errlen, "http: the store path and out_dir must be set (and shorter than %d bytes)",
-                 FK_PATH_MAX);
+    if (fk_http_parse_listen(o->listen, 1, &addr, &alen, err, errlen) < 0)
+        return NULL;
+    if (!o->db_path || !o->out_dir || strlen(o->db_path) >= FK_PATH_MAX ||
+        strlen(o->out_dir) >= FK_PATH_MAX) {
+        snprintf(
+            err, errlen,
+            "http: the store path and out_dir must be set (and shorter than %d bytes)",
+            FK_PATH_MAX);
         return NULL;
     }
     if (o->max_connections < 1 || o->request_timeout < 1) {
-        snprintf(err, errlen, "http: max_connections and request_timeout must be at least 1");
+        snprintf(
+            err, errlen,
+            "http: max_connections and request_timeout must be at least 1");
         return NULL;
     }
     fk_http *h = calloc(1, sizeof *h);
@@ -237,27 +269,29 @@ fk_http *fk_http_start(const fk_http_options *o, char *err, size_t errlen)
     h->quiet = o->quiet;
     pthread_mutex_init(&h->pool_mu, NULL);
     pthread_mutex_init(&h->cache_mu, NULL);
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD |
+                     MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |
                      MHD_USE_ERROR_LOG;
     if (addr.ss_family == AF_INET6) flags |= MHD_USE_IPv6;
     h->mhd = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, h,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        flags, 0, NULL, NULL, on_request, h, MHD_OPTION_EXTERNAL_LOGGER,
+        mhd_log, h, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->request_timeout,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)FK_HTTP_MEMORY_LIMIT,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
-        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
-        MHD_OPTION_END);
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
     if (!h->mhd) {
-        snprintf(err, errlen, "http: cannot listen on %s (address in use or not available)", o->listen);
+        snprintf(err, errlen,
+                 "http: cannot listen on %s (address in use or not available)",
+                 o->listen);
         pthread_mutex_destroy(&h->pool_mu);
         pthread_mutex_destroy(&h->cache_mu);
         free(h);
         return NULL;
     }
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_BIND_PORT);
+    const union MHD_DaemonInfo *info =
+        MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_BIND_PORT);
     h->port = info ? info->port : 0;
     return h;
 }

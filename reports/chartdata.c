@@ -47,8 +47,10 @@ static void *fc_run(void *arg)
         snprintf(l->fc_err, sizeof l->fc_err, "out of memory");
         return NULL;
     }
-    for (size_t i = 0; i < l->nobs; i++) fo[i] = (fk_obs){l->obs[i].date, l->obs[i].adopting, l->obs[i].total};
-    l->has_fc = fk_forecast_run(fo, l->nobs, &j->o, &l->f, l->fc_err, sizeof l->fc_err) == 0;
+    for (size_t i = 0; i < l->nobs; i++)
+        fo[i] = (fk_obs){l->obs[i].date, l->obs[i].adopting, l->obs[i].total};
+    l->has_fc = fk_forecast_run(fo, l->nobs, &j->o, &l->f, l->fc_err,
+                                sizeof l->fc_err) == 0;
     if (l->has_fc && j->backtest) {
         /* The chosen method alone, on the origins auto judged it by. */
         fk_bt_options bo;
@@ -58,7 +60,8 @@ static void *fc_run(void *arg)
         bo.max_origins = FK_BT_AUTO_ORIGINS;
         fk_backtest bt;
         char e[160];
-        if (fk_backtest_run(fo, l->nobs, &bo, &bt, e, sizeof e) == 0 && bt.cell[l->f.method][0].n > 0) {
+        if (fk_backtest_run(fo, l->nobs, &bo, &bt, e, sizeof e) == 0 &&
+            bt.cell[l->f.method][0].n > 0) {
             l->has_bt = 1;
             l->bt4 = bt.cell[l->f.method][0];
             l->bt13 = bt.cell[l->f.method][2];
@@ -70,7 +73,8 @@ static void *fc_run(void *arg)
 
 /* One line from daily points (days with no denominator are skipped),
  * weekly once it spans more than half a year, ending on the last day. */
-static int make_line(const fk_point *pts, size_t n, fk_cd_line *l, int *weekly, char *err, size_t errlen)
+static int make_line(const fk_point *pts, size_t n, fk_cd_line *l, int *weekly,
+                     char *err, size_t errlen)
 {
     size_t m = 0;
     *weekly = n > 183;
@@ -83,23 +87,29 @@ static int make_line(const fk_point *pts, size_t n, fk_cd_line *l, int *weekly, 
     /* Walk from the last day backwards in steps so the as-of date is a point. */
     for (size_t i = n ? (n - 1) % step : 0; i < n; i += step) {
         if (pts[i].c.total <= 0) continue;
-        l->obs[m++] = (fk_chart_obs){pts[i].date, (double)pts[i].c.adopting, (double)pts[i].c.total};
+        l->obs[m++] = (fk_chart_obs){pts[i].date, (double)pts[i].c.adopting,
+                                     (double)pts[i].c.total};
     }
     l->nobs = m;
     return 0;
 }
 
-int fk_cd_trend_load(fk_store *st, const char *program, int pref, fk_day date, double target,
-                     int backtest, fk_cd_trend *out, char *err, size_t errlen)
+int fk_cd_trend_load(fk_store *st, const char *program, int pref, fk_day date,
+                     double target, int backtest, fk_cd_trend *out, char *err,
+                     size_t errlen)
 {
-    return fk_cd_trend_load_with(st, program, pref, date, target, backtest, NULL, out, err, errlen);
+    return fk_cd_trend_load_with(st, program, pref, date, target, backtest,
+                                 NULL, out, err, errlen);
 }
 
-int fk_cd_trend_load_with(fk_store *st, const char *program, int pref, fk_day date, double target,
-                          int backtest, const fk_fc_method methods[FK_NTYPE + 1], fk_cd_trend *out,
-                          char *err, size_t errlen)
+int fk_cd_trend_load_with(fk_store *st, const char *program, int pref,
+                          fk_day date, double target, int backtest,
+                          const fk_fc_method methods[FK_NTYPE + 1],
+                          fk_cd_trend *out, char *err, size_t errlen)
 {
-    if (fk_cd_trend_start(st, program, pref, date, target, backtest, methods, out, err, errlen) < 0) return -1;
+    if (fk_cd_trend_start(st, program, pref, date, target, backtest, methods,
+                          out, err, errlen) < 0)
+        return -1;
     fk_cd_trend_wait(out);
     return 0;
 }
@@ -110,13 +120,15 @@ struct fk_cd_jobs {
     int started[FK_NTYPE + 1];
 };
 
-int fk_cd_trend_start(fk_store *st, const char *program, int pref, fk_day date, double target,
-                      int backtest, const fk_fc_method methods[FK_NTYPE + 1], fk_cd_trend *out,
-                      char *err, size_t errlen)
+int fk_cd_trend_start(fk_store *st, const char *program, int pref, fk_day date,
+                      double target, int backtest,
+                      const fk_fc_method methods[FK_NTYPE + 1],
+                      fk_cd_trend *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     fk_day first;
-    if (fk_store_first_day(st, program, &first) < 0 || first > date) first = date;
+    if (fk_store_first_day(st, program, &first) < 0 || first > date)
+        first = date;
     fk_area area = {pref, ""};
     fk_chart_trend *c = &out->chart;
     c->meta = (fk_chart_meta){program, pref, date, NULL};
@@ -125,14 +137,16 @@ int fk_cd_trend_start(fk_store *st, const char *program, int pref, fk_day date, 
     out->daily_from = first - fk_weekday(first) - 1;
     for (int t = 0; t < FK_NTYPE; t++) {
         size_t n = 0;
-        if (fk_store_series(st, program, t, &area, out->daily_from, date, &out->daily[t], &n) < 0) {
+        if (fk_store_series(st, program, t, &area, out->daily_from, date,
+                            &out->daily[t], &n) < 0) {
             fk_cd_trend_free(out);
             return store_fail(st, err, errlen);
         }
         out->ndaily = n;
     }
     /* The lines start on the first day; all types is the sum of the four. */
-    size_t skip = (size_t)(first - out->daily_from), n = out->ndaily > skip ? out->ndaily - skip : 0;
+    size_t skip = (size_t)(first - out->daily_from),
+           n = out->ndaily > skip ? out->ndaily - skip : 0;
     fk_point *all = calloc(n ? n : 1, sizeof *all);
     if (!all) {
         fk_cd_trend_free(out);
@@ -149,7 +163,8 @@ int fk_cd_trend_start(fk_store *st, const char *program, int pref, fk_day date, 
     }
     int rc = 0;
     for (int t = 0; t <= FK_NTYPE && rc == 0; t++)
-        rc = make_line(t == FK_NTYPE ? all : out->daily[t] + skip, n, &out->line[t], &c->weekly, err, errlen);
+        rc = make_line(t == FK_NTYPE ? all : out->daily[t] + skip, n,
+                       &out->line[t], &c->weekly, err, errlen);
     free(all);
     if (rc < 0) {
         fk_cd_trend_free(out);
@@ -172,16 +187,20 @@ int fk_cd_trend_start(fk_store *st, const char *program, int pref, fk_day date, 
         fk_fc_options_default(&jobs[t].o);
         jobs[t].o.method = methods ? methods[t] : FK_FC_AUTO;
         jobs[t].o.until = fk_fy_end(date);
-        if (jobs[t].o.until - date < 28) jobs[t].o.until = fk_fy_end(date + 28); /* at least 4 weeks */
+        if (jobs[t].o.until - date < 28)
+            jobs[t].o.until = fk_fy_end(date + 28); /* at least 4 weeks */
         jobs[t].o.target = target;
         if (!out->line[t].nobs) {
-            snprintf(out->line[t].fc_err, sizeof out->line[t].fc_err, "no facilities");
+            snprintf(out->line[t].fc_err, sizeof out->line[t].fc_err,
+                     "no facilities");
             continue;
         }
         started[t] = pthread_create(&th[t], NULL, fc_run, &jobs[t]) == 0;
         if (!started[t]) fc_run(&jobs[t]); /* no thread: run it here */
     }
-    for (int t = 0; t <= FK_NTYPE; t++) c->lines[t] = (fk_chart_line){out->line[t].obs, out->line[t].nobs, NULL, 0};
+    for (int t = 0; t <= FK_NTYPE; t++)
+        c->lines[t] =
+            (fk_chart_line){out->line[t].obs, out->line[t].nobs, NULL, 0};
     return 0;
 }
 
@@ -191,8 +210,9 @@ void fk_cd_trend_wait(fk_cd_trend *t)
     for (int i = 0; i <= FK_NTYPE; i++) {
         if (t->jobs->started[i]) pthread_join(t->jobs->th[i], NULL);
         fk_cd_line *l = &t->line[i];
-        t->chart.lines[i] = (fk_chart_line){l->obs, l->nobs, l->has_fc ? l->f.points : NULL,
-                                            l->has_fc ? l->f.npoints : 0};
+        t->chart.lines[i] =
+            (fk_chart_line){l->obs, l->nobs, l->has_fc ? l->f.points : NULL,
+                            l->has_fc ? l->f.npoints : 0};
     }
     free(t->jobs);
     t->jobs = NULL;
@@ -209,13 +229,14 @@ void fk_cd_trend_free(fk_cd_trend *t)
     memset(t, 0, sizeof *t);
 }
 
-int fk_cd_funnel_load(fk_store *st, const char *program, int pref, fk_day date, fk_chart_funnel *out,
-                      char *err, size_t errlen)
+int fk_cd_funnel_load(fk_store *st, const char *program, int pref, fk_day date,
+                      fk_chart_funnel *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     fk_area area = {pref, ""};
     fk_counts by[FK_NTYPE];
-    if (fk_store_counts(st, program, date, &area, by) < 0) return store_fail(st, err, errlen);
+    if (fk_store_counts(st, program, date, &area, by) < 0)
+        return store_fail(st, err, errlen);
     out->meta = (fk_chart_meta){program, pref, date, NULL};
     for (int t = 0; t < FK_NTYPE; t++) {
         out->rows[t] = fk_cd_counts(&by[t]);
@@ -224,12 +245,13 @@ int fk_cd_funnel_load(fk_store *st, const char *program, int pref, fk_day date, 
     return 0;
 }
 
-int fk_cd_prefs_load(fk_store *st, const char *program, fk_day date, int type, fk_chart_prefs *out,
-                     char *err, size_t errlen)
+int fk_cd_prefs_load(fk_store *st, const char *program, fk_day date, int type,
+                     fk_chart_prefs *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     fk_counts by[FK_NPREF];
-    if (fk_store_counts_by_pref(st, program, date, type, by) < 0) return store_fail(st, err, errlen);
+    if (fk_store_counts_by_pref(st, program, date, type, by) < 0)
+        return store_fail(st, err, errlen);
     out->meta = (fk_chart_meta){program, 0, date, NULL};
     out->type = type;
     /* Every facility has a prefecture: Japan is the sum of the 47. */
@@ -243,11 +265,13 @@ int fk_cd_prefs_load(fk_store *st, const char *program, fk_day date, int type, f
 /* Weeks (Monday first) from the program's first week to the date, at
  * most the last 104; the rise of each type's operating count over each
  * week, read from daily points starting on `from`. */
-static int cut_weeks(const char *program, int pref, fk_day first, fk_day date, fk_point *const daily[FK_NTYPE],
-                     size_t n, fk_day from, fk_chart_weekly *out, char *err, size_t errlen)
+static int cut_weeks(const char *program, int pref, fk_day first, fk_day date,
+                     fk_point *const daily[FK_NTYPE], size_t n, fk_day from,
+                     fk_chart_weekly *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    fk_day mon_last = date - fk_weekday(date), mon_first = first - fk_weekday(first);
+    fk_day mon_last = date - fk_weekday(date),
+           mon_first = first - fk_weekday(first);
     if ((mon_last - mon_first) / 7 + 1 > 104) mon_first = mon_last - 103 * 7;
     size_t nw = (size_t)((mon_last - mon_first) / 7 + 1);
     fk_chart_week *weeks = calloc(nw, sizeof *weeks);
@@ -258,11 +282,14 @@ static int cut_weeks(const char *program, int pref, fk_day first, fk_day date, f
     for (size_t w = 0; w < nw; w++) weeks[w].monday = mon_first + 7 * (fk_day)w;
     for (int t = 0; t < FK_NTYPE; t++)
         for (size_t w = 0; w < nw && n; w++) {
-            fk_day end = weeks[w].monday + 6 > date ? date : weeks[w].monday + 6;
-            size_t ie = (size_t)(end - from), ib = (size_t)(weeks[w].monday - 1 - from);
+            fk_day end =
+                weeks[w].monday + 6 > date ? date : weeks[w].monday + 6;
+            size_t ie = (size_t)(end - from),
+                   ib = (size_t)(weeks[w].monday - 1 - from);
             if (ie >= n) ie = n - 1;
             if (ib >= n) ib = n - 1;
-            double d = (double)(daily[t][ie].c.adopting - daily[t][ib].c.adopting);
+            double d =
+                (double)(daily[t][ie].c.adopting - daily[t][ib].c.adopting);
             weeks[w].added[t] = d > 0 ? d : 0; /* closures are not adoptions */
         }
     out->meta = (fk_chart_meta){program, pref, date, NULL};
@@ -271,27 +298,34 @@ static int cut_weeks(const char *program, int pref, fk_day first, fk_day date, f
     return 0;
 }
 
-int fk_cd_weekly_load(fk_store *st, const char *program, int pref, fk_day date, fk_chart_weekly *out,
-                      char *err, size_t errlen)
+int fk_cd_weekly_load(fk_store *st, const char *program, int pref, fk_day date,
+                      fk_chart_weekly *out, char *err, size_t errlen)
 {
     fk_day first;
-    if (fk_store_first_day(st, program, &first) < 0 || first > date) first = date;
+    if (fk_store_first_day(st, program, &first) < 0 || first > date)
+        first = date;
     fk_day from = first - fk_weekday(first) - 1;
     fk_area area = {pref, ""};
     fk_point *daily[FK_NTYPE] = {0};
     size_t n = 0;
     int rc = 0;
     for (int t = 0; t < FK_NTYPE && rc == 0; t++)
-        if (fk_store_series(st, program, t, &area, from, date, &daily[t], &n) < 0) rc = store_fail(st, err, errlen);
-    if (rc == 0) rc = cut_weeks(program, pref, first, date, daily, n, from, out, err, errlen);
+        if (fk_store_series(st, program, t, &area, from, date, &daily[t], &n) <
+            0)
+            rc = store_fail(st, err, errlen);
+    if (rc == 0)
+        rc = cut_weeks(program, pref, first, date, daily, n, from, out, err,
+                       errlen);
     for (int t = 0; t < FK_NTYPE; t++) free(daily[t]);
     return rc;
 }
 
-int fk_cd_weekly_from_trend(const fk_cd_trend *t, fk_chart_weekly *out, char *err, size_t errlen)
+int fk_cd_weekly_from_trend(const fk_cd_trend *t, fk_chart_weekly *out,
+                            char *err, size_t errlen)
 {
     const fk_chart_meta *m = &t->chart.meta;
-    return cut_weeks(m->program, m->pref, t->daily_from + 1 /* the first week's Monday */, m->as_of,
+    return cut_weeks(m->program, m->pref,
+                     t->daily_from + 1 /* the first week's Monday */, m->as_of,
                      t->daily, t->ndaily, t->daily_from, out, err, errlen);
 }
 
@@ -302,8 +336,8 @@ void fk_cd_weekly_free(fk_chart_weekly *w)
     w->nweeks = 0;
 }
 
-int fk_cd_munis_load(fk_store *st, const char *program, int pref, fk_day date, int type,
-                     fk_chart_munis *out, char *err, size_t errlen)
+int fk_cd_munis_load(fk_store *st, const char *program, int pref, fk_day date,
+                     int type, fk_chart_munis *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     fk_muni_counts *mc = NULL;
@@ -341,11 +375,15 @@ void fk_cd_munis_free(fk_chart_munis *m)
     m->nmunis = 0;
 }
 
-int fk_cd_counts_from_trend(const fk_cd_trend *t, fk_day date, fk_counts by_type[FK_NTYPE])
+int fk_cd_counts_from_trend(const fk_cd_trend *t, fk_day date,
+                            fk_counts by_type[FK_NTYPE])
 {
     memset(by_type, 0, sizeof(fk_counts) * FK_NTYPE);
-    if (!t->ndaily || date < t->daily_from || date >= t->daily_from + (fk_day)t->ndaily) return -1;
-    for (int ty = 0; ty < FK_NTYPE; ty++) by_type[ty] = t->daily[ty][date - t->daily_from].c;
+    if (!t->ndaily || date < t->daily_from ||
+        date >= t->daily_from + (fk_day)t->ndaily)
+        return -1;
+    for (int ty = 0; ty < FK_NTYPE; ty++)
+        by_type[ty] = t->daily[ty][date - t->daily_from].c;
     return 0;
 }
 

@@ -19,10 +19,10 @@ typedef struct {
     fk_chart_obs *obs;
     size_t nobs;
     fk_forecast f;
-    int has_fc;          /* 0: fc_err says why (e.g. too little data) */
+    int has_fc; /* 0: fc_err says why (e.g. too little data) */
     char fc_err[160];
-    int has_bt;          /* backtest of the method used, when asked */
-    fk_bt_cell bt4, bt13;/* its 4- and 13-week errors (MAE in points) */
+    int has_bt;           /* backtest of the method used, when asked */
+    fk_bt_cell bt4, bt13; /* its 4- and 13-week errors (MAE in points) */
 } fk_cd_line;
 
 typedef struct {
@@ -43,23 +43,26 @@ typedef struct {
  * forecasts are pure; the store is read on the calling thread).  backtest
  * != 0 also scores the chosen method.  0 or -1 with err. */
 int fk_cd_trend_load(fk_store *st, const char *program, int pref, fk_day date,
-                     double target, int backtest, fk_cd_trend *out, char *err, size_t errlen);
+                     double target, int backtest, fk_cd_trend *out, char *err,
+                     size_t errlen);
 /* The same with the method of each line fixed (methods[type], [FK_NTYPE]
  * = all; FK_FC_AUTO = choose by backtest).  The publisher forecasts the 47
  * prefectures with the methods auto chose for Japan: choosing costs a
  * backtest of every method, and a prefecture's series is the national
  * one's noisier part, so the national choice is the better informed. */
-int fk_cd_trend_load_with(fk_store *st, const char *program, int pref, fk_day date, double target,
-                          int backtest, const fk_fc_method methods[FK_NTYPE + 1], fk_cd_trend *out,
-                          char *err, size_t errlen);
+int fk_cd_trend_load_with(fk_store *st, const char *program, int pref,
+                          fk_day date, double target, int backtest,
+                          const fk_fc_method methods[FK_NTYPE + 1],
+                          fk_cd_trend *out, char *err, size_t errlen);
 void fk_cd_trend_free(fk_cd_trend *t);
 /* The same in two steps: start reads the series (the daily series and
  * observations are ready when it returns) and leaves the forecasts
  * running; the caller may use the store meanwhile, and must call wait
  * before reading forecasts.  *out must not move in between. */
-int fk_cd_trend_start(fk_store *st, const char *program, int pref, fk_day date, double target,
-                      int backtest, const fk_fc_method methods[FK_NTYPE + 1], fk_cd_trend *out,
-                      char *err, size_t errlen);
+int fk_cd_trend_start(fk_store *st, const char *program, int pref, fk_day date,
+                      double target, int backtest,
+                      const fk_fc_method methods[FK_NTYPE + 1],
+                      fk_cd_trend *out, char *err, size_t errlen);
 void fk_cd_trend_wait(fk_cd_trend *t);
 
 /* Operating / applied / denominator per type and all types. */
@@ -74,16 +77,18 @@ int fk_cd_weekly_load(fk_store *st, const char *program, int pref, fk_day date,
                       fk_chart_weekly *out, char *err, size_t errlen);
 void fk_cd_weekly_free(fk_chart_weekly *w);
 /* The same from a loaded trend's daily series (no store access). */
-int fk_cd_weekly_from_trend(const fk_cd_trend *t, fk_chart_weekly *out, char *err, size_t errlen);
+int fk_cd_weekly_from_trend(const fk_cd_trend *t, fk_chart_weekly *out,
+                            char *err, size_t errlen);
 /* The municipalities of a prefecture (type < 0: all types); out->munis
  * malloc'd, freed by fk_cd_munis_free. */
-int fk_cd_munis_load(fk_store *st, const char *program, int pref, fk_day date, int type,
-                     fk_chart_munis *out, char *err, size_t errlen);
+int fk_cd_munis_load(fk_store *st, const char *program, int pref, fk_day date,
+                     int type, fk_chart_munis *out, char *err, size_t errlen);
 void fk_cd_munis_free(fk_chart_munis *m);
 
 /* Counts per type on a date within a loaded trend's daily series; -1
  * (zeros) when the date is outside it. */
-int fk_cd_counts_from_trend(const fk_cd_trend *t, fk_day date, fk_counts by_type[FK_NTYPE]);
+int fk_cd_counts_from_trend(const fk_cd_trend *t, fk_day date,
+                            fk_counts by_type[FK_NTYPE]);
 /* The funnel on the trend's as-of date. */
 void fk_cd_funnel_from_trend(const fk_cd_trend *t, fk_chart_funnel *out);
 

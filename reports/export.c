@@ -13,39 +13,56 @@
 #include <unistd.h>
 
 enum {
-    C_CODE, C_NAME, C_TYPE, C_PREF_CODE, C_PREF, C_MUNI, C_ADDRESS, C_PHONE, C_BEDS,
-    C_STATUS, C_STATUS_JA, C_SINCE, C_DAYS, NCOL_MAX
+    C_CODE,
+    C_NAME,
+    C_TYPE,
+    C_PREF_CODE,
+    C_PREF,
+    C_MUNI,
+    C_ADDRESS,
+    C_PHONE,
+    C_BEDS,
+    C_STATUS,
+    C_STATUS_JA,
+    C_SINCE,
+    C_DAYS,
+    NCOL_MAX
 };
 
 /* Column titles: [list][lang][column]; list 0 = non-adopters, 1 = newly
  * adopted (which has no day count).  The English keys are a stable
  * interface for scripts; change them only with a new column. */
 static const char *const titles[2][2][NCOL_MAX] = {
-    {{"code", "name", "type", "prefecture_code", "prefecture", "municipality", "address", "phone", "beds",
-      "status", "status_ja", "applied_since", "days_since_applied"},
-     {"医療機関コード", "名称", "種別", "都道府県コード", "都道府県", "市区町村コード", "所在地", "電話番号",
-      "病床数", "状況区分", "状況", "申請日", "申請からの日数"}},
-    {{"code", "name", "type", "prefecture_code", "prefecture", "municipality", "address", "phone", "beds",
-      "status", "status_ja", "operating_since", NULL},
-     {"医療機関コード", "名称", "種別", "都道府県コード", "都道府県", "市区町村コード", "所在地", "電話番号",
-      "病床数", "状況区分", "状況", "運用開始日", NULL}},
+    {{"code", "name", "type", "prefecture_code", "prefecture", "municipality",
+      "address", "phone", "beds", "status", "status_ja", "applied_since",
+      "days_since_applied"},
+     {"医療機関コード", "名称", "種別", "都道府県コード", "都道府県",
+      "市区町村コード", "所在地", "電話番号", "病床数", "状況区分", "状況",
+      "申請日", "申請からの日数"}},
+    {{"code", "name", "type", "prefecture_code", "prefecture", "municipality",
+      "address", "phone", "beds", "status", "status_ja", "operating_since",
+      NULL},
+     {"医療機関コード", "名称", "種別", "都道府県コード", "都道府県",
+      "市区町村コード", "所在地", "電話番号", "病床数", "状況区分", "状況",
+      "運用開始日", NULL}},
 };
 
-static const char *const sheet_names[2][2] = {{"non-adopters", "未導入施設"},
-                                              {"newly-adopted", "新規導入施設"}};
+static const char *const sheet_names[2][2] = {
+    {"non-adopters", "未導入施設"}, {"newly-adopted", "新規導入施設"}};
 
 typedef struct {
     fk_csv *csv;
     fk_xlsx *xlsx;
-    int adopted;      /* the newly-adopted list */
+    int adopted; /* the newly-adopted list */
     fk_day as_of;
     int64_t rows;
-    int failed;       /* the writer failed; its error says why */
+    int failed; /* the writer failed; its error says why */
 } walk;
 
 static int write_row(walk *w, const fk_cell *cells, int n)
 {
-    int rc = w->csv ? fk_csv_row(w->csv, cells, n) : fk_xlsx_row(w->xlsx, cells, n);
+    int rc =
+        w->csv ? fk_csv_row(w->csv, cells, n) : fk_xlsx_row(w->xlsx, cells, n);
     if (rc < 0) w->failed = 1;
     return rc;
 }
@@ -59,7 +76,10 @@ static int on_facility(const fk_facility_row *r, void *ctx)
     fk_cell c[NCOL_MAX] = {
         [C_CODE] = {FK_CELL_TEXT, r->code, 0},
         [C_NAME] = {FK_CELL_TEXT, r->name, 0},
-        [C_TYPE] = {FK_CELL_TEXT, (unsigned)r->type < FK_NTYPE ? fk_types[r->type].label_ja : "", 0},
+        [C_TYPE] = {FK_CELL_TEXT,
+                    (unsigned)r->type < FK_NTYPE ? fk_types[r->type].label_ja
+                                                 : "",
+                    0},
         [C_PREF_CODE] = {FK_CELL_TEXT, code2, 0},
         [C_PREF] = {FK_CELL_TEXT, p ? p->name_ja : "", 0},
         [C_MUNI] = {FK_CELL_TEXT, r->muni, 0},
@@ -68,10 +88,12 @@ static int on_facility(const fk_facility_row *r, void *ctx)
         [C_BEDS] = {r->beds >= 0 ? FK_CELL_INT : FK_CELL_EMPTY, NULL, r->beds},
         [C_STATUS] = {FK_CELL_TEXT, fk_status_key(r->status), 0},
         [C_STATUS_JA] = {FK_CELL_TEXT, fk_status_label_ja(r->status), 0},
-        [C_SINCE] = {r->since >= 0 ? FK_CELL_DATE : FK_CELL_EMPTY, NULL, r->since},
+        [C_SINCE] = {r->since >= 0 ? FK_CELL_DATE : FK_CELL_EMPTY, NULL,
+                     r->since},
     };
     int n = NCOL_MAX;
-    if (w->adopted) n--;
+    if (w->adopted)
+        n--;
     else if (r->status == FK_ST_APPLIED && r->since >= 0)
         c[C_DAYS] = (fk_cell){FK_CELL_INT, NULL, (int64_t)w->as_of - r->since};
     if (write_row(w, c, n) < 0) return 1;
@@ -83,14 +105,16 @@ static int header(walk *w, int ja)
 {
     fk_cell c[NCOL_MAX];
     int n = 0;
-    for (const char *const *t = titles[w->adopted][ja]; n < NCOL_MAX && t[n]; n++)
+    for (const char *const *t = titles[w->adopted][ja]; n < NCOL_MAX && t[n];
+         n++)
         c[n] = (fk_cell){FK_CELL_TEXT, t[n], 0};
     return write_row(w, c, n);
 }
 
 /* Creates the temporary file beside path with the mode a plain fopen would
  * give (mkstemp makes it 0600), and closes it for the writer to reopen. */
-static int make_temp(const char *path, char *tmp, size_t n, char *err, size_t errlen)
+static int make_temp(const char *path, char *tmp, size_t n, char *err,
+                     size_t errlen)
 {
     if ((size_t)snprintf(tmp, n, "%s.tmp-XXXXXX", path) >= n) {
         snprintf(err, errlen, "%s: path too long", path);
@@ -98,7 +122,8 @@ static int make_temp(const char *path, char *tmp, size_t n, char *err, size_t er
     }
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        snprintf(err, errlen, "%s: cannot create a file there: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s: cannot create a file there: %s", path,
+                 strerror(errno));
         return -1;
     }
     mode_t mask = umask(0);
@@ -113,12 +138,14 @@ static int make_temp(const char *path, char *tmp, size_t n, char *err, size_t er
     return 0;
 }
 
-static int check_filter(const fk_export_opts *o, fk_facility_filter *f, char *err, size_t errlen)
+static int check_filter(const fk_export_opts *o, fk_facility_filter *f,
+                        char *err, size_t errlen)
 {
     const unsigned non = 1u << FK_ST_NONE | 1u << FK_ST_APPLIED;
     *f = o->filter;
     if (!f->program || !fk_program_by_key(f->program)) {
-        snprintf(err, errlen, "unknown program '%s'", f->program ? f->program : "(none)");
+        snprintf(err, errlen, "unknown program '%s'",
+                 f->program ? f->program : "(none)");
         return -1;
     }
     if (f->adopted_since >= 0) {
@@ -127,14 +154,16 @@ static int check_filter(const fk_export_opts *o, fk_facility_filter *f, char *er
     }
     if (!f->statuses) f->statuses = non;
     if (f->statuses & ~non) {
-        snprintf(err, errlen, "the non-adopter list takes only statuses none and applied");
+        snprintf(err, errlen,
+                 "the non-adopter list takes only statuses none and applied");
         return -1;
     }
     return 0;
 }
 
-int fk_export_facilities(fk_store *st, const fk_export_opts *o, const char *path,
-                         fk_export_result *res, char *err, size_t errlen)
+int fk_export_facilities(fk_store *st, const fk_export_opts *o,
+                         const char *path, fk_export_result *res, char *err,
+                         size_t errlen)
 {
     fk_facility_filter f;
     if (check_filter(o, &f, err, errlen) < 0) return -1;
@@ -146,16 +175,21 @@ int fk_export_facilities(fk_store *st, const fk_export_opts *o, const char *path
     char tmp[PATH_MAX + 32];
     if (make_temp(path, tmp, sizeof tmp, err, errlen) < 0) return -1;
     int ja = o->header_ja != 0;
-    if (o->format == FK_EXPORT_XLSX) w.xlsx = fk_xlsx_open(tmp, sheet_names[w.adopted][ja], err, errlen);
-    else w.csv = fk_csv_open(tmp, o->encoding, o->bom, err, errlen);
+    if (o->format == FK_EXPORT_XLSX)
+        w.xlsx = fk_xlsx_open(tmp, sheet_names[w.adopted][ja], err, errlen);
+    else
+        w.csv = fk_csv_open(tmp, o->encoding, o->bom, err, errlen);
     if (!w.xlsx && !w.csv) {
         unlink(tmp);
         return -1;
     }
     int rc = header(&w, ja);
     if (rc == 0) rc = fk_store_each_facility(st, &f, on_facility, &w);
-    if (rc < 0 && !w.failed) snprintf(err, errlen, "store: %s", fk_store_error(st));
-    else if (w.failed) snprintf(err, errlen, "%s: %s", path, w.csv ? fk_csv_error(w.csv) : fk_xlsx_error(w.xlsx));
+    if (rc < 0 && !w.failed)
+        snprintf(err, errlen, "store: %s", fk_store_error(st));
+    else if (w.failed)
+        snprintf(err, errlen, "%s: %s", path,
+                 w.csv ? fk_csv_error(w.csv) : fk_xlsx_error(w.xlsx));
     int ok = rc == 0 && !w.failed;
     int64_t replaced = 0;
     char cerr[300];
@@ -171,7 +205,8 @@ int fk_export_facilities(fk_store *st, const fk_export_opts *o, const char *path
         ok = 0;
     }
     if (ok && rename(tmp, path) < 0) {
-        snprintf(err, errlen, "%s: cannot rename %s into place: %s", path, tmp, strerror(errno));
+        snprintf(err, errlen, "%s: cannot rename %s into place: %s", path, tmp,
+                 strerror(errno));
         ok = 0;
     }
     if (!ok) {
@@ -202,7 +237,8 @@ size_t fk_export_text_width(const char *s)
         int extra = cp >= 0xF0 ? 3 : cp >= 0xE0 ? 2 : cp >= 0xC0 ? 1 : 0;
         if (extra) cp &= 0x3Fu >> extra;
         p++;
-        for (; extra && (*p & 0xC0) == 0x80; extra--, p++) cp = cp << 6 | (*p & 0x3Fu);
+        for (; extra && (*p & 0xC0) == 0x80; extra--, p++)
+            cp = cp << 6 | (*p & 0x3Fu);
         w += is_wide(cp) ? 2 : 1;
     }
     return w;

@@ -23,8 +23,14 @@
 
 #include "data/store.h"
 
-typedef enum { FK_EXPORT_CSV = 0, FK_EXPORT_XLSX } fk_export_format;
-typedef enum { FK_EXPORT_UTF8 = 0, FK_EXPORT_CP932 } fk_export_encoding;
+typedef enum {
+    FK_EXPORT_CSV = 0,
+    FK_EXPORT_XLSX
+} fk_export_format;
+typedef enum {
+    FK_EXPORT_UTF8 = 0,
+    FK_EXPORT_CP932
+} fk_export_encoding;
 
 typedef struct {
     /* Which facilities.  statuses 0 means every non-adopter (none and
@@ -38,15 +44,16 @@ typedef struct {
 } fk_export_opts;
 
 typedef struct {
-    int64_t rows;      /* facilities written (header not counted) */
-    int64_t replaced;  /* characters with no cp932 form, written as '?' */
-    fk_day as_of;      /* the latest stored pull's as_of */
+    int64_t rows;     /* facilities written (header not counted) */
+    int64_t replaced; /* characters with no cp932 form, written as '?' */
+    fk_day as_of;     /* the latest stored pull's as_of */
 } fk_export_result;
 
 /* Writes the list to path.  Returns 0, or -1 with the reason in err (the
  * store, the file system or the encoder) and no file left behind. */
-int fk_export_facilities(fk_store *st, const fk_export_opts *o, const char *path,
-                         fk_export_result *res, char *err, size_t errlen);
+int fk_export_facilities(fk_store *st, const fk_export_opts *o,
+                         const char *path, fk_export_result *res, char *err,
+                         size_t errlen);
 
 /* Display width of UTF-8 text in character cells: East Asian wide and
  * full-width characters count 2, everything else 1 (used for XLSX column

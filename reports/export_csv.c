@@ -15,9 +15,9 @@
 
 struct fk_csv {
     FILE *f;
-    iconv_t cd;            /* (iconv_t)-1 for UTF-8 */
+    iconv_t cd; /* (iconv_t)-1 for UTF-8 */
     int64_t replaced;
-    char *line, *enc;      /* the row in UTF-8, and encoded */
+    char *line, *enc; /* the row in UTF-8, and encoded */
     size_t len, cap, enc_cap;
     char err[256];
 };
@@ -51,7 +51,8 @@ static int put_field(fk_csv *c, const char *s)
     return rc | put(c, "\"", 1);
 }
 
-fk_csv *fk_csv_open(const char *path, fk_export_encoding enc, int bom, char *err, size_t errlen)
+fk_csv *fk_csv_open(const char *path, fk_export_encoding enc, int bom,
+                    char *err, size_t errlen)
 {
     fk_csv *c = calloc(1, sizeof *c);
     if (!c) {
@@ -62,7 +63,10 @@ fk_csv *fk_csv_open(const char *path, fk_export_encoding enc, int bom, char *err
     if (enc == FK_EXPORT_CP932) {
         c->cd = iconv_open("CP932", "UTF-8");
         if (c->cd == (iconv_t)-1) {
-            snprintf(err, errlen, "cp932: the C library has no UTF-8 to CP932 converter (%s)", strerror(errno));
+            snprintf(
+                err, errlen,
+                "cp932: the C library has no UTF-8 to CP932 converter (%s)",
+                strerror(errno));
             free(c);
             return NULL;
         }
@@ -75,7 +79,8 @@ fk_csv *fk_csv_open(const char *path, fk_export_encoding enc, int bom, char *err
         return NULL;
     }
     /* A BOM exists only for Unicode encodings. */
-    if (bom && enc == FK_EXPORT_UTF8 && fwrite("\xEF\xBB\xBF", 1, 3, c->f) != 3) {
+    if (bom && enc == FK_EXPORT_UTF8 &&
+        fwrite("\xEF\xBB\xBF", 1, 3, c->f) != 3) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         fk_csv_close(c, NULL, NULL, 0);
         return NULL;
@@ -127,9 +132,12 @@ int fk_csv_row(fk_csv *c, const fk_cell *cells, int n)
     for (int i = 0; i < n && !rc; i++) {
         char num[32];
         const char *s = "";
-        if (cells[i].kind == FK_CELL_TEXT) s = cells[i].text ? cells[i].text : "";
-        else if (cells[i].kind == FK_CELL_INT) snprintf(num, sizeof num, "%lld", (long long)cells[i].num), s = num;
-        else if (cells[i].kind == FK_CELL_DATE) s = fk_date_format((fk_day)cells[i].num, num);
+        if (cells[i].kind == FK_CELL_TEXT)
+            s = cells[i].text ? cells[i].text : "";
+        else if (cells[i].kind == FK_CELL_INT)
+            snprintf(num, sizeof num, "%lld", (long long)cells[i].num), s = num;
+        else if (cells[i].kind == FK_CELL_DATE)
+            s = fk_date_format((fk_day)cells[i].num, num);
         rc = (i ? put(c, ",", 1) : 0) | put_field(c, s);
     }
     if (rc || put(c, "\r\n", 2) < 0) {

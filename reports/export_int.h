@@ -10,7 +10,12 @@
 
 #include "reports/export.h"
 
-typedef enum { FK_CELL_EMPTY = 0, FK_CELL_TEXT, FK_CELL_INT, FK_CELL_DATE } fk_cell_kind;
+typedef enum {
+    FK_CELL_EMPTY = 0,
+    FK_CELL_TEXT,
+    FK_CELL_INT,
+    FK_CELL_DATE
+} fk_cell_kind;
 
 typedef struct {
     fk_cell_kind kind;
@@ -22,7 +27,8 @@ typedef struct {
  * quote, CR or LF, quotes doubled.  In cp932, characters with no cp932
  * form become '?' and are counted. */
 typedef struct fk_csv fk_csv;
-fk_csv *fk_csv_open(const char *path, fk_export_encoding enc, int bom, char *err, size_t errlen);
+fk_csv *fk_csv_open(const char *path, fk_export_encoding enc, int bom,
+                    char *err, size_t errlen);
 int fk_csv_row(fk_csv *c, const fk_cell *cells, int n);
 /* Flushes, syncs and closes; frees c.  Returns 0 or -1 with the reason in
  * err (err may be NULL); replaced (may be NULL) gets the '?' count. */
@@ -34,7 +40,8 @@ const char *fk_csv_error(const fk_csv *c);
  * a national list of 200,000 facilities stays small in memory).  The first
  * row is the header: bold, frozen, with an autofilter over all rows. */
 typedef struct fk_xlsx fk_xlsx;
-fk_xlsx *fk_xlsx_open(const char *path, const char *sheet, char *err, size_t errlen);
+fk_xlsx *fk_xlsx_open(const char *path, const char *sheet, char *err,
+                      size_t errlen);
 int fk_xlsx_row(fk_xlsx *x, const fk_cell *cells, int n);
 /* Sets column widths and the autofilter, writes the file, frees x.
  * Returns 0 or -1 with the reason in err. */
@@ -47,6 +54,7 @@ void fk_xlsx_discard(fk_xlsx *x);
  * with its root's closing tag, and sheet_part must hold `rows` rows.
  * libxlsxwriter does not check its own temporary-file writes, so this is
  * what turns a full disk into an error rather than a truncated list. */
-int fk_xlsx_verify(const char *path, const char *sheet_part, int64_t rows, char *err, size_t errlen);
+int fk_xlsx_verify(const char *path, const char *sheet_part, int64_t rows,
+                   char *err, size_t errlen);
 
 #endif

@@ -19,7 +19,7 @@
 
 #include <xlsxwriter.h>
 
-#define MAX_COLS 32
+#define MAX_COLS  32
 #define WIDTH_CAP 60.0
 /* Excel's serial number of 1970-01-01 (fk_day 0) in the 1900 date system. */
 #define EXCEL_EPOCH 25569
@@ -28,7 +28,7 @@ struct fk_xlsx {
     lxw_workbook *wb;
     lxw_worksheet *ws;
     lxw_format *bold, *date;
-    lxw_row_t row;       /* next row to write */
+    lxw_row_t row; /* next row to write */
     int ncols;
     size_t width[MAX_COLS];
     char path[PATH_MAX + 32];
@@ -36,7 +36,8 @@ struct fk_xlsx {
     char err[256];
 };
 
-fk_xlsx *fk_xlsx_open(const char *path, const char *sheet, char *err, size_t errlen)
+fk_xlsx *fk_xlsx_open(const char *path, const char *sheet, char *err,
+                      size_t errlen)
 {
     fk_xlsx *x = calloc(1, sizeof *x);
     if (!x) {
@@ -48,10 +49,15 @@ fk_xlsx *fk_xlsx_open(const char *path, const char *sheet, char *err, size_t err
     snprintf(x->path, sizeof x->path, "%s", path);
     snprintf(x->tmpdir, sizeof x->tmpdir, "%s", path);
     char *slash = strrchr(x->tmpdir, '/');
-    if (!slash) snprintf(x->tmpdir, sizeof x->tmpdir, ".");
-    else if (slash == x->tmpdir) x->tmpdir[1] = '\0'; /* "/name": the root */
-    else *slash = '\0';
-    lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = x->tmpdir, .use_zip64 = LXW_FALSE};
+    if (!slash)
+        snprintf(x->tmpdir, sizeof x->tmpdir, ".");
+    else if (slash == x->tmpdir)
+        x->tmpdir[1] = '\0'; /* "/name": the root */
+    else
+        *slash = '\0';
+    lxw_workbook_options opt = {.constant_memory = LXW_TRUE,
+                                .tmpdir = x->tmpdir,
+                                .use_zip64 = LXW_FALSE};
     x->wb = workbook_new_opt(path, &opt);
     if (!x->wb) {
         snprintf(err, errlen, "%s: cannot create workbook", path);
@@ -77,7 +83,8 @@ static size_t cell_width(const fk_cell *c)
     char num[32];
     switch (c->kind) {
     case FK_CELL_TEXT: return c->text ? fk_export_text_width(c->text) : 0;
-    case FK_CELL_INT: return (size_t)snprintf(num, sizeof num, "%lld", (long long)c->num);
+    case FK_CELL_INT:
+        return (size_t)snprintf(num, sizeof num, "%lld", (long long)c->num);
     case FK_CELL_DATE: return 10;
     default: return 0;
     }
@@ -100,10 +107,11 @@ int fk_xlsx_row(fk_xlsx *x, const fk_cell *cells, int n)
         else if (c->kind == FK_CELL_INT)
             e = worksheet_write_number(x->ws, x->row, col, (double)c->num, f);
         else if (c->kind == FK_CELL_DATE)
-            e = worksheet_write_number(x->ws, x->row, col, (double)(c->num + EXCEL_EPOCH), x->date);
+            e = worksheet_write_number(x->ws, x->row, col,
+                                       (double)(c->num + EXCEL_EPOCH), x->date);
         if (e != LXW_NO_ERROR) {
-            snprintf(x->err, sizeof x->err, "row %lu column %d: %s", (unsigned long)x->row + 1, i + 1,
-                     lxw_strerror(e));
+            snprintf(x->err, sizeof x->err, "row %lu column %d: %s",
+                     (unsigned long)x->row + 1, i + 1, lxw_strerror(e));
             return -1;
         }
         size_t w = cell_width(c);
@@ -125,10 +133,12 @@ int fk_xlsx_close(fk_xlsx *x, char *err, size_t errlen)
         /* Two cells of padding for the autofilter button; long names and
          * addresses are capped rather than making the sheet unreadable. */
         double w = (double)x->width[i] + 2;
-        e = worksheet_set_column(x->ws, (lxw_col_t)i, (lxw_col_t)i, w > WIDTH_CAP ? WIDTH_CAP : w, NULL);
+        e = worksheet_set_column(x->ws, (lxw_col_t)i, (lxw_col_t)i,
+                                 w > WIDTH_CAP ? WIDTH_CAP : w, NULL);
     }
     if (e == LXW_NO_ERROR && x->row > 0 && x->ncols > 0)
-        e = worksheet_autofilter(x->ws, 0, 0, x->row - 1, (lxw_col_t)(x->ncols - 1));
+        e = worksheet_autofilter(x->ws, 0, 0, x->row - 1,
+                                 (lxw_col_t)(x->ncols - 1));
     lxw_error ce = workbook_close(x->wb);
     if (e == LXW_NO_ERROR) e = ce;
     int rc = 0;
@@ -136,7 +146,8 @@ int fk_xlsx_close(fk_xlsx *x, char *err, size_t errlen)
         snprintf(err, errlen, "xlsx: %s", lxw_strerror(e));
         rc = -1;
     } else {
-        rc = fk_xlsx_verify(x->path, "xl/worksheets/sheet1.xml", (int64_t)x->row, err, errlen);
+        rc = fk_xlsx_verify(x->path, "xl/worksheets/sheet1.xml",
+                            (int64_t)x->row, err, errlen);
     }
     /* Synced before the caller renames it into place (as the CSV is). */
     int fd = rc == 0 ? open(x->path, O_RDONLY) : -1;

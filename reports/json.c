@@ -45,14 +45,16 @@ char *fk_json_summary(fk_store *st, const char *program, fk_day date, int pref,
     cJSON_AddStringToObject(root, "program", program);
     cJSON_AddStringToObject(root, "date", fk_date_format(date, ds));
     cJSON_AddStringToObject(root, "area", pref ? areas : "national");
-    for (int t = 0; t < FK_NTYPE; t++) cJSON_AddItemToObject(types, fk_types[t].key, counts_json(&by[t]));
+    for (int t = 0; t < FK_NTYPE; t++)
+        cJSON_AddItemToObject(types, fk_types[t].key, counts_json(&by[t]));
     cJSON_AddItemToObject(root, "types", types);
     cJSON_AddItemToObject(root, "all", counts_json(&all));
     return finish(root, err, errlen);
 }
 
-char *fk_json_series(fk_store *st, const char *program, int type, const fk_area *area,
-                     fk_day from, fk_day to, int weekly, char *err, size_t errlen)
+char *fk_json_series(fk_store *st, const char *program, int type,
+                     const fk_area *area, fk_day from, fk_day to, int weekly,
+                     char *err, size_t errlen)
 {
     fk_point *pts = NULL;
     size_t n = 0;
@@ -64,8 +66,12 @@ char *fk_json_series(fk_store *st, const char *program, int type, const fk_area 
     char areas[8], ds[FK_DATE_LEN];
     snprintf(areas, sizeof areas, "%02d", area->pref);
     cJSON_AddStringToObject(root, "program", program);
-    cJSON_AddStringToObject(root, "type", type < 0 ? "all" : fk_types[type].key);
-    cJSON_AddStringToObject(root, "area", area->muni[0] ? area->muni : area->pref ? areas : "national");
+    cJSON_AddStringToObject(root, "type",
+                            type < 0 ? "all" : fk_types[type].key);
+    cJSON_AddStringToObject(root, "area",
+                            area->muni[0] ? area->muni
+                            : area->pref  ? areas
+                                          : "national");
     /* Weekly: the days whose distance to `to` is a multiple of 7. */
     for (size_t i = weekly ? (n - 1) % 7 : 0; i < n; i += weekly ? 7 : 1) {
         const fk_counts *c = &pts[i].c;
@@ -82,7 +88,10 @@ char *fk_json_series(fk_store *st, const char *program, int type, const fk_area 
     return finish(root, err, errlen);
 }
 
-static double r6(double x) { return round(x * 1e6) / 1e6; }
+static double r6(double x)
+{
+    return round(x * 1e6) / 1e6;
+}
 
 static void add_band(cJSON *o, const fk_fc_point *p, int with95)
 {
@@ -121,8 +130,11 @@ char *fk_json_forecast(const fk_forecast *f, int has_target, double target)
     if (has_target) {
         cJSON *t = cJSON_CreateObject();
         cJSON_AddNumberToObject(t, "rate", target);
-        if (f->target_date >= 0) cJSON_AddStringToObject(t, "date", fk_date_format(f->target_date, d));
-        else cJSON_AddNullToObject(t, "date");
+        if (f->target_date >= 0)
+            cJSON_AddStringToObject(t, "date",
+                                    fk_date_format(f->target_date, d));
+        else
+            cJSON_AddNullToObject(t, "date");
         cJSON_AddItemToObject(root, "target", t);
     } else {
         cJSON_AddNullToObject(root, "target");

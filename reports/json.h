@@ -14,8 +14,9 @@ char *fk_json_summary(fk_store *st, const char *program, fk_day date, int pref,
                       char *err, size_t errlen);
 /* {"program","type","area","points":[{date,adopting,applied,total,rate}]};
  * weekly keeps every 7th day ending on `to`. */
-char *fk_json_series(fk_store *st, const char *program, int type, const fk_area *area,
-                     fk_day from, fk_day to, int weekly, char *err, size_t errlen);
+char *fk_json_series(fk_store *st, const char *program, int type,
+                     const fk_area *area, fk_day from, fk_day to, int weekly,
+                     char *err, size_t errlen);
 /* {"method","last":{date,rate},"points":[...],"fy_end":{...}|null,
  *  "target":{"rate","date"|null}|null}; has_target 0 gives "target":null. */
 char *fk_json_forecast(const fk_forecast *f, int has_target, double target);

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define QCAP 4          /* areas read ahead of the drawing threads */
+#define QCAP        4 /* areas read ahead of the drawing threads */
 #define MAX_THREADS 8
 
 typedef struct {
@@ -23,15 +23,16 @@ typedef struct {
     pthread_cond_t cv;
     pub_area *q[QCAP];
     size_t head, n;
-    int closed;         /* no more areas will come */
-    int failed;         /* an area failed: skip the rest */
+    int closed; /* no more areas will come */
+    int failed; /* an area failed: skip the rest */
 } queue;
 
 static void *worker(void *arg)
 {
     queue *q = arg;
     char e[256];
-    (void)fk_charts_init(e, sizeof e); /* this thread's fonts; drawing reports a failure */
+    (void)fk_charts_init(
+        e, sizeof e); /* this thread's fonts; drawing reports a failure */
     for (;;) {
         pthread_mutex_lock(&q->mu);
         while (!q->n && !q->closed) pthread_cond_wait(&q->cv, &q->mu);
@@ -80,7 +81,9 @@ static int push(queue *q, pub_area *a)
  * leave them in methods[program][type] for the prefectures), a
  * prefecture's municipalities, and the report's figures; Japan's become
  * *nat, which the prefectures' reports copy from. */
-static int load_area(fk_store *st, pub_area *a, fk_fc_method methods[FK_NPROGRAM][FK_NTYPE + 1], rp_data *nat)
+static int load_area(fk_store *st, pub_area *a,
+                     fk_fc_method methods[FK_NPROGRAM][FK_NTYPE + 1],
+                     rp_data *nat)
 {
     const fk_publish_opts *o = a->o;
     fk_day as_of = a->s.as_of;
@@ -88,20 +91,27 @@ static int load_area(fk_store *st, pub_area *a, fk_fc_method methods[FK_NPROGRAM
     size_t errlen = sizeof a->err;
     fk_cd_trend *trp[FK_NPROGRAM];
     for (int i = 0; i < FK_NPROGRAM; i++) {
-        if (fk_cd_trend_load_with(st, fk_programs[i].key, a->pref, as_of, o->target > 0 ? o->target : 0.8, 1,
-                                  a->pref ? methods[i] : NULL, &a->tr[i], err, errlen) < 0)
+        if (fk_cd_trend_load_with(st, fk_programs[i].key, a->pref, as_of,
+                                  o->target > 0 ? o->target : 0.8, 1,
+                                  a->pref ? methods[i] : NULL, &a->tr[i], err,
+                                  errlen) < 0)
             return -1;
         a->ntr++;
         trp[i] = &a->tr[i];
         for (int t = 0; !a->pref && t <= FK_NTYPE; t++)
-            methods[i][t] = a->tr[i].line[t].has_fc ? a->tr[i].line[t].f.method : FK_FC_AUTO;
+            methods[i][t] = a->tr[i].line[t].has_fc ? a->tr[i].line[t].f.method
+                                                    : FK_FC_AUTO;
     }
     for (int i = 0; a->pref && i < FK_NPROGRAM; i++) {
-        if (fk_cd_munis_load(st, fk_programs[i].key, a->pref, as_of, -1, &a->munis[i], err, errlen) < 0) return -1;
+        if (fk_cd_munis_load(st, fk_programs[i].key, a->pref, as_of, -1,
+                             &a->munis[i], err, errlen) < 0)
+            return -1;
         a->nmunis++;
     }
     fk_report_opts ro = {a->pref, as_of, o->lang, o->target};
-    if (rp_data_load(st, &ro, trp, a->pref ? nat : NULL, &a->d, err, errlen) < 0) return -1;
+    if (rp_data_load(st, &ro, trp, a->pref ? nat : NULL, &a->d, err, errlen) <
+        0)
+        return -1;
     a->has_d = 1;
     a->own_d = a->pref != 0;
     if (!a->pref) {
@@ -124,18 +134,21 @@ static int thread_count(const fk_publish_opts *o)
     return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (int)n;
 }
 
-int fk_publish_all(fk_store *st, const fk_publish_opts *o, fk_publish_stats *out, char *err, size_t errlen)
+int fk_publish_all(fk_store *st, const fk_publish_opts *o,
+                   fk_publish_stats *out, char *err, size_t errlen)
 {
     double t0 = pub_ms();
     memset(out, 0, sizeof *out);
-    if (!o->out_dir || !o->out_dir[0] || strlen(o->out_dir) > FK_PATH_BUF - 100) {
+    if (!o->out_dir || !o->out_dir[0] ||
+        strlen(o->out_dir) > FK_PATH_BUF - 100) {
         snprintf(err, errlen, "publish: output directory missing or too long");
         return -1;
     }
     if (fk_charts_init(err, errlen) < 0) return -1;
     out->as_of = o->as_of;
     if (out->as_of < 0 && fk_store_latest_as_of(st, &out->as_of) < 0) {
-        snprintf(err, errlen, "publish: no pull stored yet; run `fukyu collect` first");
+        snprintf(err, errlen,
+                 "publish: no pull stored yet; run `fukyu collect` first");
         return -1;
     }
     fk_report_week_name(out->as_of, out->week);
@@ -199,7 +212,11 @@ int fk_publish_all(fk_store *st, const fk_publish_opts *o, fk_publish_stats *out
         add_time(&out->report, &a->s.report);
         out->pref_sets_ms += a->s.pref_sets_ms;
     }
-    if (rc < 0) snprintf(err, errlen, "%s", why ? why : oom ? "out of memory" : "publish failed");
+    if (rc < 0)
+        snprintf(err, errlen, "%s",
+                 why   ? why
+                 : oom ? "out of memory"
+                       : "publish failed");
     for (int pref = 0; pref <= last; pref++) free(areas[pref]);
     out->total_ms = pub_ms() - t0;
     return rc;

@@ -42,7 +42,8 @@ static int mkdirs(const char *path, char *err, size_t errlen)
             *s = 0;
             /* EEXIST also when another drawing thread made it first. */
             if (mkdir(p, 0777) < 0 && errno != EEXIST) {
-                snprintf(err, errlen, "%s: cannot create directory: %s", p, strerror(errno));
+                snprintf(err, errlen, "%s: cannot create directory: %s", p,
+                         strerror(errno));
                 return -1;
             }
             *s = c;
@@ -54,26 +55,36 @@ static int mkdirs(const char *path, char *err, size_t errlen)
 
 /* latest.pdf -> the week's file: a new link under a temporary name renamed
  * over the old one, so a reader sees the old report or the new. */
-static int link_latest(const char *dir, const char *target, char *err, size_t errlen)
+static int link_latest(const char *dir, const char *target, char *err,
+                       size_t errlen)
 {
     char tmp[FK_PATH_BUF], dst[FK_PATH_BUF];
     snprintf(tmp, sizeof tmp, "%s/.latest.pdf.%ld", dir, (long)getpid());
     snprintf(dst, sizeof dst, "%s/latest.pdf", dir);
     unlink(tmp);
     if (symlink(target, tmp) < 0 || rename(tmp, dst) < 0) {
-        snprintf(err, errlen, "%s: cannot link latest.pdf: %s", dir, strerror(errno));
+        snprintf(err, errlen, "%s: cannot link latest.pdf: %s", dir,
+                 strerror(errno));
         unlink(tmp);
         return -1;
     }
     return 0;
 }
 
-enum { K_TREND, K_FUNNEL, K_RANKING, K_MAP, K_WEEKLY, K_MUNIS };
-static const char *const kind_name[] = {"trend", "funnel", "ranking", "map", "weekly", "municipalities"};
+enum {
+    K_TREND,
+    K_FUNNEL,
+    K_RANKING,
+    K_MAP,
+    K_WEEKLY,
+    K_MUNIS
+};
+static const char *const kind_name[] = {"trend", "funnel", "ranking",
+                                        "map",   "weekly", "municipalities"};
 static const char *const exts[3] = {"png", "pdf", "svg"};
 
-static int render(int kind, const void *c, const fk_chart_opts *o, fk_chart_format f, fk_chart_buf *b, char *err,
-                  size_t n)
+static int render(int kind, const void *c, const fk_chart_opts *o,
+                  fk_chart_format f, fk_chart_buf *b, char *err, size_t n)
 {
     switch (kind) {
     case K_TREND: return fk_chart_trend_render(c, o, f, b, err, n);
@@ -85,7 +96,8 @@ static int render(int kind, const void *c, const fk_chart_opts *o, fk_chart_form
     }
 }
 
-static int csv(int kind, const void *c, const char *lang, fk_chart_buf *b, char *err, size_t n)
+static int csv(int kind, const void *c, const char *lang, fk_chart_buf *b,
+               char *err, size_t n)
 {
     switch (kind) {
     case K_TREND: return fk_chart_trend_csv(c, lang, b, err, n);
@@ -105,16 +117,19 @@ static void count(fk_publish_time *t, double ms)
 }
 
 /* One chart in the three formats and its numbers as CSV, into dir. */
-static int emit(pub_area *a, const char *dir, const char *program, int kind, const void *chart)
+static int emit(pub_area *a, const char *dir, const char *program, int kind,
+                const void *chart)
 {
     char path[FK_PATH_BUF + 64];
     fk_chart_opts co = {a->o->lang, 0, 0, 0};
     for (int f = 0; f <= FK_CHART_SVG; f++) {
         fk_chart_buf b = {0};
         double t0 = cpu_ms();
-        int rc = render(kind, chart, &co, (fk_chart_format)f, &b, a->err, sizeof a->err);
+        int rc = render(kind, chart, &co, (fk_chart_format)f, &b, a->err,
+                        sizeof a->err);
         count(&a->s.fmt[f], cpu_ms() - t0);
-        snprintf(path, sizeof path, "%s/%s-%s.%s", dir, kind_name[kind], program, exts[f]);
+        snprintf(path, sizeof path, "%s/%s-%s.%s", dir, kind_name[kind],
+                 program, exts[f]);
         if (rc == 0) rc = fk_chart_buf_save(&b, path, a->err, sizeof a->err);
         fk_chart_buf_free(&b);
         if (rc < 0) return -1;
@@ -154,14 +169,18 @@ void pub_area_write(pub_area *a)
     const fk_publish_opts *o = a->o;
     char dir[FK_PATH_BUF], rdir[FK_PATH_BUF], file[FK_PATH_BUF + 32];
     if (a->pref) {
-        snprintf(dir, sizeof dir, "%s/charts/pref/%s", o->out_dir, fk_prefs[a->pref - 1].code2);
-        snprintf(rdir, sizeof rdir, "%s/reports/prefecture/%s", o->out_dir, fk_prefs[a->pref - 1].code2);
+        snprintf(dir, sizeof dir, "%s/charts/pref/%s", o->out_dir,
+                 fk_prefs[a->pref - 1].code2);
+        snprintf(rdir, sizeof rdir, "%s/reports/prefecture/%s", o->out_dir,
+                 fk_prefs[a->pref - 1].code2);
     } else {
         snprintf(dir, sizeof dir, "%s/charts/national", o->out_dir);
         snprintf(rdir, sizeof rdir, "%s/reports/weekly", o->out_dir);
     }
     a->rc = -1;
-    if (mkdirs(dir, a->err, sizeof a->err) < 0 || mkdirs(rdir, a->err, sizeof a->err) < 0) return;
+    if (mkdirs(dir, a->err, sizeof a->err) < 0 ||
+        mkdirs(rdir, a->err, sizeof a->err) < 0)
+        return;
     double t0 = cpu_ms();
     for (int i = 0; i < FK_NPROGRAM; i++)
         if (area_charts(a, dir, i) < 0) return;

@@ -20,12 +20,16 @@ static int on_pull(const fk_pull_row *r, void *ctx)
 {
     week_pick *w = ctx;
     fk_day a;
-    if (strcmp(r->outcome, "stored") && strcmp(r->outcome, "unchanged")) return 0;
-    if (fk_date_parse(r->as_of, &a) == 0 && a >= w->lo && a <= w->hi && a > w->best) w->best = a;
+    if (strcmp(r->outcome, "stored") && strcmp(r->outcome, "unchanged"))
+        return 0;
+    if (fk_date_parse(r->as_of, &a) == 0 && a >= w->lo && a <= w->hi &&
+        a > w->best)
+        w->best = a;
     return 0;
 }
 
-int fk_report_pick_date(fk_store *st, const char *week, fk_day date, fk_day *as_of, char *err, size_t errlen)
+int fk_report_pick_date(fk_store *st, const char *week, fk_day date,
+                        fk_day *as_of, char *err, size_t errlen)
 {
     fk_day latest, first;
     if (fk_store_latest_as_of(st, &latest) < 0) {
@@ -45,10 +49,12 @@ int fk_report_pick_date(fk_store *st, const char *week, fk_day date, fk_day *as_
             snprintf(err, errlen, "store: %s", fk_store_error(st));
             return -1;
         }
-        if (w.best < 0 && mon + 6 >= first && mon + 6 <= latest) w.best = mon + 6;
+        if (w.best < 0 && mon + 6 >= first && mon + 6 <= latest)
+            w.best = mon + 6;
         if (w.best < 0) {
-            snprintf(err, errlen, "week %s: no stored data (the series covers %s to %s)", week,
-                     fk_date_format(first, a), fk_date_format(latest, b));
+            snprintf(err, errlen,
+                     "week %s: no stored data (the series covers %s to %s)",
+                     week, fk_date_format(first, a), fk_date_format(latest, b));
             return -1;
         }
         *as_of = w.best;
@@ -56,8 +62,10 @@ int fk_report_pick_date(fk_store *st, const char *week, fk_day date, fk_day *as_
     }
     if (date >= 0) {
         if (date < first || date > latest) {
-            snprintf(err, errlen, "date %s: outside the stored series (%s to %s)", fk_date_format(date, c),
-                     fk_date_format(first, a), fk_date_format(latest, b));
+            snprintf(err, errlen,
+                     "date %s: outside the stored series (%s to %s)",
+                     fk_date_format(date, c), fk_date_format(first, a),
+                     fk_date_format(latest, b));
             return -1;
         }
         *as_of = date;
@@ -67,14 +75,16 @@ int fk_report_pick_date(fk_store *st, const char *week, fk_day date, fk_day *as_
     return 0;
 }
 
-int rp_render_buf(const rp_data *dp, fk_chart_buf *buf, char *err, size_t errlen)
+int rp_render_buf(const rp_data *dp, fk_chart_buf *buf, char *err,
+                  size_t errlen)
 {
     const rp_data d = *dp;
     const fk_report_opts *o = &d.o;
     char title[256], wk[16];
     fk_report_week_name(o->as_of, wk);
     snprintf(title, sizeof title, "%s %s %s — %s",
-             d.en ? "E-prescription and EHR sharing adoption," : "電子処方箋・電子カルテ情報共有サービス 普及状況",
+             d.en ? "E-prescription and EHR sharing adoption,"
+                  : "電子処方箋・電子カルテ情報共有サービス 普及状況",
              d.en ? "weekly report" : "週報", wk, rp_pref_label(o->pref, d.en));
     rp_doc doc;
     rp_doc_init(&doc, title, o->as_of, d.en);
@@ -82,9 +92,12 @@ int rp_render_buf(const rp_data *dp, fk_chart_buf *buf, char *err, size_t errlen
     char big[256], asof[64], wareki[64];
     rp_date(o->as_of, d.en, asof, sizeof asof);
     fk_date_wareki(o->as_of, wareki, sizeof wareki);
-    snprintf(big, sizeof big, "%s %s", rp_pref_label(o->pref, d.en), d.en ? "weekly adoption report" : "普及状況 週報");
+    snprintf(big, sizeof big, "%s %s", rp_pref_label(o->pref, d.en),
+             d.en ? "weekly adoption report" : "普及状況 週報");
     rp_line(&doc, big, 20, 1, 0x0B3C5Du);
-    snprintf(big, sizeof big, d.en ? "Week %s, as of %s (%s)" : "%s（%s時点、%s）", wk, asof, wareki);
+    snprintf(big, sizeof big,
+             d.en ? "Week %s, as of %s (%s)" : "%s（%s時点、%s）", wk, asof,
+             wareki);
     rp_line(&doc, big, 11, 0, 0x444444u);
     doc.y += 6;
     int rc = rp_summary(&doc, &d, err, errlen);
@@ -110,7 +123,8 @@ int rp_render(const rp_data *d, const char *path, char *err, size_t errlen)
     return rc;
 }
 
-int fk_report_write(fk_store *st, const fk_report_opts *o, const char *path, char *err, size_t errlen)
+int fk_report_write(fk_store *st, const fk_report_opts *o, const char *path,
+                    char *err, size_t errlen)
 {
     char e[512];
     if (fk_charts_init(e, sizeof e) < 0) {

@@ -28,8 +28,8 @@ static void sum(fk_counts *to, const fk_counts *by)
 
 /* Appends one prefecture's municipalities on both dates, joined by code
  * (both lists are sorted; a municipality may exist on one date only). */
-static int load_munis(fk_store *st, rp_prog *p, int pref, fk_day now, fk_day prev, size_t *cap,
-                      char *err, size_t errlen)
+static int load_munis(fk_store *st, rp_prog *p, int pref, fk_day now,
+                      fk_day prev, size_t *cap, char *err, size_t errlen)
 {
     fk_muni_counts *a = NULL, *b = NULL;
     size_t na = 0, nb = 0;
@@ -68,7 +68,8 @@ static int load_munis(fk_store *st, rp_prog *p, int pref, fk_day now, fk_day pre
 
 /* The prefecture-level figures (every report of a date shows the same):
  * from the store, or copied from `nat`, a report already loaded. */
-static int load_prefs(fk_store *st, rp_data *d, rp_prog *p, const rp_prog *nat, char *err, size_t errlen)
+static int load_prefs(fk_store *st, rp_data *d, rp_prog *p, const rp_prog *nat,
+                      char *err, size_t errlen)
 {
     if (nat) {
         memcpy(p->pref_now, nat->pref_now, sizeof p->pref_now);
@@ -77,9 +78,11 @@ static int load_prefs(fk_store *st, rp_data *d, rp_prog *p, const rp_prog *nat, 
         return 0;
     }
     for (int t = 0; t <= FK_NTYPE; t++)
-        if (fk_store_counts_by_pref(st, p->program, d->o.as_of, t == FK_NTYPE ? -1 : t, p->pref_now[t]) < 0)
+        if (fk_store_counts_by_pref(st, p->program, d->o.as_of,
+                                    t == FK_NTYPE ? -1 : t, p->pref_now[t]) < 0)
             return store_fail(st, err, errlen);
-    if (fk_store_counts_by_pref(st, p->program, d->prev, -1, p->pref_prev) < 0) return store_fail(st, err, errlen);
+    if (fk_store_counts_by_pref(st, p->program, d->prev, -1, p->pref_prev) < 0)
+        return store_fail(st, err, errlen);
     /* The map and ranking draw what the table lists. */
     memset(&p->prefs, 0, sizeof p->prefs);
     p->prefs.meta = (fk_chart_meta){p->program, 0, d->o.as_of, NULL};
@@ -91,8 +94,8 @@ static int load_prefs(fk_store *st, rp_data *d, rp_prog *p, const rp_prog *nat, 
     return 0;
 }
 
-static int load_prog(fk_store *st, rp_data *d, rp_prog *p, fk_cd_trend *shared, const rp_prog *nat, char *err,
-                     size_t errlen)
+static int load_prog(fk_store *st, rp_data *d, rp_prog *p, fk_cd_trend *shared,
+                     const rp_prog *nat, char *err, size_t errlen)
 {
     fk_day now = d->o.as_of;
     if (shared) {
@@ -105,7 +108,8 @@ static int load_prog(fk_store *st, rp_data *d, rp_prog *p, fk_cd_trend *shared, 
         }
         /* Forecasts run in the background while the rest is read; the
          * caller waits (rp_data_load). */
-        if (fk_cd_trend_start(st, p->program, d->o.pref, now, d->o.target, 1, NULL, p->trend, err, errlen) < 0) {
+        if (fk_cd_trend_start(st, p->program, d->o.pref, now, d->o.target, 1,
+                              NULL, p->trend, err, errlen) < 0) {
             free(p->trend);
             p->trend = NULL;
             return -1;
@@ -131,7 +135,8 @@ static int load_prog(fk_store *st, rp_data *d, rp_prog *p, fk_cd_trend *shared, 
         return 0;
     }
     for (int pref = 1; pref <= FK_NPREF; pref++)
-        if ((!d->o.pref || pref == d->o.pref) && load_munis(st, p, pref, now, d->prev, &cap, err, errlen) < 0)
+        if ((!d->o.pref || pref == d->o.pref) &&
+            load_munis(st, p, pref, now, d->prev, &cap, err, errlen) < 0)
             return -1;
     return 0;
 }
@@ -162,7 +167,8 @@ static int on_pull(const fk_pull_row *r, void *ctx)
     snprintf(p->outcome, sizeof p->outcome, "%s", r->outcome);
     snprintf(p->reason, sizeof p->reason, "%s", r->reason);
     snprintf(p->feed, sizeof p->feed, "%s", r->feed);
-    p->records = r->records, p->changes = r->changes, p->set_aside = r->set_aside;
+    p->records = r->records, p->changes = r->changes,
+    p->set_aside = r->set_aside;
     return 0;
 }
 
@@ -199,26 +205,34 @@ static int load_pulls(fk_store *st, rp_data *d, char *err, size_t errlen)
     for (size_t i = 0; i < l.n; i++) { /* newest first */
         fk_day a;
         if (fk_date_parse(l.v[i].as_of, &a) < 0) continue;
-        if (strcmp(l.v[i].outcome, "stored") == 0 || strcmp(l.v[i].outcome, "unchanged") == 0) d->first_pull = a;
-        if (a > d->o.as_of) hi = l.v[i].id;
-        else if (a > d->prev) lo = lo < 0 || l.v[i].id < lo ? l.v[i].id : lo;
-        if (!d->feed[0] && a <= d->o.as_of) snprintf(d->feed, sizeof d->feed, "%s", l.v[i].feed);
+        if (strcmp(l.v[i].outcome, "stored") == 0 ||
+            strcmp(l.v[i].outcome, "unchanged") == 0)
+            d->first_pull = a;
+        if (a > d->o.as_of)
+            hi = l.v[i].id;
+        else if (a > d->prev)
+            lo = lo < 0 || l.v[i].id < lo ? l.v[i].id : lo;
+        if (!d->feed[0] && a <= d->o.as_of)
+            snprintf(d->feed, sizeof d->feed, "%s", l.v[i].feed);
     }
     size_t k = 0;
     for (size_t i = 0; i < l.n; i++) {
         fk_day a;
         int dated = fk_date_parse(l.v[i].as_of, &a) == 0;
-        int in = dated ? a > d->prev && a <= d->o.as_of : lo >= 0 && l.v[i].id > lo && l.v[i].id < hi;
+        int in = dated ? a > d->prev && a <= d->o.as_of
+                       : lo >= 0 && l.v[i].id > lo && l.v[i].id < hi;
         if (in) l.v[k++] = l.v[i];
     }
     d->pulls = l.v;
     d->npulls = k;
-    if (fk_store_each_reject(st, 0, on_reject, d) < 0) return store_fail(st, err, errlen);
+    if (fk_store_each_reject(st, 0, on_reject, d) < 0)
+        return store_fail(st, err, errlen);
     return 0;
 }
 
-int rp_data_load(fk_store *st, const fk_report_opts *o, fk_cd_trend *const trends[FK_NPROGRAM],
-                 const rp_data *nat, rp_data *d, char *err, size_t errlen)
+int rp_data_load(fk_store *st, const fk_report_opts *o,
+                 fk_cd_trend *const trends[FK_NPROGRAM], const rp_data *nat,
+                 rp_data *d, char *err, size_t errlen)
 {
     memset(d, 0, sizeof *d);
     d->o = *o;
@@ -227,7 +241,8 @@ int rp_data_load(fk_store *st, const fk_report_opts *o, fk_cd_trend *const trend
     d->prev = o->as_of - 7;
     for (int i = 0; i < FK_NPROGRAM; i++) d->p[i].program = fk_programs[i].key;
     for (int i = 0; i < FK_NPROGRAM; i++)
-        if (load_prog(st, d, &d->p[i], trends ? trends[i] : NULL, nat ? &nat->p[i] : NULL, err, errlen) < 0) {
+        if (load_prog(st, d, &d->p[i], trends ? trends[i] : NULL,
+                      nat ? &nat->p[i] : NULL, err, errlen) < 0) {
             rp_data_free(d);
             return -1;
         }

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define INK 0x222222u
+#define INK  0x222222u
 #define GREY 0x666666u
 
 void rp_doc_init(rp_doc *d, const char *title, fk_day as_of, int en)
@@ -52,7 +52,8 @@ void rp_page(rp_doc *d)
         d->cap = cap;
     }
     cairo_surface_t *s = cairo_recording_surface_create(
-        CAIRO_CONTENT_COLOR_ALPHA, &(cairo_rectangle_t){0, 0, RP_PAGE_W, RP_PAGE_H});
+        CAIRO_CONTENT_COLOR_ALPHA,
+        &(cairo_rectangle_t){0, 0, RP_PAGE_W, RP_PAGE_H});
     d->pages[d->npages++] = s;
     d->cr = cairo_create(s);
     cairo_set_line_join(d->cr, CAIRO_LINE_JOIN_ROUND);
@@ -71,19 +72,22 @@ void rp_line(rp_doc *d, const char *s, double size, int bold, unsigned rgb)
     double h;
     fk_chart_text_extent(s, size, bold, NULL, &h);
     rp_need(d, h);
-    d->y += fk_chart_text(d->cr, s, size, bold, RP_LEFT, d->y, 0, rgb, RP_WIDTH);
+    d->y +=
+        fk_chart_text(d->cr, s, size, bold, RP_LEFT, d->y, 0, rgb, RP_WIDTH);
 }
 
 void rp_para(rp_doc *d, const char *s, double size, unsigned rgb)
 {
     /* Measure first (drawing nowhere) so that a paragraph is not split. */
-    cairo_surface_t *scratch = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+    cairo_surface_t *scratch =
+        cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
     cairo_t *cr = cairo_create(scratch);
     double h = fk_chart_text(cr, s, size, 0, 0, 0, 0, rgb, RP_WIDTH);
     cairo_destroy(cr);
     cairo_surface_destroy(scratch);
     rp_need(d, h);
-    d->y += fk_chart_text(d->cr, s, size, 0, RP_LEFT, d->y, 0, rgb, RP_WIDTH) + size * 0.5;
+    d->y += fk_chart_text(d->cr, s, size, 0, RP_LEFT, d->y, 0, rgb, RP_WIDTH) +
+            size * 0.5;
 }
 
 void rp_heading(rp_doc *d, const char *s, double keep)
@@ -108,7 +112,8 @@ void rp_subheading(rp_doc *d, const char *s)
     d->y += fk_chart_text(d->cr, s, 11.5, 1, RP_LEFT, d->y, 0, INK, 0) + 4;
 }
 
-static void cell(rp_doc *d, const rp_table *t, int i, double x, double y, const char *s, int bold)
+static void cell(rp_doc *d, const rp_table *t, int i, double x, double y,
+                 const char *s, int bold)
 {
     double pad = 3, w = t->w[i] - 2 * pad;
     if (t->align[i] == 2)
@@ -156,8 +161,10 @@ void rp_table_row(rp_doc *d, rp_table *t, const char *const *cells, int bold)
     double x = RP_LEFT, total = 0;
     for (int i = 0; i < t->ncol; i++) total += t->w[i];
     if (bold || t->row % 2) {
-        if (bold) cairo_set_source_rgb(d->cr, 1.0, 0.95, 0.80);
-        else cairo_set_source_rgb(d->cr, 0.96, 0.96, 0.96);
+        if (bold)
+            cairo_set_source_rgb(d->cr, 1.0, 0.95, 0.80);
+        else
+            cairo_set_source_rgb(d->cr, 0.96, 0.96, 0.96);
         cairo_rectangle(d->cr, RP_LEFT, d->y, total, h);
         cairo_fill(d->cr);
     }
@@ -170,7 +177,8 @@ void rp_table_row(rp_doc *d, rp_table *t, const char *const *cells, int bold)
 }
 
 /* ---- output ------------------------------------------------------------ */
-static cairo_status_t sink(void *closure, const unsigned char *data, unsigned int len)
+static cairo_status_t sink(void *closure, const unsigned char *data,
+                           unsigned int len)
 {
     fk_chart_buf *b = closure;
     if (b->len + len > b->cap) {
@@ -192,7 +200,8 @@ static void furniture(rp_doc *d, cairo_t *cr, size_t page)
     fk_date_format(d->as_of, asof);
     fk_date_wareki(d->as_of, wareki, sizeof wareki);
     fk_chart_text(cr, d->title, 8.5, 0, RP_LEFT, 24, 0, GREY, 0);
-    snprintf(left, sizeof left, "%s %s（%s）", RP_L(d, "基準日", "As of"), asof, wareki);
+    snprintf(left, sizeof left, "%s %s（%s）", RP_L(d, "基準日", "As of"), asof,
+             wareki);
     fk_chart_text(cr, left, 8.5, 0, RP_RIGHT, 24, 2, GREY, 0);
     cairo_set_source_rgb(cr, 0.7, 0.7, 0.7);
     cairo_set_line_width(cr, 0.5);
@@ -215,7 +224,8 @@ int rp_doc_pdf(rp_doc *d, fk_chart_buf *out, char *err, size_t errlen)
         return -1;
     }
     out->len = 0;
-    cairo_surface_t *pdf = cairo_pdf_surface_create_for_stream(sink, out, RP_PAGE_W, RP_PAGE_H);
+    cairo_surface_t *pdf =
+        cairo_pdf_surface_create_for_stream(sink, out, RP_PAGE_W, RP_PAGE_H);
     /* The as-of date as creation date: the same data give the same bytes. */
     int y, m, dd;
     fk_day_to_ymd(d->as_of, &y, &m, &dd);
@@ -239,7 +249,8 @@ int rp_doc_pdf(rp_doc *d, fk_chart_buf *out, char *err, size_t errlen)
     if (st == CAIRO_STATUS_SUCCESS) st = cairo_surface_status(pdf);
     cairo_surface_destroy(pdf);
     if (st != CAIRO_STATUS_SUCCESS) {
-        snprintf(err, errlen, "report: PDF output failed: %s", cairo_status_to_string(st));
+        snprintf(err, errlen, "report: PDF output failed: %s",
+                 cairo_status_to_string(st));
         return -1;
     }
     return 0;

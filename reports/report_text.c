@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
-double rp_rate(const fk_counts *c) { return fk_counts_rate(c); }
+double rp_rate(const fk_counts *c)
+{
+    return fk_counts_rate(c);
+}
 
 void rp_count(double v, char *out, size_t n)
 {
@@ -51,8 +54,10 @@ void rp_date(fk_day d, int en, char *out, size_t n)
                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     int y, m, dd;
     fk_day_to_ymd(d, &y, &m, &dd);
-    if (en) snprintf(out, n, "%d %s %d", dd, mon[m - 1], y);
-    else snprintf(out, n, "%d年%d月%d日", y, m, dd);
+    if (en)
+        snprintf(out, n, "%d %s %d", dd, mon[m - 1], y);
+    else
+        snprintf(out, n, "%d年%d月%d日", y, m, dd);
 }
 
 const char *rp_type_label(int type, int en)
@@ -77,25 +82,29 @@ const char *rp_pref_label(int pref, int en)
 
 /* Types in the order the headline lists them: the furthest along first,
  * as the ministry's own summaries do. */
-static const int headline_order[FK_NTYPE] = {FK_PHARMACY, FK_HOSPITAL, FK_CLINIC, FK_DENTAL};
+static const int headline_order[FK_NTYPE] = {FK_PHARMACY, FK_HOSPITAL,
+                                             FK_CLINIC, FK_DENTAL};
 
 void rp_headline(const rp_data *d, const rp_prog *p, char *out, size_t n)
 {
     int en = d->en;
-    char date[64], pct[32], cnt[40], dpts[32], dcnt[40], types[512] = "", fc[256], fy[64];
+    char date[64], pct[32], cnt[40], dpts[32], dcnt[40], types[512] = "",
+                                                         fc[256], fy[64];
     rp_date(d->o.as_of, en, date, sizeof date);
     rp_pct(rp_rate(&p->all_now), pct, sizeof pct);
     rp_count((double)p->all_now.adopting, cnt, sizeof cnt);
     rp_pts(rp_rate(&p->all_now) - rp_rate(&p->all_prev), dpts, sizeof dpts);
-    rp_signed((double)(p->all_now.adopting - p->all_prev.adopting), dcnt, sizeof dcnt);
+    rp_signed((double)(p->all_now.adopting - p->all_prev.adopting), dcnt,
+              sizeof dcnt);
     size_t k = 0;
     for (int i = 0; i < FK_NTYPE; i++) {
         int t = headline_order[i];
         if (p->now[t].total <= 0) continue;
         char r[32];
         rp_pct(rp_rate(&p->now[t]), r, sizeof r);
-        k += (size_t)snprintf(types + k, sizeof types - (k < sizeof types ? k : sizeof types),
-                              "%s%s %s", k ? (en ? ", " : "、") : "", rp_type_label(t, en), r);
+        k += (size_t)snprintf(
+            types + k, sizeof types - (k < sizeof types ? k : sizeof types),
+            "%s%s %s", k ? (en ? ", " : "、") : "", rp_type_label(t, en), r);
         if (k >= sizeof types) break;
     }
     const fk_cd_line *all = &p->trend->line[FK_NTYPE];
@@ -103,19 +112,29 @@ void rp_headline(const rp_data *d, const rp_prog *p, char *out, size_t n)
         char r[32];
         rp_date(all->f.fy_end.date, en, fy, sizeof fy);
         rp_pct(all->f.fy_end.rate, r, sizeof r);
-        if (en) snprintf(fc, sizeof fc, " At this pace, %s by the fiscal-year end (%s).", r, fy);
-        else snprintf(fc, sizeof fc, "このペースでは年度末（%s）に%sの見込み。", fy, r);
+        if (en)
+            snprintf(fc, sizeof fc,
+                     " At this pace, %s by the fiscal-year end (%s).", r, fy);
+        else
+            snprintf(fc, sizeof fc, "このペースでは年度末（%s）に%sの見込み。",
+                     fy, r);
     } else {
-        snprintf(fc, sizeof fc, "%s", en ? " Too little data for a forecast yet." : "予測に足るデータはまだない。");
+        snprintf(fc, sizeof fc, "%s",
+                 en ? " Too little data for a forecast yet."
+                    : "予測に足るデータはまだない。");
     }
     const char *area = rp_pref_label(d->o.pref, en);
     if (en)
-        snprintf(out, n, "%s: as of %s, %s of all facilities%s%s (%s) were operating, %s points (%s) on the week "
-                 "before. %s.%s",
-                 rp_program_label(p->program, 1), date, pct, d->o.pref ? " in " : "", d->o.pref ? area : "", cnt,
-                 dpts, dcnt, types, fc);
+        snprintf(
+            out, n,
+            "%s: as of %s, %s of all facilities%s%s (%s) were operating, %s points (%s) on the week "
+            "before. %s.%s",
+            rp_program_label(p->program, 1), date, pct, d->o.pref ? " in " : "",
+            d->o.pref ? area : "", cnt, dpts, dcnt, types, fc);
     else
-        snprintf(out, n, "%s：%s時点で%s%s全施設の%s（%s施設）が運用中。前週から%sポイント（%s施設）。%s。%s",
-                 rp_program_label(p->program, 0), date, d->o.pref ? area : "", d->o.pref ? "の" : "", pct, cnt,
-                 dpts, dcnt, types, fc);
+        snprintf(
+            out, n,
+            "%s：%s時点で%s%s全施設の%s（%s施設）が運用中。前週から%sポイント（%s施設）。%s。%s",
+            rp_program_label(p->program, 0), date, d->o.pref ? area : "",
+            d->o.pref ? "の" : "", pct, cnt, dpts, dcnt, types, fc);
 }

@@ -30,7 +30,10 @@ void sim_buf_put(sim_buf *b, const void *s, size_t n)
     b->p[b->len] = '\0';
 }
 
-void sim_buf_puts(sim_buf *b, const char *s) { sim_buf_put(b, s, strlen(s)); }
+void sim_buf_puts(sim_buf *b, const char *s)
+{
+    sim_buf_put(b, s, strlen(s));
+}
 
 void sim_buf_printf(sim_buf *b, const char *fmt, ...)
 {
@@ -80,7 +83,7 @@ void sim_buf_json(sim_buf *b, const char *s)
                 *o++ = hex[c >> 4], *o++ = hex[c & 15];
             }
         } else {
-            *o++ = (char)c;  /* UTF-8 passes through unchanged */
+            *o++ = (char)c; /* UTF-8 passes through unchanged */
         }
     }
     *o++ = '"';

@@ -9,14 +9,22 @@
 #include <string.h>
 
 static const char *const bad_names[SIM_BAD_NKINDS] = {
-    [SIM_BAD_CODE] = "code", [SIM_BAD_TYPE_DIGIT] = "type-digit", [SIM_BAD_PREF] = "pref",
-    [SIM_BAD_MUNI] = "muni", [SIM_BAD_DATE] = "date", [SIM_BAD_FUTURE] = "future",
-    [SIM_BAD_DUP] = "dup", [SIM_BAD_NAME] = "name", [SIM_BAD_BEDS] = "beds",
-    [SIM_BAD_STATUS] = "status", [SIM_BAD_MISSING_SINCE] = "missing-since",
+    [SIM_BAD_CODE] = "code",
+    [SIM_BAD_TYPE_DIGIT] = "type-digit",
+    [SIM_BAD_PREF] = "pref",
+    [SIM_BAD_MUNI] = "muni",
+    [SIM_BAD_DATE] = "date",
+    [SIM_BAD_FUTURE] = "future",
+    [SIM_BAD_DUP] = "dup",
+    [SIM_BAD_NAME] = "name",
+    [SIM_BAD_BEDS] = "beds",
+    [SIM_BAD_STATUS] = "status",
+    [SIM_BAD_MISSING_SINCE] = "missing-since",
     [SIM_BAD_UNKNOWN_FIELD] = "unknown-field",
 };
 
-static const char *const field_names[] = {"snapshot", "as_of", "total", "facilities"};
+static const char *const field_names[] = {"snapshot", "as_of", "total",
+                                          "facilities"};
 
 const char *sim_bad_kind_name(int kind)
 {
@@ -51,43 +59,51 @@ int sim_fault_parse(sim_faults *fs, const char *spec, char *err, size_t errlen)
     args a = {{0}, 0};
     for (char *s = copy, *tok; (tok = strsep(&s, ":")) != NULL; a.n++)
         if (a.n < 8) a.part[a.n] = tok;
-    if (a.n > 8) a.n = 8;  /* no fault takes that many; rejected below */
+    if (a.n > 8) a.n = 8; /* no fault takes that many; rejected below */
     sim_fault f = {.page = -1, .count = -1};
     const char *name = a.part[0];
     long v = 0;
-    int ok = 0, n = a.n - 1;  /* number of arguments */
-#define ARG(i, lo, hi, dst) (n > (i) ? num(a.part[(i) + 1], lo, hi, &v) == 0 && ((dst) = v, 1) : 1)
+    int ok = 0, n = a.n - 1; /* number of arguments */
+#define ARG(i, lo, hi, dst) \
+    (n > (i) ? num(a.part[(i) + 1], lo, hi, &v) == 0 && ((dst) = v, 1) : 1)
     static const struct {
         const char *name;
         sim_fault_kind kind;
     } page_only[] = {
-        {"not-json", SIM_F_NOT_JSON},         {"truncate", SIM_F_TRUNCATE},
-        {"schema", SIM_F_SCHEMA},             {"drift-asof", SIM_F_DRIFT_ASOF},
-        {"drift-snapshot", SIM_F_DRIFT_SNAPSHOT}, {"drift-total", SIM_F_DRIFT_TOTAL},
+        {"not-json", SIM_F_NOT_JSON},
+        {"truncate", SIM_F_TRUNCATE},
+        {"schema", SIM_F_SCHEMA},
+        {"drift-asof", SIM_F_DRIFT_ASOF},
+        {"drift-snapshot", SIM_F_DRIFT_SNAPSHOT},
+        {"drift-total", SIM_F_DRIFT_TOTAL},
         {"cursor-loop", SIM_F_CURSOR_LOOP},
     };
     if (strcmp(name, "status") == 0) {
         f.kind = SIM_F_STATUS;
         f.page = 0;
-        ok = n >= 1 && n <= 3 && ARG(0, 100, 599, f.value) && ARG(1, 0, 1000000, f.page) &&
-             ARG(2, 1, 1000000000, f.count);
+        ok = n >= 1 && n <= 3 && ARG(0, 100, 599, f.value) &&
+             ARG(1, 0, 1000000, f.page) && ARG(2, 1, 1000000000, f.count);
     } else if (strcmp(name, "retry-after") == 0) {
         f.kind = SIM_F_RETRY_AFTER;
         ok = n == 1 && ARG(0, 0, 86400, f.value);
     } else if (strcmp(name, "reset") == 0) {
         f.kind = SIM_F_RESET;
-        ok = n >= 1 && n <= 2 && ARG(0, 0, 1000000, f.page) && ARG(1, 1, 1000000000, f.count);
+        ok = n >= 1 && n <= 2 && ARG(0, 0, 1000000, f.page) &&
+             ARG(1, 1, 1000000000, f.count);
     } else if (strcmp(name, "delay") == 0) {
         f.kind = SIM_F_DELAY;
-        ok = n >= 1 && n <= 2 && ARG(0, 0, 600000, f.value) && ARG(1, 0, 1000000, f.page);
+        ok = n >= 1 && n <= 2 && ARG(0, 0, 600000, f.value) &&
+             ARG(1, 0, 1000000, f.page);
     } else if (strcmp(name, "missing") == 0 || strcmp(name, "mistype") == 0) {
         f.kind = strcmp(name, "missing") == 0 ? SIM_F_MISSING : SIM_F_MISTYPE;
         f.sub = -1;
         for (int i = 0; n == 2 && i < 4; i++)
             if (strcmp(a.part[1], field_names[i]) == 0) f.sub = i;
         if (f.sub < 0) {
-            snprintf(err, errlen, "fault '%s': FIELD must be snapshot, as_of, total or facilities",
-                     spec);
+            snprintf(
+                err, errlen,
+                "fault '%s': FIELD must be snapshot, as_of, total or facilities",
+                spec);
             return -1;
         }
         ok = ARG(1, 0, 1000000, f.page);
@@ -96,15 +112,18 @@ int sim_fault_parse(sim_faults *fs, const char *spec, char *err, size_t errlen)
         ok = n == 1 && ARG(0, 1, 1000000, f.value);
     } else if (strcmp(name, "big") == 0) {
         f.kind = SIM_F_BIG;
-        ok = n == 2 && ARG(0, 0, 1000000, f.page) && ARG(1, 1, 1L << 30, f.value);
+        ok = n == 2 && ARG(0, 0, 1000000, f.page) &&
+             ARG(1, 1, 1L << 30, f.value);
     } else if (strcmp(name, "bad-record") == 0) {
         f.kind = SIM_F_BAD_RECORD;
         for (int i = 1; n == 2 && i < SIM_BAD_NKINDS; i++)
             if (strcmp(a.part[1], bad_names[i]) == 0) f.sub = i;
         if (f.sub == 0) {
-            snprintf(err, errlen,
-                     "fault '%s': KIND must be one of code, type-digit, pref, muni, date, future, "
-                     "dup, name, beds, status, missing-since, unknown-field", spec);
+            snprintf(
+                err, errlen,
+                "fault '%s': KIND must be one of code, type-digit, pref, muni, date, future, "
+                "dup, name, beds, status, missing-since, unknown-field",
+                spec);
             return -1;
         }
         ok = ARG(1, 1, 10000000, f.value);
@@ -121,7 +140,8 @@ int sim_fault_parse(sim_faults *fs, const char *spec, char *err, size_t errlen)
 parsed:
 #undef ARG
     if (!ok) {
-        snprintf(err, errlen, "fault '%s': bad or missing arguments (see --help)", spec);
+        snprintf(err, errlen,
+                 "fault '%s': bad or missing arguments (see --help)", spec);
         return -1;
     }
     if (f.kind == SIM_F_RETRY_AFTER) {
@@ -137,7 +157,8 @@ parsed:
     }
     /* Any fault gives the snapshot a different ETag, so a 304 never hides it. */
     uint64_t h = fs->hash ? fs->hash : 0x66617574ULL;
-    for (const unsigned char *c = (const unsigned char *)spec; *c; c++) h = sim_mix(h ^ *c);
+    for (const unsigned char *c = (const unsigned char *)spec; *c; c++)
+        h = sim_mix(h ^ *c);
     fs->hash = h ? h : 1;
     return 0;
 }

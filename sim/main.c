@@ -47,7 +47,8 @@ static const char usage[] =
     "      KIND: code type-digit pref muni date future dup name beds status\n"
     "            missing-since unknown-field (the last one is valid and must be kept)\n";
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
 static int usage_error(const char *fmt, ...)
 {
     va_list ap;
@@ -72,15 +73,31 @@ static int parse_long(const char *s, long lo, long hi, long *out)
 
 int main(int argc, char **argv)
 {
-    enum { O_PORT = 256, O_BIND, O_DATE, O_SCALE, O_SEED, O_PAGE_MAX, O_TOKEN, O_FAULT, O_COUNTS,
-           O_QUIET };
+    enum {
+        O_PORT = 256,
+        O_BIND,
+        O_DATE,
+        O_SCALE,
+        O_SEED,
+        O_PAGE_MAX,
+        O_TOKEN,
+        O_FAULT,
+        O_COUNTS,
+        O_QUIET
+    };
     static const struct option opts[] = {
-        {"port", required_argument, 0, O_PORT},       {"bind", required_argument, 0, O_BIND},
-        {"date", required_argument, 0, O_DATE},       {"scale", required_argument, 0, O_SCALE},
-        {"seed", required_argument, 0, O_SEED},       {"page-max", required_argument, 0, O_PAGE_MAX},
-        {"token", required_argument, 0, O_TOKEN},     {"fault", required_argument, 0, O_FAULT},
-        {"counts", no_argument, 0, O_COUNTS},         {"quiet", no_argument, 0, O_QUIET},
-        {"help", no_argument, 0, 'h'},                {0, 0, 0, 0},
+        {"port", required_argument, 0, O_PORT},
+        {"bind", required_argument, 0, O_BIND},
+        {"date", required_argument, 0, O_DATE},
+        {"scale", required_argument, 0, O_SCALE},
+        {"seed", required_argument, 0, O_SEED},
+        {"page-max", required_argument, 0, O_PAGE_MAX},
+        {"token", required_argument, 0, O_TOKEN},
+        {"fault", required_argument, 0, O_FAULT},
+        {"counts", no_argument, 0, O_COUNTS},
+        {"quiet", no_argument, 0, O_QUIET},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
     };
     sim_server_opts so = {.bind = "127.0.0.1", .port = 8471};
     sim_faults fs = {.retry_after = 1};
@@ -100,19 +117,22 @@ int main(int argc, char **argv)
             sim_faults_free(&fs);
             return 0;
         case O_PORT:
-            if (parse_long(a, 1, 65535, &v) < 0) rc = usage_error("--port '%s': expected 1..65535", a);
+            if (parse_long(a, 1, 65535, &v) < 0)
+                rc = usage_error("--port '%s': expected 1..65535", a);
             so.port = (int)v;
             break;
         case O_BIND: so.bind = a; break;
         case O_DATE:
-            if (fk_date_parse(a, &date) < 0) rc = usage_error("--date '%s': expected YYYY-MM-DD", a);
+            if (fk_date_parse(a, &date) < 0)
+                rc = usage_error("--date '%s': expected YYYY-MM-DD", a);
             break;
         case O_SCALE: {
             char *end;
             errno = 0;
             scale = strtod(a, &end);
             if (!*a || *end || errno || !(scale >= 0.01 && scale <= 10))
-                rc = usage_error("--scale '%s': expected a number from 0.01 to 10", a);
+                rc = usage_error(
+                    "--scale '%s': expected a number from 0.01 to 10", a);
             break;
         }
         case O_SEED: {
@@ -120,7 +140,8 @@ int main(int argc, char **argv)
             errno = 0;
             seed = strtoull(a, &end, 10);
             if (!*a || *end || errno || a[0] == '-')
-                rc = usage_error("--seed '%s': expected a non-negative integer", a);
+                rc = usage_error("--seed '%s': expected a non-negative integer",
+                                 a);
             break;
         }
         case O_PAGE_MAX:
@@ -130,16 +151,22 @@ int main(int argc, char **argv)
             break;
         case O_TOKEN: so.token = a; break;
         case O_FAULT:
-            if (sim_fault_parse(&fs, a, err, sizeof err) < 0) rc = usage_error("%s", err);
+            if (sim_fault_parse(&fs, a, err, sizeof err) < 0)
+                rc = usage_error("%s", err);
             break;
         case O_COUNTS: counts = 1; break;
         case O_QUIET: so.quiet = 1; break;
-        case ':': rc = usage_error("option '%s' needs a value", argv[optind - 1]); break;
-        default: rc = usage_error("unknown option '%s'", argv[optind - 1]); break;
+        case ':':
+            rc = usage_error("option '%s' needs a value", argv[optind - 1]);
+            break;
+        default:
+            rc = usage_error("unknown option '%s'", argv[optind - 1]);
+            break;
         }
         if (rc) break;
     }
-    if (!rc && optind < argc) rc = usage_error("unexpected argument '%s'", argv[optind]);
+    if (!rc && optind < argc)
+        rc = usage_error("unexpected argument '%s'", argv[optind]);
     if (rc) {
         sim_faults_free(&fs);
         return rc;
@@ -155,7 +182,8 @@ int main(int argc, char **argv)
     if (counts) {
         sim_snapshot *s = sim_snapshot_build(&reg, &fs, date);
         if (!s) {
-            fputs("fukyu-feedsim: out of memory building the snapshot\n", stderr);
+            fputs("fukyu-feedsim: out of memory building the snapshot\n",
+                  stderr);
             rc = 1;
         } else {
             sim_buf b = {0};

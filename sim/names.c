@@ -7,28 +7,34 @@
 #include <stdio.h>
 #include <string.h>
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define N(a)       (sizeof(a) / sizeof((a)[0]))
 #define PICK(a, h) ((a)[(h) % N(a)])
 
 static const char *const kana[] = {
-    "さくら", "みどり", "ひまわり", "あおば", "つばさ", "すずらん", "たんぽぽ", "こすもす",
-    "ほほえみ", "ひかり", "のぞみ", "あさひ", "わかば", "やまびこ", "かえで", "けやき",
-    "なごみ", "いずみ", "ふたば", "すみれ", "あじさい", "つくし", "こもれび", "はるか",
+    "さくら",   "みどり",   "ひまわり", "あおば", "つばさ",   "すずらん",
+    "たんぽぽ", "こすもす", "ほほえみ", "ひかり", "のぞみ",   "あさひ",
+    "わかば",   "やまびこ", "かえで",   "けやき", "なごみ",   "いずみ",
+    "ふたば",   "すみれ",   "あじさい", "つくし", "こもれび", "はるか",
 };
 static const char *const kanji[] = {
-    "青葉", "若葉", "旭", "光", "希望", "中央", "本町", "栄", "緑", "清水", "松風", "白樺",
-    "朝日", "平和", "幸", "協和", "昭和", "誠", "慈恵", "仁愛", "博愛", "恵", "共立", "太陽",
+    "青葉", "若葉", "旭",   "光",   "希望", "中央", "本町", "栄",
+    "緑",   "清水", "松風", "白樺", "朝日", "平和", "幸",   "協和",
+    "昭和", "誠",   "慈恵", "仁愛", "博愛", "恵",   "共立", "太陽",
 };
 static const char *const family[] = {
-    "佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤", "吉田", "山田",
-    "佐々木", "山口", "松本", "井上", "木村", "林", "斎藤", "清水", "山崎", "森", "池田", "橋本",
+    "佐藤", "鈴木", "高橋", "田中", "伊藤",   "渡辺", "山本", "中村",
+    "小林", "加藤", "吉田", "山田", "佐々木", "山口", "松本", "井上",
+    "木村", "林",   "斎藤", "清水", "山崎",   "森",   "池田", "橋本",
 };
 static const char *const dept[] = {
-    "内科", "小児科", "整形外科", "皮膚科", "眼科", "耳鼻咽喉科", "心療内科", "消化器内科",
-    "循環器内科", "産婦人科", "泌尿器科", "形成外科", "脳神経外科", "呼吸器内科", "糖尿病内科", "外科",
+    "内科",       "小児科",     "整形外科",   "皮膚科",
+    "眼科",       "耳鼻咽喉科", "心療内科",   "消化器内科",
+    "循環器内科", "産婦人科",   "泌尿器科",   "形成外科",
+    "脳神経外科", "呼吸器内科", "糖尿病内科", "外科",
 };
 static const char *const chain[] = {
-    "あおい", "ことぶき", "ふれあい", "すこやか", "ハート", "グリーン", "サンライズ", "オリーブ",
+    "あおい", "ことぶき", "ふれあい",   "すこやか",
+    "ハート", "グリーン", "サンライズ", "オリーブ",
 };
 static const char *const branch[] = {
     "駅前", "本町", "中央", "北口", "南口", "東口", "西口", "病院前",
@@ -50,38 +56,47 @@ static size_t utf8_chars(const char *s)
     return n;
 }
 
-static void plain_name(const sim_muni *m, int type, uint64_t h, char *o, size_t n)
+static void plain_name(const sim_muni *m, int type, uint64_t h, char *o,
+                       size_t n)
 {
     unsigned v = (unsigned)(h % 6);
     h >>= 3;
-    const char *a = PICK(kana, h), *k = PICK(kanji, h >> 5), *fam = PICK(family, h >> 10);
+    const char *a = PICK(kana, h), *k = PICK(kanji, h >> 5),
+               *fam = PICK(family, h >> 10);
     const char *d = PICK(dept, h >> 15), *st = m->stem;
     const char *parts[5] = {0};
     switch (type) {
     case FK_HOSPITAL: {
         static const char *const own[] = {"市立", "町立", "村立", "区立"};
         const char *suffix = m->name + strlen(m->stem);
-        const char *o1 = strcmp(suffix, "市") == 0 ? own[0] : strcmp(suffix, "町") == 0 ? own[1]
-                       : strcmp(suffix, "村") == 0 ? own[2] : own[3];
+        const char *o1 = strcmp(suffix, "市") == 0   ? own[0]
+                         : strcmp(suffix, "町") == 0 ? own[1]
+                         : strcmp(suffix, "村") == 0 ? own[2]
+                                                     : own[3];
         const char *const pat[6][5] = {
-            {st, "病院"}, {o1, st, "病院"}, {fam, "記念病院"}, {st, "中央病院"},
-            {"医療法人", k, "会 ", st, "病院"}, {k, "総合病院"},
+            {st, "病院"},
+            {o1, st, "病院"},
+            {fam, "記念病院"},
+            {st, "中央病院"},
+            {"医療法人", k, "会 ", st, "病院"},
+            {k, "総合病院"},
         };
         memcpy(parts, pat[v], sizeof pat[v]);
         break;
     }
     case FK_CLINIC: {
         const char *const pat[6][5] = {
-            {a, d, "クリニック"}, {fam, d, "医院"}, {st, d, "診療所"}, {k, d, "クリニック"},
-            {fam, "クリニック"}, {st, "駅前", d, "クリニック"},
+            {a, d, "クリニック"}, {fam, d, "医院"},
+            {st, d, "診療所"},    {k, d, "クリニック"},
+            {fam, "クリニック"},  {st, "駅前", d, "クリニック"},
         };
         memcpy(parts, pat[v], sizeof pat[v]);
         break;
     }
     case FK_DENTAL: {
         const char *const pat[6][5] = {
-            {a, "歯科医院"}, {fam, "歯科"}, {a, "デンタルクリニック"}, {k, "歯科医院"},
-            {st, "駅前歯科"}, {fam, "歯科クリニック"},
+            {a, "歯科医院"}, {fam, "歯科"},    {a, "デンタルクリニック"},
+            {k, "歯科医院"}, {st, "駅前歯科"}, {fam, "歯科クリニック"},
         };
         memcpy(parts, pat[v], sizeof pat[v]);
         break;
@@ -89,8 +104,12 @@ static void plain_name(const sim_muni *m, int type, uint64_t h, char *o, size_t 
     default: {
         const char *c = PICK(chain, h >> 20), *b = PICK(branch, h >> 24);
         const char *const pat[6][5] = {
-            {a, "薬局"}, {a, "薬局 ", b, "店"}, {c, "薬局 ", st, "店"}, {fam, "調剤薬局"},
-            {k, "薬局"}, {c, "薬局 ", st, "駅前店"},
+            {a, "薬局"},
+            {a, "薬局 ", b, "店"},
+            {c, "薬局 ", st, "店"},
+            {fam, "調剤薬局"},
+            {k, "薬局"},
+            {c, "薬局 ", st, "駅前店"},
         };
         memcpy(parts, pat[v], sizeof pat[v]);
     }
@@ -103,13 +122,15 @@ void sim_fac_name(const sim_registry *r, const sim_fac *f, sim_buf *out)
     char name[800] = "";
     const sim_muni *m = &r->munis.m[f->muni];
     uint64_t h = sim_mix(f->seed ^ r->seed);
-    static const char *const kind_suffix[FK_NTYPE] = {"病院", "内科クリニック", "歯科医院", "薬局"};
+    static const char *const kind_suffix[FK_NTYPE] = {"病院", "内科クリニック",
+                                                      "歯科医院", "薬局"};
     switch (f->special) {
     case SIM_NAME_COMMA:
         cat(name, sizeof name, "医療法人");
         cat(name, sizeof name, PICK(kanji, h >> 40));
         cat(name, sizeof name, "会, ");
-        plain_name(m, f->type, h, name + strlen(name), sizeof name - strlen(name));
+        plain_name(m, f->type, h, name + strlen(name),
+                   sizeof name - strlen(name));
         break;
     case SIM_NAME_QUOTE:
         cat(name, sizeof name, "\"");
@@ -127,8 +148,7 @@ void sim_fac_name(const sim_registry *r, const sim_fac *f, sim_buf *out)
         while (utf8_chars(name) < 190) cat(name, sizeof name, "会");
         cat(name, sizeof name, "記念内科クリニック");
         break;
-    default:
-        plain_name(m, f->type, h, name, sizeof name);
+    default: plain_name(m, f->type, h, name, sizeof name);
     }
     sim_buf_json(out, name);
 }
@@ -152,10 +172,12 @@ void sim_fac_address(const sim_registry *r, const sim_fac *f, sim_buf *out)
 void sim_fac_phone(const sim_fac *f, sim_buf *out)
 {
     uint64_t h = sim_mix((uint64_t)f->seed * 17 + 3);
-    if (f->pref == 13 || f->pref == 27)  /* two-digit area codes: 03, 06 */
+    if (f->pref == 13 || f->pref == 27) /* two-digit area codes: 03, 06 */
         sim_buf_printf(out, "\"0%d-%04u-%04u\"", f->pref == 13 ? 3 : 6,
                        (unsigned)(h % 10000), (unsigned)((h >> 16) % 10000));
     else
-        sim_buf_printf(out, "\"0%02u-%03u-%04u\"", (unsigned)(11 + (f->pref * 7 + h % 3) % 89),
-                       (unsigned)((h >> 8) % 1000), (unsigned)((h >> 24) % 10000));
+        sim_buf_printf(out, "\"0%02u-%03u-%04u\"",
+                       (unsigned)(11 + (f->pref * 7 + h % 3) % 89),
+                       (unsigned)((h >> 8) % 1000),
+                       (unsigned)((h >> 24) % 10000));
 }

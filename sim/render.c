@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+static const char b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 void sim_cursor_make(size_t offset, uint64_t hash, char *out, size_t n)
 {
@@ -49,28 +50,31 @@ int sim_cursor_parse(const char *c, uint64_t hash, size_t *offset)
     unsigned long long off;
     char hex[17];
     int used = 0;
-    if (sscanf(raw, "%llu:%16[0-9a-f]%n", &off, hex, &used) != 2 || (size_t)used != o ||
-        strlen(hex) != 16)
+    if (sscanf(raw, "%llu:%16[0-9a-f]%n", &off, hex, &used) != 2 ||
+        (size_t)used != o || strlen(hex) != 16)
         return -1;
     if (strtoull(hex, NULL, 16) != hash) return -2;
     *offset = (size_t)off;
     return 0;
 }
 
-static const char *const status_key[] = {"none", "applied", "operating", "not_applicable"};
+static const char *const status_key[] = {"none", "applied", "operating",
+                                         "not_applicable"};
 
-static void put_code(sim_buf *b, int pref, char digit, uint32_t inst, int ndigits)
+static void put_code(sim_buf *b, int pref, char digit, uint32_t inst,
+                     int ndigits)
 {
     char c[12];
-    c[0] = (char)('0' + pref / 10), c[1] = (char)('0' + pref % 10), c[2] = digit;
+    c[0] = (char)('0' + pref / 10), c[1] = (char)('0' + pref % 10),
+    c[2] = digit;
     for (int i = 9; i >= 3; i--, inst /= 10) c[i] = (char)('0' + inst % 10);
     sim_buf_put(b, "\"", 1);
     sim_buf_put(b, c, (size_t)ndigits);
     sim_buf_put(b, "\"", 1);
 }
 
-static void put_program(sim_buf *b, const sim_fac *f, sim_program p, fk_day d, int bad,
-                        fk_day as_of)
+static void put_program(sim_buf *b, const sim_fac *f, sim_program p, fk_day d,
+                        int bad, fk_day as_of)
 {
     char date[FK_DATE_LEN];
     fk_day since = 0;
@@ -80,11 +84,13 @@ static void put_program(sim_buf *b, const sim_fac *f, sim_program p, fk_day d, i
         sim_buf_puts(b, "\"bogus\"}");
         return;
     }
-    if (p == SIM_EP && (bad == SIM_BAD_DATE || bad == SIM_BAD_FUTURE || bad == SIM_BAD_MISSING_SINCE)) {
+    if (p == SIM_EP && (bad == SIM_BAD_DATE || bad == SIM_BAD_FUTURE ||
+                        bad == SIM_BAD_MISSING_SINCE)) {
         sim_buf_puts(b, "\"operating\"");
         if (bad == SIM_BAD_DATE) sim_buf_puts(b, ",\"since\":\"2024-02-30\"");
         if (bad == SIM_BAD_FUTURE)
-            sim_buf_printf(b, ",\"since\":\"%s\"", fk_date_format(as_of + 30, date));
+            sim_buf_printf(b, ",\"since\":\"%s\"",
+                           fk_date_format(as_of + 30, date));
         sim_buf_puts(b, "}");
         return;
     }
@@ -94,7 +100,8 @@ static void put_program(sim_buf *b, const sim_fac *f, sim_program p, fk_day d, i
         sim_buf_puts(b, fk_date_format(since, date));
         sim_buf_puts(b, "\"");
     }
-    if (bad == SIM_BAD_UNKNOWN_FIELD) sim_buf_puts(b, ",\"x_source\":\"sim\",\"x_rev\":[1,2]");
+    if (bad == SIM_BAD_UNKNOWN_FIELD)
+        sim_buf_puts(b, ",\"x_source\":\"sim\",\"x_rev\":[1,2]");
     sim_buf_puts(b, "}");
 }
 
@@ -110,7 +117,8 @@ static void put_record(const sim_page_req *q, size_t pos, sim_buf *b)
         size_t j = pos - s->n;
         tmp = r->fac[s->n ? s->idx[j % s->n] : j % r->n];
         int fg = sim_fee_group(tmp.type);
-        tmp.inst = sim_inst_number(r->seed, tmp.pref, fg, r->kcount[tmp.pref][fg] + 1 + (uint32_t)j);
+        tmp.inst = sim_inst_number(r->seed, tmp.pref, fg,
+                                   r->kcount[tmp.pref][fg] + 1 + (uint32_t)j);
         f = &tmp;
     } else {
         bad = s->bad ? s->bad[pos] : 0;
@@ -140,22 +148,28 @@ static void put_record(const sim_page_req *q, size_t pos, sim_buf *b)
     sim_buf_puts(b, ",\"type\":\"");
     sim_buf_puts(b, type);
     sim_buf_puts(b, "\",\"name\":");
-    if (bad == SIM_BAD_NAME) sim_buf_puts(b, "\"\"");
-    else sim_fac_name(r, f, b);
+    if (bad == SIM_BAD_NAME)
+        sim_buf_puts(b, "\"\"");
+    else
+        sim_fac_name(r, f, b);
     int shown = bad == SIM_BAD_PREF ? pref % FK_NPREF + 1 : pref;
-    sim_buf_printf(b, ",\"prefecture\":\"%02d\",\"municipality\":\"%02d%03u\",\"beds\":", shown,
-                   mpref, (unsigned)code3);
+    sim_buf_printf(
+        b, ",\"prefecture\":\"%02d\",\"municipality\":\"%02d%03u\",\"beds\":",
+        shown, mpref, (unsigned)code3);
     sim_buf_uint(b, bad == SIM_BAD_BEDS ? 9999 : f->beds);
     sim_buf_puts(b, ",\"address\":");
     sim_fac_address(r, f, b);
     sim_buf_puts(b, ",\"phone\":");
     sim_fac_phone(f, b);
     if (bad == SIM_BAD_UNKNOWN_FIELD)
-        sim_buf_puts(b, ",\"x_note\":\"unknown field\",\"x_meta\":{\"rev\":3,\"tags\":[\"a\",null]}");
+        sim_buf_puts(
+            b,
+            ",\"x_note\":\"unknown field\",\"x_meta\":{\"rev\":3,\"tags\":[\"a\",null]}");
     sim_buf_puts(b, ",\"programs\":{\"eprescription\":");
     put_program(b, f, SIM_EP, s->date, bad, s->date);
     sim_buf_puts(b, ",\"ehr_sharing\":");
-    put_program(b, f, SIM_EHR, s->date, bad == SIM_BAD_UNKNOWN_FIELD ? bad : 0, s->date);
+    put_program(b, f, SIM_EHR, s->date, bad == SIM_BAD_UNKNOWN_FIELD ? bad : 0,
+                s->date);
     sim_buf_puts(b, "}}");
 }
 
@@ -171,14 +185,17 @@ void sim_render_page(const sim_page_req *q, sim_buf *b)
         if (f->kind == SIM_F_MISSING) missing[f->sub] = f;
         if (f->kind == SIM_F_MISTYPE) mistype[f->sub] = f;
     }
-    long shrt = sim_fault_sum(fs, SIM_F_SHORT), extra = sim_fault_sum(fs, SIM_F_EXTRA);
+    long shrt = sim_fault_sum(fs, SIM_F_SHORT),
+         extra = sim_fault_sum(fs, SIM_F_EXTRA);
     size_t listed = s->n + (size_t)extra;
     listed = (size_t)shrt >= listed ? 0 : listed - (size_t)shrt;
     size_t end = q->offset + q->limit < listed ? q->offset + q->limit : listed;
 
     sim_buf_reserve(b, (end > q->offset ? end - q->offset : 0) * 420 + 512);
     sim_buf_puts(b, "{\"schema\":");
-    sim_buf_puts(b, sim_fault_take(fs, SIM_F_SCHEMA, pg) ? "\"adoption-feed/2\"" : "\"adoption-feed/1\"");
+    sim_buf_puts(b, sim_fault_take(fs, SIM_F_SCHEMA, pg)
+                        ? "\"adoption-feed/2\""
+                        : "\"adoption-feed/1\"");
     const sim_fault *big = sim_fault_take(fs, SIM_F_BIG, pg);
     if (big) {
         sim_buf_puts(b, ",\"x_padding\":\"");
@@ -188,21 +205,29 @@ void sim_render_page(const sim_page_req *q, sim_buf *b)
         sim_buf_puts(b, "\"");
     }
     if (!missing[SIM_FLD_SNAPSHOT]) {
-        if (mistype[SIM_FLD_SNAPSHOT]) sim_buf_puts(b, ",\"snapshot\":20250209");
+        if (mistype[SIM_FLD_SNAPSHOT])
+            sim_buf_puts(b, ",\"snapshot\":20250209");
         else if (sim_fault_take(fs, SIM_F_DRIFT_SNAPSHOT, pg))
             sim_buf_printf(b, ",\"snapshot\":\"%sT05:30:00+09:00\"", s->as_of);
-        else sim_buf_printf(b, ",\"snapshot\":\"%s\"", s->stamp);
+        else
+            sim_buf_printf(b, ",\"snapshot\":\"%s\"", s->stamp);
     }
     if (!missing[SIM_FLD_AS_OF]) {
         char d[FK_DATE_LEN];
-        if (mistype[SIM_FLD_AS_OF]) sim_buf_puts(b, ",\"as_of\":true");
+        if (mistype[SIM_FLD_AS_OF])
+            sim_buf_puts(b, ",\"as_of\":true");
         else if (sim_fault_take(fs, SIM_F_DRIFT_ASOF, pg))
-            sim_buf_printf(b, ",\"as_of\":\"%s\"", fk_date_format(s->date - 1, d));
-        else sim_buf_printf(b, ",\"as_of\":\"%s\"", s->as_of);
+            sim_buf_printf(b, ",\"as_of\":\"%s\"",
+                           fk_date_format(s->date - 1, d));
+        else
+            sim_buf_printf(b, ",\"as_of\":\"%s\"", s->as_of);
     }
     if (!missing[SIM_FLD_TOTAL]) {
-        size_t total = s->n + (sim_fault_take(fs, SIM_F_DRIFT_TOTAL, pg) ? 1 : 0);
-        sim_buf_printf(b, mistype[SIM_FLD_TOTAL] ? ",\"total\":\"%zu\"" : ",\"total\":%zu", total);
+        size_t total =
+            s->n + (sim_fault_take(fs, SIM_F_DRIFT_TOTAL, pg) ? 1 : 0);
+        sim_buf_printf(
+            b, mistype[SIM_FLD_TOTAL] ? ",\"total\":\"%zu\"" : ",\"total\":%zu",
+            total);
     }
     if (!missing[SIM_FLD_FACILITIES]) {
         if (mistype[SIM_FLD_FACILITIES]) {
@@ -218,8 +243,10 @@ void sim_render_page(const sim_page_req *q, sim_buf *b)
     }
     char cur[96];
     if (sim_fault_take(fs, SIM_F_CURSOR_LOOP, pg)) {
-        if (q->cursor_in) snprintf(cur, sizeof cur, "%s", q->cursor_in);
-        else sim_cursor_make(q->offset, s->hash, cur, sizeof cur);
+        if (q->cursor_in)
+            snprintf(cur, sizeof cur, "%s", q->cursor_in);
+        else
+            sim_cursor_make(q->offset, s->hash, cur, sizeof cur);
         sim_buf_printf(b, ",\"next_cursor\":\"%s\"}", cur);
     } else if (end < listed) {
         sim_cursor_make(end, s->hash, cur, sizeof cur);

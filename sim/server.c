@@ -58,7 +58,9 @@ static int gzip_buf(const sim_buf *in, sim_buf *out)
 {
     z_stream z;
     memset(&z, 0, sizeof z);
-    if (deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return -1;
+    if (deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8,
+                     Z_DEFAULT_STRATEGY) != Z_OK)
+        return -1;
     size_t bound = deflateBound(&z, (uLong)in->len);
     sim_buf_reserve(out, bound);
     z.next_in = (Bytef *)in->p;
@@ -75,8 +77,8 @@ typedef struct {
     int code;
     sim_buf body;
     const char *ctype;
-    char etag[40];       /* empty: no ETag header */
-    int retry_after;     /* -1: none */
+    char etag[40];   /* empty: no ETag header */
+    int retry_after; /* -1: none */
     int gzipped, auth;
 } reply;
 
@@ -85,12 +87,14 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, reply *r)
     size_t len = r->body.len;
     char *p = r->body.p ? r->body.p : strdup("");
     r->body.p = NULL;
-    struct MHD_Response *resp = MHD_create_response_from_buffer(len, p, MHD_RESPMEM_MUST_FREE);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(len, p, MHD_RESPMEM_MUST_FREE);
     if (!resp) {
         free(p);
         return MHD_NO;
     }
-    if (len || r->code != 304) MHD_add_response_header(resp, "Content-Type", r->ctype);
+    if (len || r->code != 304)
+        MHD_add_response_header(resp, "Content-Type", r->ctype);
     if (r->etag[0]) MHD_add_response_header(resp, "ETag", r->etag);
     if (r->gzipped) MHD_add_response_header(resp, "Content-Encoding", "gzip");
     MHD_add_response_header(resp, "Vary", "Accept-Encoding");
@@ -128,24 +132,27 @@ static int parse_limit(const char *s, long *out)
 static void sleep_ms(long ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {
-    }
+    while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {}
 }
 
 /* GET .../v1/facilities.  Returns 0, or -1 to drop the connection. */
-static int facilities(server *sv, struct MHD_Connection *c, reply *r, char *note, size_t nn)
+static int facilities(server *sv, struct MHD_Connection *c, reply *r,
+                      char *note, size_t nn)
 {
     const char *tok = sv->o->token;
     if (tok) {
-        const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
-        if (!auth || strncmp(auth, "Bearer ", 7) != 0 || strcmp(auth + 7, tok) != 0) {
+        const char *auth =
+            MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+        if (!auth || strncmp(auth, "Bearer ", 7) != 0 ||
+            strcmp(auth + 7, tok) != 0) {
             error_body(r, 401, "missing or wrong bearer token");
             r->auth = 1;
             return 0;
         }
     }
     long limit;
-    const char *ls = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
+    const char *ls =
+        MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
     if (parse_limit(ls, &limit) < 0) {
         error_body(r, 400, "limit must be an integer from 1 to 10000");
         return 0;
@@ -153,11 +160,14 @@ static int facilities(server *sv, struct MHD_Connection *c, reply *r, char *note
     if (sv->o->page_max > 0 && limit > sv->o->page_max) limit = sv->o->page_max;
     sim_snapshot *s = acquire(sv);
     size_t offset = 0;
-    const char *cur = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "cursor");
+    const char *cur =
+        MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "cursor");
     if (cur) {
         int rc = sim_cursor_parse(cur, s->hash, &offset);
         if (rc < 0) {
-            error_body(r, 400, rc == -2 ? "cursor is from another snapshot" : "malformed cursor");
+            error_body(r, 400,
+                       rc == -2 ? "cursor is from another snapshot"
+                                : "malformed cursor");
             release(sv, s);
             return 0;
         }
@@ -175,12 +185,14 @@ static int facilities(server *sv, struct MHD_Connection *c, reply *r, char *note
         char msg[64];
         snprintf(msg, sizeof msg, "simulated HTTP %ld", f->value);
         error_body(r, (int)f->value, msg);
-        if (f->value == 429 || f->value == 503) r->retry_after = fs->retry_after;
+        if (f->value == 429 || f->value == 503)
+            r->retry_after = fs->retry_after;
         release(sv, s);
         return 0;
     }
     snprintf(r->etag, sizeof r->etag, "%s", s->etag);
-    const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+    const char *inm =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
     if (!cur && inm && strcmp(inm, s->etag) == 0) {
         r->code = 304;
         release(sv, s);
@@ -191,13 +203,15 @@ static int facilities(server *sv, struct MHD_Connection *c, reply *r, char *note
     sim_render_page(&q, &r->body);
     if (sim_fault_take(fs, SIM_F_NOT_JSON, page)) {
         r->body.len = 0;
-        sim_buf_puts(&r->body, "<html><body><h1>502 Bad Gateway</h1></body></html>\n");
+        sim_buf_puts(&r->body,
+                     "<html><body><h1>502 Bad Gateway</h1></body></html>\n");
         r->ctype = "text/html";
     } else if (sim_fault_take(fs, SIM_F_TRUNCATE, page)) {
         r->body.len /= 2;
     }
     release(sv, s);
-    const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Encoding");
+    const char *ae =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Encoding");
     if (ae && strstr(ae, "gzip")) {
         sim_buf z = {0};
         if (gzip_buf(&r->body, &z) == 0) {
@@ -211,14 +225,15 @@ static int facilities(server *sv, struct MHD_Connection *c, reply *r, char *note
     return 0;
 }
 
-static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
-                              const char *method, const char *version, const char *upload,
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
+                              const char *url, const char *method,
+                              const char *version, const char *upload,
                               size_t *upload_size, void **con_cls)
 {
     static int marker;
     server *sv = cls;
     (void)version, (void)upload;
-    if (!*con_cls) {  /* headers only so far; wait for the body, if any */
+    if (!*con_cls) { /* headers only so far; wait for the body, if any */
         *con_cls = &marker;
         return MHD_YES;
     }
@@ -226,21 +241,27 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         *upload_size = 0;
         return MHD_YES;
     }
-    reply r = {.code = 404, .ctype = "application/json; charset=utf-8", .retry_after = -1};
+    reply r = {.code = 404,
+               .ctype = "application/json; charset=utf-8",
+               .retry_after = -1};
     char note[64] = "";
     size_t ulen = strlen(url);
     static const char suffix[] = "/v1/facilities";
-    if (ulen >= sizeof suffix - 1 && strcmp(url + ulen - (sizeof suffix - 1), suffix) == 0) {
+    if (ulen >= sizeof suffix - 1 &&
+        strcmp(url + ulen - (sizeof suffix - 1), suffix) == 0) {
         if (strcmp(method, "GET") != 0) {
             error_body(&r, 405, "only GET is supported");
         } else {
             if (facilities(sv, c, &r, note, sizeof note) < 0) {
-                if (!sv->o->quiet) fprintf(stderr, "feedsim: %s %s%s -> reset\n", method, url, note);
+                if (!sv->o->quiet)
+                    fprintf(stderr, "feedsim: %s %s%s -> reset\n", method, url,
+                            note);
                 return MHD_NO;
             }
         }
     } else if (strcmp(url, "/_sim/date") == 0 && strcmp(method, "POST") == 0) {
-        const char *ds = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "d");
+        const char *ds =
+            MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "d");
         fk_day d;
         if (!ds || fk_date_parse(ds, &d) < 0) {
             error_body(&r, 400, "d must be a date YYYY-MM-DD");
@@ -259,14 +280,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         error_body(&r, 404, "no such resource");
     }
     if (!sv->o->quiet)
-        fprintf(stderr, "feedsim: %s %s%s -> %d (%zu bytes%s)\n", method, url, note, r.code,
-                r.body.len, r.gzipped ? ", gzip" : "");
+        fprintf(stderr, "feedsim: %s %s%s -> %d (%zu bytes%s)\n", method, url,
+                note, r.code, r.body.len, r.gzipped ? ", gzip" : "");
     enum MHD_Result ret = send_reply(c, &r);
     sim_buf_free(&r.body);
     return ret;
 }
 
-int sim_serve(sim_registry *reg, sim_faults *fs, fk_day date, const sim_server_opts *o)
+int sim_serve(sim_registry *reg, sim_faults *fs, fk_day date,
+              const sim_server_opts *o)
 {
     server sv = {.reg = reg, .faults = fs, .o = o};
     pthread_mutex_init(&sv.lock, NULL);
@@ -279,7 +301,8 @@ int sim_serve(sim_registry *reg, sim_faults *fs, fk_day date, const sim_server_o
     memset(&a4, 0, sizeof a4);
     memset(&a6, 0, sizeof a6);
     const struct sockaddr *sa;
-    unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD;
+    unsigned flags =
+        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD;
     if (inet_pton(AF_INET, o->bind, &a4.sin_addr) == 1) {
         a4.sin_family = AF_INET;
         a4.sin_port = htons((uint16_t)o->port);
@@ -290,7 +313,9 @@ int sim_serve(sim_registry *reg, sim_faults *fs, fk_day date, const sim_server_o
         sa = (const struct sockaddr *)&a6;
         flags |= MHD_USE_IPv6;
     } else {
-        fprintf(stderr, "fukyu-feedsim: --bind '%s' is not an IPv4 or IPv6 address\n", o->bind);
+        fprintf(stderr,
+                "fukyu-feedsim: --bind '%s' is not an IPv4 or IPv6 address\n",
+                o->bind);
         release(&sv, sv.cur);
         return 1;
     }
@@ -300,19 +325,20 @@ int sim_serve(sim_registry *reg, sim_faults *fs, fk_day date, const sim_server_o
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
-    struct MHD_Daemon *d = MHD_start_daemon(flags, (uint16_t)o->port, NULL, NULL, handle, &sv,
-                                            MHD_OPTION_SOCK_ADDR, sa,
-                                            MHD_OPTION_CONNECTION_TIMEOUT, 60u,
-                                            MHD_OPTION_END);
+    struct MHD_Daemon *d = MHD_start_daemon(
+        flags, (uint16_t)o->port, NULL, NULL, handle, &sv, MHD_OPTION_SOCK_ADDR,
+        sa, MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_END);
     if (!d) {
-        fprintf(stderr, "fukyu-feedsim: cannot listen on %s port %d: %s\n", o->bind, o->port,
-                strerror(errno));
+        fprintf(stderr, "fukyu-feedsim: cannot listen on %s port %d: %s\n",
+                o->bind, o->port, strerror(errno));
         release(&sv, sv.cur);
         return 1;
     }
     if (!o->quiet)
-        fprintf(stderr, "feedsim: serving %zu facilities as of %s on http://%s:%d/v1/facilities\n",
-                sv.cur->n, sv.cur->as_of, o->bind, o->port);
+        fprintf(
+            stderr,
+            "feedsim: serving %zu facilities as of %s on http://%s:%d/v1/facilities\n",
+            sv.cur->n, sv.cur->as_of, o->bind, o->port);
     int sig = 0;
     sigwait(&set, &sig);
     MHD_stop_daemon(d);

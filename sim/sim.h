@@ -20,7 +20,8 @@ typedef struct {
 void sim_buf_reserve(sim_buf *b, size_t extra);
 void sim_buf_put(sim_buf *b, const void *s, size_t n);
 void sim_buf_puts(sim_buf *b, const char *s);
-void sim_buf_printf(sim_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sim_buf_printf(sim_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* Appends s as a JSON string literal, quotes included. */
 void sim_buf_json(sim_buf *b, const char *s);
 void sim_buf_uint(sim_buf *b, uint64_t v);
@@ -40,12 +41,18 @@ static inline uint64_t sim_hash(uint64_t seed, uint64_t a, uint64_t b)
     return sim_mix(seed ^ sim_mix(a ^ sim_mix(b)));
 }
 /* Uniform in [0, 1). */
-static inline double sim_unit(uint64_t h) { return (double)(h >> 11) * 0x1.0p-53; }
+static inline double sim_unit(uint64_t h)
+{
+    return (double)(h >> 11) * 0x1.0p-53;
+}
 
 #define SIM_NEVER INT32_MAX
 
 /* ---- adoption curves (curve.c) ---- */
-typedef enum { SIM_EP = 0, SIM_EHR = 1 } sim_program;
+typedef enum {
+    SIM_EP = 0,
+    SIM_EHR = 1
+} sim_program;
 
 /* The share of a facility type adopting a program on a day: monotone,
  * 0 before the program starts, flat after the horizon. */
@@ -56,10 +63,10 @@ void sim_curves_init(void);
 
 /* ---- municipalities (muni.c) ---- */
 typedef struct {
-    uint16_t code3;   /* last three digits of the 5-digit code */
+    uint16_t code3; /* last three digits of the 5-digit code */
     uint8_t pref;
-    uint8_t city;     /* 1 when the name ends in 市 */
-    char stem[16];    /* name without the 市/区/町/村 suffix */
+    uint8_t city;  /* 1 when the name ends in 市 */
+    char stem[16]; /* name without the 市/区/町/村 suffix */
     char name[20];
 } sim_muni;
 
@@ -67,7 +74,7 @@ typedef struct {
     sim_muni *m;
     size_t n;
     uint32_t first[FK_NPREF + 1], count[FK_NPREF + 1];
-    double *cum;      /* per municipality: cumulative weight inside its prefecture */
+    double *cum; /* per municipality: cumulative weight inside its prefecture */
 } sim_munis;
 
 int sim_munis_build(sim_munis *ms, uint64_t seed);
@@ -76,14 +83,19 @@ void sim_munis_free(sim_munis *ms);
 uint32_t sim_muni_pick(const sim_munis *ms, int pref, double u);
 
 /* ---- the registry (registry.c) ---- */
-enum { SIM_NAME_PLAIN = 0, SIM_NAME_COMMA, SIM_NAME_QUOTE, SIM_NAME_LONG };
+enum {
+    SIM_NAME_PLAIN = 0,
+    SIM_NAME_COMMA,
+    SIM_NAME_QUOTE,
+    SIM_NAME_LONG
+};
 
 typedef struct {
-    int32_t open, close;          /* present on D iff open <= D < close */
-    int32_t applied[2], op[2];    /* per sim_program; SIM_NEVER when never */
-    uint32_t inst;                /* 7-digit institution number */
-    uint32_t seed;                /* name, address and phone variation */
-    uint16_t muni;                /* index into sim_munis.m */
+    int32_t open, close;       /* present on D iff open <= D < close */
+    int32_t applied[2], op[2]; /* per sim_program; SIM_NEVER when never */
+    uint32_t inst;             /* 7-digit institution number */
+    uint32_t seed;             /* name, address and phone variation */
+    uint16_t muni;             /* index into sim_munis.m */
     uint16_t beds;
     uint8_t pref, type, special;
 } sim_fac;
@@ -91,21 +103,28 @@ typedef struct {
 typedef struct {
     uint64_t seed;
     double scale;
-    sim_fac *fac;                 /* sorted by code */
+    sim_fac *fac; /* sorted by code */
     size_t n;
     sim_munis munis;
-    uint32_t kcount[FK_NPREF + 1][3];  /* codes used per (pref, fee digit 1/3/4) */
+    uint32_t kcount[FK_NPREF + 1]
+                   [3]; /* codes used per (pref, fee digit 1/3/4) */
 } sim_registry;
 
 int sim_registry_build(sim_registry *r, uint64_t seed, double scale);
 void sim_registry_free(sim_registry *r);
 /* Institution number k of a (pref, fee group): a bijection on 0..9999999. */
 uint32_t sim_inst_number(uint64_t seed, int pref, int feegroup, uint32_t k);
-int sim_fee_group(int type);      /* 0 for digit 1, 1 for 3, 2 for 4 */
+int sim_fee_group(int type); /* 0 for digit 1, 1 for 3, 2 for 4 */
 
 /* Status of a facility for a program on day d. */
-typedef enum { SIM_NONE = 0, SIM_APPLIED, SIM_OPERATING, SIM_NA } sim_status;
-sim_status sim_fac_status(const sim_fac *f, sim_program p, fk_day d, fk_day *since);
+typedef enum {
+    SIM_NONE = 0,
+    SIM_APPLIED,
+    SIM_OPERATING,
+    SIM_NA
+} sim_status;
+sim_status sim_fac_status(const sim_fac *f, sim_program p, fk_day d,
+                          fk_day *since);
 
 /* ---- names, addresses, phones (names.c) ---- */
 void sim_fac_name(const sim_registry *r, const sim_fac *f, sim_buf *out);
@@ -114,34 +133,64 @@ void sim_fac_phone(const sim_fac *f, sim_buf *out);
 
 /* ---- faults (fault.c) ---- */
 typedef enum {
-    SIM_F_STATUS, SIM_F_RESET, SIM_F_DELAY, SIM_F_NOT_JSON, SIM_F_TRUNCATE, SIM_F_SCHEMA,
-    SIM_F_MISSING, SIM_F_MISTYPE, SIM_F_DRIFT_ASOF, SIM_F_DRIFT_SNAPSHOT, SIM_F_DRIFT_TOTAL,
-    SIM_F_SHORT, SIM_F_EXTRA, SIM_F_CURSOR_LOOP, SIM_F_BIG, SIM_F_BAD_RECORD, SIM_F_RETRY_AFTER
+    SIM_F_STATUS,
+    SIM_F_RESET,
+    SIM_F_DELAY,
+    SIM_F_NOT_JSON,
+    SIM_F_TRUNCATE,
+    SIM_F_SCHEMA,
+    SIM_F_MISSING,
+    SIM_F_MISTYPE,
+    SIM_F_DRIFT_ASOF,
+    SIM_F_DRIFT_SNAPSHOT,
+    SIM_F_DRIFT_TOTAL,
+    SIM_F_SHORT,
+    SIM_F_EXTRA,
+    SIM_F_CURSOR_LOOP,
+    SIM_F_BIG,
+    SIM_F_BAD_RECORD,
+    SIM_F_RETRY_AFTER
 } sim_fault_kind;
 
 /* Record corruptions of bad-record; SIM_BAD_UNKNOWN_FIELD is the valid one. */
 typedef enum {
-    SIM_BAD_NONE = 0, SIM_BAD_CODE, SIM_BAD_TYPE_DIGIT, SIM_BAD_PREF, SIM_BAD_MUNI,
-    SIM_BAD_DATE, SIM_BAD_FUTURE, SIM_BAD_DUP, SIM_BAD_NAME, SIM_BAD_BEDS, SIM_BAD_STATUS,
-    SIM_BAD_MISSING_SINCE, SIM_BAD_UNKNOWN_FIELD, SIM_BAD_NKINDS
+    SIM_BAD_NONE = 0,
+    SIM_BAD_CODE,
+    SIM_BAD_TYPE_DIGIT,
+    SIM_BAD_PREF,
+    SIM_BAD_MUNI,
+    SIM_BAD_DATE,
+    SIM_BAD_FUTURE,
+    SIM_BAD_DUP,
+    SIM_BAD_NAME,
+    SIM_BAD_BEDS,
+    SIM_BAD_STATUS,
+    SIM_BAD_MISSING_SINCE,
+    SIM_BAD_UNKNOWN_FIELD,
+    SIM_BAD_NKINDS
 } sim_bad_kind;
 
-typedef enum { SIM_FLD_SNAPSHOT, SIM_FLD_AS_OF, SIM_FLD_TOTAL, SIM_FLD_FACILITIES } sim_field;
+typedef enum {
+    SIM_FLD_SNAPSHOT,
+    SIM_FLD_AS_OF,
+    SIM_FLD_TOTAL,
+    SIM_FLD_FACILITIES
+} sim_field;
 
 typedef struct {
     sim_fault_kind kind;
-    int page;          /* -1: every page */
-    long count;        /* requests affected; -1: every time */
-    long value;        /* HTTP code, ms, N, bytes, seconds, bad-record count */
-    int sub;           /* sim_field or sim_bad_kind */
-    long hits;         /* requests seen so far (guarded by sim_faults.lock) */
+    int page;   /* -1: every page */
+    long count; /* requests affected; -1: every time */
+    long value; /* HTTP code, ms, N, bytes, seconds, bad-record count */
+    int sub;    /* sim_field or sim_bad_kind */
+    long hits;  /* requests seen so far (guarded by sim_faults.lock) */
 } sim_fault;
 
 typedef struct {
     sim_fault *f;
     size_t n;
-    int retry_after;   /* seconds for 429/503 */
-    uint64_t hash;     /* 0 without faults; folded into the ETag */
+    int retry_after; /* seconds for 429/503 */
+    uint64_t hash;   /* 0 without faults; folded into the ETag */
     pthread_mutex_t lock;
 } sim_faults;
 
@@ -162,19 +211,21 @@ typedef struct {
 
 typedef struct sim_snapshot {
     fk_day date;
-    uint64_t hash;                /* names the snapshot in ETags and cursors */
+    uint64_t hash; /* names the snapshot in ETags and cursors */
     char etag[40];
     char as_of[FK_DATE_LEN];
-    char stamp[32];               /* RFC 3339 snapshot time */
-    uint32_t *idx;                /* present facilities, in feed order */
+    char stamp[32]; /* RFC 3339 snapshot time */
+    uint32_t *idx;  /* present facilities, in feed order */
     size_t n;
-    uint8_t *bad;                 /* sim_bad_kind per position, or NULL */
-    long counted;                 /* facilities not set aside */
-    sim_count counts[2][FK_NPREF + 1][FK_NTYPE];  /* [prog][0 = national][type] */
+    uint8_t *bad; /* sim_bad_kind per position, or NULL */
+    long counted; /* facilities not set aside */
+    sim_count counts[2][FK_NPREF + 1]
+                    [FK_NTYPE]; /* [prog][0 = national][type] */
     int refs;
 } sim_snapshot;
 
-sim_snapshot *sim_snapshot_build(const sim_registry *r, const sim_faults *fs, fk_day d);
+sim_snapshot *sim_snapshot_build(const sim_registry *r, const sim_faults *fs,
+                                 fk_day d);
 void sim_snapshot_free(sim_snapshot *s);
 /* The --counts JSON document (no trailing newline). */
 void sim_snapshot_counts_json(const sim_snapshot *s, sim_buf *out);
@@ -184,9 +235,9 @@ typedef struct {
     const sim_registry *reg;
     const sim_snapshot *snap;
     sim_faults *faults;
-    size_t offset, limit;         /* limit already capped by --page-max */
+    size_t offset, limit; /* limit already capped by --page-max */
     int page;
-    const char *cursor_in;        /* the cursor of this request, or NULL */
+    const char *cursor_in; /* the cursor of this request, or NULL */
 } sim_page_req;
 
 /* Renders the JSON body of one page into out. */
@@ -205,6 +256,7 @@ typedef struct {
     int quiet;
 } sim_server_opts;
 
-int sim_serve(sim_registry *r, sim_faults *fs, fk_day date, const sim_server_opts *o);
+int sim_serve(sim_registry *r, sim_faults *fs, fk_day date,
+              const sim_server_opts *o);
 
 #endif

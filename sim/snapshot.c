@@ -20,22 +20,26 @@ static void place_bad(sim_snapshot *s, const sim_faults *fs)
             /* Spread evenly; a dup needs an earlier record to repeat. */
             size_t p = (size_t)(((double)k + 0.5) * (double)n / (double)count);
             if (p >= n) p = n - 1;
-            while (s->bad[p] || (p == 0 && f->sub == SIM_BAD_DUP)) p = (p + 1) % n;
+            while (s->bad[p] || (p == 0 && f->sub == SIM_BAD_DUP))
+                p = (p + 1) % n;
             s->bad[p] = (uint8_t)f->sub;
             used++;
         }
     }
 }
 
-sim_snapshot *sim_snapshot_build(const sim_registry *r, const sim_faults *fs, fk_day d)
+sim_snapshot *sim_snapshot_build(const sim_registry *r, const sim_faults *fs,
+                                 fk_day d)
 {
     sim_snapshot *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     s->date = d;
     uint64_t scale_bits;
     memcpy(&scale_bits, &r->scale, sizeof scale_bits);
-    s->hash = sim_hash(r->seed ^ scale_bits, (uint64_t)(uint32_t)d, fs ? fs->hash : 0);
-    snprintf(s->etag, sizeof s->etag, "\"%016llx\"", (unsigned long long)s->hash);
+    s->hash = sim_hash(r->seed ^ scale_bits, (uint64_t)(uint32_t)d,
+                       fs ? fs->hash : 0);
+    snprintf(s->etag, sizeof s->etag, "\"%016llx\"",
+             (unsigned long long)s->hash);
     fk_date_format(d, s->as_of);
     snprintf(s->stamp, sizeof s->stamp, "%sT04:00:00+09:00", s->as_of);
     s->idx = malloc((r->n ? r->n : 1) * sizeof *s->idx);
@@ -44,7 +48,8 @@ sim_snapshot *sim_snapshot_build(const sim_registry *r, const sim_faults *fs, fk
         return NULL;
     }
     for (size_t i = 0; i < r->n; i++)
-        if (r->fac[i].open <= d && d < r->fac[i].close) s->idx[s->n++] = (uint32_t)i;
+        if (r->fac[i].open <= d && d < r->fac[i].close)
+            s->idx[s->n++] = (uint32_t)i;
     if (fs && sim_fault_sum(fs, SIM_F_BAD_RECORD) > 0) {
         s->bad = calloc(s->n ? s->n : 1, 1);
         if (!s->bad) {
@@ -61,7 +66,8 @@ sim_snapshot *sim_snapshot_build(const sim_registry *r, const sim_faults *fs, fk
             fk_day since;
             sim_status st = sim_fac_status(f, (sim_program)prog, d, &since);
             if (st == SIM_NA) continue;
-            sim_count *c[2] = {&s->counts[prog][0][f->type], &s->counts[prog][f->pref][f->type]};
+            sim_count *c[2] = {&s->counts[prog][0][f->type],
+                               &s->counts[prog][f->pref][f->type]};
             for (int k = 0; k < 2; k++) {
                 c[k]->total++;
                 c[k]->adopting += st == SIM_OPERATING;
@@ -84,21 +90,25 @@ void sim_snapshot_free(sim_snapshot *s)
 static void counts_obj(sim_buf *out, const sim_count *c)
 {
     for (int t = 0; t < FK_NTYPE; t++)
-        sim_buf_printf(out, "%s\"%s\":{\"adopting\":%ld,\"applied\":%ld,\"total\":%ld}",
-                       t ? "," : "{", fk_types[t].key, c[t].adopting, c[t].applied, c[t].total);
+        sim_buf_printf(
+            out, "%s\"%s\":{\"adopting\":%ld,\"applied\":%ld,\"total\":%ld}",
+            t ? "," : "{", fk_types[t].key, c[t].adopting, c[t].applied,
+            c[t].total);
     sim_buf_puts(out, "}");
 }
 
 void sim_snapshot_counts_json(const sim_snapshot *s, sim_buf *out)
 {
-    sim_buf_printf(out, "{\"as_of\":\"%s\",\"facilities\":%ld,\"programs\":{", s->as_of,
-                   s->counted);
+    sim_buf_printf(out, "{\"as_of\":\"%s\",\"facilities\":%ld,\"programs\":{",
+                   s->as_of, s->counted);
     for (int prog = 0; prog < 2; prog++) {
-        sim_buf_printf(out, "%s\"%s\":{\"national\":", prog ? "," : "", fk_programs[prog].key);
+        sim_buf_printf(out, "%s\"%s\":{\"national\":", prog ? "," : "",
+                       fk_programs[prog].key);
         counts_obj(out, s->counts[prog][0]);
         sim_buf_puts(out, ",\"prefectures\":{");
         for (int p = 1; p <= FK_NPREF; p++) {
-            sim_buf_printf(out, "%s\"%s\":", p > 1 ? "," : "", fk_prefs[p - 1].code2);
+            sim_buf_printf(out, "%s\"%s\":", p > 1 ? "," : "",
+                           fk_prefs[p - 1].code2);
             counts_obj(out, s->counts[prog][p]);
         }
         sim_buf_puts(out, "}}");

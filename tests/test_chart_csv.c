@@ -17,8 +17,10 @@ static int setup(void **state)
     dir = tu_tmpdir();
     snprintf(db, sizeof db, "%s/s.db", dir);
     char url[128], *out = NULL, *err = NULL;
-    pid_t sim = tu_feedsim_start(url, sizeof url, "--scale 0.05 --date 2025-02-09 --quiet");
-    int rc = tu_run(&out, &err, "%s collect --once --feed %s --db %s --config /dev/null && "
+    pid_t sim = tu_feedsim_start(url, sizeof url,
+                                 "--scale 0.05 --date 2025-02-09 --quiet");
+    int rc = tu_run(&out, &err,
+                    "%s collect --once --feed %s --db %s --config /dev/null && "
                     "curl -sf -X POST '%s/_sim/date?d=2025-02-16' && "
                     "%s collect --once --feed %s --db %s --config /dev/null",
                     tu_bin("fukyu"), url, db, url, tu_bin("fukyu"), url, db);
@@ -50,8 +52,11 @@ static void csv_load(csv *c, const char *args)
     char png[700], path[700], *out = NULL, *err = NULL;
     snprintf(png, sizeof png, "%s/c.png", dir);
     snprintf(path, sizeof path, "%s/c.csv", dir);
-    int rc = tu_run(&out, &err, "LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp %s chart %s --db %s "
-                    "--config /dev/null --out %s --csv %s", tu_bin("fukyu"), args, db, png, path);
+    int rc = tu_run(
+        &out, &err,
+        "LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp %s chart %s --db %s "
+        "--config /dev/null --out %s --csv %s",
+        tu_bin("fukyu"), args, db, png, path);
     if (rc) fail_msg("chart %s: %s", args, err);
     free(out), free(err);
     c->text = tu_read_file(path, NULL);
@@ -83,8 +88,11 @@ static void csv_free(csv *c)
 static cJSON *summary(const char *extra)
 {
     char *out = NULL;
-    assert_int_equal(tu_run(&out, NULL, "%s summary --json --program eprescription --db %s %s",
-                            tu_bin("fukyu"), db, extra), 0);
+    assert_int_equal(
+        tu_run(&out, NULL,
+               "%s summary --json --program eprescription --db %s %s",
+               tu_bin("fukyu"), db, extra),
+        0);
     cJSON *j = cJSON_Parse(out);
     free(out);
     assert_non_null(j);
@@ -93,8 +101,9 @@ static cJSON *summary(const char *extra)
 
 static long num(cJSON *j, const char *type, const char *field)
 {
-    cJSON *t = strcmp(type, "all") ? cJSON_GetObjectItem(cJSON_GetObjectItem(j, "types"), type)
-                                   : cJSON_GetObjectItem(j, "all");
+    cJSON *t = strcmp(type, "all")
+                   ? cJSON_GetObjectItem(cJSON_GetObjectItem(j, "types"), type)
+                   : cJSON_GetObjectItem(j, "all");
     return (long)cJSON_GetObjectItem(t, field)->valuedouble;
 }
 
@@ -112,7 +121,9 @@ static void test_funnel_equals_summary(void **state)
         assert_int_equal(atol(c.f[i][5]), num(s, type, "adopting"));
         assert_int_equal(atol(c.f[i][6]), num(s, type, "applied"));
         assert_int_equal(atol(c.f[i][8]), num(s, type, "total"));
-        assert_int_equal(atol(c.f[i][7]), num(s, type, "total") - num(s, type, "adopting") - num(s, type, "applied"));
+        assert_int_equal(atol(c.f[i][7]), num(s, type, "total") -
+                                              num(s, type, "adopting") -
+                                              num(s, type, "applied"));
         rows++;
     }
     assert_int_equal(rows, 5);
@@ -126,7 +137,8 @@ static void test_ranking_equals_summary(void **state)
     const char *types[] = {"all", "pharmacy"};
     for (int k = 0; k < 2; k++) {
         char args[128];
-        snprintf(args, sizeof args, "ranking --program eprescription --type %s", types[k]);
+        snprintf(args, sizeof args, "ranking --program eprescription --type %s",
+                 types[k]);
         csv c;
         csv_load(&c, args);
         assert_int_equal(c.n, 48);
@@ -134,8 +146,10 @@ static void test_ranking_equals_summary(void **state)
          * 47 prefectures and the national row (code 00). */
         for (int i = 0; i < c.n; i++) {
             char extra[32] = "";
-            if (strcmp(c.f[i][5], "00")) snprintf(extra, sizeof extra, "--prefecture %s", c.f[i][5]);
-            else assert_int_equal(i, 47);
+            if (strcmp(c.f[i][5], "00"))
+                snprintf(extra, sizeof extra, "--prefecture %s", c.f[i][5]);
+            else
+                assert_int_equal(i, 47);
             cJSON *s = summary(extra);
             assert_int_equal(atol(c.f[i][7]), num(s, types[k], "adopting"));
             assert_int_equal(atol(c.f[i][8]), num(s, types[k], "applied"));
@@ -181,13 +195,21 @@ static void test_trend_equals_series(void **state)
      * equals the store's series on that day. */
     int checked = 0;
     for (int i = 0; i < c.n; i++) {
-        if (strcmp(c.f[i][6], "observed") || (checked > 40 && strcmp(c.f[i][5], "2025-02-16"))) continue;
+        if (strcmp(c.f[i][6], "observed") ||
+            (checked > 40 && strcmp(c.f[i][5], "2025-02-16")))
+            continue;
         char *out = NULL;
-        assert_int_equal(tu_run(&out, NULL, "%s series --program eprescription --type %s --from %s --to %s --csv --db %s",
-                                tu_bin("fukyu"), c.f[i][4], c.f[i][5], c.f[i][5], db), 0);
+        assert_int_equal(
+            tu_run(
+                &out, NULL,
+                "%s series --program eprescription --type %s --from %s --to %s --csv --db %s",
+                tu_bin("fukyu"), c.f[i][4], c.f[i][5], c.f[i][5], db),
+            0);
         char want[256];
         snprintf(want, sizeof want, "\n%s,%s,", c.f[i][5], c.f[i][7]);
-        if (!strstr(out, want)) fail_msg("trend %s %s adopting %s; series says %s", c.f[i][4], c.f[i][5], c.f[i][7], out);
+        if (!strstr(out, want))
+            fail_msg("trend %s %s adopting %s; series says %s", c.f[i][4],
+                     c.f[i][5], c.f[i][7], out);
         free(out);
         checked++;
     }
@@ -207,10 +229,15 @@ static void test_weekly_equals_series(void **state)
     assert_string_equal(last[5], "2025-02-10");
     for (int t = 0; t < 4; t++) {
         char *out = NULL;
-        assert_int_equal(tu_run(&out, NULL, "%s series --program eprescription --type %s --from 2025-02-09 --to 2025-02-16 --weekly --csv --db %s",
-                                tu_bin("fukyu"), types[t], db), 0);
+        assert_int_equal(
+            tu_run(
+                &out, NULL,
+                "%s series --program eprescription --type %s --from 2025-02-09 --to 2025-02-16 --weekly --csv --db %s",
+                tu_bin("fukyu"), types[t], db),
+            0);
         long a0 = 0, a1 = 0;
-        char *l0 = strstr(out, "\n2025-02-09,"), *l1 = strstr(out, "\n2025-02-16,");
+        char *l0 = strstr(out, "\n2025-02-09,"),
+             *l1 = strstr(out, "\n2025-02-16,");
         assert_non_null(l0);
         assert_non_null(l1);
         a0 = atol(l0 + 12);
@@ -231,23 +258,41 @@ static void test_series_areas(void **state)
     csv_load(&c, "municipalities --program eprescription --prefecture 13");
     const char *code = c.f[0][5];
     char *out = NULL, *js = NULL;
-    assert_int_equal(tu_run(&out, NULL, "%s series --program eprescription --prefecture 13 --municipality %s "
-                            "--from 2025-02-16 --to 2025-02-16 --csv --db %s", tu_bin("fukyu"), code, db), 0);
+    assert_int_equal(
+        tu_run(
+            &out, NULL,
+            "%s series --program eprescription --prefecture 13 --municipality %s "
+            "--from 2025-02-16 --to 2025-02-16 --csv --db %s",
+            tu_bin("fukyu"), code, db),
+        0);
     char want[128];
-    snprintf(want, sizeof want, "\n2025-02-16,%s,%s,%s,", c.f[0][7], c.f[0][8], c.f[0][9]);
-    if (!strstr(out, want)) fail_msg("series %s: %s; chart row wants %s", code, out, want);
-    assert_int_equal(tu_run(&js, NULL, "%s series --program eprescription --prefecture 13 --municipality %s "
-                            "--from 2025-02-16 --to 2025-02-16 --json --db %s", tu_bin("fukyu"), code, db), 0);
+    snprintf(want, sizeof want, "\n2025-02-16,%s,%s,%s,", c.f[0][7], c.f[0][8],
+             c.f[0][9]);
+    if (!strstr(out, want))
+        fail_msg("series %s: %s; chart row wants %s", code, out, want);
+    assert_int_equal(
+        tu_run(
+            &js, NULL,
+            "%s series --program eprescription --prefecture 13 --municipality %s "
+            "--from 2025-02-16 --to 2025-02-16 --json --db %s",
+            tu_bin("fukyu"), code, db),
+        0);
     cJSON *j = cJSON_Parse(js);
     assert_non_null(j);
     assert_string_equal(cJSON_GetObjectItem(j, "area")->valuestring, code);
     cJSON *p0 = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "points"), 0);
-    assert_int_equal((long)cJSON_GetObjectItem(p0, "adopting")->valuedouble, atol(c.f[0][7]));
+    assert_int_equal((long)cJSON_GetObjectItem(p0, "adopting")->valuedouble,
+                     atol(c.f[0][7]));
     cJSON_Delete(j);
     free(out), free(js);
     /* A municipality outside the prefecture is a usage error. */
-    assert_int_equal(tu_run(NULL, NULL, "%s series --program eprescription --prefecture 13 --municipality 27100 "
-                            "--csv --db %s", tu_bin("fukyu"), db), 2);
+    assert_int_equal(
+        tu_run(
+            NULL, NULL,
+            "%s series --program eprescription --prefecture 13 --municipality 27100 "
+            "--csv --db %s",
+            tu_bin("fukyu"), db),
+        2);
     csv_free(&c);
 }
 

@@ -18,10 +18,10 @@
 #include "charts/canvas.h"
 #include "charts/chart.h"
 
-#define NDAYS 746  /* 2023-01-26 .. 2025-02-09 */
-#define NFC 8
+#define NDAYS  746 /* 2023-01-26 .. 2025-02-09 */
+#define NFC    8
 #define NWEEKS 60
-#define NMUNI 180
+#define NMUNI  180
 
 static fk_chart_obs obs[FK_NTYPE + 1][NDAYS];
 static fk_fc_point fc[FK_NTYPE + 1][NFC];
@@ -36,7 +36,8 @@ static fk_day day0(void)
 
 /* Logistic adoption curves per type; scale shrinks them for the
  * near-zero case (a program that has barely started). */
-static void make_trend(fk_chart_trend *c, const char *program, double scale, int with_fc)
+static void make_trend(fk_chart_trend *c, const char *program, double scale,
+                       int with_fc)
 {
     static const double cap[FK_NTYPE] = {0.08, 0.16, 0.03, 0.85};
     static const double mid[FK_NTYPE] = {700, 650, 720, 420};
@@ -48,19 +49,25 @@ static void make_trend(fk_chart_trend *c, const char *program, double scale, int
         double a = 0, t = 0;
         for (int k = 0; k < FK_NTYPE; k++) {
             double r = scale * cap[k] / (1 + exp(-(i - mid[k]) / 90.0));
-            obs[k][i] = (fk_chart_obs){day0() + i, floor(r * total[k]), total[k]};
+            obs[k][i] =
+                (fk_chart_obs){day0() + i, floor(r * total[k]), total[k]};
             a += obs[k][i].adopting;
             t += total[k];
         }
         obs[FK_NTYPE][i] = (fk_chart_obs){day0() + i, a, t};
     }
     for (int k = 0; k <= FK_NTYPE; k++) {
-        c->lines[k] = (fk_chart_line){obs[k], NDAYS, with_fc ? fc[k] : NULL, with_fc ? NFC : 0};
+        c->lines[k] = (fk_chart_line){obs[k], NDAYS, with_fc ? fc[k] : NULL,
+                                      with_fc ? NFC : 0};
         double r0 = obs[k][NDAYS - 1].adopting / obs[k][NDAYS - 1].total;
         for (int j = 0; j < NFC; j++) {
             double r = fmin(1, r0 * (1 + 0.02 * (j + 1))), w = 0.004 * (j + 1);
-            fc[k][j] = (fk_fc_point){c->meta.as_of + 7 * (j + 1), r, fmax(0, r - w), fmin(1, r + w),
-                                     fmax(0, r - 2 * w), fmin(1, r + 2 * w)};
+            fc[k][j] = (fk_fc_point){c->meta.as_of + 7 * (j + 1),
+                                     r,
+                                     fmax(0, r - w),
+                                     fmin(1, r + w),
+                                     fmax(0, r - 2 * w),
+                                     fmin(1, r + 2 * w)};
         }
     }
     c->target = scale > 0.5 ? 0.8 : 0;
@@ -92,7 +99,8 @@ static void make_prefs(fk_chart_prefs *c, double scale)
     for (int i = 0; i < FK_NPREF; i++) {
         double total = (double)fk_prefs[i].population_2020 / 600;
         double rate = scale * (0.18 + 0.12 * sin(i * 1.7));
-        c->prefs[i] = (fk_chart_counts){floor(total * rate), floor(total * 0.1), floor(total)};
+        c->prefs[i] = (fk_chart_counts){floor(total * rate), floor(total * 0.1),
+                                        floor(total)};
         c->national.adopting += c->prefs[i].adopting;
         c->national.applied += c->prefs[i].applied;
         c->national.total += c->prefs[i].total;
@@ -124,10 +132,12 @@ static void make_munis(fk_chart_munis *c, size_t n)
     for (size_t i = 0; i < n; i++) {
         snprintf(munis[i].code, sizeof munis[i].code, "01%03zu", 100 + i);
         /* Some named (one with a comma, for the CSV quoting), some not. */
-        snprintf(muni_names[i], sizeof muni_names[i], i % 3 ? "テスト町%zu" : "市,区%zu", i);
+        snprintf(muni_names[i], sizeof muni_names[i],
+                 i % 3 ? "テスト町%zu" : "市,区%zu", i);
         munis[i].name = i % 5 ? muni_names[i] : NULL;
         double total = 20 + (double)(i * 37 % 400);
-        munis[i].c = (fk_chart_counts){floor(total * (0.05 + 0.4 * ((i * 13) % 17) / 17.0)), 3, total};
+        munis[i].c = (fk_chart_counts){
+            floor(total * (0.05 + 0.4 * ((i * 13) % 17) / 17.0)), 3, total};
         c->pref_total.adopting += munis[i].c.adopting;
         c->pref_total.total += munis[i].c.total;
     }
@@ -136,7 +146,8 @@ static void make_munis(fk_chart_munis *c, size_t n)
 }
 
 /* Renders kind k (0..5) of the synthetic data. */
-static int render(int k, const fk_chart_opts *o, fk_chart_format fmt, fk_chart_buf *out, char *err)
+static int render(int k, const fk_chart_opts *o, fk_chart_format fmt,
+                  fk_chart_buf *out, char *err)
 {
     static fk_chart_trend tr;
     static fk_chart_funnel fu;
@@ -144,18 +155,35 @@ static int render(int k, const fk_chart_opts *o, fk_chart_format fmt, fk_chart_b
     static fk_chart_weekly wk;
     static fk_chart_munis mu;
     switch (k) {
-    case 0: make_trend(&tr, "eprescription", 1, 1); return fk_chart_trend_render(&tr, o, fmt, out, err, 256);
-    case 1: make_funnel(&fu); return fk_chart_funnel_render(&fu, o, fmt, out, err, 256);
-    case 2: make_prefs(&pr, 1); return fk_chart_ranking_render(&pr, o, fmt, out, err, 256);
-    case 3: make_prefs(&pr, 1); return fk_chart_map_render(&pr, o, fmt, out, err, 256);
-    case 4: make_weekly(&wk); return fk_chart_weekly_render(&wk, o, fmt, out, err, 256);
-    default: make_munis(&mu, NMUNI); return fk_chart_munis_render(&mu, o, fmt, out, err, 256);
+    case 0:
+        make_trend(&tr, "eprescription", 1, 1);
+        return fk_chart_trend_render(&tr, o, fmt, out, err, 256);
+    case 1:
+        make_funnel(&fu);
+        return fk_chart_funnel_render(&fu, o, fmt, out, err, 256);
+    case 2:
+        make_prefs(&pr, 1);
+        return fk_chart_ranking_render(&pr, o, fmt, out, err, 256);
+    case 3:
+        make_prefs(&pr, 1);
+        return fk_chart_map_render(&pr, o, fmt, out, err, 256);
+    case 4:
+        make_weekly(&wk);
+        return fk_chart_weekly_render(&wk, o, fmt, out, err, 256);
+    default:
+        make_munis(&mu, NMUNI);
+        return fk_chart_munis_render(&mu, o, fmt, out, err, 256);
     }
 }
 
-static const char *kinds[6] = {"trend", "funnel", "ranking", "map", "weekly", "munis"};
-static const char *titles_ja[6] = {"導入率の推移", "導入段階別", "都道府県別の導入率", "導入率の地図",
-                                   "週別の新規運用開始施設数", "市区町村別の導入率"};
+static const char *kinds[6] = {"trend", "funnel", "ranking",
+                               "map",   "weekly", "munis"};
+static const char *titles_ja[6] = {"導入率の推移",
+                                   "導入段階別",
+                                   "都道府県別の導入率",
+                                   "導入率の地図",
+                                   "週別の新規運用開始施設数",
+                                   "市区町村別の導入率"};
 static const char *exts[3] = {"png", "pdf", "svg"};
 
 static char *dir;
@@ -207,12 +235,14 @@ static const char *save(const fk_chart_buf *b, const char *name)
 
 static unsigned be32(const unsigned char *p)
 {
-    return (unsigned)p[0] << 24 | (unsigned)p[1] << 16 | (unsigned)p[2] << 8 | p[3];
+    return (unsigned)p[0] << 24 | (unsigned)p[1] << 16 | (unsigned)p[2] << 8 |
+           p[3];
 }
 
 static void check_png(const fk_chart_buf *b, unsigned w, unsigned h)
 {
-    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    static const unsigned char sig[8] = {0x89, 'P',  'N',  'G',
+                                         '\r', '\n', 0x1a, '\n'};
     assert_true(b->len > 33);
     assert_memory_equal(b->data, sig, 8);
     assert_memory_equal(b->data + 12, "IHDR", 4);
@@ -235,9 +265,11 @@ static void check_svg(const fk_chart_buf *b)
 static void check_pdf(const char *path, const char *want1, const char *want2)
 {
     char *out = NULL, *err = NULL;
-    assert_int_equal(tu_run(&out, &err, "pdftotext -enc UTF-8 '%s' -", path), 0);
+    assert_int_equal(tu_run(&out, &err, "pdftotext -enc UTF-8 '%s' -", path),
+                     0);
     if (!strstr(out, want1) || !strstr(out, want2))
-        fail_msg("%s: pdftotext lacks '%s' or '%s':\n%s", path, want1, want2, out);
+        fail_msg("%s: pdftotext lacks '%s' or '%s':\n%s", path, want1, want2,
+                 out);
     free(out), free(err);
     assert_int_equal(tu_run(&out, &err, "pdffonts '%s'", path), 0);
     /* Every font line (after the two header lines) says emb yes, sub yes,
@@ -262,14 +294,17 @@ static void test_every_kind_every_format(void **state)
     for (int k = 0; k < 6; k++)
         for (int f = 0; f < 3; f++) {
             fk_chart_buf b = {0};
-            if (render(k, &o, (fk_chart_format)f, &b, err) != 0) fail_msg("%s.%s: %s", kinds[k], exts[f], err);
+            if (render(k, &o, (fk_chart_format)f, &b, err) != 0)
+                fail_msg("%s.%s: %s", kinds[k], exts[f], err);
             snprintf(name, sizeof name, "%s.%s", kinds[k], exts[f]);
             const char *path = save(&b, name);
-            if (f == FK_CHART_PNG) check_png(&b, FK_CHART_DEFAULT_W, FK_CHART_DEFAULT_H);
+            if (f == FK_CHART_PNG)
+                check_png(&b, FK_CHART_DEFAULT_W, FK_CHART_DEFAULT_H);
             if (f == FK_CHART_SVG) check_svg(&b);
             if (f == FK_CHART_PDF) {
                 assert_memory_equal(b.data, "%PDF-", 5);
-                check_pdf(path, titles_ja[k], k == 1 || k == 4 || k == 0 ? "電子処方箋" : "出典");
+                check_pdf(path, titles_ja[k],
+                          k == 1 || k == 4 || k == 0 ? "電子処方箋" : "出典");
             }
             fk_chart_buf_free(&b);
         }
@@ -280,7 +315,8 @@ typedef struct {
     size_t left;
 } png_reader;
 
-static cairo_status_t read_png(void *closure, unsigned char *data, unsigned int len)
+static cairo_status_t read_png(void *closure, unsigned char *data,
+                               unsigned int len)
 {
     png_reader *r = closure;
     if (len > r->left) return CAIRO_STATUS_READ_ERROR;
@@ -302,11 +338,14 @@ static void test_png_decodes(void **state)
         assert_int_equal(render(k, &o, FK_CHART_PNG, &b, err), 0);
         assert_int_equal(b.data[25], 2); /* IHDR colour type: RGB, no alpha */
         png_reader r = {b.data, b.len};
-        cairo_surface_t *img = cairo_image_surface_create_from_png_stream(read_png, &r);
+        cairo_surface_t *img =
+            cairo_image_surface_create_from_png_stream(read_png, &r);
         assert_int_equal(cairo_surface_status(img), CAIRO_STATUS_SUCCESS);
         assert_int_equal(r.left, 0);
-        assert_int_equal(cairo_image_surface_get_format(img), CAIRO_FORMAT_RGB24);
-        int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+        assert_int_equal(cairo_image_surface_get_format(img),
+                         CAIRO_FORMAT_RGB24);
+        int w = cairo_image_surface_get_width(img),
+            h = cairo_image_surface_get_height(img);
         assert_int_equal(w, FK_CHART_DEFAULT_W);
         assert_int_equal(h, FK_CHART_DEFAULT_H);
         const unsigned char *px = cairo_image_surface_get_data(img);
@@ -321,7 +360,8 @@ static void test_png_decodes(void **state)
                 memcpy(&v, px + (size_t)y * stride + 4 * (size_t)x, 4);
                 dark += ((v >> 8) & 255) < 128;
             }
-        if (dark < 1000) fail_msg("%s.png: only %ld dark pixels", kinds[k], dark);
+        if (dark < 1000)
+            fail_msg("%s.png: only %ld dark pixels", kinds[k], dark);
         cairo_surface_destroy(img);
         fk_chart_buf_free(&b);
     }
@@ -340,7 +380,8 @@ static void *draw_all(void *arg)
     thread_rc = fk_charts_init(err, sizeof err);
     for (int k = 0; k < 6 && thread_rc == 0; k++)
         for (int f = 0; f < 3 && thread_rc == 0; f++)
-            thread_rc = render(k, &o, (fk_chart_format)f, &thread_out[k][f], err);
+            thread_rc =
+                render(k, &o, (fk_chart_format)f, &thread_out[k][f], err);
     fk_charts_shutdown();
     return NULL;
 }
@@ -360,7 +401,8 @@ static void test_other_thread(void **state)
             assert_int_equal(render(k, &o, (fk_chart_format)f, &a, err), 0);
             const fk_chart_buf *b = &thread_out[k][f];
             if (a.len != b->len || memcmp(a.data, b->data, a.len))
-                fail_msg("%s.%s drawn on another thread differs", kinds[k], exts[f]);
+                fail_msg("%s.%s drawn on another thread differs", kinds[k],
+                         exts[f]);
             fk_chart_buf_free(&a);
             fk_chart_buf_free(&thread_out[k][f]);
         }
@@ -398,7 +440,8 @@ static void test_deterministic(void **state)
             assert_int_equal(render(k, &o, (fk_chart_format)f, &a, err), 0);
             assert_int_equal(render(k, &o, (fk_chart_format)f, &b, err), 0);
             if (a.len != b.len || memcmp(a.data, b.data, a.len))
-                fail_msg("%s.%s differs between two renders of the same data", kinds[k], exts[f]);
+                fail_msg("%s.%s differs between two renders of the same data",
+                         kinds[k], exts[f]);
             fk_chart_buf_free(&a);
             fk_chart_buf_free(&b);
         }
@@ -409,8 +452,9 @@ static void test_english(void **state)
     (void)state;
     char err[256], name[64];
     fk_chart_opts o = {"en", 0, 0, 0};
-    static const char *want[6] = {"adoption rate", "adoption stage", "adoption by prefecture",
-                                  "adoption map", "new adopters per week", "adoption by municipality"};
+    static const char *want[6] = {
+        "adoption rate", "adoption stage",        "adoption by prefecture",
+        "adoption map",  "new adopters per week", "adoption by municipality"};
     for (int k = 0; k < 6; k++) {
         fk_chart_buf b = {0};
         assert_int_equal(render(k, &o, FK_CHART_PDF, &b, err), 0);
@@ -433,22 +477,32 @@ static void test_near_zero(void **state)
     fk_chart_prefs pr;
     fk_chart_buf b = {0};
     make_trend(&tr, "ehr_sharing", 0.005, 0);
-    assert_int_equal(fk_chart_trend_render(&tr, NULL, FK_CHART_PDF, &b, err, sizeof err), 0);
-    check_pdf(save(&b, "trend-ehr.pdf"), "電子カルテ情報共有サービス 運用施設数の推移", "施設数");
-    assert_int_equal(fk_chart_trend_render(&tr, NULL, FK_CHART_PNG, &b, err, sizeof err), 0);
+    assert_int_equal(
+        fk_chart_trend_render(&tr, NULL, FK_CHART_PDF, &b, err, sizeof err), 0);
+    check_pdf(save(&b, "trend-ehr.pdf"),
+              "電子カルテ情報共有サービス 運用施設数の推移", "施設数");
+    assert_int_equal(
+        fk_chart_trend_render(&tr, NULL, FK_CHART_PNG, &b, err, sizeof err), 0);
     save(&b, "trend-ehr.png");
     tr.mode = FK_CHART_RATE; /* forced rates stay rates */
-    assert_int_equal(fk_chart_trend_render(&tr, NULL, FK_CHART_PDF, &b, err, sizeof err), 0);
+    assert_int_equal(
+        fk_chart_trend_render(&tr, NULL, FK_CHART_PDF, &b, err, sizeof err), 0);
     check_pdf(save(&b, "trend-ehr-rate.pdf"), "導入率の推移", "%");
     make_prefs(&pr, 0.02);
-    assert_int_equal(fk_chart_ranking_render(&pr, NULL, FK_CHART_PDF, &b, err, sizeof err), 0);
+    assert_int_equal(
+        fk_chart_ranking_render(&pr, NULL, FK_CHART_PDF, &b, err, sizeof err),
+        0);
     check_pdf(save(&b, "ranking-ehr.pdf"), "‰", "千施設あたり");
-    assert_int_equal(fk_chart_ranking_render(&pr, NULL, FK_CHART_PNG, &b, err, sizeof err), 0);
+    assert_int_equal(
+        fk_chart_ranking_render(&pr, NULL, FK_CHART_PNG, &b, err, sizeof err),
+        0);
     save(&b, "ranking-ehr.png");
-    assert_int_equal(fk_chart_map_render(&pr, NULL, FK_CHART_PNG, &b, err, sizeof err), 0);
+    assert_int_equal(
+        fk_chart_map_render(&pr, NULL, FK_CHART_PNG, &b, err, sizeof err), 0);
     save(&b, "map-ehr.png");
     pr.mode = FK_CHART_COUNT;
-    assert_int_equal(fk_chart_map_render(&pr, NULL, FK_CHART_PDF, &b, err, sizeof err), 0);
+    assert_int_equal(
+        fk_chart_map_render(&pr, NULL, FK_CHART_PDF, &b, err, sizeof err), 0);
     check_pdf(save(&b, "map-ehr-count.pdf"), "運用施設数の地図", "運用施設数");
     fk_chart_buf_free(&b);
 }
@@ -460,7 +514,8 @@ static void test_small_municipality_list(void **state)
     fk_chart_munis mu;
     fk_chart_buf b = {0};
     make_munis(&mu, 12);
-    assert_int_equal(fk_chart_munis_render(&mu, NULL, FK_CHART_PNG, &b, err, sizeof err), 0);
+    assert_int_equal(
+        fk_chart_munis_render(&mu, NULL, FK_CHART_PNG, &b, err, sizeof err), 0);
     save(&b, "munis-12.png");
     fk_chart_buf_free(&b);
 }
@@ -472,38 +527,52 @@ static void test_bad_input(void **state)
     fk_chart_buf b = {0};
     fk_chart_trend tr = {0};
     tr.meta.program = "eprescription";
-    assert_int_equal(fk_chart_trend_render(&tr, NULL, FK_CHART_PNG, &b, err, sizeof err), -1);
+    assert_int_equal(
+        fk_chart_trend_render(&tr, NULL, FK_CHART_PNG, &b, err, sizeof err),
+        -1);
     assert_string_equal(err, "trend: no observations to draw");
     fk_chart_obs two[2] = {{100, 1, 10}, {100, 2, 10}};
     tr.lines[FK_DENTAL] = (fk_chart_line){two, 2, NULL, 0};
-    assert_int_equal(fk_chart_trend_render(&tr, NULL, FK_CHART_PNG, &b, err, sizeof err), -1);
-    assert_non_null(strstr(err, "Dental clinics, observation 2: dates not ascending"));
+    assert_int_equal(
+        fk_chart_trend_render(&tr, NULL, FK_CHART_PNG, &b, err, sizeof err),
+        -1);
+    assert_non_null(
+        strstr(err, "Dental clinics, observation 2: dates not ascending"));
     two[1] = (fk_chart_obs){101, 2, 0};
-    assert_int_equal(fk_chart_trend_render(&tr, NULL, FK_CHART_PNG, &b, err, sizeof err), -1);
+    assert_int_equal(
+        fk_chart_trend_render(&tr, NULL, FK_CHART_PNG, &b, err, sizeof err),
+        -1);
     assert_non_null(strstr(err, "observation 2: need total > 0"));
 
     fk_chart_funnel fu;
     make_funnel(&fu);
     fu.rows[FK_CLINIC].applied = 1e6;
-    assert_int_equal(fk_chart_funnel_render(&fu, NULL, FK_CHART_PNG, &b, err, sizeof err), -1);
+    assert_int_equal(
+        fk_chart_funnel_render(&fu, NULL, FK_CHART_PNG, &b, err, sizeof err),
+        -1);
     assert_non_null(strstr(err, "funnel: Medical clinics"));
 
     fk_chart_prefs pr;
     make_prefs(&pr, 1);
     pr.prefs[12].adopting = pr.prefs[12].total + 1;
-    assert_int_equal(fk_chart_map_render(&pr, NULL, FK_CHART_PNG, &b, err, sizeof err), -1);
+    assert_int_equal(
+        fk_chart_map_render(&pr, NULL, FK_CHART_PNG, &b, err, sizeof err), -1);
     assert_non_null(strstr(err, "Tokyo"));
 
     fk_chart_munis mu;
     make_munis(&mu, 5);
     mu.meta.pref = 0;
-    assert_int_equal(fk_chart_munis_render(&mu, NULL, FK_CHART_PNG, &b, err, sizeof err), -1);
+    assert_int_equal(
+        fk_chart_munis_render(&mu, NULL, FK_CHART_PNG, &b, err, sizeof err),
+        -1);
     assert_non_null(strstr(err, "prefecture 0 out of range"));
 
     fk_chart_weekly wk;
     make_weekly(&wk);
     weeks[3].monday += 1;
-    assert_int_equal(fk_chart_weekly_render(&wk, NULL, FK_CHART_PNG, &b, err, sizeof err), -1);
+    assert_int_equal(
+        fk_chart_weekly_render(&wk, NULL, FK_CHART_PNG, &b, err, sizeof err),
+        -1);
     assert_non_null(strstr(err, "week 4"));
     fk_chart_buf_free(&b);
 
@@ -523,7 +592,8 @@ static void test_csv(void **state)
     make_munis(&mu, 4);
     assert_int_equal(fk_chart_munis_csv(&mu, "ja", &b, err, sizeof err), 0);
     const char *s = (const char *)b.data;
-    assert_int_equal(strncmp(s, "chart,program,area,as_of,type,municipality_code,", 48), 0);
+    assert_int_equal(
+        strncmp(s, "chart,program,area,as_of,type,municipality_code,", 48), 0);
     /* Quoted field with a comma; CRLF ends; header + 4 + prefecture row. */
     assert_non_null(strstr(s, "\"市,区3\""));
     int lines = 0;
@@ -535,7 +605,9 @@ static void test_csv(void **state)
     fk_chart_funnel fu;
     make_funnel(&fu);
     assert_int_equal(fk_chart_funnel_csv(&fu, "ja", &b, err, sizeof err), 0);
-    assert_non_null(strstr((char *)b.data, "全国,2025-02-09,pharmacy,40411,4000,16083,60494,0.668017,0.066122\r\n"));
+    assert_non_null(strstr(
+        (char *)b.data,
+        "全国,2025-02-09,pharmacy,40411,4000,16083,60494,0.668017,0.066122\r\n"));
 
     fk_chart_prefs pr;
     make_prefs(&pr, 1);
@@ -546,7 +618,9 @@ static void test_csv(void **state)
     fk_chart_trend tr;
     make_trend(&tr, "eprescription", 1, 1);
     assert_int_equal(fk_chart_trend_csv(&tr, "ja", &b, err, sizeof err), 0);
-    assert_non_null(strstr((char *)b.data, "電子処方箋 導入率の推移,eprescription,全国,2025-02-09,pharmacy,2023-01-26,observed,"));
+    assert_non_null(strstr(
+        (char *)b.data,
+        "電子処方箋 導入率の推移,eprescription,全国,2025-02-09,pharmacy,2023-01-26,observed,"));
     assert_non_null(strstr((char *)b.data, ",forecast,,,"));
 
     fk_chart_weekly wk;
@@ -570,7 +644,8 @@ static void test_save_atomic(void **state)
     assert_int_equal(mkdir(sub, 0755), 0);
     snprintf(path, sizeof path, "%s/out.svg", sub);
     assert_int_equal(fk_chart_buf_save(&b, path, err, sizeof err), 0);
-    assert_int_equal(fk_chart_buf_save(&b, path, err, sizeof err), 0); /* replaces */
+    assert_int_equal(fk_chart_buf_save(&b, path, err, sizeof err),
+                     0); /* replaces */
     DIR *d = opendir(sub);
     int n = 0;
     for (struct dirent *e; (e = readdir(d));)
@@ -616,8 +691,10 @@ static void test_helpers(void **state)
         assert_true(fk_map_tiles[i][0] < 14 && fk_map_tiles[i][1] < 8);
         assert_int_equal(seen[fk_map_tiles[i][1]][fk_map_tiles[i][0]]++, 0);
     }
-    assert_true(fk_map_tiles[0][0] == 13 && fk_map_tiles[0][1] == 0);  /* Hokkaido top right */
-    assert_true(fk_map_tiles[46][0] == 0 && fk_map_tiles[46][1] == 7); /* Okinawa bottom left */
+    assert_true(fk_map_tiles[0][0] == 13 &&
+                fk_map_tiles[0][1] == 0); /* Hokkaido top right */
+    assert_true(fk_map_tiles[46][0] == 0 &&
+                fk_map_tiles[46][1] == 7); /* Okinawa bottom left */
     /* Type colours differ in greyscale lightness. */
     for (int i = 0; i < FK_NTYPE; i++)
         for (int j = i + 1; j <= FK_NTYPE; j++) {
@@ -637,32 +714,50 @@ static void test_cli(void **state)
     /* The same suppressions for the `fukyu chart` runs (see above). */
     snprintf(cmd, sizeof cmd, "%s/lsan.supp", dir);
     tu_write_file(cmd, "leak:libcairo.so.2\nleak:libfontconfig.so.1\n");
-    snprintf(fk, sizeof fk, "LSAN_OPTIONS=suppressions=%s:print_suppressions=0 %s", cmd, tu_bin("fukyu"));
-    assert_int_equal(tu_run(&out, &err, "%s chart pie --program eprescription --out x.png", fk), 2);
+    snprintf(fk, sizeof fk,
+             "LSAN_OPTIONS=suppressions=%s:print_suppressions=0 %s", cmd,
+             tu_bin("fukyu"));
+    assert_int_equal(tu_run(&out, &err,
+                            "%s chart pie --program eprescription --out x.png",
+                            fk),
+                     2);
     assert_non_null(strstr(err, "unknown chart kind 'pie'"));
     free(out), free(err);
-    assert_int_equal(tu_run(&out, &err, "%s chart map --program eprescription --out x.gif", fk), 2);
+    assert_int_equal(tu_run(&out, &err,
+                            "%s chart map --program eprescription --out x.gif",
+                            fk),
+                     2);
     assert_non_null(strstr(err, "must end in .png, .pdf or .svg"));
     free(out), free(err);
-    assert_int_equal(tu_run(&out, &err, "%s chart municipalities --program eprescription --out x.png", fk), 2);
+    assert_int_equal(
+        tu_run(&out, &err,
+               "%s chart municipalities --program eprescription --out x.png",
+               fk),
+        2);
     assert_non_null(strstr(err, "needs --prefecture"));
     free(out), free(err);
-    assert_int_equal(tu_run(&out, &err, "%s chart map --program nope --out x.png", fk), 2);
+    assert_int_equal(
+        tu_run(&out, &err, "%s chart map --program nope --out x.png", fk), 2);
     free(out), free(err);
 
     char url[128];
-    pid_t sim = tu_feedsim_start(url, sizeof url, "--date 2025-02-09 --scale 0.05 --quiet");
-    snprintf(cmd, sizeof cmd, "%s collect --once --feed %s --db %s/s.db --config /dev/null", fk, url, dir);
+    pid_t sim = tu_feedsim_start(url, sizeof url,
+                                 "--date 2025-02-09 --scale 0.05 --quiet");
+    snprintf(cmd, sizeof cmd,
+             "%s collect --once --feed %s --db %s/s.db --config /dev/null", fk,
+             url, dir);
     int rc = tu_run(&out, &err, "%s", cmd);
     tu_feedsim_stop(sim);
     if (rc != 0) fail_msg("collect failed: %s", err);
     free(out), free(err);
-    static const char *k[6] = {"trend", "funnel", "ranking", "map", "weekly", "municipalities"};
+    static const char *k[6] = {"trend", "funnel", "ranking",
+                               "map",   "weekly", "municipalities"};
     for (int i = 0; i < 6; i++) {
-        rc = tu_run(&out, &err,
-                    "%s chart %s --program eprescription --prefecture 13 --db %s/s.db --config /dev/null "
-                    "--out %s/cli-%s.pdf --csv %s/cli-%s.csv --width 900 --height 600",
-                    fk, k[i], dir, dir, k[i], dir, k[i]);
+        rc = tu_run(
+            &out, &err,
+            "%s chart %s --program eprescription --prefecture 13 --db %s/s.db --config /dev/null "
+            "--out %s/cli-%s.pdf --csv %s/cli-%s.csv --width 900 --height 600",
+            fk, k[i], dir, dir, k[i], dir, k[i]);
         if (rc != 0) fail_msg("chart %s: %s", k[i], err);
         free(out), free(err);
         snprintf(cmd, sizeof cmd, "%s/cli-%s.pdf", dir, k[i]);
@@ -674,8 +769,11 @@ static void test_cli(void **state)
         assert_non_null(strstr(csv, "2025-02-09"));
         free(csv);
     }
-    rc = tu_run(&out, &err, "%s chart map --program ehr_sharing --lang en --scale 2 --db %s/s.db "
-                "--config /dev/null --out %s/cli-map.png", fk, dir, dir);
+    rc = tu_run(
+        &out, &err,
+        "%s chart map --program ehr_sharing --lang en --scale 2 --db %s/s.db "
+        "--config /dev/null --out %s/cli-map.png",
+        fk, dir, dir);
     assert_int_equal(rc, 0);
     free(out), free(err);
     snprintf(cmd, sizeof cmd, "%s/cli-map.png", dir);
@@ -684,8 +782,11 @@ static void test_cli(void **state)
     fk_chart_buf b = {(unsigned char *)png, len, len};
     check_png(&b, 2400, 1400);
     free(png);
-    rc = tu_run(&out, &err, "%s chart map --program eprescription --date 2024-01-01 --db %s/none.db "
-                "--config /dev/null --out %s/x.png", fk, dir, dir);
+    rc = tu_run(
+        &out, &err,
+        "%s chart map --program eprescription --date 2024-01-01 --db %s/none.db "
+        "--config /dev/null --out %s/x.png",
+        fk, dir, dir);
     assert_int_equal(rc, 1);
     free(out), free(err);
 }

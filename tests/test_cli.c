@@ -15,7 +15,8 @@ static void test_help_and_version(void **state)
     assert_int_equal(tu_run(&out, &err, "%s --version", tu_bin("fukyu")), 0);
     assert_non_null(strstr(out, "fukyu "));
     free(out), free(err);
-    assert_int_equal(tu_run(&out, &err, "%s check-config --help", tu_bin("fukyu")), 0);
+    assert_int_equal(
+        tu_run(&out, &err, "%s check-config --help", tu_bin("fukyu")), 0);
     assert_non_null(strstr(out, "usage: fukyu check-config"));
     free(out), free(err);
 }
@@ -29,10 +30,12 @@ static void test_usage_errors(void **state)
     assert_non_null(strstr(err, "usage:"));
     assert_string_equal(out, "");
     free(out), free(err);
-    assert_int_equal(tu_run(&out, &err, "%s check-config --bogus", tu_bin("fukyu")), 2);
+    assert_int_equal(
+        tu_run(&out, &err, "%s check-config --bogus", tu_bin("fukyu")), 2);
     assert_non_null(strstr(err, "--bogus"));
     free(out), free(err);
-    assert_int_equal(tu_run(&out, &err, "%s check-config --config", tu_bin("fukyu")), 2);
+    assert_int_equal(
+        tu_run(&out, &err, "%s check-config --config", tu_bin("fukyu")), 2);
     free(out), free(err);
     assert_int_equal(tu_run(&out, &err, "%s", tu_bin("fukyu")), 2);
     free(out), free(err);
@@ -45,43 +48,59 @@ static void test_config_errors(void **state)
     snprintf(path, sizeof path, "%s/c.conf", dir);
 
     tu_write_file(path, "[feed]\nurl = http://x\n\n[feed]\nbogus = 1\n");
-    assert_int_equal(tu_run(&out, &err, "%s check-config --config %s", tu_bin("fukyu"), path), 1);
+    assert_int_equal(tu_run(&out, &err, "%s check-config --config %s",
+                            tu_bin("fukyu"), path),
+                     1);
     assert_non_null(strstr(err, ":5: unknown key 'bogus' in [feed]"));
     free(out), free(err);
 
     tu_write_file(path, "[feed]\nlimit = 0\n");
-    assert_int_equal(tu_run(&out, &err, "%s check-config --config %s", tu_bin("fukyu"), path), 1);
+    assert_int_equal(tu_run(&out, &err, "%s check-config --config %s",
+                            tu_bin("fukyu"), path),
+                     1);
     assert_non_null(strstr(err, ":2: feed.limit: integer out of range"));
     free(out), free(err);
 
     tu_write_file(path, "[nope]\n");
-    assert_int_equal(tu_run(&out, &err, "%s check-config --config %s", tu_bin("fukyu"), path), 1);
+    assert_int_equal(tu_run(&out, &err, "%s check-config --config %s",
+                            tu_bin("fukyu"), path),
+                     1);
     assert_non_null(strstr(err, ":1: unknown section [nope]"));
     free(out), free(err);
 
     tu_write_file(path, "limit = 3\n");
-    assert_int_equal(tu_run(&out, &err, "%s check-config --config %s", tu_bin("fukyu"), path), 1);
+    assert_int_equal(tu_run(&out, &err, "%s check-config --config %s",
+                            tu_bin("fukyu"), path),
+                     1);
     assert_non_null(strstr(err, ":1: key 'limit' outside any section"));
     free(out), free(err);
 
     tu_write_file(path, "[schedule]\ntimes = 25:00\n");
-    assert_int_equal(tu_run(&out, &err, "%s check-config --config %s", tu_bin("fukyu"), path), 1);
+    assert_int_equal(tu_run(&out, &err, "%s check-config --config %s",
+                            tu_bin("fukyu"), path),
+                     1);
     assert_non_null(strstr(err, ":2: schedule.times"));
     free(out), free(err);
 
     tu_write_file(path, "[reports]\ntarget = 1.5\n");
-    assert_int_equal(tu_run(&out, &err, "%s check-config --config %s", tu_bin("fukyu"), path), 1);
+    assert_int_equal(tu_run(&out, &err, "%s check-config --config %s",
+                            tu_bin("fukyu"), path),
+                     1);
     assert_non_null(strstr(err, "reports.target"));
     free(out), free(err);
 
-    assert_int_equal(tu_run(&out, &err, "%s check-config --config %s/missing.conf",
-                            tu_bin("fukyu"), dir), 1);
+    assert_int_equal(tu_run(&out, &err,
+                            "%s check-config --config %s/missing.conf",
+                            tu_bin("fukyu"), dir),
+                     1);
     assert_non_null(strstr(err, "cannot open"));
     free(out), free(err);
 
     /* The example file documents every key and must itself be valid. */
-    assert_int_equal(tu_run(&out, &err, "%s check-config --config etc/fukyu.conf.example",
-                            tu_bin("fukyu")), 0);
+    assert_int_equal(tu_run(&out, &err,
+                            "%s check-config --config etc/fukyu.conf.example",
+                            tu_bin("fukyu")),
+                     0);
     assert_non_null(strstr(out, "ok"));
     free(out), free(err);
     tu_rmtree(dir);

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #define SIMARGS "--scale 0.05 --date 2025-02-09 --quiet"
-#define FAST "--retries 2 --backoff-ms 10 --retry-max-wait 2 --timeout 10"
+#define FAST    "--retries 2 --backoff-ms 10 --retry-max-wait 2 --timeout 10"
 
 static char *dir;
 static char base_db[600]; /* a store holding one good pull of SIMARGS */
@@ -32,7 +32,9 @@ static int group_setup(void **state)
     char url[128];
     pid_t sim = tu_feedsim_start(url, sizeof url, SIMARGS);
     char *out = NULL, *err = NULL;
-    int rc = tu_run(&out, &err, "%s collect --once --feed %s --db %s --limit 500", tu_bin("fukyu"), url, base_db);
+    int rc =
+        tu_run(&out, &err, "%s collect --once --feed %s --db %s --limit 500",
+               tu_bin("fukyu"), url, base_db);
     tu_feedsim_stop(sim);
     if (rc != 0) fprintf(stderr, "base pull failed: %s%s\n", out, err);
     free(out), free(err);
@@ -72,23 +74,27 @@ static result pull_with(const char *simargs, const char *collect_args)
     char url[128], args[1024];
     snprintf(args, sizeof args, "%s %s", SIMARGS, simargs);
     pid_t sim = tu_feedsim_start(url, sizeof url, args);
-    r.rc = tu_run(&r.out, &r.err, "%s collect --once --feed %s --db %s %s", tu_bin("fukyu"), url,
-                  r.db, collect_args);
+    r.rc = tu_run(&r.out, &r.err, "%s collect --once --feed %s --db %s %s",
+                  tu_bin("fukyu"), url, r.db, collect_args);
     tu_feedsim_stop(sim);
     return r;
 }
 
 /* The pull fails, names why, logs the failure and leaves the data. */
-static void expect_failure(const char *simargs, const char *collect_args, const char *why)
+static void expect_failure(const char *simargs, const char *collect_args,
+                           const char *why)
 {
     char *before = tu_store_fingerprint(base_db);
     result r = pull_with(simargs, collect_args);
     if (r.rc != 1 || !strstr(r.err, why))
-        fail_msg("fault '%s': rc %d, stderr '%s', wanted '%s'", simargs, r.rc, r.err, why);
+        fail_msg("fault '%s': rc %d, stderr '%s', wanted '%s'", simargs, r.rc,
+                 r.err, why);
     char *after = tu_store_fingerprint(r.db);
     assert_string_equal(before, after);
     char *log = NULL;
-    assert_int_equal(tu_run(&log, NULL, "%s pulls --db %s --limit 1", tu_bin("fukyu"), r.db), 0);
+    assert_int_equal(
+        tu_run(&log, NULL, "%s pulls --db %s --limit 1", tu_bin("fukyu"), r.db),
+        0);
     assert_non_null(strstr(log, "failed"));
     assert_non_null(strstr(log, why));
     free(log);
@@ -99,7 +105,8 @@ static void expect_failure(const char *simargs, const char *collect_args, const 
 static void expect_stored(const char *simargs, const char *collect_args)
 {
     result r = pull_with(simargs, collect_args);
-    if (r.rc != 0) fail_msg("fault '%s': rc %d, stderr '%s'", simargs, r.rc, r.err);
+    if (r.rc != 0)
+        fail_msg("fault '%s': rc %d, stderr '%s'", simargs, r.rc, r.err);
     assert_true(strstr(r.out, "stored") || strstr(r.out, "unchanged"));
     result_free(&r);
 }
@@ -111,8 +118,11 @@ static void test_connection_refused(void **state)
     (void)state;
     char db[700], *out = NULL, *err = NULL;
     snprintf(db, sizeof db, "%s/refused.db", dir);
-    assert_int_equal(tu_run(&out, &err, "%s collect --once --feed http://127.0.0.1:1 --db %s %s",
-                            tu_bin("fukyu"), db, FAST), 1);
+    assert_int_equal(
+        tu_run(&out, &err,
+               "%s collect --once --feed http://127.0.0.1:1 --db %s %s",
+               tu_bin("fukyu"), db, FAST),
+        1);
     assert_non_null(strstr(err, "gave up after 3 attempts"));
     free(out), free(err);
 }
@@ -127,7 +137,8 @@ static void test_http_statuses(void **state)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     expect_stored("--fault status:503:1:1 --fault retry-after:2", FAST);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    assert_true(t1.tv_sec - t0.tv_sec >= 2 || (t1.tv_sec - t0.tv_sec == 1 && t1.tv_nsec >= t0.tv_nsec));
+    assert_true(t1.tv_sec - t0.tv_sec >= 2 ||
+                (t1.tv_sec - t0.tv_sec == 1 && t1.tv_nsec >= t0.tv_nsec));
     expect_stored("--fault status:429:0:1 --fault retry-after:1", FAST);
     /* ... but capped by --retry-max-wait. */
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -139,7 +150,8 @@ static void test_http_statuses(void **state)
     expect_failure("--fault status:502", FAST, "HTTP 502");
     expect_failure("--fault status:503:2", FAST, "gave up after 3 attempts");
     /* 4xx other than 429: at once, with the status and the URL. */
-    expect_failure("--fault status:404", FAST, "HTTP 404 from http://127.0.0.1:");
+    expect_failure("--fault status:404", FAST,
+                   "HTTP 404 from http://127.0.0.1:");
     expect_failure("--fault status:401:1", FAST, "page 1: HTTP 401");
     expect_failure("--fault reset:0", FAST, "gave up");
 }
@@ -153,21 +165,28 @@ static void test_bad_bodies(void **state)
     expect_failure("--fault missing:snapshot:0", FAST, "'snapshot' is missing");
     expect_failure("--fault missing:as_of:1", FAST, "'as_of' is missing");
     expect_failure("--fault missing:total:0", FAST, "'total' is missing");
-    expect_failure("--fault missing:facilities:1", FAST, "'facilities' is missing");
+    expect_failure("--fault missing:facilities:1", FAST,
+                   "'facilities' is missing");
     expect_failure("--fault mistype:total:0", FAST, "'total' is a string");
-    expect_failure("--fault mistype:facilities:0", FAST, "'facilities' is an object");
+    expect_failure("--fault mistype:facilities:0", FAST,
+                   "'facilities' is an object");
 }
 
 static void test_inconsistent_pages(void **state)
 {
     (void)state;
-    expect_failure("--fault drift-asof:2", "--limit 500", "as_of changed during the pull");
-    expect_failure("--fault drift-snapshot:1", "--limit 500", "snapshot changed during the pull");
-    expect_failure("--fault drift-total:1", "--limit 500", "total changed during the pull");
+    expect_failure("--fault drift-asof:2", "--limit 500",
+                   "as_of changed during the pull");
+    expect_failure("--fault drift-snapshot:1", "--limit 500",
+                   "snapshot changed during the pull");
+    expect_failure("--fault drift-total:1", "--limit 500",
+                   "total changed during the pull");
     expect_failure("--fault short:3", "--limit 500", "delivered");
     expect_failure("--fault extra:2", "--limit 500", "more records than total");
     expect_failure("--fault cursor-loop:2", "--limit 500", "cursor repeats");
-    expect_failure("--fault big:1:300000", "--limit 500 --max-page-bytes 200000", "larger than max_page_bytes");
+    expect_failure("--fault big:1:300000",
+                   "--limit 500 --max-page-bytes 200000",
+                   "larger than max_page_bytes");
 }
 
 static void test_record_rules(void **state)
@@ -195,8 +214,10 @@ static void test_record_rules(void **state)
         if (r.rc != 0) fail_msg("%s: rc %d: %s", kinds[i].kind, r.rc, r.err);
         assert_non_null(strstr(r.out, "3 set aside"));
         char *out = NULL, *err = NULL;
-        assert_int_equal(tu_run(&out, &err, "%s rejects --db %s", tu_bin("fukyu"), r.db), 0);
-        if (!strstr(out, kinds[i].reason)) fail_msg("%s: rejects say '%s'", kinds[i].kind, out);
+        assert_int_equal(
+            tu_run(&out, &err, "%s rejects --db %s", tu_bin("fukyu"), r.db), 0);
+        if (!strstr(out, kinds[i].reason))
+            fail_msg("%s: rejects say '%s'", kinds[i].kind, out);
         assert_non_null(strstr(err, "3 record(s) set aside"));
         free(out), free(err);
         result_free(&r);
@@ -208,7 +229,8 @@ static void test_record_rules(void **state)
     result_free(&r);
     /* More than 1% set aside fails the pull (the scaled registry has about
      * 10,600 records; 200 is ~1.9%). */
-    expect_failure("--fault bad-record:code:200", "--limit 500", "more than 1%");
+    expect_failure("--fault bad-record:code:200", "--limit 500",
+                   "more than 1%");
 }
 
 static void test_unchanged_304(void **state)
@@ -222,7 +244,9 @@ static void test_unchanged_304(void **state)
     sh(cmd);
     char *before = tu_store_fingerprint(db), *out = NULL;
     pid_t sim = tu_feedsim_start(url, sizeof url, SIMARGS);
-    assert_int_equal(tu_run(&out, NULL, "%s collect --once --feed %s --db %s", tu_bin("fukyu"), url, db), 0);
+    assert_int_equal(tu_run(&out, NULL, "%s collect --once --feed %s --db %s",
+                            tu_bin("fukyu"), url, db),
+                     0);
     assert_non_null(strstr(out, " 0 status changes"));
     /* gzip was asked for and used: fewer bytes on the wire than JSON. */
     const char *rx = strstr(out, "MiB received (");
@@ -230,12 +254,15 @@ static void test_unchanged_304(void **state)
     double wire = 0, json = 0;
     const char *p = rx - 1; /* the space before "MiB" */
     while (p > out && p[-1] != ' ') p--;
-    assert_int_equal(sscanf(p, "%lf MiB received (%lf MiB JSON)", &wire, &json), 2);
+    assert_int_equal(sscanf(p, "%lf MiB received (%lf MiB JSON)", &wire, &json),
+                     2);
     assert_true(wire > 0 && wire * 2 < json);
     free(out);
     char *mid = tu_store_fingerprint(db);
     assert_string_equal(before, mid);
-    assert_int_equal(tu_run(&out, NULL, "%s collect --once --feed %s --db %s", tu_bin("fukyu"), url, db), 0);
+    assert_int_equal(tu_run(&out, NULL, "%s collect --once --feed %s --db %s",
+                            tu_bin("fukyu"), url, db),
+                     0);
     assert_non_null(strstr(out, "unchanged (HTTP 304)"));
     free(out);
     tu_feedsim_stop(sim);
@@ -260,7 +287,9 @@ static void test_token(void **state)
     assert_null(strstr(r.err, "wrong-token-value"));
     assert_null(strstr(r.out, "wrong-token-value"));
     char *log = NULL;
-    assert_int_equal(tu_run(&log, NULL, "%s pulls --db %s; sqlite3 %s .dump", tu_bin("fukyu"), r.db, r.db), 0);
+    assert_int_equal(tu_run(&log, NULL, "%s pulls --db %s; sqlite3 %s .dump",
+                            tu_bin("fukyu"), r.db, r.db),
+                     0);
     assert_null(strstr(log, "wrong-token-value"));
     free(log);
     result_free(&r);
@@ -271,34 +300,43 @@ static void test_token(void **state)
 static void compare_counts(const char *db, const char *url_or_args)
 {
     char *sim = NULL;
-    assert_int_equal(tu_run(&sim, NULL, "%s --counts %s", tu_bin("fukyu-feedsim"), url_or_args), 0);
+    assert_int_equal(tu_run(&sim, NULL, "%s --counts %s",
+                            tu_bin("fukyu-feedsim"), url_or_args),
+                     0);
     cJSON *want = cJSON_Parse(sim);
     assert_non_null(want);
     const char *progs[] = {"eprescription", "ehr_sharing"};
     const char *types[] = {"hospital", "clinic", "dental", "pharmacy"};
     for (int p = 0; p < 2; p++) {
-        cJSON *wp = cJSON_GetObjectItem(cJSON_GetObjectItem(want, "programs"), progs[p]);
+        cJSON *wp = cJSON_GetObjectItem(cJSON_GetObjectItem(want, "programs"),
+                                        progs[p]);
         assert_non_null(wp);
         for (int pref = 0; pref <= 47; pref++) {
             char *out = NULL, area[8];
             snprintf(area, sizeof area, "%02d", pref);
-            assert_int_equal(tu_run(&out, NULL, "%s summary --json --program %s --db %s %s%s", tu_bin("fukyu"),
-                                    progs[p], db, pref ? "--prefecture " : "", pref ? area : ""),
-                             0);
+            assert_int_equal(
+                tu_run(&out, NULL,
+                       "%s summary --json --program %s --db %s %s%s",
+                       tu_bin("fukyu"), progs[p], db,
+                       pref ? "--prefecture " : "", pref ? area : ""),
+                0);
             cJSON *got = cJSON_Parse(out);
             assert_non_null(got);
-            cJSON *w = pref ? cJSON_GetObjectItem(cJSON_GetObjectItem(wp, "prefectures"), area)
+            cJSON *w = pref ? cJSON_GetObjectItem(
+                                  cJSON_GetObjectItem(wp, "prefectures"), area)
                             : cJSON_GetObjectItem(wp, "national");
             assert_non_null(w);
             for (int t = 0; t < 4; t++) {
-                cJSON *gt = cJSON_GetObjectItem(cJSON_GetObjectItem(got, "types"), types[t]);
+                cJSON *gt = cJSON_GetObjectItem(
+                    cJSON_GetObjectItem(got, "types"), types[t]);
                 cJSON *wt = cJSON_GetObjectItem(w, types[t]);
                 const char *f[] = {"adopting", "applied", "total"};
                 for (int k = 0; k < 3; k++) {
                     double g = cJSON_GetObjectItem(gt, f[k])->valuedouble;
                     double e = cJSON_GetObjectItem(wt, f[k])->valuedouble;
                     if (g != e)
-                        fail_msg("%s %s %s %s: store %.0f, simulator %.0f", progs[p], area, types[t], f[k], g, e);
+                        fail_msg("%s %s %s %s: store %.0f, simulator %.0f",
+                                 progs[p], area, types[t], f[k], g, e);
                 }
             }
             cJSON_Delete(got);
@@ -324,12 +362,21 @@ static void test_history_across_snapshots(void **state)
     sh(cmd);
     pid_t sim = tu_feedsim_start(url, sizeof url, SIMARGS);
     char *before = NULL;
-    assert_int_equal(tu_run(&before, NULL, "%s summary --json --program eprescription --db %s", tu_bin("fukyu"), db), 0);
-    const char *dates[] = {"2025-02-16", "2025-02-23", "2025-03-30", "2025-06-01"};
+    assert_int_equal(tu_run(&before, NULL,
+                            "%s summary --json --program eprescription --db %s",
+                            tu_bin("fukyu"), db),
+                     0);
+    const char *dates[] = {"2025-02-16", "2025-02-23", "2025-03-30",
+                           "2025-06-01"};
     for (int i = 0; i < 4; i++) {
         char *out = NULL, *err = NULL;
-        assert_int_equal(tu_run(NULL, NULL, "curl -sf -X POST '%s/_sim/date?d=%s'", url, dates[i]), 0);
-        int rc = tu_run(&out, &err, "%s collect --once --feed %s --db %s --limit 700", tu_bin("fukyu"), url, db);
+        assert_int_equal(tu_run(NULL, NULL,
+                                "curl -sf -X POST '%s/_sim/date?d=%s'", url,
+                                dates[i]),
+                         0);
+        int rc = tu_run(&out, &err,
+                        "%s collect --once --feed %s --db %s --limit 700",
+                        tu_bin("fukyu"), url, db);
         if (rc) fail_msg("pull %s: %s", dates[i], err);
         assert_non_null(strstr(out, "stored"));
         free(out), free(err);
@@ -340,14 +387,22 @@ static void test_history_across_snapshots(void **state)
     tu_feedsim_stop(sim);
     /* The first snapshot's day still reads as it was reported. */
     char *again = NULL;
-    assert_int_equal(tu_run(&again, NULL, "%s summary --json --program eprescription --db %s --date 2025-02-09",
-                            tu_bin("fukyu"), db), 0);
+    assert_int_equal(
+        tu_run(
+            &again, NULL,
+            "%s summary --json --program eprescription --db %s --date 2025-02-09",
+            tu_bin("fukyu"), db),
+        0);
     assert_string_equal(before, again);
     free(before), free(again);
     /* Weekly series end on the latest as_of and never decrease much. */
     char *csv = NULL;
-    assert_int_equal(tu_run(&csv, NULL, "%s series --program eprescription --type pharmacy --weekly --csv --db %s",
-                            tu_bin("fukyu"), db), 0);
+    assert_int_equal(
+        tu_run(
+            &csv, NULL,
+            "%s series --program eprescription --type pharmacy --weekly --csv --db %s",
+            tu_bin("fukyu"), db),
+        0);
     assert_non_null(strstr(csv, "date,adopting,applied,total,rate\n"));
     assert_non_null(strstr(csv, "\n2025-06-01,"));
     free(csv);
@@ -363,12 +418,14 @@ static void stop_midway(int sig)
     sh(cmd);
     char *before = tu_store_fingerprint(db);
     /* A new date, so the pull has changes to make, and slow pages. */
-    pid_t sim = tu_feedsim_start(url, sizeof url, "--scale 0.05 --date 2025-03-30 --quiet --fault delay:150");
+    pid_t sim = tu_feedsim_start(
+        url, sizeof url,
+        "--scale 0.05 --date 2025-03-30 --quiet --fault delay:150");
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
-        execl(tu_bin("fukyu"), "fukyu", "collect", "--once", "--feed", url, "--db", db, "--limit", "500",
-              (char *)NULL);
+        execl(tu_bin("fukyu"), "fukyu", "collect", "--once", "--feed", url,
+              "--db", db, "--limit", "500", (char *)NULL);
         _exit(127);
     }
     struct timespec ts = {1, 200 * 1000 * 1000}; /* several pages in */
@@ -376,19 +433,25 @@ static void stop_midway(int sig)
     kill(pid, sig);
     int st;
     waitpid(pid, &st, 0);
-    if (sig == SIGTERM) assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 1);
-    else assert_true(WIFSIGNALED(st));
+    if (sig == SIGTERM)
+        assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+    else
+        assert_true(WIFSIGNALED(st));
     char *after = tu_store_fingerprint(db);
     assert_string_equal(before, after);
     free(after);
     /* The next pull completes, and a killed pull shows as interrupted. */
     char *out = NULL;
     tu_feedsim_stop(sim);
-    sim = tu_feedsim_start(url, sizeof url, "--scale 0.05 --date 2025-03-30 --quiet");
-    assert_int_equal(tu_run(&out, NULL, "%s collect --once --feed %s --db %s", tu_bin("fukyu"), url, db), 0);
+    sim = tu_feedsim_start(url, sizeof url,
+                           "--scale 0.05 --date 2025-03-30 --quiet");
+    assert_int_equal(tu_run(&out, NULL, "%s collect --once --feed %s --db %s",
+                            tu_bin("fukyu"), url, db),
+                     0);
     free(out);
     tu_feedsim_stop(sim);
-    assert_int_equal(tu_run(&out, NULL, "%s pulls --db %s", tu_bin("fukyu"), db), 0);
+    assert_int_equal(
+        tu_run(&out, NULL, "%s pulls --db %s", tu_bin("fukyu"), db), 0);
     assert_non_null(strstr(out, sig == SIGTERM ? "stopped" : "interrupted"));
     free(out);
     free(before);
@@ -410,22 +473,34 @@ static void test_cli_errors(void **state)
 {
     (void)state;
     char *out = NULL, *err = NULL;
-    assert_int_equal(tu_run(&out, &err, "%s collect --feed http://x", tu_bin("fukyu")), 2);
+    assert_int_equal(
+        tu_run(&out, &err, "%s collect --feed http://x", tu_bin("fukyu")), 2);
     assert_non_null(strstr(err, "--once is required"));
     free(out), free(err);
-    assert_int_equal(tu_run(&out, &err, "%s collect --once --limit 0", tu_bin("fukyu")), 2);
+    assert_int_equal(
+        tu_run(&out, &err, "%s collect --once --limit 0", tu_bin("fukyu")), 2);
     assert_non_null(strstr(err, "--limit"));
     free(out), free(err);
-    assert_int_equal(tu_run(&out, &err, "%s collect --once --feed ftp://x", tu_bin("fukyu")), 2);
+    assert_int_equal(
+        tu_run(&out, &err, "%s collect --once --feed ftp://x", tu_bin("fukyu")),
+        2);
     free(out), free(err);
-    assert_int_equal(tu_run(&out, &err, "%s summary --program nope --db %s", tu_bin("fukyu"), base_db), 2);
+    assert_int_equal(tu_run(&out, &err, "%s summary --program nope --db %s",
+                            tu_bin("fukyu"), base_db),
+                     2);
     assert_non_null(strstr(err, "unknown program 'nope'"));
     free(out), free(err);
-    assert_int_equal(tu_run(&out, &err, "%s summary --program eprescription --prefecture 48 --db %s",
-                            tu_bin("fukyu"), base_db), 2);
+    assert_int_equal(
+        tu_run(&out, &err,
+               "%s summary --program eprescription --prefecture 48 --db %s",
+               tu_bin("fukyu"), base_db),
+        2);
     free(out), free(err);
-    assert_int_equal(tu_run(&out, &err, "%s summary --program eprescription --date 2025-02-30 --db %s",
-                            tu_bin("fukyu"), base_db), 2);
+    assert_int_equal(
+        tu_run(&out, &err,
+               "%s summary --program eprescription --date 2025-02-30 --db %s",
+               tu_bin("fukyu"), base_db),
+        2);
     free(out), free(err);
 }
 
@@ -445,5 +520,6 @@ int main(void)
         cmocka_unit_test(test_sigkill_leaves_before),
         cmocka_unit_test(test_cli_errors),
     };
-    return cmocka_run_group_tests_name("collector", tests, group_setup, group_teardown);
+    return cmocka_run_group_tests_name("collector", tests, group_setup,
+                                       group_teardown);
 }

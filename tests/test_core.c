@@ -67,8 +67,10 @@ static void test_reference(void **state)
     while (fgets(line, sizeof line, f)) {
         char code[8], ja[64], en[64], rja[64], ren[64];
         long long p;
-        assert_int_equal(sscanf(line, "%7[^,],%63[^,],%63[^,],%63[^,],%63[^,],%lld", code, ja, en,
-                                rja, ren, &p), 6);
+        assert_int_equal(sscanf(line,
+                                "%7[^,],%63[^,],%63[^,],%63[^,],%63[^,],%lld",
+                                code, ja, en, rja, ren, &p),
+                         6);
         const fk_pref *r = fk_pref_by_str(code);
         assert_non_null(r);
         assert_string_equal(r->code2, code);
@@ -97,8 +99,10 @@ static void test_reference(void **state)
     assert_int_equal(fk_types[FK_PHARMACY].fee_digit, '4');
     assert_int_equal(fk_type_by_key("pharmacy"), FK_PHARMACY);
     assert_int_equal(fk_type_by_key("vet"), -1);
-    assert_string_equal(fk_program_by_key("eprescription")->label_ja, "電子処方箋");
-    assert_string_equal(fk_program_by_key("ehr_sharing")->label_ja, "電子カルテ情報共有サービス");
+    assert_string_equal(fk_program_by_key("eprescription")->label_ja,
+                        "電子処方箋");
+    assert_string_equal(fk_program_by_key("ehr_sharing")->label_ja,
+                        "電子カルテ情報共有サービス");
     assert_null(fk_program_by_key("x"));
 }
 

@@ -43,7 +43,8 @@ static fk_schedule sched(int interval, const char *times, const char *weekly)
     snprintf(c.weekly_report, sizeof c.weekly_report, "%s", weekly);
     fk_schedule s;
     char err[256];
-    if (fk_schedule_from_config(&s, &c, err, sizeof err) < 0) fail_msg("schedule: %s", err);
+    if (fk_schedule_from_config(&s, &c, err, sizeof err) < 0)
+        fail_msg("schedule: %s", err);
     return s;
 }
 
@@ -56,14 +57,21 @@ static void test_times_next_prev(void **state)
     fk_schedule s = sched(0, "18:00, 06:00", "mon 07:00");
     assert_int_equal(s.ntimes, 2);
     assert_int_equal(s.times[0], 6 * 60);
-    assert_int_equal(fk_schedule_next_pull(&s, jst(2025, 2, 9, 5, 59)), jst(2025, 2, 9, 6, 0));
+    assert_int_equal(fk_schedule_next_pull(&s, jst(2025, 2, 9, 5, 59)),
+                     jst(2025, 2, 9, 6, 0));
     /* A slot is "next" only strictly after now, "prev" at or before. */
-    assert_int_equal(fk_schedule_next_pull(&s, jst(2025, 2, 9, 6, 0)), jst(2025, 2, 9, 18, 0));
-    assert_int_equal(fk_schedule_prev_pull(&s, jst(2025, 2, 9, 6, 0)), jst(2025, 2, 9, 6, 0));
-    assert_int_equal(fk_schedule_prev_pull(&s, jst(2025, 2, 9, 5, 59)), jst(2025, 2, 8, 18, 0));
-    assert_int_equal(fk_schedule_next_pull(&s, jst(2025, 2, 9, 12, 0)), jst(2025, 2, 9, 18, 0));
+    assert_int_equal(fk_schedule_next_pull(&s, jst(2025, 2, 9, 6, 0)),
+                     jst(2025, 2, 9, 18, 0));
+    assert_int_equal(fk_schedule_prev_pull(&s, jst(2025, 2, 9, 6, 0)),
+                     jst(2025, 2, 9, 6, 0));
+    assert_int_equal(fk_schedule_prev_pull(&s, jst(2025, 2, 9, 5, 59)),
+                     jst(2025, 2, 8, 18, 0));
+    assert_int_equal(fk_schedule_next_pull(&s, jst(2025, 2, 9, 12, 0)),
+                     jst(2025, 2, 9, 18, 0));
     char buf[32];
-    assert_string_equal(fk_schedule_format(jst(2025, 2, 9, 18, 0), buf, sizeof buf), "2025-02-09 18:00 JST");
+    assert_string_equal(
+        fk_schedule_format(jst(2025, 2, 9, 18, 0), buf, sizeof buf),
+        "2025-02-09 18:00 JST");
 }
 
 static void test_jst_across_midnight(void **state)
@@ -71,7 +79,8 @@ static void test_jst_across_midnight(void **state)
     (void)state;
     fk_schedule s = sched(0, "06:00,18:00", "mon 07:00");
     /* 23:30 JST on the 9th is 14:30 UTC the same day: next is the 10th. */
-    assert_int_equal(fk_schedule_next_pull(&s, jst(2025, 2, 9, 23, 30)), jst(2025, 2, 10, 6, 0));
+    assert_int_equal(fk_schedule_next_pull(&s, jst(2025, 2, 9, 23, 30)),
+                     jst(2025, 2, 10, 6, 0));
     /* 01:00 JST on the 10th is still the 9th in UTC: prev is 18:00 on the 9th. */
     int64_t t = jst(2025, 2, 10, 1, 0);
     assert_int_equal(fk_schedule_prev_pull(&s, t), jst(2025, 2, 9, 18, 0));
@@ -79,12 +88,16 @@ static void test_jst_across_midnight(void **state)
     /* 06:00 JST is 21:00 UTC the day before. */
     assert_int_equal(jst(2025, 2, 10, 6, 0) % 86400, 21 * 3600);
     /* Year end. */
-    assert_int_equal(fk_schedule_next_pull(&s, jst(2024, 12, 31, 20, 0)), jst(2025, 1, 1, 6, 0));
-    assert_string_equal(fk_schedule_format(jst(2025, 1, 1, 6, 0), (char[32]){0}, 32), "2025-01-01 06:00 JST");
+    assert_int_equal(fk_schedule_next_pull(&s, jst(2024, 12, 31, 20, 0)),
+                     jst(2025, 1, 1, 6, 0));
+    assert_string_equal(
+        fk_schedule_format(jst(2025, 1, 1, 6, 0), (char[32]){0}, 32),
+        "2025-01-01 06:00 JST");
     /* The process time zone plays no part. */
     setenv("TZ", "America/Los_Angeles", 1);
     tzset();
-    assert_int_equal(fk_schedule_next_pull(&s, jst(2025, 2, 9, 23, 30)), jst(2025, 2, 10, 6, 0));
+    assert_int_equal(fk_schedule_next_pull(&s, jst(2025, 2, 9, 23, 30)),
+                     jst(2025, 2, 10, 6, 0));
     unsetenv("TZ");
     tzset();
 }
@@ -94,13 +107,18 @@ static void test_interval_grid(void **state)
     (void)state;
     /* 90 minutes from midnight JST: 00:00, 01:30, 03:00, ... */
     fk_schedule s = sched(90, "06:00", "mon 07:00");
-    assert_int_equal(fk_schedule_next_pull(&s, jst(2025, 2, 9, 0, 45)), jst(2025, 2, 9, 1, 30));
-    assert_int_equal(fk_schedule_prev_pull(&s, jst(2025, 2, 9, 0, 45)), jst(2025, 2, 9, 0, 0));
-    assert_int_equal(fk_schedule_prev_pull(&s, jst(2025, 2, 9, 1, 30)), jst(2025, 2, 9, 1, 30));
+    assert_int_equal(fk_schedule_next_pull(&s, jst(2025, 2, 9, 0, 45)),
+                     jst(2025, 2, 9, 1, 30));
+    assert_int_equal(fk_schedule_prev_pull(&s, jst(2025, 2, 9, 0, 45)),
+                     jst(2025, 2, 9, 0, 0));
+    assert_int_equal(fk_schedule_prev_pull(&s, jst(2025, 2, 9, 1, 30)),
+                     jst(2025, 2, 9, 1, 30));
     /* 22:30 + 90 min crosses midnight JST onto the next day's grid. */
-    assert_int_equal(fk_schedule_next_pull(&s, jst(2025, 2, 9, 22, 31)), jst(2025, 2, 10, 0, 0));
+    assert_int_equal(fk_schedule_next_pull(&s, jst(2025, 2, 9, 22, 31)),
+                     jst(2025, 2, 10, 0, 0));
     fk_schedule m = sched(1, "06:00", "mon 07:00");
-    assert_int_equal(fk_schedule_next_pull(&m, jst(2025, 2, 9, 10, 0) + 59), jst(2025, 2, 9, 10, 1));
+    assert_int_equal(fk_schedule_next_pull(&m, jst(2025, 2, 9, 10, 0) + 59),
+                     jst(2025, 2, 9, 10, 1));
 }
 
 static void test_weekly(void **state)
@@ -109,14 +127,20 @@ static void test_weekly(void **state)
     fk_schedule s = sched(0, "06:00", "mon 07:00");
     assert_int_equal(s.weekly_wday, 0);
     /* 2025-02-09 is a Sunday. */
-    assert_int_equal(fk_schedule_next_weekly(&s, jst(2025, 2, 9, 12, 0)), jst(2025, 2, 10, 7, 0));
-    assert_int_equal(fk_schedule_prev_weekly(&s, jst(2025, 2, 9, 12, 0)), jst(2025, 2, 3, 7, 0));
+    assert_int_equal(fk_schedule_next_weekly(&s, jst(2025, 2, 9, 12, 0)),
+                     jst(2025, 2, 10, 7, 0));
+    assert_int_equal(fk_schedule_prev_weekly(&s, jst(2025, 2, 9, 12, 0)),
+                     jst(2025, 2, 3, 7, 0));
     /* Monday 07:00 JST is Sunday 22:00 UTC: still Monday's slot. */
-    assert_int_equal(fk_schedule_next_weekly(&s, jst(2025, 2, 10, 6, 59)), jst(2025, 2, 10, 7, 0));
-    assert_int_equal(fk_schedule_prev_weekly(&s, jst(2025, 2, 10, 7, 0)), jst(2025, 2, 10, 7, 0));
-    assert_int_equal(fk_schedule_next_weekly(&s, jst(2025, 2, 10, 7, 0)), jst(2025, 2, 17, 7, 0));
+    assert_int_equal(fk_schedule_next_weekly(&s, jst(2025, 2, 10, 6, 59)),
+                     jst(2025, 2, 10, 7, 0));
+    assert_int_equal(fk_schedule_prev_weekly(&s, jst(2025, 2, 10, 7, 0)),
+                     jst(2025, 2, 10, 7, 0));
+    assert_int_equal(fk_schedule_next_weekly(&s, jst(2025, 2, 10, 7, 0)),
+                     jst(2025, 2, 17, 7, 0));
     fk_schedule f = sched(0, "06:00", "sun 23:45");
-    assert_int_equal(fk_schedule_next_weekly(&f, jst(2025, 2, 9, 23, 50)), jst(2025, 2, 16, 23, 45));
+    assert_int_equal(fk_schedule_next_weekly(&f, jst(2025, 2, 9, 23, 50)),
+                     jst(2025, 2, 16, 23, 45));
 }
 
 static void test_missed_rule(void **state)
@@ -133,7 +157,8 @@ static void test_missed_rule(void **state)
     assert_false(fk_schedule_missed(slot, jst(2025, 2, 9, 6, 3)));
     /* After the make-up pull at now, nothing more is due until 18:00. */
     assert_false(fk_schedule_missed(fk_schedule_prev_pull(&s, now + 60), now));
-    assert_true(fk_schedule_missed(fk_schedule_prev_pull(&s, jst(2025, 2, 9, 18, 0)), now));
+    assert_true(fk_schedule_missed(
+        fk_schedule_prev_pull(&s, jst(2025, 2, 9, 18, 0)), now));
 }
 
 static void test_schedule_errors(void **state)
@@ -151,9 +176,12 @@ static void test_schedule_errors(void **state)
     assert_int_equal(fk_schedule_from_config(&s, &c, err, sizeof err), -1);
     assert_non_null(strstr(err, "'25:00'"));
     char u[128];
-    assert_string_equal(fk_daemon_redact_url("https://bob:secret@feed.example/v1", u, sizeof u),
-                        "https://***@feed.example/v1");
-    assert_string_equal(fk_daemon_redact_url("http://127.0.0.1:8471", u, sizeof u), "http://127.0.0.1:8471");
+    assert_string_equal(
+        fk_daemon_redact_url("https://bob:secret@feed.example/v1", u, sizeof u),
+        "https://***@feed.example/v1");
+    assert_string_equal(
+        fk_daemon_redact_url("http://127.0.0.1:8471", u, sizeof u),
+        "http://127.0.0.1:8471");
 }
 
 /* ---- the daemon against the simulator --------------------------------- */
@@ -170,13 +198,14 @@ static void sleep_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
-static daemon_proc daemon_start(const char *conf, const char *extra, const char *logname)
+static daemon_proc daemon_start(const char *conf, const char *extra,
+                                const char *logname)
 {
     daemon_proc d = {0};
     snprintf(d.log, sizeof d.log, "%s/%s", dir, logname);
     char cmd[2400];
-    snprintf(cmd, sizeof cmd, "exec %s daemon --config %s %s 2>%s >&2", tu_bin("fukyu"), conf,
-             extra ? extra : "", d.log);
+    snprintf(cmd, sizeof cmd, "exec %s daemon --config %s %s 2>%s >&2",
+             tu_bin("fukyu"), conf, extra ? extra : "", d.log);
     d.pid = fork();
     assert_true(d.pid >= 0);
     if (d.pid == 0) {
@@ -197,12 +226,14 @@ static char *wait_log(const daemon_proc *d, const char *text, int seconds)
         if (log && strstr(log, text)) return log;
         int st;
         if (waitpid(d->pid, &st, WNOHANG) == d->pid)
-            fail_msg("daemon exited (status %d) before logging '%s':\n%s", st, text, log ? log : "");
+            fail_msg("daemon exited (status %d) before logging '%s':\n%s", st,
+                     text, log ? log : "");
         free(log);
         sleep_ms(100);
     }
     char *log = tu_read_file(d->log, NULL);
-    fail_msg("no '%s' in the daemon log within %d s:\n%s", text, seconds, log ? log : "");
+    fail_msg("no '%s' in the daemon log within %d s:\n%s", text, seconds,
+             log ? log : "");
     return NULL;
 }
 
@@ -214,23 +245,27 @@ static int daemon_stop(daemon_proc *d, int sig)
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-static void write_conf(const char *path, const char *url, const char *db, const char *out,
-                       const char *extra)
+static void write_conf(const char *path, const char *url, const char *db,
+                       const char *out, const char *extra)
 {
     char text[3000];
-    snprintf(text, sizeof text,
-             "# daemon test\n[feed]\nurl = %s\nlimit = 500\nretries = 1\nbackoff_ms = 10\n"
-             "[store]\npath = %s\n[reports]\nout_dir = %s\n[http]\nlisten = 127.0.0.1:0\n"
-             "[schedule]\ninterval = 1\n%s",
-             url, db, out, extra ? extra : "");
+    snprintf(
+        text, sizeof text,
+        "# daemon test\n[feed]\nurl = %s\nlimit = 500\nretries = 1\nbackoff_ms = 10\n"
+        "[store]\npath = %s\n[reports]\nout_dir = %s\n[http]\nlisten = 127.0.0.1:0\n"
+        "[schedule]\ninterval = 1\n%s",
+        url, db, out, extra ? extra : "");
     tu_write_file(path, text);
 }
 
 static int http_status(int port, const char *path, const char *header)
 {
     char *out = NULL;
-    int rc = tu_run(&out, NULL, "curl -s -o /dev/null -w '%%{http_code}' %s%s%s 'http://127.0.0.1:%d%s'",
-                    header ? "-H '" : "", header ? header : "", header ? "'" : "", port, path);
+    int rc = tu_run(
+        &out, NULL,
+        "curl -s -o /dev/null -w '%%{http_code}' %s%s%s 'http://127.0.0.1:%d%s'",
+        header ? "-H '" : "", header ? header : "", header ? "'" : "", port,
+        path);
     int code = rc == 0 && out ? atoi(out) : -1;
     free(out);
     return code;
@@ -259,34 +294,44 @@ static void test_pulls_renders_serves(void **state)
     /* The pull is stored and the pull log says so. */
     free(wait_log(&d, "stored: as_of 2025-02-09", 120));
     char *pulls = NULL;
-    assert_int_equal(tu_run(&pulls, NULL, "%s pulls --db %s", tu_bin("fukyu"), db), 0);
+    assert_int_equal(
+        tu_run(&pulls, NULL, "%s pulls --db %s", tu_bin("fukyu"), db), 0);
     assert_non_null(strstr(pulls, "stored"));
     free(pulls);
     /* Then everything is rendered into out_dir. */
-    free(wait_log(&d, "render done", 900)); /* ~85 s for 48 PDFs and 1,500 files */
+    free(wait_log(&d, "render done",
+                  900)); /* ~85 s for 48 PDFs and 1,500 files */
     snprintf(path, sizeof path, "%s/reports/weekly/latest.pdf", out);
     struct stat sb;
     assert_int_equal(stat(path, &sb), 0);
     assert_true(sb.st_size > 1000);
     snprintf(path, sizeof path, "%s/reports/weekly/2025-W06.pdf", out);
     assert_int_equal(stat(path, &sb), 0);
-    snprintf(path, sizeof path, "%s/charts/national/trend-eprescription.png", out);
+    snprintf(path, sizeof path, "%s/charts/national/trend-eprescription.png",
+             out);
     assert_int_equal(stat(path, &sb), 0);
     snprintf(path, sizeof path, "%s/reports/prefecture/13/latest.pdf", out);
     assert_int_equal(stat(path, &sb), 0);
     /* The dashboard serves it, with validators. */
     assert_int_equal(http_status(d.port, "/healthz", NULL), 200);
-    assert_int_equal(http_status(d.port, "/charts/national/trend-eprescription.png", NULL), 200);
+    assert_int_equal(
+        http_status(d.port, "/charts/national/trend-eprescription.png", NULL),
+        200);
     char *hdr = NULL;
-    assert_int_equal(tu_run(&hdr, NULL, "curl -s -D - -o /dev/null http://127.0.0.1:%d/reports/weekly/latest.pdf",
-                            d.port), 0);
+    assert_int_equal(
+        tu_run(
+            &hdr, NULL,
+            "curl -s -D - -o /dev/null http://127.0.0.1:%d/reports/weekly/latest.pdf",
+            d.port),
+        0);
     char *etag = strcasestr(hdr, "\netag: ");
     assert_non_null(etag);
     etag += strlen("\netag: ");
     etag[strcspn(etag, "\r\n")] = '\0';
     char inm[300];
     snprintf(inm, sizeof inm, "If-None-Match: %s", etag);
-    assert_int_equal(http_status(d.port, "/reports/weekly/latest.pdf", inm), 304);
+    assert_int_equal(http_status(d.port, "/reports/weekly/latest.pdf", inm),
+                     304);
     free(hdr);
 
     /* A broken config on SIGHUP is logged with file:line; the daemon keeps
@@ -294,7 +339,8 @@ static void test_pulls_renders_serves(void **state)
     write_conf(conf, url, db, out, "weekly_report = someday\n");
     kill(d.pid, SIGHUP);
     char want[800];
-    snprintf(want, sizeof want, "reload failed: %s:15: schedule.weekly_report", conf);
+    snprintf(want, sizeof want, "reload failed: %s:15: schedule.weekly_report",
+             conf);
     free(wait_log(&d, want, 30));
     assert_int_equal(kill(d.pid, 0), 0);
     assert_int_equal(http_status(d.port, "/healthz", NULL), 200);
@@ -307,11 +353,11 @@ static void test_pulls_renders_serves(void **state)
     assert_int_equal(daemon_stop(&d, SIGTERM), 0);
     log = tu_read_file(d.log, NULL);
     assert_non_null(strstr(log, "stopped"));
-    assert_null(strstr(log, "http listening on 127.0.0.1:0")); /* the bound port is logged */
+    assert_null(strstr(
+        log, "http listening on 127.0.0.1:0")); /* the bound port is logged */
     free(log);
     tu_feedsim_stop(sim);
 }
-
 
 static void test_sigterm_during_pull(void **state)
 {
@@ -322,9 +368,14 @@ static void test_sigterm_during_pull(void **state)
     snprintf(conf, sizeof conf, "%s/term.conf", dir);
     /* A store with one good pull, then a slow feed with a new date. */
     pid_t sim = tu_feedsim_start(url, sizeof url, SIMARGS " --fault delay:200");
-    assert_int_equal(tu_run(NULL, NULL, "%s collect --once --feed %s --db %s --limit 2000", tu_bin("fukyu"), url, db), 0);
+    assert_int_equal(tu_run(NULL, NULL,
+                            "%s collect --once --feed %s --db %s --limit 2000",
+                            tu_bin("fukyu"), url, db),
+                     0);
     char *before = tu_store_fingerprint(db);
-    assert_int_equal(tu_run(NULL, NULL, "curl -sf -X POST '%s/_sim/date?d=2025-03-30'", url), 0);
+    assert_int_equal(
+        tu_run(NULL, NULL, "curl -sf -X POST '%s/_sim/date?d=2025-03-30'", url),
+        0);
     write_conf(conf, url, db, out, NULL);
     daemon_proc d = daemon_start(conf, "--run-now", "term.log");
     free(wait_log(&d, "pull started", 30));
@@ -338,7 +389,9 @@ static void test_sigterm_during_pull(void **state)
     assert_null(strstr(log, "render started"));
     free(log);
     char *pulls = NULL;
-    assert_int_equal(tu_run(&pulls, NULL, "%s pulls --db %s --limit 1", tu_bin("fukyu"), db), 0);
+    assert_int_equal(
+        tu_run(&pulls, NULL, "%s pulls --db %s --limit 1", tu_bin("fukyu"), db),
+        0);
     assert_non_null(strstr(pulls, "stopped"));
     free(pulls);
     free(before), free(after);
@@ -359,7 +412,8 @@ static void test_make_up_once(void **state)
     snprintf(conf, sizeof conf, "%s/makeup.conf", dir);
     write_conf(conf, url, db, out, "interval = 720\n");
     daemon_proc d = daemon_start(conf, NULL, "makeup.log");
-    free(wait_log(&d, "missed pull slot (last good pull never): pulling once now", 30));
+    free(wait_log(
+        &d, "missed pull slot (last good pull never): pulling once now", 30));
     free(wait_log(&d, "failed: ", 60));
     assert_int_equal(daemon_stop(&d, SIGTERM), 0);
     /* The store of test_pulls_renders_serves was pulled and rendered a
@@ -381,25 +435,32 @@ static void test_cli_errors(void **state)
 {
     (void)state;
     char *out = NULL, *err = NULL;
-    assert_int_equal(tu_run(&out, &err, "%s daemon --bogus", tu_bin("fukyu")), 2);
+    assert_int_equal(tu_run(&out, &err, "%s daemon --bogus", tu_bin("fukyu")),
+                     2);
     assert_non_null(strstr(err, "usage: fukyu daemon"));
     free(out), free(err);
-    assert_int_equal(tu_run(&out, &err, "%s daemon --listen nowhere", tu_bin("fukyu")), 2);
+    assert_int_equal(
+        tu_run(&out, &err, "%s daemon --listen nowhere", tu_bin("fukyu")), 2);
     assert_non_null(strstr(err, "--listen"));
     free(out), free(err);
-    assert_int_equal(tu_run(&out, &err, "%s daemon --feed ftp://x", tu_bin("fukyu")), 2);
+    assert_int_equal(
+        tu_run(&out, &err, "%s daemon --feed ftp://x", tu_bin("fukyu")), 2);
     assert_non_null(strstr(err, "--feed"));
     free(out), free(err);
-    assert_int_equal(tu_run(&out, &err, "%s daemon --config %s/missing.conf", tu_bin("fukyu"), dir), 1);
+    assert_int_equal(tu_run(&out, &err, "%s daemon --config %s/missing.conf",
+                            tu_bin("fukyu"), dir),
+                     1);
     assert_non_null(strstr(err, "missing.conf: cannot open"));
     free(out), free(err);
     char conf[700];
     snprintf(conf, sizeof conf, "%s/bad.conf", dir);
     tu_write_file(conf, "[schedule]\ninterval = -3\n");
-    assert_int_equal(tu_run(&out, &err, "%s daemon --config %s", tu_bin("fukyu"), conf), 1);
+    assert_int_equal(
+        tu_run(&out, &err, "%s daemon --config %s", tu_bin("fukyu"), conf), 1);
     assert_non_null(strstr(err, "bad.conf:2:"));
     free(out), free(err);
-    assert_int_equal(tu_run(&out, NULL, "%s daemon --help", tu_bin("fukyu")), 0);
+    assert_int_equal(tu_run(&out, NULL, "%s daemon --help", tu_bin("fukyu")),
+                     0);
     assert_non_null(strstr(out, "--run-now"));
     free(out);
 }
@@ -423,7 +484,10 @@ static void test_port_in_use(void **state)
     snprintf(conf2, sizeof conf2, "%s/port2.conf", dir);
     write_conf(conf2, url, db, out, "interval = 720\n");
     char *err = NULL;
-    assert_int_equal(tu_run(NULL, &err, "%s daemon --config %s --listen 127.0.0.1:%d", tu_bin("fukyu"), conf2, port), 1);
+    assert_int_equal(tu_run(NULL, &err,
+                            "%s daemon --config %s --listen 127.0.0.1:%d",
+                            tu_bin("fukyu"), conf2, port),
+                     1);
     assert_non_null(strstr(err, "cannot listen"));
     free(err);
     assert_int_equal(daemon_stop(&d, SIGINT), 0);
@@ -440,7 +504,9 @@ static void test_unit_verifies(void **state)
 {
     (void)state;
     if (!have("systemd-analyze")) {
-        fprintf(stderr, "skipped: systemd-analyze is not installed (package systemd)\n");
+        fprintf(
+            stderr,
+            "skipped: systemd-analyze is not installed (package systemd)\n");
         return;
     }
     /* verify needs ExecStart to exist and the Documentation= pages to be
@@ -451,22 +517,30 @@ static void test_unit_verifies(void **state)
     snprintf(bin, sizeof bin, "%s", abs);
     free(abs);
     snprintf(unit, sizeof unit, "%s/unit", dir);
-    assert_int_equal(tu_run(NULL, NULL,
-                            "mkdir -p %s/man1 %s/man5 && cp man/fukyu.1 %s/man1/ && cp man/fukyu.conf.5 %s/man5/"
-                            " && sed 's|^ExecStart=/usr/local/bin/fukyu |ExecStart=%s |' systemd/fukyu.service"
-                            " >%s/fukyu.service",
-                            unit, unit, unit, unit, bin, unit),
-                     0);
-    int rc = tu_run(&out, &err, "MANPATH=%s systemd-analyze verify %s/fukyu.service", unit, unit);
+    assert_int_equal(
+        tu_run(
+            NULL, NULL,
+            "mkdir -p %s/man1 %s/man5 && cp man/fukyu.1 %s/man1/ && cp man/fukyu.conf.5 %s/man5/"
+            " && sed 's|^ExecStart=/usr/local/bin/fukyu |ExecStart=%s |' systemd/fukyu.service"
+            " >%s/fukyu.service",
+            unit, unit, unit, unit, bin, unit),
+        0);
+    int rc =
+        tu_run(&out, &err, "MANPATH=%s systemd-analyze verify %s/fukyu.service",
+               unit, unit);
     if (rc != 0) fail_msg("systemd-analyze verify: %s%s", out, err);
     free(out), free(err);
     /* The sandboxing scores "OK" or better (exposure below 5). */
-    rc = tu_run(&out, &err, "systemd-analyze security --offline=true %s/fukyu.service", unit);
+    rc = tu_run(&out, &err,
+                "systemd-analyze security --offline=true %s/fukyu.service",
+                unit);
     assert_int_equal(rc, 0);
     const char *p = strstr(out, "Overall exposure level for fukyu.service: ");
     assert_non_null(p);
-    double exposure = atof(p + strlen("Overall exposure level for fukyu.service: "));
-    if (exposure >= 5.0) fail_msg("exposure %.1f is above OK:\n%s", exposure, out);
+    double exposure =
+        atof(p + strlen("Overall exposure level for fukyu.service: "));
+    if (exposure >= 5.0)
+        fail_msg("exposure %.1f is above OK:\n%s", exposure, out);
     free(out), free(err);
 }
 

@@ -17,9 +17,9 @@
 #include "reports/export.h"
 
 static char *dir;
-static char sim_db[600];    /* one pull of the simulator */
-static char odd_db[600];    /* a few facilities with awkward text */
-static char fk[600];        /* the fukyu binary */
+static char sim_db[600]; /* one pull of the simulator */
+static char odd_db[600]; /* a few facilities with awkward text */
+static char fk[600];     /* the fukyu binary */
 static fk_day as_of;
 
 /* ---- a strict RFC 4180 reader ------------------------------------------ */
@@ -55,15 +55,22 @@ static table parse_csv(const char *s, size_t len)
             size_t n = 0;
             if (i < len && s[i] == '"') {
                 for (i++;; i++) {
-                    if (i >= len) fail_msg("record %zu: unterminated quoted field", t.n);
-                    if (s[i] == '"' && i + 1 < len && s[i + 1] == '"') buf[n++] = '"', i++;
-                    else if (s[i] == '"') break;
-                    else buf[n++] = s[i];
+                    if (i >= len)
+                        fail_msg("record %zu: unterminated quoted field", t.n);
+                    if (s[i] == '"' && i + 1 < len && s[i + 1] == '"')
+                        buf[n++] = '"', i++;
+                    else if (s[i] == '"')
+                        break;
+                    else
+                        buf[n++] = s[i];
                 }
                 i++;
             } else {
-                for (; i < len && s[i] != ',' && s[i] != '\r' && s[i] != '\n'; i++) {
-                    if (s[i] == '"') fail_msg("record %zu: quote inside an unquoted field", t.n);
+                for (; i < len && s[i] != ',' && s[i] != '\r' && s[i] != '\n';
+                     i++) {
+                    if (s[i] == '"')
+                        fail_msg("record %zu: quote inside an unquoted field",
+                                 t.n);
                     buf[n++] = s[i];
                 }
             }
@@ -78,7 +85,9 @@ static table parse_csv(const char *s, size_t len)
             }
             fail_msg("record %zu: expected ',' or CRLF at byte %zu", t.n, i);
         }
-        if (r->n != t.r[0].n) fail_msg("record %zu has %d fields, the header %d", t.n, r->n, t.r[0].n);
+        if (r->n != t.r[0].n)
+            fail_msg("record %zu has %d fields, the header %d", t.n, r->n,
+                     t.r[0].n);
     }
     free(buf);
     return t;
@@ -105,13 +114,19 @@ static int col(const table *t, const char *key)
 
 /* Runs `fukyu export non-adopters ARGS --db DB --out FILE`; returns the
  * exit code, stderr into *err when err is not NULL. */
-static int export(const char *db, const char *file, const char *args, char **err)
+static int export(const char *db, const char *file, const char *args,
+                  char **err)
 {
     char *out = NULL, *e = NULL;
-    int rc = tu_run(&out, &e, "%s export non-adopters %s --config /dev/null --db %s --out %s/%s", fk, args, db, dir, file);
+    int rc = tu_run(
+        &out, &e,
+        "%s export non-adopters %s --config /dev/null --db %s --out %s/%s", fk,
+        args, db, dir, file);
     free(out);
-    if (err) *err = e;
-    else free(e);
+    if (err)
+        *err = e;
+    else
+        free(e);
     return rc;
 }
 
@@ -136,7 +151,8 @@ static table export_csv(const char *db, const char *args)
     if (len >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3)) body += 3, len -= 3;
     table t = parse_csv(body, len);
     char want[800];
-    snprintf(want, sizeof want, "%zu facilities written to %s/t.csv\n", t.n - 1, dir);
+    snprintf(want, sizeof want, "%zu facilities written to %s/t.csv\n", t.n - 1,
+             dir);
     assert_non_null(strstr(err, want));
     free(s), free(err);
     return t;
@@ -156,8 +172,11 @@ static size_t xlsx_rows(const char *db, const char *args)
     char full[600], *out = NULL;
     snprintf(full, sizeof full, "--format xlsx %s", args);
     assert_int_equal(export(db, "t.xlsx", full, NULL), 0);
-    assert_int_equal(tu_run(&out, NULL, "unzip -p %s xl/worksheets/sheet1.xml | grep -o '<row ' | wc -l",
-                            path_of("t.xlsx")), 0);
+    assert_int_equal(
+        tu_run(&out, NULL,
+               "unzip -p %s xl/worksheets/sheet1.xml | grep -o '<row ' | wc -l",
+               path_of("t.xlsx")),
+        0);
     size_t n = strtoul(out, NULL, 10);
     free(out);
     return n;
@@ -165,7 +184,8 @@ static size_t xlsx_rows(const char *db, const char *args)
 
 /* Non-adopters in the store's own counts: applied + (total - adopting -
  * applied), for one status mask (bit 0 none, bit 1 applied). */
-static int64_t store_count(const char *program, int pref, const char *muni, int type, unsigned mask)
+static int64_t store_count(const char *program, int pref, const char *muni,
+                           int type, unsigned mask)
 {
     char err[600];
     fk_store *st = fk_store_open(sim_db, FK_STORE_READONLY, err, sizeof err);
@@ -186,7 +206,8 @@ static int64_t store_count(const char *program, int pref, const char *muni, int 
 
 /* ---- fixtures ----------------------------------------------------------- */
 
-static fk_record odd(int64_t code, fk_type t, const char *name, fk_status s, const char *since)
+static fk_record odd(int64_t code, fk_type t, const char *name, fk_status s,
+                     const char *since)
 {
     fk_record r;
     memset(&r, 0, sizeof r);
@@ -228,9 +249,11 @@ static void make_odd_store(void)
         odd(1311000005, FK_CLINIC, odd_names[4], FK_ST_NONE, NULL),
         odd(1341000006, FK_PHARMACY, odd_names[5], FK_ST_NONE, NULL),
         odd(2711000007, FK_CLINIC, odd_names[6], FK_ST_NONE, NULL),
-        odd(1341000008, FK_PHARMACY, "運用中薬局", FK_ST_OPERATING, "2025-02-01"),
+        odd(1341000008, FK_PHARMACY, "運用中薬局", FK_ST_OPERATING,
+            "2025-02-01"),
         odd(1341000009, FK_PHARMACY, "対象外薬局", FK_ST_NOT_APPLICABLE, NULL),
-        odd(1341000010, FK_PHARMACY, "古くから運用中薬局", FK_ST_OPERATING, "2023-02-01"),
+        odd(1341000010, FK_PHARMACY, "古くから運用中薬局", FK_ST_OPERATING,
+            "2023-02-01"),
     };
     rs[1].beds = 19;
     rs[1].phone = "03-1234-5678";
@@ -238,8 +261,10 @@ static void make_odd_store(void)
     assert_non_null(ap);
     fk_day d;
     assert_int_equal(fk_date_parse("2025-02-09", &d), 0);
-    assert_int_equal(fk_apply_snapshot(ap, "2025-02-09T04:00:00+09:00", d, "\"odd\""), 0);
-    for (size_t i = 0; i < sizeof rs / sizeof rs[0]; i++) assert_int_equal(fk_apply_record(ap, &rs[i]), FK_APPLY_OK);
+    assert_int_equal(
+        fk_apply_snapshot(ap, "2025-02-09T04:00:00+09:00", d, "\"odd\""), 0);
+    for (size_t i = 0; i < sizeof rs / sizeof rs[0]; i++)
+        assert_int_equal(fk_apply_record(ap, &rs[i]), FK_APPLY_OK);
     fk_pull_stats ps = {0};
     assert_int_equal(fk_apply_commit(ap, &ps), 0);
     fk_store_close(st);
@@ -253,8 +278,11 @@ static int group_setup(void **state)
     snprintf(odd_db, sizeof odd_db, "%s/odd.db", dir);
     snprintf(fk, sizeof fk, "%s", tu_bin("fukyu"));
     char url[128], *out = NULL, *err = NULL;
-    pid_t sim = tu_feedsim_start(url, sizeof url, "--scale 0.05 --date 2025-02-09 --quiet");
-    int rc = tu_run(&out, &err, "%s collect --once --feed %s --db %s --config /dev/null", fk, url, sim_db);
+    pid_t sim = tu_feedsim_start(url, sizeof url,
+                                 "--scale 0.05 --date 2025-02-09 --quiet");
+    int rc = tu_run(&out, &err,
+                    "%s collect --once --feed %s --db %s --config /dev/null",
+                    fk, url, sim_db);
     tu_feedsim_stop(sim);
     if (rc != 0) fprintf(stderr, "collect failed: %s%s\n", out, err);
     free(out), free(err);
@@ -284,14 +312,24 @@ static void test_csv_counts_match_store(void **state)
     int64_t want = store_count("eprescription", 0, NULL, -1, 3);
     assert_true(want > 1000);
     assert_int_equal(t.n - 1, want);
-    static const char *keys[] = {"code", "name", "type", "prefecture_code", "prefecture", "municipality",
-                                 "address", "phone", "beds", "status", "status_ja", "applied_since",
+    static const char *keys[] = {"code",
+                                 "name",
+                                 "type",
+                                 "prefecture_code",
+                                 "prefecture",
+                                 "municipality",
+                                 "address",
+                                 "phone",
+                                 "beds",
+                                 "status",
+                                 "status_ja",
+                                 "applied_since",
                                  "days_since_applied"};
     assert_int_equal(t.r[0].n, 13);
     for (int j = 0; j < 13; j++) assert_string_equal(t.r[0].f[j], keys[j]);
     /* Every row is a non-adopter; days count from applied_since to as_of. */
-    int cs = col(&t, "status"), cj = col(&t, "status_ja"), ca = col(&t, "applied_since"),
-        cd = col(&t, "days_since_applied");
+    int cs = col(&t, "status"), cj = col(&t, "status_ja"),
+        ca = col(&t, "applied_since"), cd = col(&t, "days_since_applied");
     size_t applied = 0;
     for (size_t i = 1; i < t.n; i++) {
         char **f = t.r[i].f;
@@ -324,31 +362,40 @@ static void test_csv_filters_match_store(void **state)
     static const int prefs[] = {1, 13, 47};
     for (int i = 0; i < 3; i++) {
         char a[100];
-        snprintf(a, sizeof a, "--program eprescription --prefecture %02d", prefs[i]);
+        snprintf(a, sizeof a, "--program eprescription --prefecture %02d",
+                 prefs[i]);
         table t = export_csv(sim_db, a);
-        assert_int_equal(t.n - 1, store_count("eprescription", prefs[i], NULL, -1, 3));
+        assert_int_equal(t.n - 1,
+                         store_count("eprescription", prefs[i], NULL, -1, 3));
         int cp = col(&t, "prefecture_code"), cn = col(&t, "prefecture");
         for (size_t r = 1; r < t.n; r++) {
             assert_int_equal(atoi(t.r[r].f[cp]), prefs[i]);
-            assert_string_equal(t.r[r].f[cn], fk_pref_by_code(prefs[i])->name_ja);
+            assert_string_equal(t.r[r].f[cn],
+                                fk_pref_by_code(prefs[i])->name_ja);
         }
         free_table(&t);
     }
     for (int ty = 0; ty < FK_NTYPE; ty++) {
         char a[100];
-        snprintf(a, sizeof a, "--program eprescription --type %s", fk_types[ty].key);
+        snprintf(a, sizeof a, "--program eprescription --type %s",
+                 fk_types[ty].key);
         table t = export_csv(sim_db, a);
         assert_int_equal(t.n - 1, store_count("eprescription", 0, NULL, ty, 3));
         int ct = col(&t, "type");
-        for (size_t r = 1; r < t.n; r++) assert_string_equal(t.r[r].f[ct], fk_types[ty].label_ja);
+        for (size_t r = 1; r < t.n; r++)
+            assert_string_equal(t.r[r].f[ct], fk_types[ty].label_ja);
         free_table(&t);
     }
     static const char *statuses[] = {"none", "applied", "all"};
     for (unsigned s = 0; s < 3; s++) {
         char a[100];
-        snprintf(a, sizeof a, "--program eprescription --prefecture 13 --type clinic --status %s", statuses[s]);
+        snprintf(
+            a, sizeof a,
+            "--program eprescription --prefecture 13 --type clinic --status %s",
+            statuses[s]);
         table t = export_csv(sim_db, a);
-        assert_int_equal(t.n - 1, store_count("eprescription", 13, NULL, FK_CLINIC, s + 1));
+        assert_int_equal(
+            t.n - 1, store_count("eprescription", 13, NULL, FK_CLINIC, s + 1));
         free_table(&t);
     }
     /* A municipality: the first one of Tokyo the store knows. */
@@ -357,15 +404,20 @@ static void test_csv_filters_match_store(void **state)
     assert_non_null(st);
     fk_muni_counts *m = NULL;
     size_t nm = 0;
-    assert_int_equal(fk_store_counts_by_muni(st, "eprescription", as_of, 13, -1, &m, &nm), 0);
+    assert_int_equal(
+        fk_store_counts_by_muni(st, "eprescription", as_of, 13, -1, &m, &nm),
+        0);
     fk_store_close(st);
     assert_true(nm > 0);
     char a[100];
-    snprintf(a, sizeof a, "--program eprescription --municipality %s", m[0].code);
+    snprintf(a, sizeof a, "--program eprescription --municipality %s",
+             m[0].code);
     table t = export_csv(sim_db, a);
     assert_int_equal(t.n - 1, m[0].c.total - m[0].c.adopting);
-    assert_int_equal(t.n - 1, store_count("eprescription", 13, m[0].code, -1, 3));
-    for (size_t r = 1; r < t.n; r++) assert_string_equal(t.r[r].f[col(&t, "municipality")], m[0].code);
+    assert_int_equal(t.n - 1,
+                     store_count("eprescription", 13, m[0].code, -1, 3));
+    for (size_t r = 1; r < t.n; r++)
+        assert_string_equal(t.r[r].f[col(&t, "municipality")], m[0].code);
     free_table(&t);
     free(m);
 }
@@ -397,7 +449,12 @@ static void compare_with_store(const char *db, table *t, cmp_ctx *c)
     char e[600];
     fk_store *st = fk_store_open(db, FK_STORE_READONLY, e, sizeof e);
     assert_non_null(st);
-    fk_facility_filter f = {"eprescription", 0, NULL, -1, 1u << FK_ST_NONE | 1u << FK_ST_APPLIED, -1};
+    fk_facility_filter f = {"eprescription",
+                            0,
+                            NULL,
+                            -1,
+                            1u << FK_ST_NONE | 1u << FK_ST_APPLIED,
+                            -1};
     *c = (cmp_ctx){t, 0, 0, 0};
     assert_int_equal(fk_store_each_facility(st, &f, cmp_row, c), 0);
     fk_store_close(st);
@@ -454,19 +511,32 @@ static void test_bom(void **state)
 {
     (void)state;
     size_t len;
-    assert_int_equal(export(odd_db, "bom.csv", "--program eprescription --format csv", NULL), 0);
+    assert_int_equal(
+        export(odd_db, "bom.csv", "--program eprescription --format csv", NULL),
+        0);
     char *s = tu_read_file(path_of("bom.csv"), &len);
     assert_true(len > 3);
-    assert_memory_equal(s, "\xEF\xBB\xBF" "code,", 8);
+    assert_memory_equal(s,
+                        "\xEF\xBB\xBF"
+                        "code,",
+                        8);
     free(s);
-    assert_int_equal(export(odd_db, "nobom.csv", "--program eprescription --format csv --no-bom", NULL), 0);
+    assert_int_equal(export(odd_db, "nobom.csv",
+                            "--program eprescription --format csv --no-bom",
+                            NULL),
+                     0);
     s = tu_read_file(path_of("nobom.csv"), &len);
     assert_memory_equal(s, "code,", 5);
     free(s);
-    assert_int_equal(export(odd_db, "ja.csv", "--program eprescription --format csv --no-bom --header ja", NULL), 0);
+    assert_int_equal(
+        export(odd_db, "ja.csv",
+               "--program eprescription --format csv --no-bom --header ja",
+               NULL),
+        0);
     s = tu_read_file(path_of("ja.csv"), &len);
-    const char *ja = "医療機関コード,名称,種別,都道府県コード,都道府県,市区町村コード,所在地,電話番号,病床数,"
-                     "状況区分,状況,申請日,申請からの日数\r\n";
+    const char *ja =
+        "医療機関コード,名称,種別,都道府県コード,都道府県,市区町村コード,所在地,電話番号,病床数,"
+        "状況区分,状況,申請日,申請からの日数\r\n";
     assert_memory_equal(s, ja, strlen(ja));
     free(s);
 }
@@ -476,23 +546,40 @@ static void test_cp932_round_trip(void **state)
     (void)state;
     char *err = NULL, *out = NULL;
     /* The simulator's text all has a cp932 form: the round trip is exact. */
-    assert_int_equal(export(sim_db, "u.csv", "--program eprescription --format csv --no-bom", NULL), 0);
-    assert_int_equal(export(sim_db, "s.csv", "--program eprescription --format csv --encoding cp932", &err), 0);
+    assert_int_equal(export(sim_db, "u.csv",
+                            "--program eprescription --format csv --no-bom",
+                            NULL),
+                     0);
+    assert_int_equal(
+        export(sim_db, "s.csv",
+               "--program eprescription --format csv --encoding cp932", &err),
+        0);
     assert_null(strstr(err, "warning"));
     free(err);
-    assert_int_equal(tu_run(&out, NULL, "iconv -f CP932 -t UTF-8 %s/s.csv | cmp - %s/u.csv && echo same", dir, dir), 0);
+    assert_int_equal(
+        tu_run(&out, NULL,
+               "iconv -f CP932 -t UTF-8 %s/s.csv | cmp - %s/u.csv && echo same",
+               dir, dir),
+        0);
     assert_string_equal(out, "same\n");
     free(out);
     /* A file that is not all ASCII really was converted. */
-    assert_int_equal(tu_run(&out, NULL, "cmp -s %s/s.csv %s/u.csv || echo differs", dir, dir), 0);
+    assert_int_equal(tu_run(&out, NULL,
+                            "cmp -s %s/s.csv %s/u.csv || echo differs", dir,
+                            dir),
+                     0);
     assert_string_equal(out, "differs\n");
     free(out);
 
     /* 𠮷 has none: both become '?', with a warning. */
-    assert_int_equal(export(odd_db, "s.csv", "--program eprescription --format csv --encoding cp932", &err), 0);
+    assert_int_equal(
+        export(odd_db, "s.csv",
+               "--program eprescription --format csv --encoding cp932", &err),
+        0);
     assert_non_null(strstr(err, "warning: 2 characters have no cp932 form"));
     free(err);
-    assert_int_equal(tu_run(&out, NULL, "iconv -f CP932 -t UTF-8 %s/s.csv", dir), 0);
+    assert_int_equal(
+        tu_run(&out, NULL, "iconv -f CP932 -t UTF-8 %s/s.csv", dir), 0);
     assert_memory_equal(out, "code,", 5); /* no BOM in cp932 */
     table t = parse_csv(out, strlen(out));
     assert_int_equal(t.n - 1, 7);
@@ -508,9 +595,12 @@ static void test_xlsx(void **state)
 {
     (void)state;
     /* Row counts: the header plus one row per store non-adopter. */
-    assert_int_equal(xlsx_rows(sim_db, "--program eprescription"), store_count("eprescription", 0, NULL, -1, 3) + 1);
+    assert_int_equal(xlsx_rows(sim_db, "--program eprescription"),
+                     store_count("eprescription", 0, NULL, -1, 3) + 1);
     char *x = NULL;
-    assert_int_equal(tu_run(&x, NULL, "unzip -p %s xl/worksheets/sheet1.xml", path_of("t.xlsx")), 0);
+    assert_int_equal(tu_run(&x, NULL, "unzip -p %s xl/worksheets/sheet1.xml",
+                            path_of("t.xlsx")),
+                     0);
     size_t rows = store_count("eprescription", 0, NULL, -1, 3) + 1;
     char want[200];
     snprintf(want, sizeof want, "<autoFilter ref=\"A1:M%zu\"/>", rows);
@@ -519,31 +609,41 @@ static void test_xlsx(void **state)
     assert_non_null(strstr(x, "state=\"frozen\""));
     assert_non_null(strstr(x, "<cols>"));
     /* Widths are capped (the simulator has a 197-character name). */
-    for (const char *p = x; (p = strstr(p, "width=\"")); p++) assert_true(atof(p + 7) <= 62.0);
+    for (const char *p = x; (p = strstr(p, "width=\"")); p++)
+        assert_true(atof(p + 7) <= 62.0);
     /* Codes stay text; beds and dates are numbers. */
     assert_non_null(strstr(x, "<c r=\"A2\" t=\"inlineStr\"><is><t>01"));
     assert_true(matches(x, "<c r=\"I[0-9]+\"><v>[0-9]+</v>"));
     assert_true(matches(x, "<c r=\"L[0-9]+\" s=\"2\"><v>4[0-9]{4}</v>"));
     free(x);
-    assert_int_equal(tu_run(&x, NULL, "unzip -p %s xl/styles.xml", path_of("t.xlsx")), 0);
+    assert_int_equal(
+        tu_run(&x, NULL, "unzip -p %s xl/styles.xml", path_of("t.xlsx")), 0);
     assert_non_null(strstr(x, "formatCode=\"yyyy-mm-dd\""));
     assert_non_null(strstr(x, "<b/>"));
     free(x);
-    assert_int_equal(tu_run(&x, NULL, "unzip -p %s xl/workbook.xml", path_of("t.xlsx")), 0);
+    assert_int_equal(
+        tu_run(&x, NULL, "unzip -p %s xl/workbook.xml", path_of("t.xlsx")), 0);
     assert_non_null(strstr(x, "name=\"non-adopters\""));
     free(x);
 
-    assert_int_equal(xlsx_rows(sim_db, "--program eprescription --prefecture 13 --status applied --header ja"),
-                     store_count("eprescription", 13, NULL, -1, 2) + 1);
-    assert_int_equal(tu_run(&x, NULL, "unzip -p %s xl/workbook.xml", path_of("t.xlsx")), 0);
+    assert_int_equal(
+        xlsx_rows(
+            sim_db,
+            "--program eprescription --prefecture 13 --status applied --header ja"),
+        store_count("eprescription", 13, NULL, -1, 2) + 1);
+    assert_int_equal(
+        tu_run(&x, NULL, "unzip -p %s xl/workbook.xml", path_of("t.xlsx")), 0);
     assert_non_null(strstr(x, "name=\"未導入施設\""));
     free(x);
-    assert_int_equal(xlsx_rows(sim_db, "--program eprescription --type hospital"),
-                     store_count("eprescription", 0, NULL, FK_HOSPITAL, 3) + 1);
+    assert_int_equal(
+        xlsx_rows(sim_db, "--program eprescription --type hospital"),
+        store_count("eprescription", 0, NULL, FK_HOSPITAL, 3) + 1);
 
     /* The awkward names, and a real date: 2025-01-01 is Excel day 45658. */
     assert_int_equal(xlsx_rows(odd_db, "--program eprescription"), 8);
-    assert_int_equal(tu_run(&x, NULL, "unzip -p %s xl/worksheets/sheet1.xml", path_of("t.xlsx")), 0);
+    assert_int_equal(tu_run(&x, NULL, "unzip -p %s xl/worksheets/sheet1.xml",
+                            path_of("t.xlsx")),
+                     0);
     assert_non_null(strstr(x, "医療法人青葉会, さくら医院"));
     assert_non_null(strstr(x, "<v>45658</v>"));
     free(x);
@@ -562,12 +662,15 @@ static void test_newly_adopted(void **state)
     fk_area nat = {0, ""};
     fk_counts now[FK_NTYPE], before[FK_NTYPE];
     assert_int_equal(fk_store_counts(st, "eprescription", as_of, &nat, now), 0);
-    assert_int_equal(fk_store_counts(st, "eprescription", d - 1, &nat, before), 0);
+    assert_int_equal(fk_store_counts(st, "eprescription", d - 1, &nat, before),
+                     0);
     fk_store_close(st);
     int64_t want = 0;
-    for (int t = 0; t < FK_NTYPE; t++) want += now[t].adopting - before[t].adopting;
+    for (int t = 0; t < FK_NTYPE; t++)
+        want += now[t].adopting - before[t].adopting;
     assert_true(want > 0);
-    table t = export_csv(sim_db, "--program eprescription --newly-adopted-since 2024-12-01");
+    table t = export_csv(
+        sim_db, "--program eprescription --newly-adopted-since 2024-12-01");
     assert_int_equal(t.n - 1, want);
     assert_int_equal(t.r[0].n, 12);
     int cs = col(&t, "status"), co = col(&t, "operating_since");
@@ -580,15 +683,21 @@ static void test_newly_adopted(void **state)
     }
     free_table(&t);
     /* The odd store: one pharmacy since 2025-02-01, not the one from 2023. */
-    t = export_csv(odd_db, "--program eprescription --newly-adopted-since 2025-01-01 --header ja");
+    t = export_csv(
+        odd_db,
+        "--program eprescription --newly-adopted-since 2025-01-01 --header ja");
     assert_int_equal(t.n - 1, 1);
     assert_string_equal(t.r[0].f[11], "運用開始日");
     assert_string_equal(t.r[1].f[1], "運用中薬局");
     assert_string_equal(t.r[1].f[11], "2025-02-01");
     free_table(&t);
-    assert_int_equal(xlsx_rows(odd_db, "--program eprescription --newly-adopted-since 2023-01-01"), 3);
+    assert_int_equal(
+        xlsx_rows(odd_db,
+                  "--program eprescription --newly-adopted-since 2023-01-01"),
+        3);
     char *x = NULL;
-    assert_int_equal(tu_run(&x, NULL, "unzip -p %s xl/workbook.xml", path_of("t.xlsx")), 0);
+    assert_int_equal(
+        tu_run(&x, NULL, "unzip -p %s xl/workbook.xml", path_of("t.xlsx")), 0);
     assert_non_null(strstr(x, "name=\"newly-adopted\""));
     free(x);
 }
@@ -598,7 +707,8 @@ static void expect(int code, const char *db, const char *args, const char *msg)
     char *err = NULL;
     int rc = export(db, "bad.csv", args, &err);
     if (rc != code || !strstr(err, msg))
-        fail_msg("'%s': exit %d (want %d), stderr: %s (want '%s')", args, rc, code, err, msg);
+        fail_msg("'%s': exit %d (want %d), stderr: %s (want '%s')", args, rc,
+                 code, err, msg);
     free(err);
     struct stat sb;
     assert_int_not_equal(stat(path_of("bad.csv"), &sb), 0);
@@ -610,27 +720,55 @@ static void test_bad_arguments(void **state)
     expect(2, sim_db, "--format csv", "--program is required");
     expect(2, sim_db, "--program eprescription", "--format is required");
     expect(2, sim_db, "--program nope --format csv", "unknown program 'nope'");
-    expect(2, sim_db, "--program eprescription --format ods", "'ods' is not csv or xlsx");
-    expect(2, sim_db, "--program eprescription --format csv --status operating", "'operating' is not none, applied or all");
-    expect(2, sim_db, "--program eprescription --format csv --status none --newly-adopted-since 2025-01-01",
-           "do not go together");
-    expect(2, sim_db, "--program eprescription --format csv --newly-adopted-since 2025-02-30", "not a date");
-    expect(2, sim_db, "--program eprescription --format xlsx --encoding cp932", "--format csv only");
-    expect(2, sim_db, "--program eprescription --format csv --encoding latin1", "'latin1' is not utf-8 or cp932");
-    expect(2, sim_db, "--program eprescription --format csv --header fr", "'fr' is not en or ja");
-    expect(2, sim_db, "--program eprescription --format csv --municipality 1310", "5-digit municipality code");
-    expect(2, sim_db, "--program eprescription --format csv --municipality 48101", "5-digit municipality code");
-    expect(2, sim_db, "--program eprescription --format csv --prefecture 14 --municipality 13101",
-           "is not in --prefecture 14");
-    expect(2, sim_db, "--program eprescription --format csv --type clinics", "unknown facility type");
-    expect(2, sim_db, "--program eprescription --format csv --prefecture 48", "not a prefecture code");
-    expect(2, sim_db, "--program eprescription --format csv extra", "unexpected argument 'extra'");
+    expect(2, sim_db, "--program eprescription --format ods",
+           "'ods' is not csv or xlsx");
+    expect(2, sim_db, "--program eprescription --format csv --status operating",
+           "'operating' is not none, applied or all");
+    expect(
+        2, sim_db,
+        "--program eprescription --format csv --status none --newly-adopted-since 2025-01-01",
+        "do not go together");
+    expect(
+        2, sim_db,
+        "--program eprescription --format csv --newly-adopted-since 2025-02-30",
+        "not a date");
+    expect(2, sim_db, "--program eprescription --format xlsx --encoding cp932",
+           "--format csv only");
+    expect(2, sim_db, "--program eprescription --format csv --encoding latin1",
+           "'latin1' is not utf-8 or cp932");
+    expect(2, sim_db, "--program eprescription --format csv --header fr",
+           "'fr' is not en or ja");
+    expect(2, sim_db,
+           "--program eprescription --format csv --municipality 1310",
+           "5-digit municipality code");
+    expect(2, sim_db,
+           "--program eprescription --format csv --municipality 48101",
+           "5-digit municipality code");
+    expect(
+        2, sim_db,
+        "--program eprescription --format csv --prefecture 14 --municipality 13101",
+        "is not in --prefecture 14");
+    expect(2, sim_db, "--program eprescription --format csv --type clinics",
+           "unknown facility type");
+    expect(2, sim_db, "--program eprescription --format csv --prefecture 48",
+           "not a prefecture code");
+    expect(2, sim_db, "--program eprescription --format csv extra",
+           "unexpected argument 'extra'");
     char *err = NULL;
-    assert_int_equal(tu_run(NULL, &err, "%s export adopters --config /dev/null --program eprescription --format csv --out %s",
-                            fk, path_of("bad.csv")), 2);
+    assert_int_equal(
+        tu_run(
+            NULL, &err,
+            "%s export adopters --config /dev/null --program eprescription --format csv --out %s",
+            fk, path_of("bad.csv")),
+        2);
     assert_non_null(strstr(err, "unknown list 'adopters'"));
     free(err);
-    assert_int_equal(tu_run(NULL, &err, "%s export --config /dev/null --program eprescription --format csv --out x", fk), 2);
+    assert_int_equal(
+        tu_run(
+            NULL, &err,
+            "%s export --config /dev/null --program eprescription --format csv --out x",
+            fk),
+        2);
     assert_non_null(strstr(err, "which list?"));
     free(err);
     /* Runtime failures: exit 1 with one line. */
@@ -641,10 +779,17 @@ static void test_bad_arguments(void **state)
     assert_non_null(st);
     fk_store_close(st);
     expect(1, empty, "--program eprescription --format csv", "no stored pull");
-    expect(1, path_of("missing.db"), "--program eprescription --format csv", "fukyu: store:");
-    assert_int_equal(tu_run(NULL, &err, "%s export non-adopters --config /dev/null --program eprescription --format csv --db %s "
-                            "--out %s/no/such/dir/x.csv", fk, sim_db, dir), 1);
-    assert_non_null(strstr(err, "no/such/dir/x.csv: cannot create a file there"));
+    expect(1, path_of("missing.db"), "--program eprescription --format csv",
+           "fukyu: store:");
+    assert_int_equal(
+        tu_run(
+            NULL, &err,
+            "%s export non-adopters --config /dev/null --program eprescription --format csv --db %s "
+            "--out %s/no/such/dir/x.csv",
+            fk, sim_db, dir),
+        1);
+    assert_non_null(
+        strstr(err, "no/such/dir/x.csv: cannot create a file there"));
     free(err);
 }
 
@@ -659,8 +804,11 @@ static void test_atomic_replace(void **state)
         snprintf(file, sizeof file, "%s/keep.%s", dir, fmts[i]);
         tu_write_file(file, "old content\n");
         char *err = NULL;
-        int rc = tu_run(NULL, &err, "trap '' XFSZ; ulimit -f 64; %s export non-adopters --config /dev/null --program eprescription "
-                        "--format %s --db %s --out %s", fk, fmts[i], sim_db, file);
+        int rc = tu_run(
+            NULL, &err,
+            "trap '' XFSZ; ulimit -f 64; %s export non-adopters --config /dev/null --program eprescription "
+            "--format %s --db %s --out %s",
+            fk, fmts[i], sim_db, file);
         if (rc != 1) fail_msg("%s: exit %d: %s", fmts[i], rc, err);
         assert_non_null(strstr(err, "fukyu: export:"));
         assert_non_null(strstr(err, "keep."));
@@ -669,13 +817,16 @@ static void test_atomic_replace(void **state)
         assert_string_equal(s, "old content\n");
         free(s);
         char *out = NULL;
-        assert_int_equal(tu_run(&out, NULL, "ls -A %s | grep -c 'tmp' || true", dir), 0);
+        assert_int_equal(
+            tu_run(&out, NULL, "ls -A %s | grep -c 'tmp' || true", dir), 0);
         assert_string_equal(out, "0\n");
         free(out);
         /* Without the limit the same command replaces it, mode 0644 under
          * the usual umask rather than mkstemp's 0600. */
-        rc = tu_run(NULL, &err, "umask 022; %s export non-adopters --config /dev/null --program eprescription --format %s --db %s --out %s",
-                    fk, fmts[i], sim_db, file);
+        rc = tu_run(
+            NULL, &err,
+            "umask 022; %s export non-adopters --config /dev/null --program eprescription --format %s --db %s --out %s",
+            fk, fmts[i], sim_db, file);
         assert_int_equal(rc, 0);
         free(err);
         struct stat sb;
@@ -692,9 +843,9 @@ static void test_text_width(void **state)
     assert_int_equal(fk_export_text_width("abc-123"), 7);
     assert_int_equal(fk_export_text_width("病院"), 4);
     assert_int_equal(fk_export_text_width("さくら薬局 本店"), 15);
-    assert_int_equal(fk_export_text_width("ｻｸﾗ"), 3);     /* half-width kana */
-    assert_int_equal(fk_export_text_width("ＡＢ"), 4);    /* full-width Latin */
-    assert_int_equal(fk_export_text_width("𠮷"), 2);     /* outside the BMP */
+    assert_int_equal(fk_export_text_width("ｻｸﾗ"), 3);  /* half-width kana */
+    assert_int_equal(fk_export_text_width("ＡＢ"), 4); /* full-width Latin */
+    assert_int_equal(fk_export_text_width("𠮷"), 2);   /* outside the BMP */
     assert_int_equal(fk_export_text_width("é"), 1);
 }
 

@@ -34,7 +34,8 @@ static size_t on_body(char *p, size_t sz, size_t n, void *ud)
     return sz * n;
 }
 
-static void header_value(const char *line, size_t n, const char *name, char *out, size_t on)
+static void header_value(const char *line, size_t n, const char *name,
+                         char *out, size_t on)
 {
     size_t k = strlen(name);
     if (n <= k + 1 || strncasecmp(line, name, k) != 0 || line[k] != ':') return;
@@ -51,13 +52,16 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud)
 {
     resp *r = ud;
     header_value(p, sz * n, "ETag", r->etag, sizeof r->etag);
-    header_value(p, sz * n, "Content-Encoding", r->encoding, sizeof r->encoding);
-    header_value(p, sz * n, "Retry-After", r->retry_after, sizeof r->retry_after);
+    header_value(p, sz * n, "Content-Encoding", r->encoding,
+                 sizeof r->encoding);
+    header_value(p, sz * n, "Retry-After", r->retry_after,
+                 sizeof r->retry_after);
     return sz * n;
 }
 
 /* method NULL = GET; hdr1/hdr2 extra request headers or NULL. */
-static resp req(const char *method, const char *url, const char *hdr1, const char *hdr2)
+static resp req(const char *method, const char *url, const char *hdr1,
+                const char *hdr2)
 {
     resp r;
     memset(&r, 0, sizeof r);
@@ -84,7 +88,10 @@ static resp req(const char *method, const char *url, const char *hdr1, const cha
     return r;
 }
 
-static resp get(const char *url) { return req(NULL, url, NULL, NULL); }
+static resp get(const char *url)
+{
+    return req(NULL, url, NULL, NULL);
+}
 
 static cJSON *json_of(const resp *r)
 {
@@ -96,7 +103,8 @@ static cJSON *json_of(const resp *r)
 static cJSON *counts_of(const char *args)
 {
     char *out = NULL, *err = NULL;
-    int rc = tu_run(&out, &err, "%s --counts %s", tu_bin("fukyu-feedsim"), args);
+    int rc =
+        tu_run(&out, &err, "%s --counts %s", tu_bin("fukyu-feedsim"), args);
     if (rc != 0) fail_msg("feedsim --counts %s: exit %d: %s", args, rc, err);
     cJSON *j = cJSON_Parse(out);
     assert_non_null(j);
@@ -104,17 +112,20 @@ static cJSON *counts_of(const char *args)
     return j;
 }
 
-static const cJSON *path(const cJSON *j, const char *a, const char *b, const char *c,
-                         const char *d, const char *e)
+static const cJSON *path(const cJSON *j, const char *a, const char *b,
+                         const char *c, const char *d, const char *e)
 {
     const char *k[] = {a, b, c, d, e};
-    for (int i = 0; i < 5 && k[i] && j; i++) j = cJSON_GetObjectItemCaseSensitive(j, k[i]);
-    if (!j) fail_msg("missing %s.%s.%s.%s.%s", a, b ? b : "", c ? c : "", d ? d : "", e ? e : "");
+    for (int i = 0; i < 5 && k[i] && j; i++)
+        j = cJSON_GetObjectItemCaseSensitive(j, k[i]);
+    if (!j)
+        fail_msg("missing %s.%s.%s.%s.%s", a, b ? b : "", c ? c : "",
+                 d ? d : "", e ? e : "");
     return j;
 }
 
-static double num(const cJSON *j, const char *a, const char *b, const char *c, const char *d,
-                  const char *e)
+static double num(const cJSON *j, const char *a, const char *b, const char *c,
+                  const char *d, const char *e)
 {
     const cJSON *v = path(j, a, b, c, d, e);
     assert_true(cJSON_IsNumber(v));
@@ -176,7 +187,8 @@ static pull full_pull(const char *base, int limit)
     for (;;) {
         if (cursor) {
             char *esc = curl_easy_escape(NULL, cursor, 0);
-            snprintf(url, sizeof url, "%s/v1/facilities?limit=%d&cursor=%s", base, limit, esc);
+            snprintf(url, sizeof url, "%s/v1/facilities?limit=%d&cursor=%s",
+                     base, limit, esc);
             curl_free(esc);
         } else {
             snprintf(url, sizeof url, "%s/v1/facilities?limit=%d", base, limit);
@@ -184,12 +196,14 @@ static pull full_pull(const char *base, int limit)
         resp r = get(url);
         assert_int_equal(r.status, 200);
         cJSON *j = json_of(&r);
-        assert_string_equal(cJSON_GetObjectItem(j, "schema")->valuestring, "adoption-feed/1");
+        assert_string_equal(cJSON_GetObjectItem(j, "schema")->valuestring,
+                            "adoption-feed/1");
         long total = (long)num(j, "total", 0, 0, 0, 0);
         if (p.pages == 0) {
             p.total = total;
             snprintf(p.etag, sizeof p.etag, "%s", r.etag);
-            snprintf(p.as_of, sizeof p.as_of, "%s", cJSON_GetObjectItem(j, "as_of")->valuestring);
+            snprintf(p.as_of, sizeof p.as_of, "%s",
+                     cJSON_GetObjectItem(j, "as_of")->valuestring);
         }
         assert_int_equal(total, p.total);
         p.pages++;
@@ -199,14 +213,19 @@ static pull full_pull(const char *base, int limit)
             const char *code = cJSON_GetObjectItem(f, "code")->valuestring;
             const char *type = cJSON_GetObjectItem(f, "type")->valuestring;
             assert_int_equal(strlen(code), 10);
-            assert_memory_equal(code, cJSON_GetObjectItem(f, "prefecture")->valuestring, 2);
+            assert_memory_equal(
+                code, cJSON_GetObjectItem(f, "prefecture")->valuestring, 2);
             const cJSON *ep = path(f, "programs", "eprescription", 0, 0, 0);
             const char *st = cJSON_GetObjectItem(ep, "status")->valuestring;
             if (strcmp(st, "operating") == 0) {
-                int t = strcmp(type, "hospital") == 0 ? 0 : strcmp(type, "clinic") == 0 ? 1
-                      : strcmp(type, "dental") == 0 ? 2 : 3;
+                int t = strcmp(type, "hospital") == 0 ? 0
+                        : strcmp(type, "clinic") == 0 ? 1
+                        : strcmp(type, "dental") == 0 ? 2
+                                                      : 3;
                 p.adopting[t]++;
-                assert_true(strcmp(cJSON_GetObjectItem(ep, "since")->valuestring, p.as_of) <= 0);
+                assert_true(
+                    strcmp(cJSON_GetObjectItem(ep, "since")->valuestring,
+                           p.as_of) <= 0);
             }
             if (n == cap) codes = realloc(codes, (cap *= 2) * sizeof *codes);
             codes[n++] = strdup(code);
@@ -221,7 +240,8 @@ static pull full_pull(const char *base, int limit)
         assert_true(p.pages < 100000);
     }
     qsort(codes, n, sizeof *codes, cmp_str);
-    for (size_t i = 0; i < n; i++) p.unique += i == 0 || strcmp(codes[i], codes[i - 1]) != 0;
+    for (size_t i = 0; i < n; i++)
+        p.unique += i == 0 || strcmp(codes[i], codes[i - 1]) != 0;
     for (size_t i = 0; i < n; i++) free(codes[i]);
     free(codes);
     return p;
@@ -234,19 +254,28 @@ static void test_flags(void **state)
 {
     (void)state;
     char *out = NULL, *err = NULL;
-    assert_int_equal(tu_run(&out, &err, "%s --help", tu_bin("fukyu-feedsim")), 0);
+    assert_int_equal(tu_run(&out, &err, "%s --help", tu_bin("fukyu-feedsim")),
+                     0);
     assert_non_null(strstr(out, "usage: fukyu-feedsim"));
     free(out), free(err);
-    assert_int_equal(tu_run(&out, &err, "%s --scale 20 --counts", tu_bin("fukyu-feedsim")), 2);
+    assert_int_equal(
+        tu_run(&out, &err, "%s --scale 20 --counts", tu_bin("fukyu-feedsim")),
+        2);
     assert_non_null(strstr(err, "--scale '20'"));
     free(out), free(err);
-    assert_int_equal(tu_run(&out, &err, "%s --fault frob:1 --counts", tu_bin("fukyu-feedsim")), 2);
+    assert_int_equal(tu_run(&out, &err, "%s --fault frob:1 --counts",
+                            tu_bin("fukyu-feedsim")),
+                     2);
     assert_non_null(strstr(err, "unknown fault 'frob'"));
     free(out), free(err);
-    assert_int_equal(tu_run(&out, &err, "%s --fault bad-record:nope:3", tu_bin("fukyu-feedsim")), 2);
+    assert_int_equal(tu_run(&out, &err, "%s --fault bad-record:nope:3",
+                            tu_bin("fukyu-feedsim")),
+                     2);
     assert_non_null(strstr(err, "KIND must be"));
     free(out), free(err);
-    assert_int_equal(tu_run(&out, &err, "%s --date 2025-02-30 --counts", tu_bin("fukyu-feedsim")), 2);
+    assert_int_equal(tu_run(&out, &err, "%s --date 2025-02-30 --counts",
+                            tu_bin("fukyu-feedsim")),
+                     2);
     assert_non_null(strstr(err, "--date '2025-02-30'"));
     free(out), free(err);
 }
@@ -260,22 +289,31 @@ static void test_counts_national(void **state)
     assert_true(fac > 210000 && fac < 215000);
     const double want[] = {4.9, 11.6, 2.0, 67.0};
     for (int t = 0; t < 4; t++) {
-        double a = num(j, "programs", "eprescription", "national", types[t], "adopting");
-        double tot = num(j, "programs", "eprescription", "national", types[t], "total");
+        double a = num(j, "programs", "eprescription", "national", types[t],
+                       "adopting");
+        double tot =
+            num(j, "programs", "eprescription", "national", types[t], "total");
         double rate = 100 * a / tot;
-        if (fabs(rate - want[t]) > 0.3) fail_msg("%s: %.2f%% vs %.1f%%", types[t], rate, want[t]);
+        if (fabs(rate - want[t]) > 0.3)
+            fail_msg("%s: %.2f%% vs %.1f%%", types[t], rate, want[t]);
     }
     /* EHR sharing covers hospitals and clinics only. */
-    assert_int_equal((long)num(j, "programs", "ehr_sharing", "national", "pharmacy", "total"), 0);
-    assert_int_equal((long)num(j, "programs", "ehr_sharing", "national", "hospital", "total"),
-                     (long)num(j, "programs", "eprescription", "national", "hospital", "total"));
+    assert_int_equal((long)num(j, "programs", "ehr_sharing", "national",
+                               "pharmacy", "total"),
+                     0);
+    assert_int_equal((long)num(j, "programs", "ehr_sharing", "national",
+                               "hospital", "total"),
+                     (long)num(j, "programs", "eprescription", "national",
+                               "hospital", "total"));
     /* Prefectures differ by a few points. */
     double lo = 100, hi = 0;
     for (int p = 1; p <= 47; p++) {
         char k[3];
         snprintf(k, sizeof k, "%02d", p);
-        const cJSON *c = path(j, "programs", "eprescription", "prefectures", k, "pharmacy");
-        double r = 100 * num(c, "adopting", 0, 0, 0, 0) / num(c, "total", 0, 0, 0, 0);
+        const cJSON *c =
+            path(j, "programs", "eprescription", "prefectures", k, "pharmacy");
+        double r =
+            100 * num(c, "adopting", 0, 0, 0, 0) / num(c, "total", 0, 0, 0, 0);
         lo = r < lo ? r : lo, hi = r > hi ? r : hi;
     }
     assert_true(hi - lo > 2 && hi - lo < 25);
@@ -287,7 +325,8 @@ static void test_counts_national(void **state)
         char k[3];
         snprintf(k, sizeof k, "%02d", p);
         for (int t = 0; t < 4; t++)
-            assert_true(num(path(j, "programs", "eprescription", "prefectures", k, types[t]),
+            assert_true(num(path(j, "programs", "eprescription", "prefectures",
+                                 k, types[t]),
                             "total", 0, 0, 0, 0) >= 3);
     }
     cJSON_Delete(j);
@@ -302,10 +341,12 @@ static void test_counts_follow_reference(void **state)
     char *save = NULL, last_date[16] = "";
     cJSON *j = NULL;
     int checked = 0;
-    for (char *line = strtok_r(csv, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    for (char *line = strtok_r(csv, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
         char date[16], type[16];
         long adopting, total;
-        if (sscanf(line, "%10[0-9-],%15[a-z],%ld,%ld,", date, type, &adopting, &total) != 4 ||
+        if (sscanf(line, "%10[0-9-],%15[a-z],%ld,%ld,", date, type, &adopting,
+                   &total) != 4 ||
             strcmp(type, "all") == 0)
             continue;
         if (strcmp(date, last_date) != 0) {
@@ -315,10 +356,14 @@ static void test_counts_follow_reference(void **state)
             j = counts_of(args);
             snprintf(last_date, sizeof last_date, "%s", date);
         }
-        const cJSON *c = path(j, "programs", "eprescription", "national", type, 0);
-        double sim = 100 * num(c, "adopting", 0, 0, 0, 0) / num(c, "total", 0, 0, 0, 0);
+        const cJSON *c =
+            path(j, "programs", "eprescription", "national", type, 0);
+        double sim =
+            100 * num(c, "adopting", 0, 0, 0, 0) / num(c, "total", 0, 0, 0, 0);
         double pub = 100.0 * (double)adopting / (double)total;
-        if (fabs(sim - pub) > 0.3) fail_msg("%s %s: simulated %.2f%%, published %.2f%%", date, type, sim, pub);
+        if (fabs(sim - pub) > 0.3)
+            fail_msg("%s %s: simulated %.2f%%, published %.2f%%", date, type,
+                     sim, pub);
         checked++;
     }
     cJSON_Delete(j);
@@ -368,7 +413,8 @@ static void test_full_pull_matches_counts(void **state)
     assert_int_equal((long)num(j, "facilities", 0, 0, 0, 0), p.total);
     for (int t = 0; t < 4; t++)
         assert_int_equal(p.adopting[t],
-                         (long)num(j, "programs", "eprescription", "national", types[t], "adopting"));
+                         (long)num(j, "programs", "eprescription", "national",
+                                   types[t], "adopting"));
     cJSON_Delete(j);
     free(r.body);
     sim_stop(pid);
@@ -394,9 +440,11 @@ static void test_http_contract(void **state)
     char etag[64];
     snprintf(etag, sizeof etag, "%s", r.etag);
     cJSON *j = json_of(&r);
-    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "facilities")), 10);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "facilities")),
+                     10);
     char cursor[128];
-    snprintf(cursor, sizeof cursor, "%s", cJSON_GetObjectItem(j, "next_cursor")->valuestring);
+    snprintf(cursor, sizeof cursor, "%s",
+             cJSON_GetObjectItem(j, "next_cursor")->valuestring);
     cJSON_Delete(j);
     free(r.body);
 
@@ -430,7 +478,8 @@ static void test_http_contract(void **state)
     free(out), free(r.body), free(plain.body);
 
     /* limit out of range, bad cursor, unknown path, prefixed base path. */
-    const char *bad[] = {"limit=0", "limit=10001", "limit=abc", "", "limit=5&cursor=zzz"};
+    const char *bad[] = {"limit=0", "limit=10001", "limit=abc", "",
+                         "limit=5&cursor=zzz"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         snprintf(url, sizeof url, "%s/v1/facilities?%s", base, bad[i]);
         r = req(NULL, url, auth, NULL);
@@ -442,7 +491,8 @@ static void test_http_contract(void **state)
     r = req(NULL, url, auth, NULL);
     assert_int_equal(r.status, 404);
     free(r.body);
-    snprintf(url, sizeof url, "%s/feeds/national/v1/facilities?limit=5&cursor=%s", base, cursor);
+    snprintf(url, sizeof url,
+             "%s/feeds/national/v1/facilities?limit=5&cursor=%s", base, cursor);
     r = req(NULL, url, auth, NULL);
     assert_int_equal(r.status, 200);
     free(r.body);
@@ -461,11 +511,14 @@ static void test_http_contract(void **state)
     assert_int_equal(r.status, 200);
     assert_string_not_equal(r.etag, etag);
     j = json_of(&r);
-    assert_string_equal(cJSON_GetObjectItem(j, "as_of")->valuestring, "2025-02-16");
-    assert_string_equal(cJSON_GetObjectItem(j, "snapshot")->valuestring, "2025-02-16T04:00:00+09:00");
+    assert_string_equal(cJSON_GetObjectItem(j, "as_of")->valuestring,
+                        "2025-02-16");
+    assert_string_equal(cJSON_GetObjectItem(j, "snapshot")->valuestring,
+                        "2025-02-16T04:00:00+09:00");
     cJSON_Delete(j);
     free(r.body);
-    snprintf(url, sizeof url, "%s/v1/facilities?limit=10&cursor=%s", base, cursor);
+    snprintf(url, sizeof url, "%s/v1/facilities?limit=10&cursor=%s", base,
+             cursor);
     r = req(NULL, url, auth, NULL);
     assert_int_equal(r.status, 400);
     assert_non_null(strstr(r.body, "another snapshot"));
@@ -483,12 +536,16 @@ static void test_http_contract(void **state)
 static void test_weekly_change(void **state)
 {
     (void)state;
-    cJSON *a = counts_of("--date 2025-02-02"), *b = counts_of("--date 2025-02-09");
-    double fa = num(a, "facilities", 0, 0, 0, 0), fb = num(b, "facilities", 0, 0, 0, 0);
+    cJSON *a = counts_of("--date 2025-02-02"),
+          *b = counts_of("--date 2025-02-09");
+    double fa = num(a, "facilities", 0, 0, 0, 0),
+           fb = num(b, "facilities", 0, 0, 0, 0);
     double moved = 0;
     for (int t = 0; t < 4; t++)
-        moved += num(b, "programs", "eprescription", "national", types[t], "adopting") -
-                 num(a, "programs", "eprescription", "national", types[t], "adopting");
+        moved += num(b, "programs", "eprescription", "national", types[t],
+                     "adopting") -
+                 num(a, "programs", "eprescription", "national", types[t],
+                     "adopting");
     assert_true(moved / fb > 0.003 && moved / fb < 0.015);
     assert_true(fb != fa && fabs(fb - fa) < 200);
     cJSON_Delete(a), cJSON_Delete(b);
@@ -498,20 +555,23 @@ static void test_faults(void **state)
 {
     (void)state;
     char base[64], url[256];
-    pid_t pid = sim_start(base, sizeof base,
-                                 SIM " --fault status:503:1:2 --fault bad-record:dup:5"
-                                     " --fault bad-record:unknown-field:4 --fault reset:2:1");
+    pid_t pid =
+        sim_start(base, sizeof base,
+                  SIM " --fault status:503:1:2 --fault bad-record:dup:5"
+                      " --fault bad-record:unknown-field:4 --fault reset:2:1");
     snprintf(url, sizeof url, "%s/v1/facilities?limit=100", base);
     resp r = get(url);
     assert_int_equal(r.status, 200);
     cJSON *j = json_of(&r);
     long total = (long)num(j, "total", 0, 0, 0, 0);
     char cursor[128];
-    snprintf(cursor, sizeof cursor, "%s", cJSON_GetObjectItem(j, "next_cursor")->valuestring);
+    snprintf(cursor, sizeof cursor, "%s",
+             cJSON_GetObjectItem(j, "next_cursor")->valuestring);
     cJSON_Delete(j);
     free(r.body);
     /* Page 1: 503 with Retry-After twice, then served. */
-    snprintf(url, sizeof url, "%s/v1/facilities?limit=100&cursor=%s", base, cursor);
+    snprintf(url, sizeof url, "%s/v1/facilities?limit=100&cursor=%s", base,
+             cursor);
     for (int i = 0; i < 2; i++) {
         r = get(url);
         assert_int_equal(r.status, 503);
@@ -521,11 +581,13 @@ static void test_faults(void **state)
     r = get(url);
     assert_int_equal(r.status, 200);
     j = json_of(&r);
-    snprintf(cursor, sizeof cursor, "%s", cJSON_GetObjectItem(j, "next_cursor")->valuestring);
+    snprintf(cursor, sizeof cursor, "%s",
+             cJSON_GetObjectItem(j, "next_cursor")->valuestring);
     cJSON_Delete(j);
     free(r.body);
     /* Page 2: the connection drops once. */
-    snprintf(url, sizeof url, "%s/v1/facilities?limit=100&cursor=%s", base, cursor);
+    snprintf(url, sizeof url, "%s/v1/facilities?limit=100&cursor=%s", base,
+             cursor);
     r = get(url);
     assert_int_not_equal(r.rc, CURLE_OK);
     free(r.body);
@@ -549,7 +611,8 @@ static void test_faults(void **state)
     /* Faults change the ETag; short delivers fewer records than total. */
     char b2[64];
     pid_t clean = sim_start(b2, sizeof b2, SIM);
-    pid = sim_start(base, sizeof base, SIM " --fault short:3 --fault drift-total:1");
+    pid = sim_start(base, sizeof base,
+                    SIM " --fault short:3 --fault drift-total:1");
     snprintf(url, sizeof url, "%s/v1/facilities?limit=5000", b2);
     resp c = get(url);
     snprintf(url, sizeof url, "%s/v1/facilities?limit=5000", base);
@@ -557,13 +620,16 @@ static void test_faults(void **state)
     assert_string_not_equal(c.etag, r.etag);
     j = json_of(&r);
     long t0 = (long)num(j, "total", 0, 0, 0, 0);
-    snprintf(cursor, sizeof cursor, "%s", cJSON_GetObjectItem(j, "next_cursor")->valuestring);
+    snprintf(cursor, sizeof cursor, "%s",
+             cJSON_GetObjectItem(j, "next_cursor")->valuestring);
     cJSON_Delete(j);
     free(r.body), free(c.body);
-    snprintf(url, sizeof url, "%s/v1/facilities?limit=5000&cursor=%s", base, cursor);
+    snprintf(url, sizeof url, "%s/v1/facilities?limit=5000&cursor=%s", base,
+             cursor);
     r = get(url);
     j = json_of(&r);
-    assert_int_equal((long)num(j, "total", 0, 0, 0, 0), t0 + 1);  /* drift on page 1 */
+    assert_int_equal((long)num(j, "total", 0, 0, 0, 0),
+                     t0 + 1); /* drift on page 1 */
     cJSON_Delete(j);
     free(r.body);
     sim_stop(pid), sim_stop(clean);

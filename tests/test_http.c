@@ -52,7 +52,8 @@ static size_t on_body(char *p, size_t sz, size_t n, void *ud)
     return add;
 }
 
-static void header_value(const char *line, size_t n, const char *name, char *out, size_t outn)
+static void header_value(const char *line, size_t n, const char *name,
+                         char *out, size_t outn)
 {
     size_t nl = strlen(name);
     if (n <= nl + 1 || strncasecmp(line, name, nl) || line[nl] != ':') return;
@@ -78,8 +79,8 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud)
 }
 
 /* One request.  extra: one more header line or NULL. */
-static void req(resp *r, int port, const char *method, const char *path, const char *token,
-                const char *extra)
+static void req(resp *r, int port, const char *method, const char *path,
+                const char *token, const char *extra)
 {
     memset(r, 0, sizeof *r);
     CURL *c = curl_easy_init();
@@ -100,11 +101,15 @@ static void req(resp *r, int port, const char *method, const char *path, const c
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
-    if (!strcmp(method, "HEAD")) curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-    else if (!strcmp(method, "POST")) curl_easy_setopt(c, CURLOPT_POSTFIELDS, "a=b");
-    else if (strcmp(method, "GET")) curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    if (!strcmp(method, "HEAD"))
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    else if (!strcmp(method, "POST"))
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, "a=b");
+    else if (strcmp(method, "GET"))
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     CURLcode rc = curl_easy_perform(c);
-    if (rc != CURLE_OK) fail_msg("%s %s: %s", method, path, curl_easy_strerror(rc));
+    if (rc != CURLE_OK)
+        fail_msg("%s %s: %s", method, path, curl_easy_strerror(rc));
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
     curl_slist_free_all(h);
     curl_easy_cleanup(c);
@@ -116,7 +121,8 @@ static void get(resp *r, const char *path, const char *token)
     req(r, F.port, "GET", path, token, NULL);
 }
 
-static void expect(const char *path, const char *token, long status, const char *needle)
+static void expect(const char *path, const char *token, long status,
+                   const char *needle)
 {
     resp r;
     get(&r, path, token);
@@ -124,20 +130,23 @@ static void expect(const char *path, const char *token, long status, const char 
     snprintf(head, sizeof head, "%s", r.body);
     int found = !needle || strstr(r.body, needle);
     free(r.body);
-    if (r.status != status) fail_msg("GET %s: %ld, expected %ld: %s", path, r.status, status, head);
+    if (r.status != status)
+        fail_msg("GET %s: %ld, expected %ld: %s", path, r.status, status, head);
     if (!found) fail_msg("GET %s: '%s' not in: %s", path, needle, head);
 }
 
-static pid_t serve_start(const char *cfg, const char *db, int *port, const char *log, const char *tag)
+static pid_t serve_start(const char *cfg, const char *db, int *port,
+                         const char *log, const char *tag)
 {
     char outf[600];
     snprintf(outf, sizeof outf, "%s/serve-%s.out", F.dir, tag);
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
-        if (!freopen(outf, "w", stdout) || !freopen(log, "a", stderr)) _exit(127);
-        execl(tu_bin("fukyu"), "fukyu", "serve", "--listen", "127.0.0.1:0", "--out", F.out, "--db", db,
-              "--config", cfg, (char *)NULL);
+        if (!freopen(outf, "w", stdout) || !freopen(log, "a", stderr))
+            _exit(127);
+        execl(tu_bin("fukyu"), "fukyu", "serve", "--listen", "127.0.0.1:0",
+              "--out", F.out, "--db", db, "--config", cfg, (char *)NULL);
         _exit(127);
     }
     for (int i = 0; i < 1000; i++) {
@@ -151,7 +160,8 @@ static pid_t serve_start(const char *cfg, const char *db, int *port, const char 
         }
         free(s);
         int st;
-        if (waitpid(pid, &st, WNOHANG) == pid) fail_msg("fukyu serve exited early");
+        if (waitpid(pid, &st, WNOHANG) == pid)
+            fail_msg("fukyu serve exited early");
         struct timespec ts = {0, 10 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
@@ -174,9 +184,11 @@ static void serve_stop(pid_t pid)
 static void add_token(const char *scope, char *out, size_t n)
 {
     char *o = NULL;
-    assert_int_equal(tu_run(&o, NULL, "%s token add --scope %s --name 'test %s' --db %s --config %s",
-                            tu_bin("fukyu"), scope, scope, F.db, F.cfg),
-                     0);
+    assert_int_equal(
+        tu_run(&o, NULL,
+               "%s token add --scope %s --name 'test %s' --db %s --config %s",
+               tu_bin("fukyu"), scope, scope, F.db, F.cfg),
+        0);
     size_t len = strcspn(o, "\n");
     assert_int_equal(len, FK_TOKEN_HEX);
     assert_true(len < n);
@@ -205,14 +217,19 @@ static int setup(void **state)
     snprintf(F.cfg, sizeof F.cfg, "%s/fukyu.conf", F.dir);
     snprintf(F.cfg2, sizeof F.cfg2, "%s/private.conf", F.dir);
     snprintf(F.log, sizeof F.log, "%s/serve.log", F.dir);
-    tu_write_file(F.cfg, "[http]\npublic_aggregates = yes\nmax_connections = 64\nrequest_timeout = 10\n"
-                         "stale_after = 60\n");
-    tu_write_file(F.cfg2, "[http]\npublic_aggregates = no\nmax_connections = 16\nrequest_timeout = 10\n"
-                          "stale_after = 60\n");
-    F.sim = tu_feedsim_start(F.feed, sizeof F.feed, "--scale 0.05 --date 2025-02-09 --quiet");
+    tu_write_file(
+        F.cfg,
+        "[http]\npublic_aggregates = yes\nmax_connections = 64\nrequest_timeout = 10\n"
+        "stale_after = 60\n");
+    tu_write_file(
+        F.cfg2,
+        "[http]\npublic_aggregates = no\nmax_connections = 16\nrequest_timeout = 10\n"
+        "stale_after = 60\n");
+    F.sim = tu_feedsim_start(F.feed, sizeof F.feed,
+                             "--scale 0.05 --date 2025-02-09 --quiet");
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "%s collect --once --feed %s --db %s --config %s", tu_bin("fukyu"), F.feed,
-             F.db, F.cfg);
+    snprintf(cmd, sizeof cmd, "%s collect --once --feed %s --db %s --config %s",
+             tu_bin("fukyu"), F.feed, F.db, F.cfg);
     run_ok("collect", cmd);
 
     /* Rendered files: a real chart (PNG, SVG and its CSV) from the store,
@@ -222,36 +239,42 @@ static int setup(void **state)
     char supp[600], chart[1200];
     snprintf(supp, sizeof supp, "%s/lsan.supp", F.dir);
     tu_write_file(supp, "leak:libcairo.so.2\nleak:libfontconfig.so.1\n");
-    snprintf(chart, sizeof chart, "LSAN_OPTIONS=suppressions=%s:print_suppressions=0 %s", supp,
+    snprintf(chart, sizeof chart,
+             "LSAN_OPTIONS=suppressions=%s:print_suppressions=0 %s", supp,
              tu_bin("fukyu"));
-    snprintf(cmd, sizeof cmd,
-             "mkdir -p %s/charts/national %s/charts/pref/13 %s/reports/weekly %s/reports/prefecture/13 && "
-             "%s chart trend --program eprescription --out %s/charts/national/trend-eprescription.png "
-             "--csv %s/charts/national/trend-eprescription.csv --db %s --config %s && "
-             "%s chart trend --program eprescription --out %s/charts/national/trend-eprescription.svg "
-             "--db %s --config %s",
-             F.out, F.out, F.out, F.out, chart, F.out, F.out, F.db, F.cfg, chart, F.out, F.db, F.cfg);
+    snprintf(
+        cmd, sizeof cmd,
+        "mkdir -p %s/charts/national %s/charts/pref/13 %s/reports/weekly %s/reports/prefecture/13 && "
+        "%s chart trend --program eprescription --out %s/charts/national/trend-eprescription.png "
+        "--csv %s/charts/national/trend-eprescription.csv --db %s --config %s && "
+        "%s chart trend --program eprescription --out %s/charts/national/trend-eprescription.svg "
+        "--db %s --config %s",
+        F.out, F.out, F.out, F.out, chart, F.out, F.out, F.db, F.cfg, chart,
+        F.out, F.db, F.cfg);
     run_ok("chart", cmd);
-    snprintf(cmd, sizeof cmd,
-             "printf '%%%%PDF-1.4 weekly\\n' > %s/reports/weekly/2025-W06.pdf && "
-             "ln -s 2025-W06.pdf %s/reports/weekly/latest.pdf && "
-             "printf '%%%%PDF-1.4 tokyo\\n' > %s/reports/prefecture/13/2025-W06.pdf && "
-             "cp %s/reports/prefecture/13/2025-W06.pdf %s/reports/prefecture/13/latest.pdf",
-             F.out, F.out, F.out, F.out, F.out);
+    snprintf(
+        cmd, sizeof cmd,
+        "printf '%%%%PDF-1.4 weekly\\n' > %s/reports/weekly/2025-W06.pdf && "
+        "ln -s 2025-W06.pdf %s/reports/weekly/latest.pdf && "
+        "printf '%%%%PDF-1.4 tokyo\\n' > %s/reports/prefecture/13/2025-W06.pdf && "
+        "cp %s/reports/prefecture/13/2025-W06.pdf %s/reports/prefecture/13/latest.pdf",
+        F.out, F.out, F.out, F.out, F.out);
     run_ok("reports", cmd);
 
     add_token("pref:13", F.tok13, sizeof F.tok13);
     add_token("followup:27", F.tok27f, sizeof F.tok27f);
     add_token("national", F.toknat, sizeof F.toknat);
     add_token("pref:01", F.tokrevoked, sizeof F.tokrevoked);
-    snprintf(cmd, sizeof cmd, "%s token revoke 4 --db %s --config %s", tu_bin("fukyu"), F.db, F.cfg);
+    snprintf(cmd, sizeof cmd, "%s token revoke 4 --db %s --config %s",
+             tu_bin("fukyu"), F.db, F.cfg);
     run_ok("token revoke", cmd);
 
     /* A copy whose last good pull finished long ago, served privately. */
-    snprintf(cmd, sizeof cmd,
-             "sqlite3 %s \"VACUUM INTO '%s'\" && sqlite3 %s \"UPDATE pull SET finished_at ="
-             " '2020-01-01T00:00:00Z'\"",
-             F.db, F.db2, F.db2);
+    snprintf(
+        cmd, sizeof cmd,
+        "sqlite3 %s \"VACUUM INTO '%s'\" && sqlite3 %s \"UPDATE pull SET finished_at ="
+        " '2020-01-01T00:00:00Z'\"",
+        F.db, F.db2, F.db2);
     run_ok("stale copy", cmd);
 
     F.srv = serve_start(F.cfg, F.db, &F.port, F.log, "public");
@@ -288,9 +311,14 @@ static void test_home_page(void **state)
     assert_non_null(strstr(r.body, "<a href=\"/prefecture/13\">東京都</a>"));
     assert_non_null(strstr(r.body, "<a href=\"/prefecture/47\">沖縄県</a>"));
     /* The rendered chart is shown, with its other formats linked. */
-    assert_non_null(strstr(r.body, "<img src=\"/charts/national/trend-eprescription.png\""));
-    assert_non_null(strstr(r.body, "<a href=\"/charts/national/trend-eprescription.svg\">svg</a>"));
-    assert_non_null(strstr(r.body, "<a href=\"/charts/national/trend-eprescription.csv\">csv</a>"));
+    assert_non_null(strstr(
+        r.body, "<img src=\"/charts/national/trend-eprescription.png\""));
+    assert_non_null(
+        strstr(r.body,
+               "<a href=\"/charts/national/trend-eprescription.svg\">svg</a>"));
+    assert_non_null(
+        strstr(r.body,
+               "<a href=\"/charts/national/trend-eprescription.csv\">csv</a>"));
     assert_null(strstr(r.body, "trend-eprescription.pdf"));
     /* Charts not rendered yet are said to be missing, not linked. */
     assert_non_null(strstr(r.body, "まだ作成されていません"));
@@ -299,9 +327,12 @@ static void test_home_page(void **state)
     assert_null(strstr(r.body, "<script"));
     /* The national headline equals the store's summary. */
     char *o = NULL;
-    assert_int_equal(tu_run(&o, NULL, "%s summary --program eprescription --db %s --config %s | tail -n 1",
-                            tu_bin("fukyu"), F.db, F.cfg),
-                     0);
+    assert_int_equal(
+        tu_run(
+            &o, NULL,
+            "%s summary --program eprescription --db %s --config %s | tail -n 1",
+            tu_bin("fukyu"), F.db, F.cfg),
+        0);
     long long adopting, total;
     assert_int_equal(sscanf(o, "all %lld %lld", &adopting, &total), 2);
     char want[128];
@@ -315,7 +346,8 @@ static void test_prefecture_page(void **state)
 {
     (void)state;
     expect("/prefecture/13", NULL, 200, "東京都");
-    expect("/prefecture/13", NULL, 200, "<a href=\"/reports/prefecture/13/latest.pdf\">");
+    expect("/prefecture/13", NULL, 200,
+           "<a href=\"/reports/prefecture/13/latest.pdf\">");
     expect("/prefecture/13", NULL, 200, "市区町村別");
     expect("/prefecture/27", NULL, 200, "大阪府");
     expect("/prefecture/48", NULL, 404, "01〜47");
@@ -368,13 +400,15 @@ static void test_files(void **state)
     expect("/reports/weekly/2025-W06.pdf", NULL, 200, "%PDF-1.4 weekly");
     expect("/reports/prefecture/13/latest.pdf", NULL, 200, "%PDF-1.4 tokyo");
     /* Valid names that are not rendered yet. */
-    expect("/charts/national/map-eprescription.png", NULL, 404, "まだ作成されていません");
-    expect("/charts/pref/27/municipalities-ehr_sharing.svg", NULL, 404, "まだ作成されていません");
+    expect("/charts/national/map-eprescription.png", NULL, 404,
+           "まだ作成されていません");
+    expect("/charts/pref/27/municipalities-ehr_sharing.svg", NULL, 404,
+           "まだ作成されていません");
     expect("/reports/weekly/2025-W07.pdf", NULL, 404, "まだ作成されていません");
     /* Names outside the layout. */
     const char *bad[] = {
         "/charts/national/municipalities-eprescription.png", /* pref-only kind */
-        "/charts/pref/13/ranking-eprescription.png",         /* national-only kind */
+        "/charts/pref/13/ranking-eprescription.png", /* national-only kind */
         "/charts/national/trend-eprescription.PNG",
         "/charts/national/trend-eprescription.gif",
         "/charts/national/trend-other.png",
@@ -389,8 +423,10 @@ static void test_files(void **state)
         "/charts",
         "/charts/",
     };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) expect(bad[i], NULL, 404, NULL);
-    expect("/charts/national/trend-eprescription.png?v=1", NULL, 400, "unknown parameter");
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        expect(bad[i], NULL, 404, NULL);
+    expect("/charts/national/trend-eprescription.png?v=1", NULL, 400,
+           "unknown parameter");
 }
 
 static void test_path_tricks(void **state)
@@ -413,7 +449,8 @@ static void test_path_tricks(void **state)
     for (size_t i = 0; i < sizeof tricks / sizeof tricks[0]; i++) {
         resp r;
         get(&r, tricks[i], NULL);
-        if (r.status != 404 && r.status != 400) fail_msg("%s: %ld", tricks[i], r.status);
+        if (r.status != 404 && r.status != 400)
+            fail_msg("%s: %ld", tricks[i], r.status);
         assert_null(strstr(r.body, "root:"));
         assert_null(strstr(r.body, "SQLite format"));
         free(r.body);
@@ -457,7 +494,8 @@ static void test_etag(void **state)
     etag_roundtrip("/api/v1/summary?program=eprescription");
     /* A re-rendered file gets a new tag. */
     char path[700];
-    snprintf(path, sizeof path, "%s/charts/national/trend-eprescription.csv", F.out);
+    snprintf(path, sizeof path, "%s/charts/national/trend-eprescription.csv",
+             F.out);
     resp a, b;
     get(&a, "/charts/national/trend-eprescription.csv", NULL);
     char *old = tu_read_file(path, NULL);
@@ -467,7 +505,8 @@ static void test_etag(void **state)
     assert_int_equal(rename(tmp, path), 0);
     char inm[200];
     snprintf(inm, sizeof inm, "If-None-Match: %s", a.etag);
-    req(&b, F.port, "GET", "/charts/national/trend-eprescription.csv", NULL, inm);
+    req(&b, F.port, "GET", "/charts/national/trend-eprescription.csv", NULL,
+        inm);
     assert_int_equal(b.status, 200);
     assert_string_not_equal(b.etag, a.etag);
     assert_string_equal(b.body, "date,rate\n2025-02-09,0.5\n");
@@ -484,8 +523,8 @@ static void test_etag(void **state)
 static void same_as_cli(const char *path, const char *cli_args)
 {
     char *o = NULL;
-    assert_int_equal(tu_run(&o, NULL, "%s %s --json --db %s --config %s", tu_bin("fukyu"), cli_args, F.db,
-                            F.cfg),
+    assert_int_equal(tu_run(&o, NULL, "%s %s --json --db %s --config %s",
+                            tu_bin("fukyu"), cli_args, F.db, F.cfg),
                      0);
     resp r;
     get(&r, path, NULL);
@@ -499,19 +538,23 @@ static void same_as_cli(const char *path, const char *cli_args)
 static void test_api_shapes(void **state)
 {
     (void)state;
-    same_as_cli("/api/v1/summary?program=eprescription", "summary --program eprescription");
-    same_as_cli("/api/v1/summary?program=ehr_sharing&prefecture=13&date=2025-01-31",
-                "summary --program ehr_sharing --prefecture 13 --date 2025-01-31");
-    same_as_cli("/api/v1/series?program=eprescription&type=pharmacy&prefecture=27&from=2024-10-01"
-                "&to=2025-02-09&weekly=1",
-                "series --program eprescription --type pharmacy --prefecture 27 --from 2024-10-01"
-                " --to 2025-02-09 --weekly");
+    same_as_cli("/api/v1/summary?program=eprescription",
+                "summary --program eprescription");
+    same_as_cli(
+        "/api/v1/summary?program=ehr_sharing&prefecture=13&date=2025-01-31",
+        "summary --program ehr_sharing --prefecture 13 --date 2025-01-31");
+    same_as_cli(
+        "/api/v1/series?program=eprescription&type=pharmacy&prefecture=27&from=2024-10-01"
+        "&to=2025-02-09&weekly=1",
+        "series --program eprescription --type pharmacy --prefecture 27 --from 2024-10-01"
+        " --to 2025-02-09 --weekly");
     same_as_cli("/api/v1/series?program=eprescription&from=2025-01-01",
                 "series --program eprescription --from 2025-01-01");
     same_as_cli("/api/v1/forecast?program=eprescription&type=pharmacy",
                 "forecast --program eprescription --type pharmacy");
-    same_as_cli("/api/v1/forecast?program=eprescription&method=holt&horizon=10&target=0.5",
-                "forecast --program eprescription --method holt --horizon 10 --target 0.5");
+    same_as_cli(
+        "/api/v1/forecast?program=eprescription&method=holt&horizon=10&target=0.5",
+        "forecast --program eprescription --method holt --horizon 10 --target 0.5");
 }
 
 static void test_api_bad_params(void **state)
@@ -522,15 +565,22 @@ static void test_api_bad_params(void **state)
     } cases[] = {
         {"/api/v1/summary", "program: required"},
         {"/api/v1/summary?program=x", "program: 'x'"},
-        {"/api/v1/summary?program=eprescription&date=2025-02-30", "date: '2025-02-30'"},
-        {"/api/v1/summary?program=eprescription&prefecture=48", "prefecture: '48'"},
-        {"/api/v1/summary?program=eprescription&prefecture=1", "prefecture: '1'"},
-        {"/api/v1/summary?program=eprescription&foo=1", "unknown parameter 'foo'"},
-        {"/api/v1/summary?program=eprescription&program=eprescription", "more than once"},
+        {"/api/v1/summary?program=eprescription&date=2025-02-30",
+         "date: '2025-02-30'"},
+        {"/api/v1/summary?program=eprescription&prefecture=48",
+         "prefecture: '48'"},
+        {"/api/v1/summary?program=eprescription&prefecture=1",
+         "prefecture: '1'"},
+        {"/api/v1/summary?program=eprescription&foo=1",
+         "unknown parameter 'foo'"},
+        {"/api/v1/summary?program=eprescription&program=eprescription",
+         "more than once"},
         {"/api/v1/series?program=eprescription&type=vet", "type: 'vet'"},
         {"/api/v1/series?program=eprescription&weekly=2", "weekly: '2'"},
-        {"/api/v1/series?program=eprescription&from=2025-02-09&to=2025-01-01", "from: must not be after"},
-        {"/api/v1/series?program=eprescription&from=1900-01-01&to=2025-01-01", "at most"},
+        {"/api/v1/series?program=eprescription&from=2025-02-09&to=2025-01-01",
+         "from: must not be after"},
+        {"/api/v1/series?program=eprescription&from=1900-01-01&to=2025-01-01",
+         "at most"},
         {"/api/v1/forecast?program=eprescription&horizon=0", "horizon: '0'"},
         {"/api/v1/forecast?program=eprescription&horizon=3x", "horizon: '3x'"},
         {"/api/v1/forecast?program=eprescription&target=2", "target"},
@@ -540,7 +590,8 @@ static void test_api_bad_params(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         resp r;
         get(&r, cases[i].path, NULL);
-        if (r.status != 400 || strncmp(r.body, "{\"error\": \"", 11) || !strstr(r.body, cases[i].needle))
+        if (r.status != 400 || strncmp(r.body, "{\"error\": \"", 11) ||
+            !strstr(r.body, cases[i].needle))
             fail_msg("%s: %ld %s", cases[i].path, r.status, r.body);
         assert_string_equal(r.ctype, "application/json; charset=utf-8");
         free(r.body);
@@ -551,9 +602,13 @@ static void test_api_bad_params(void **state)
 
 static void check_export_rows(const char *body, const char *pref_cols)
 {
-    assert_true(!memcmp(body, "\xEF\xBB\xBF" "code,name,", 13));
+    assert_true(!memcmp(body,
+                        "\xEF\xBB\xBF"
+                        "code,name,",
+                        13));
     int rows = 0;
-    for (const char *l = strstr(body, "\r\n"); l && l[2]; l = strstr(l + 2, "\r\n")) {
+    for (const char *l = strstr(body, "\r\n"); l && l[2];
+         l = strstr(l + 2, "\r\n")) {
         rows++;
         const char *e = strstr(l + 2, "\r\n");
         char line[2048];
@@ -561,7 +616,8 @@ static void check_export_rows(const char *body, const char *pref_cols)
         if (n >= sizeof line) n = sizeof line - 1;
         memcpy(line, l + 2, n);
         line[n] = '\0';
-        if (!strstr(line, pref_cols)) fail_msg("row outside the area: %s", line);
+        if (!strstr(line, pref_cols))
+            fail_msg("row outside the area: %s", line);
         if (!strstr(line, ",none,未着手,") && !strstr(line, ",applied,申請済,"))
             fail_msg("row is not a non-adopter: %s", line);
     }
@@ -571,8 +627,10 @@ static void check_export_rows(const char *body, const char *pref_cols)
 static void test_export_scopes(void **state)
 {
     (void)state;
-    const char *tokyo = "/exports/non-adopters.csv?program=eprescription&prefecture=13";
-    const char *osaka = "/exports/non-adopters.csv?program=eprescription&prefecture=27";
+    const char *tokyo =
+        "/exports/non-adopters.csv?program=eprescription&prefecture=13";
+    const char *osaka =
+        "/exports/non-adopters.csv?program=eprescription&prefecture=27";
     const char *national = "/exports/non-adopters.csv?program=eprescription";
     resp r;
     get(&r, tokyo, NULL);
@@ -594,30 +652,40 @@ static void test_export_scopes(void **state)
     expect(tokyo, F.tok27f, 403, NULL);
     expect(osaka, F.toknat, 200, NULL);
     expect(national, F.toknat, 200, NULL);
-    expect("/exports/non-adopters.csv?program=eprescription&municipality=13101", F.tok13, 200, ",13101,");
-    expect("/exports/non-adopters.csv?program=eprescription&municipality=27100", F.tok13, 403, NULL);
-    get(&r, "/exports/non-adopters.xlsx?program=ehr_sharing&prefecture=13&status=applied", F.tok13);
+    expect("/exports/non-adopters.csv?program=eprescription&municipality=13101",
+           F.tok13, 200, ",13101,");
+    expect("/exports/non-adopters.csv?program=eprescription&municipality=27100",
+           F.tok13, 403, NULL);
+    get(&r,
+        "/exports/non-adopters.xlsx?program=ehr_sharing&prefecture=13&status=applied",
+        F.tok13);
     assert_int_equal(r.status, 200);
     assert_true(r.len > 1000 && !memcmp(r.body, "PK", 2));
     free(r.body);
     /* Revoked, unknown and malformed tokens. */
     expect(tokyo, F.tokrevoked, 401, "unknown or revoked");
-    expect(tokyo, "0000000000000000000000000000000000000000000000000000000000000000", 401, NULL);
+    expect(tokyo,
+           "0000000000000000000000000000000000000000000000000000000000000000",
+           401, NULL);
     expect(tokyo, "short", 401, NULL);
     resp b;
     req(&b, F.port, "GET", tokyo, NULL, "Authorization: Basic dXNlcjpwYXNz");
     assert_int_equal(b.status, 401);
     free(b.body);
     /* Bad parameters are refused before anything is read. */
-    expect("/exports/non-adopters.csv?prefecture=13", F.tok13, 400, "program: required");
-    expect("/exports/non-adopters.csv?program=eprescription&prefecture=13&status=operating", F.tok13, 400,
-           "status");
-    expect("/exports/non-adopters.csv?program=eprescription&municipality=1310", F.tok13, 400,
-           "municipality");
-    expect("/exports/non-adopters.csv?program=eprescription&prefecture=13&municipality=27100", F.tok13, 400,
-           "not in the given prefecture");
-    expect("/exports/non-adopters.xlsx?program=eprescription&prefecture=13&encoding=cp932", F.tok13, 400,
-           "encoding");
+    expect("/exports/non-adopters.csv?prefecture=13", F.tok13, 400,
+           "program: required");
+    expect(
+        "/exports/non-adopters.csv?program=eprescription&prefecture=13&status=operating",
+        F.tok13, 400, "status");
+    expect("/exports/non-adopters.csv?program=eprescription&municipality=1310",
+           F.tok13, 400, "municipality");
+    expect(
+        "/exports/non-adopters.csv?program=eprescription&prefecture=13&municipality=27100",
+        F.tok13, 400, "not in the given prefecture");
+    expect(
+        "/exports/non-adopters.xlsx?program=eprescription&prefecture=13&encoding=cp932",
+        F.tok13, 400, "encoding");
 }
 
 static void test_private_aggregates(void **state)
@@ -627,10 +695,12 @@ static void test_private_aggregates(void **state)
     req(&r, F.port2, "GET", "/", NULL, NULL);
     assert_int_equal(r.status, 401);
     free(r.body);
-    req(&r, F.port2, "GET", "/charts/national/trend-eprescription.png", NULL, NULL);
+    req(&r, F.port2, "GET", "/charts/national/trend-eprescription.png", NULL,
+        NULL);
     assert_int_equal(r.status, 401);
     free(r.body);
-    req(&r, F.port2, "GET", "/api/v1/summary?program=eprescription", NULL, NULL);
+    req(&r, F.port2, "GET", "/api/v1/summary?program=eprescription", NULL,
+        NULL);
     assert_int_equal(r.status, 401);
     assert_non_null(strstr(r.body, "\"error\""));
     free(r.body);
@@ -669,14 +739,18 @@ static void check_prometheus(const char *body)
 {
     char *copy = strdup(body), *save = NULL;
     int samples = 0;
-    for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-        if (!strncmp(l, "# HELP fukyu_", 13) || !strncmp(l, "# TYPE fukyu_", 13)) continue;
+    for (char *l = strtok_r(copy, "\n", &save); l;
+         l = strtok_r(NULL, "\n", &save)) {
+        if (!strncmp(l, "# HELP fukyu_", 13) ||
+            !strncmp(l, "# TYPE fukyu_", 13))
+            continue;
         const char *p = l;
         if (strncmp(p, "fukyu_", 6)) fail_msg("bad metrics line: %s", l);
         while ((*p >= 'a' && *p <= 'z') || *p == '_') p++;
         if (*p == '{') {
             const char *e = strchr(p, '}');
-            if (!e || !strchr(p, '=') || !strchr(p, '"')) fail_msg("bad labels: %s", l);
+            if (!e || !strchr(p, '=') || !strchr(p, '"'))
+                fail_msg("bad labels: %s", l);
             p = e + 1;
         }
         if (*p != ' ') fail_msg("bad metrics line: %s", l);
@@ -697,12 +771,15 @@ static void test_metrics(void **state)
     assert_int_equal(r.status, 200);
     assert_string_equal(r.ctype, "text/plain; version=0.0.4; charset=utf-8");
     check_prometheus(r.body);
-    assert_non_null(strstr(r.body, "fukyu_pulls_total{outcome=\"stored\"} 1\n"));
-    assert_non_null(strstr(r.body, "fukyu_pulls_total{outcome=\"failed\"} 0\n"));
+    assert_non_null(
+        strstr(r.body, "fukyu_pulls_total{outcome=\"stored\"} 1\n"));
+    assert_non_null(
+        strstr(r.body, "fukyu_pulls_total{outcome=\"failed\"} 0\n"));
     assert_non_null(strstr(r.body, "fukyu_last_success_timestamp_seconds "));
     assert_non_null(strstr(r.body, "fukyu_last_pull_records 10"));
     assert_non_null(strstr(r.body, "fukyu_last_pull_set_aside 0\n"));
-    assert_non_null(strstr(r.body, "fukyu_http_responses_total{code=\"2xx\"} "));
+    assert_non_null(
+        strstr(r.body, "fukyu_http_responses_total{code=\"2xx\"} "));
     const char *ts = strstr(r.body, "\nfukyu_last_success_timestamp_seconds ");
     assert_non_null(ts);
     ts += 38;
@@ -762,15 +839,20 @@ static void *work(void *arg)
 {
     worker *w = arg;
     static const char *paths[] = {
-        "/", "/api/v1/summary?program=eprescription&prefecture=13", "/prefecture/13", "/healthz",
-        "/charts/national/trend-eprescription.png", "/api/v1/series?program=eprescription&from=2025-01-01",
+        "/",
+        "/api/v1/summary?program=eprescription&prefecture=13",
+        "/prefecture/13",
+        "/healthz",
+        "/charts/national/trend-eprescription.png",
+        "/api/v1/series?program=eprescription&from=2025-01-01",
         "/metrics",
     };
     for (int i = 0; i < 20; i++) {
         const char *p = paths[(w->id + i) % 7];
         resp r;
         req(&r, F.port, "GET", p, NULL, NULL);
-        if (r.status == 200) w->ok++;
+        if (r.status == 200)
+            w->ok++;
         else {
             w->bad++;
             w->last_bad = r.status;
@@ -785,14 +867,17 @@ static void test_concurrent_with_pull(void **state)
     (void)state;
     /* Move the simulator a week on so the pull stores real changes. */
     char cmd[2048];
-    snprintf(cmd, sizeof cmd, "curl -sf -X POST '%s/_sim/date?d=2025-02-16' >/dev/null", F.feed);
+    snprintf(cmd, sizeof cmd,
+             "curl -sf -X POST '%s/_sim/date?d=2025-02-16' >/dev/null", F.feed);
     run_ok("sim date", cmd);
     pid_t col = fork();
     assert_true(col >= 0);
     if (col == 0) {
-        if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)) _exit(127);
-        execl(tu_bin("fukyu"), "fukyu", "collect", "--once", "--feed", F.feed, "--db", F.db, "--config", F.cfg,
-              (char *)NULL);
+        if (!freopen("/dev/null", "w", stdout) ||
+            !freopen("/dev/null", "w", stderr))
+            _exit(127);
+        execl(tu_bin("fukyu"), "fukyu", "collect", "--once", "--feed", F.feed,
+              "--db", F.db, "--config", F.cfg, (char *)NULL);
         _exit(127);
     }
     pthread_t th[8];
@@ -805,7 +890,9 @@ static void test_concurrent_with_pull(void **state)
     for (int i = 0; i < 8; i++) {
         pthread_join(th[i], NULL);
         ok += w[i].ok;
-        if (w[i].bad) fail_msg("worker %d: %d failed requests (last %ld)", i, w[i].bad, w[i].last_bad);
+        if (w[i].bad)
+            fail_msg("worker %d: %d failed requests (last %ld)", i, w[i].bad,
+                     w[i].last_bad);
     }
     assert_int_equal(ok, 160);
     int st;
@@ -813,7 +900,8 @@ static void test_concurrent_with_pull(void **state)
     assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
     /* The new pull shows at once: the kept page is rebuilt. */
     expect("/", NULL, 200, "2025-02-16（令和7年2月16日）");
-    expect("/api/v1/summary?program=eprescription", NULL, 200, "\"date\":\"2025-02-16\"");
+    expect("/api/v1/summary?program=eprescription", NULL, 200,
+           "\"date\":\"2025-02-16\"");
     expect("/metrics", NULL, 200, "fukyu_pulls_total{outcome=\"stored\"} 2\n");
 }
 
@@ -823,40 +911,52 @@ static void test_token_command(void **state)
 {
     (void)state;
     char *o = NULL, *e = NULL;
-    assert_int_equal(tu_run(&o, NULL, "%s token list --db %s --config %s", tu_bin("fukyu"), F.db, F.cfg), 0);
+    assert_int_equal(tu_run(&o, NULL, "%s token list --db %s --config %s",
+                            tu_bin("fukyu"), F.db, F.cfg),
+                     0);
     assert_non_null(strstr(o, "pref:13"));
     assert_non_null(strstr(o, "followup:27"));
     assert_null(strstr(o, F.tok13)); /* tokens are never listed */
     free(o);
     /* Only the SHA-256 is stored. */
-    assert_int_equal(tu_run(&o, NULL, "printf %%s %s | sha256sum | cut -c1-64", F.tok13), 0);
+    assert_int_equal(
+        tu_run(&o, NULL, "printf %%s %s | sha256sum | cut -c1-64", F.tok13), 0);
     char hash[65];
     memcpy(hash, o, 64);
     hash[64] = '\0';
     free(o);
-    assert_int_equal(tu_run(&o, NULL, "sqlite3 %s \"SELECT sha256 FROM token WHERE id = 1;"
-                                      " SELECT COUNT(*) FROM token WHERE sha256 = '%s'\"",
-                            F.db, F.tok13),
-                     0);
+    assert_int_equal(
+        tu_run(&o, NULL,
+               "sqlite3 %s \"SELECT sha256 FROM token WHERE id = 1;"
+               " SELECT COUNT(*) FROM token WHERE sha256 = '%s'\"",
+               F.db, F.tok13),
+        0);
     assert_true(!strncmp(o, hash, 64));
     assert_non_null(strstr(o + 64, "\n0\n"));
     free(o);
-    const char *bad_scopes[] = {"pref:1", "pref:48", "pref:013", "followup:", "NATIONAL", "pref:13x", "city:13"};
+    const char *bad_scopes[] = {"pref:1",   "pref:48",  "pref:013", "followup:",
+                                "NATIONAL", "pref:13x", "city:13"};
     for (size_t i = 0; i < sizeof bad_scopes / sizeof bad_scopes[0]; i++) {
-        assert_int_equal(tu_run(NULL, &e, "%s token add --scope '%s' --name x --db %s --config %s",
-                                tu_bin("fukyu"), bad_scopes[i], F.db, F.cfg),
-                         2);
+        assert_int_equal(
+            tu_run(NULL, &e,
+                   "%s token add --scope '%s' --name x --db %s --config %s",
+                   tu_bin("fukyu"), bad_scopes[i], F.db, F.cfg),
+            2);
         assert_non_null(strstr(e, "--scope"));
         free(e);
     }
-    assert_int_equal(tu_run(NULL, &e, "%s token add --scope national --db %s --config %s", tu_bin("fukyu"),
-                            F.db, F.cfg),
+    assert_int_equal(tu_run(NULL, &e,
+                            "%s token add --scope national --db %s --config %s",
+                            tu_bin("fukyu"), F.db, F.cfg),
                      2);
     free(e);
-    assert_int_equal(tu_run(NULL, &e, "%s token revoke 4 --db %s --config %s", tu_bin("fukyu"), F.db, F.cfg), 1);
+    assert_int_equal(tu_run(NULL, &e, "%s token revoke 4 --db %s --config %s",
+                            tu_bin("fukyu"), F.db, F.cfg),
+                     1);
     assert_non_null(strstr(e, "no live token with id 4"));
     free(e);
-    assert_int_equal(tu_run(NULL, &e, "%s token revoke abc --db %s --config %s", tu_bin("fukyu"), F.db, F.cfg),
+    assert_int_equal(tu_run(NULL, &e, "%s token revoke abc --db %s --config %s",
+                            tu_bin("fukyu"), F.db, F.cfg),
                      2);
     free(e);
 }
@@ -884,17 +984,25 @@ static void test_scope_and_listen_parsing(void **state)
     struct sockaddr_storage a;
     size_t len;
     char err[256];
-    assert_int_equal(fk_http_parse_listen("127.0.0.1:8470", 0, &a, &len, err, sizeof err), 0);
+    assert_int_equal(
+        fk_http_parse_listen("127.0.0.1:8470", 0, &a, &len, err, sizeof err),
+        0);
     assert_int_equal(a.ss_family, AF_INET);
-    assert_int_equal(fk_http_parse_listen("[::1]:8470", 0, &a, &len, err, sizeof err), 0);
+    assert_int_equal(
+        fk_http_parse_listen("[::1]:8470", 0, &a, &len, err, sizeof err), 0);
     assert_int_equal(a.ss_family, AF_INET6);
-    assert_int_equal(fk_http_parse_listen("localhost:80", 0, &a, &len, err, sizeof err), 0);
-    assert_int_equal(fk_http_parse_listen("127.0.0.1:0", 1, &a, &len, err, sizeof err), 0);
-    const char *bad[] = {"127.0.0.1:0", "127.0.0.1", "::1:80", "[::1]80", "127.0.0.1:65536", "127.0.0.1:-1",
-                         "example.org:80", ":80", "[::1]:", "1.2.3.4:80x"};
+    assert_int_equal(
+        fk_http_parse_listen("localhost:80", 0, &a, &len, err, sizeof err), 0);
+    assert_int_equal(
+        fk_http_parse_listen("127.0.0.1:0", 1, &a, &len, err, sizeof err), 0);
+    const char *bad[] = {
+        "127.0.0.1:0",     "127.0.0.1",    "::1:80",         "[::1]80",
+        "127.0.0.1:65536", "127.0.0.1:-1", "example.org:80", ":80",
+        "[::1]:",          "1.2.3.4:80x"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         err[0] = '\0';
-        if (fk_http_parse_listen(bad[i], 0, &a, &len, err, sizeof err) != -1) fail_msg("accepted %s", bad[i]);
+        if (fk_http_parse_listen(bad[i], 0, &a, &len, err, sizeof err) != -1)
+            fail_msg("accepted %s", bad[i]);
         assert_non_null(strstr(err, "listen address"));
     }
 }
@@ -906,9 +1014,15 @@ static void test_embedded(void **state)
     (void)state;
     char missing[600], err[512];
     snprintf(missing, sizeof missing, "%s/none.db", F.dir);
-    fk_http_options o = {.listen = "127.0.0.1:0", .db_path = missing, .out_dir = F.out,
-                         .public_aggregates = 1, .max_connections = 8, .request_timeout = 5,
-                         .stale_after = 60, .target = 0.8, .quiet = 1};
+    fk_http_options o = {.listen = "127.0.0.1:0",
+                         .db_path = missing,
+                         .out_dir = F.out,
+                         .public_aggregates = 1,
+                         .max_connections = 8,
+                         .request_timeout = 5,
+                         .stale_after = 60,
+                         .target = 0.8,
+                         .quiet = 1};
     fk_http *h = fk_http_start(&o, err, sizeof err);
     assert_non_null(h);
     int port = fk_http_port(h);
@@ -921,7 +1035,8 @@ static void test_embedded(void **state)
     req(&r, port, "GET", "/", NULL, NULL);
     assert_int_equal(r.status, 503);
     free(r.body);
-    req(&r, port, "GET", "/charts/national/trend-eprescription.png", NULL, NULL);
+    req(&r, port, "GET", "/charts/national/trend-eprescription.png", NULL,
+        NULL);
     assert_int_equal(r.status, 200); /* files do not need the store */
     free(r.body);
     /* The same port cannot be bound twice. */
@@ -939,7 +1054,8 @@ static void test_embedded(void **state)
     req(&r, fk_http_port(h), "GET", "/healthz", NULL, NULL);
     assert_int_equal(r.status, 200);
     free(r.body);
-    req(&r, fk_http_port(h), "GET", "/api/v1/summary?program=eprescription&prefecture=47", NULL, NULL);
+    req(&r, fk_http_port(h), "GET",
+        "/api/v1/summary?program=eprescription&prefecture=47", NULL, NULL);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.body, "\"area\":\"47\""));
     free(r.body);

@@ -27,11 +27,19 @@ static int setup(void **state)
     snprintf(db, sizeof db, "%s/s.db", dir);
     snprintf(fk, sizeof fk, "%s", tu_bin("fukyu"));
     char url[128];
-    pid_t sim = tu_feedsim_start(url, sizeof url, "--scale 0.05 --date 2025-02-09 --quiet");
+    pid_t sim = tu_feedsim_start(url, sizeof url,
+                                 "--scale 0.05 --date 2025-02-09 --quiet");
     if (sim <= 0) return -1;
-    int rc = tu_run(NULL, NULL, "%s collect --once --feed %s --db %s --config /dev/null", fk, url, db);
-    if (rc == 0) rc = tu_run(NULL, NULL, "curl -sf -X POST '%s/_sim/date?d=2025-02-16'", url);
-    if (rc == 0) rc = tu_run(NULL, NULL, "%s collect --once --feed %s --db %s --config /dev/null", fk, url, db);
+    int rc = tu_run(NULL, NULL,
+                    "%s collect --once --feed %s --db %s --config /dev/null",
+                    fk, url, db);
+    if (rc == 0)
+        rc = tu_run(NULL, NULL, "curl -sf -X POST '%s/_sim/date?d=2025-02-16'",
+                    url);
+    if (rc == 0)
+        rc = tu_run(NULL, NULL,
+                    "%s collect --once --feed %s --db %s --config /dev/null",
+                    fk, url, db);
     tu_feedsim_stop(sim);
     return rc == 0 ? 0 : -1;
 }
@@ -46,7 +54,8 @@ static int teardown(void **state)
 static int pages(const char *pdf)
 {
     char *out = NULL;
-    if (tu_run(&out, NULL, "pdfinfo %s | sed -n 's/^Pages: *//p'", pdf) != 0) return -1;
+    if (tu_run(&out, NULL, "pdfinfo %s | sed -n 's/^Pages: *//p'", pdf) != 0)
+        return -1;
     int n = atoi(out);
     free(out);
     return n;
@@ -68,7 +77,10 @@ static void check_pdf(const char *pdf, int min_pages, int max_pages)
     int n = pages(pdf);
     assert_in_range(n, min_pages, max_pages);
     /* Every font embedded: pdffonts lists "yes" in the emb column. */
-    assert_int_equal(tu_run(&out, NULL, "pdffonts %s | awk 'NR > 2 && $(NF-4) != \"yes\"' | wc -l", pdf), 0);
+    assert_int_equal(
+        tu_run(&out, NULL,
+               "pdffonts %s | awk 'NR > 2 && $(NF-4) != \"yes\"' | wc -l", pdf),
+        0);
     assert_int_equal(atoi(out), 0);
     free(out);
 }
@@ -78,8 +90,11 @@ static void check_pdf(const char *pdf, int min_pages, int max_pages)
 static void store_rate(const char *program, char *out, size_t n)
 {
     char *js = NULL;
-    assert_int_equal(tu_run(&js, NULL, "%s summary --program %s --json --db %s --config /dev/null", fk, program, db),
-                     0);
+    assert_int_equal(
+        tu_run(&js, NULL,
+               "%s summary --program %s --json --db %s --config /dev/null", fk,
+               program, db),
+        0);
     const char *all = strstr(js, "\"all\":");
     assert_non_null(all);
     const char *r = strstr(all, "\"rate\":");
@@ -94,14 +109,29 @@ static void test_weekly(void **state)
     (void)state;
     char pdf[700], *err = NULL;
     snprintf(pdf, sizeof pdf, "%s/w.pdf", dir);
-    assert_int_equal(tu_run(NULL, &err, "%s report weekly --out %s --db %s --config /dev/null", fk, pdf, db), 0);
+    assert_int_equal(
+        tu_run(NULL, &err,
+               "%s report weekly --out %s --db %s --config /dev/null", fk, pdf,
+               db),
+        0);
     free(err);
     check_pdf(pdf, 6, 30);
     int n = pages(pdf);
     char *t = text_of(pdf);
-    const char *want[] = {"電子処方箋", "電子カルテ情報共有サービス", "1. 概況", "都道府県別", "4. 都道府県別の状況",
-                          "5. 今週の動き", "6. データ品質", "7. 方法", "令和7年2月16日", "2025-02-16", "2025-W07",
-                          "東京都", "沖縄県", "年度末"};
+    const char *want[] = {"電子処方箋",
+                          "電子カルテ情報共有サービス",
+                          "1. 概況",
+                          "都道府県別",
+                          "4. 都道府県別の状況",
+                          "5. 今週の動き",
+                          "6. データ品質",
+                          "7. 方法",
+                          "令和7年2月16日",
+                          "2025-02-16",
+                          "2025-W07",
+                          "東京都",
+                          "沖縄県",
+                          "年度末"};
     for (size_t i = 0; i < sizeof want / sizeof *want; i++)
         if (!strstr(t, want[i])) fail_msg("weekly report lacks '%s'", want[i]);
     /* The headline's national rate is the store's. */
@@ -130,9 +160,12 @@ static void test_english_and_week(void **state)
     (void)state;
     char pdf[700];
     snprintf(pdf, sizeof pdf, "%s/e.pdf", dir);
-    assert_int_equal(tu_run(NULL, NULL, "%s report weekly --week 2025-W06 --lang en --out %s --db %s --config /dev/null",
-                            fk, pdf, db),
-                     0);
+    assert_int_equal(
+        tu_run(
+            NULL, NULL,
+            "%s report weekly --week 2025-W06 --lang en --out %s --db %s --config /dev/null",
+            fk, pdf, db),
+        0);
     check_pdf(pdf, 6, 30);
     char *t = text_of(pdf);
     /* W06 ends on Sunday 2025-02-09: the first pull's as_of. */
@@ -148,7 +181,11 @@ static void test_prefecture(void **state)
     (void)state;
     char pdf[700];
     snprintf(pdf, sizeof pdf, "%s/p13.pdf", dir);
-    assert_int_equal(tu_run(NULL, NULL, "%s report prefecture 13 --out %s --db %s --config /dev/null", fk, pdf, db), 0);
+    assert_int_equal(
+        tu_run(NULL, NULL,
+               "%s report prefecture 13 --out %s --db %s --config /dev/null",
+               fk, pdf, db),
+        0);
     check_pdf(pdf, 5, 40);
     char *t = text_of(pdf);
     assert_non_null(strstr(t, "東京都"));
@@ -156,7 +193,9 @@ static void test_prefecture(void **state)
     assert_non_null(strstr(t, "47都道府県中"));
     /* Municipality codes 13xxx in the table. */
     regex_t re;
-    assert_int_equal(regcomp(&re, "(^|[^0-9])13[0-9]{3}([^0-9]|$)", REG_EXTENDED | REG_NEWLINE), 0);
+    assert_int_equal(regcomp(&re, "(^|[^0-9])13[0-9]{3}([^0-9]|$)",
+                             REG_EXTENDED | REG_NEWLINE),
+                     0);
     int hits = 0;
     const char *s = t;
     regmatch_t m;
@@ -174,7 +213,10 @@ static void test_all(void **state)
     (void)state;
     char out[700], *o = NULL;
     snprintf(out, sizeof out, "%s/pub", dir);
-    assert_int_equal(tu_run(&o, NULL, "%s report all --dir %s --db %s --config /dev/null", fk, out, db), 0);
+    assert_int_equal(tu_run(&o, NULL,
+                            "%s report all --dir %s --db %s --config /dev/null",
+                            fk, out, db),
+                     0);
     assert_non_null(strstr(o, "48 reports"));
     free(o);
     char p[900];
@@ -185,9 +227,12 @@ static void test_all(void **state)
     snprintf(p, sizeof p, "%s/reports/weekly/latest.pdf", out);
     assert_int_equal(stat(p, &sb), 0);
     for (int pref = 1; pref <= 47; pref++) {
-        snprintf(p, sizeof p, "%s/reports/prefecture/%02d/2025-W07.pdf", out, pref);
-        if (stat(p, &sb) != 0 || sb.st_size < 10000) fail_msg("missing or tiny %s", p);
-        snprintf(p, sizeof p, "%s/reports/prefecture/%02d/latest.pdf", out, pref);
+        snprintf(p, sizeof p, "%s/reports/prefecture/%02d/2025-W07.pdf", out,
+                 pref);
+        if (stat(p, &sb) != 0 || sb.st_size < 10000)
+            fail_msg("missing or tiny %s", p);
+        snprintf(p, sizeof p, "%s/reports/prefecture/%02d/latest.pdf", out,
+                 pref);
         if (stat(p, &sb) != 0) fail_msg("missing %s", p);
     }
     static const char *prog[] = {"eprescription", "ehr_sharing"};
@@ -197,23 +242,35 @@ static void test_all(void **state)
     for (int g = 0; g < 2; g++)
         for (int e = 0; e < 4; e++) {
             for (int k = 0; k < 5; k++) {
-                snprintf(p, sizeof p, "%s/charts/national/%s-%s.%s", out, nat[k], prog[g], ext[e]);
-                if (stat(p, &sb) != 0 || sb.st_size == 0) fail_msg("missing %s", p);
+                snprintf(p, sizeof p, "%s/charts/national/%s-%s.%s", out,
+                         nat[k], prog[g], ext[e]);
+                if (stat(p, &sb) != 0 || sb.st_size == 0)
+                    fail_msg("missing %s", p);
             }
             for (int pref = 1; pref <= 47; pref++)
                 for (int k = 0; k < 4; k++) {
-                    snprintf(p, sizeof p, "%s/charts/pref/%02d/%s-%s.%s", out, pref, pk[k], prog[g], ext[e]);
-                    if (stat(p, &sb) != 0 || sb.st_size == 0) fail_msg("missing %s", p);
+                    snprintf(p, sizeof p, "%s/charts/pref/%02d/%s-%s.%s", out,
+                             pref, pk[k], prog[g], ext[e]);
+                    if (stat(p, &sb) != 0 || sb.st_size == 0)
+                        fail_msg("missing %s", p);
                 }
         }
     /* Nothing else: no temporary files left behind. */
-    assert_int_equal(tu_run(&o, NULL, "find %s -name '*.tmp*' -o -name '.latest*' | wc -l", out), 0);
+    assert_int_equal(
+        tu_run(&o, NULL, "find %s -name '*.tmp*' -o -name '.latest*' | wc -l",
+               out),
+        0);
     assert_int_equal(atoi(o), 0);
     free(o);
     /* The Tokyo report in the tree is the standalone one's equal in text
      * apart from forecast methods (the tree uses Japan's choice). */
     char *t = NULL;
-    assert_int_equal(tu_run(&t, NULL, "pdftotext %s/reports/prefecture/13/latest.pdf - | grep -c 東京都", out), 0);
+    assert_int_equal(
+        tu_run(
+            &t, NULL,
+            "pdftotext %s/reports/prefecture/13/latest.pdf - | grep -c 東京都",
+            out),
+        0);
     assert_true(atoi(t) > 3);
     free(t);
 }
@@ -230,16 +287,19 @@ static void test_threads_same_bytes(void **state)
     snprintf(three, sizeof three, "%s/t3", dir);
     fk_publish_stats s1, s3;
     fk_publish_opts o = {one, NULL, 0, -1, 0, 1};
-    if (fk_publish_all(st, &o, &s1, err, sizeof err) < 0) fail_msg("publish, 1 thread: %s", err);
+    if (fk_publish_all(st, &o, &s1, err, sizeof err) < 0)
+        fail_msg("publish, 1 thread: %s", err);
     o.out_dir = three;
     o.threads = 3;
-    if (fk_publish_all(st, &o, &s3, err, sizeof err) < 0) fail_msg("publish, 3 threads: %s", err);
+    if (fk_publish_all(st, &o, &s3, err, sizeof err) < 0)
+        fail_msg("publish, 3 threads: %s", err);
     fk_store_close(st);
     fk_charts_shutdown();
     assert_int_equal(s1.threads, 1);
     assert_int_equal(s3.threads, 3);
     char *out = NULL;
-    if (tu_run(&out, NULL, "diff -r %s %s", one, three) != 0) fail_msg("trees differ:\n%.2000s", out);
+    if (tu_run(&out, NULL, "diff -r %s %s", one, three) != 0)
+        fail_msg("trees differ:\n%.2000s", out);
     free(out);
     const fk_publish_stats *s = &s3;
     assert_int_equal(s->reports, 48);
@@ -270,7 +330,8 @@ static void test_publish_failure(void **state)
     assert_int_equal(fk_publish_all(st, &o, &ps, err, sizeof err), -1);
     fk_store_close(st);
     fk_charts_shutdown();
-    if (!strstr(err, "file/tree") || !strstr(err, "cannot create directory")) fail_msg("error: %s", err);
+    if (!strstr(err, "file/tree") || !strstr(err, "cannot create directory"))
+        fail_msg("error: %s", err);
     assert_int_equal(ps.reports, 0);
 }
 
@@ -281,9 +342,12 @@ static void test_atomic(void **state)
     snprintf(pdf, sizeof pdf, "%s/keep.pdf", dir);
     tu_write_file(pdf, "old report");
     /* A failing run (a date outside the series) leaves the file alone. */
-    assert_int_equal(tu_run(NULL, &e, "%s report weekly --date 2020-01-01 --out %s --db %s --config /dev/null", fk,
-                            pdf, db),
-                     1);
+    assert_int_equal(
+        tu_run(
+            NULL, &e,
+            "%s report weekly --date 2020-01-01 --out %s --db %s --config /dev/null",
+            fk, pdf, db),
+        1);
     assert_non_null(strstr(e, "outside the stored series"));
     free(e);
     size_t len;
@@ -295,12 +359,19 @@ static void test_atomic(void **state)
     mkdir(sub, 0555);
     snprintf(pdf, sizeof pdf, "%s/ro/x.pdf", dir);
     if (geteuid() != 0) { /* root writes anywhere */
-        assert_int_equal(tu_run(NULL, &e, "%s report weekly --out %s --db %s --config /dev/null", fk, pdf, db), 1);
+        assert_int_equal(
+            tu_run(NULL, &e,
+                   "%s report weekly --out %s --db %s --config /dev/null", fk,
+                   pdf, db),
+            1);
         assert_non_null(strstr(e, "x.pdf"));
         free(e);
     }
     snprintf(pdf, sizeof pdf, "%s/no/such/dir/x.pdf", dir);
-    assert_int_equal(tu_run(NULL, &e, "%s report weekly --out %s --db %s --config /dev/null", fk, pdf, db), 1);
+    assert_int_equal(
+        tu_run(NULL, &e, "%s report weekly --out %s --db %s --config /dev/null",
+               fk, pdf, db),
+        1);
     /* One line naming the file (ASan runs may add their own report). */
     assert_int_equal(strncmp(e, "fukyu: report: ", 15), 0);
     char *nl = strchr(e, '\n');
@@ -332,16 +403,22 @@ static void test_usage(void **state)
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char *e = NULL;
-        int rc = tu_run(NULL, &e, "%s report %s --db %s --config /dev/null", fk, bad[i], db);
-        if (rc != 2) fail_msg("'report %s' exited %d, not 2: %s", bad[i], rc, e ? e : "");
+        int rc = tu_run(NULL, &e, "%s report %s --db %s --config /dev/null", fk,
+                        bad[i], db);
+        if (rc != 2)
+            fail_msg("'report %s' exited %d, not 2: %s", bad[i], rc,
+                     e ? e : "");
         assert_non_null(strstr(e, "usage: fukyu report"));
         free(e);
     }
     /* An empty store: a runtime failure, not a usage error. */
     char *e = NULL;
-    assert_int_equal(tu_run(NULL, &e, "%s report weekly --out %s/x.pdf --db %s/empty.db --config /dev/null", fk, dir,
-                            dir),
-                     1);
+    assert_int_equal(
+        tu_run(
+            NULL, &e,
+            "%s report weekly --out %s/x.pdf --db %s/empty.db --config /dev/null",
+            fk, dir, dir),
+        1);
     assert_non_null(strstr(e, "empty.db"));
     free(e);
 }
@@ -349,10 +426,14 @@ static void test_usage(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_weekly),     cmocka_unit_test(test_english_and_week),
-        cmocka_unit_test(test_prefecture), cmocka_unit_test(test_all),
-        cmocka_unit_test(test_threads_same_bytes), cmocka_unit_test(test_publish_failure),
-        cmocka_unit_test(test_atomic),     cmocka_unit_test(test_usage),
+        cmocka_unit_test(test_weekly),
+        cmocka_unit_test(test_english_and_week),
+        cmocka_unit_test(test_prefecture),
+        cmocka_unit_test(test_all),
+        cmocka_unit_test(test_threads_same_bytes),
+        cmocka_unit_test(test_publish_failure),
+        cmocka_unit_test(test_atomic),
+        cmocka_unit_test(test_usage),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -101,8 +101,10 @@ static void test_migrate_newer_refused(void **state)
     free(before), free(after);
     /* And through the CLI: exit 1 with one line naming the problem. */
     char *out = NULL, *e = NULL;
-    assert_int_equal(tu_run(&out, &e, "%s summary --program eprescription --db '%s'",
-                            tu_bin("fukyu"), db), 1);
+    assert_int_equal(tu_run(&out, &e,
+                            "%s summary --program eprescription --db '%s'",
+                            tu_bin("fukyu"), db),
+                     1);
     assert_non_null(strstr(e, "newer"));
     free(out), free(e);
 }
@@ -118,7 +120,8 @@ static void test_readonly_missing(void **state)
 
 /* ---- the write side ----------------------------------------------------- */
 
-static fk_record rec(int64_t code, fk_type t, const char *muni, fk_status s, const char *since)
+static fk_record rec(int64_t code, fk_type t, const char *muni, fk_status s,
+                     const char *since)
 {
     fk_record r;
     memset(&r, 0, sizeof r);
@@ -143,11 +146,13 @@ static fk_day day(const char *s)
     return d;
 }
 
-static void pull(fk_store *st, const char *as_of, const fk_record *rs, size_t n, int expect_dups)
+static void pull(fk_store *st, const char *as_of, const fk_record *rs, size_t n,
+                 int expect_dups)
 {
     fk_apply *ap = fk_apply_begin(st, "http://test");
     assert_non_null(ap);
-    assert_int_equal(fk_apply_snapshot(ap, "2025-01-01T00:00:00Z", day(as_of), "\"e\""), 0);
+    assert_int_equal(
+        fk_apply_snapshot(ap, "2025-01-01T00:00:00Z", day(as_of), "\"e\""), 0);
     int dups = 0;
     for (size_t i = 0; i < n; i++) {
         int rc = fk_apply_record(ap, &rs[i]);
@@ -163,7 +168,8 @@ static fk_counts counts(fk_store *st, const char *date, int pref, int type)
 {
     fk_counts by[FK_NTYPE];
     fk_area a = {pref, ""};
-    assert_int_equal(fk_store_counts(st, "eprescription", day(date), &a, by), 0);
+    assert_int_equal(fk_store_counts(st, "eprescription", day(date), &a, by),
+                     0);
     return by[type];
 }
 
@@ -236,7 +242,10 @@ static void test_history_rules(void **state)
     /* Municipalities: 2 moved from 13101 to 13103 on as_of. */
     fk_muni_counts *m = NULL;
     size_t nm = 0;
-    assert_int_equal(fk_store_counts_by_muni(st, "eprescription", day("2025-02-16"), 13, FK_CLINIC, &m, &nm), 0);
+    assert_int_equal(fk_store_counts_by_muni(st, "eprescription",
+                                             day("2025-02-16"), 13, FK_CLINIC,
+                                             &m, &nm),
+                     0);
     assert_int_equal(nm, 3);
     assert_string_equal(m[0].code, "13101");
     assert_int_equal(m[0].c.adopting, 2); /* 1 and the new 6 */
@@ -247,12 +256,14 @@ static void test_history_rules(void **state)
     fk_point *pts = NULL;
     size_t np = 0;
     fk_area nat = {0, ""};
-    assert_int_equal(fk_store_series(st, "eprescription", FK_CLINIC, &nat, day("2025-02-08"),
-                                     day("2025-02-16"), &pts, &np), 0);
+    assert_int_equal(fk_store_series(st, "eprescription", FK_CLINIC, &nat,
+                                     day("2025-02-08"), day("2025-02-16"), &pts,
+                                     &np),
+                     0);
     assert_int_equal(np, 9);
     assert_int_equal(pts[0].c.adopting, 2);
-    assert_int_equal(pts[4].c.adopting, 3);    /* 02-12 */
-    assert_int_equal(pts[8].c.adopting, 4);    /* 02-16: new facility entered */
+    assert_int_equal(pts[4].c.adopting, 3); /* 02-12 */
+    assert_int_equal(pts[8].c.adopting, 4); /* 02-16: new facility entered */
     assert_int_equal(pts[8].c.total, 4);
     free(pts);
     fk_day latest;
@@ -261,7 +272,8 @@ static void test_history_rules(void **state)
     fk_day first_day;
     assert_int_equal(fk_store_first_day(st, "eprescription", &first_day), 0);
     assert_int_equal(first_day, day("2023-03-01"));
-    s = sql("SELECT closed_on IS NOT NULL FROM facility WHERE code = 1311000004");
+    s = sql(
+        "SELECT closed_on IS NOT NULL FROM facility WHERE code = 1311000004");
     assert_string_equal(s, "1");
     free(s);
     /* An older snapshot is refused. */
@@ -270,7 +282,8 @@ static void test_history_rules(void **state)
     assert_int_equal(fk_apply_snapshot(ap, "x", day("2025-02-01"), ""), -1);
     assert_non_null(strstr(fk_store_error(st), "older"));
     fk_apply_abort(ap, "older snapshot", NULL);
-    s = sql("SELECT outcome || ':' || reason FROM pull ORDER BY id DESC LIMIT 1");
+    s = sql(
+        "SELECT outcome || ':' || reason FROM pull ORDER BY id DESC LIMIT 1");
     assert_string_equal(s, "failed:older snapshot");
     free(s);
     fk_store_close(st);
@@ -281,16 +294,20 @@ static void test_abort_changes_nothing(void **state)
     (void)state;
     char err[600];
     fk_store *st = fk_store_open(db, FK_STORE_RW, err, sizeof err);
-    fk_record first[] = {rec(1311000001, FK_CLINIC, "13101", FK_ST_OPERATING, "2023-03-01")};
+    fk_record first[] = {
+        rec(1311000001, FK_CLINIC, "13101", FK_ST_OPERATING, "2023-03-01")};
     pull(st, "2025-02-09", first, 1, 0);
-    char *before = sql("SELECT COUNT(*), SUM(d_adopting) FROM series_delta; SELECT * FROM status;");
+    char *before = sql(
+        "SELECT COUNT(*), SUM(d_adopting) FROM series_delta; SELECT * FROM status;");
     fk_apply *ap = fk_apply_begin(st, "http://test");
     assert_int_equal(fk_apply_snapshot(ap, "x", day("2025-02-16"), ""), 0);
-    fk_record r = rec(1311000009, FK_CLINIC, "13101", FK_ST_OPERATING, "2025-02-10");
+    fk_record r =
+        rec(1311000009, FK_CLINIC, "13101", FK_ST_OPERATING, "2025-02-10");
     assert_int_equal(fk_apply_record(ap, &r), 0);
     fk_apply_reject(ap, 3, "123", "code: bad");
     fk_apply_abort(ap, "drift", NULL);
-    char *after = sql("SELECT COUNT(*), SUM(d_adopting) FROM series_delta; SELECT * FROM status;");
+    char *after = sql(
+        "SELECT COUNT(*), SUM(d_adopting) FROM series_delta; SELECT * FROM status;");
     assert_string_equal(before, after);
     free(before), free(after);
     char *s = sql("SELECT reason FROM reject");
@@ -304,10 +321,12 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_migrate_fresh, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_upgrade, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_migrate_newer_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrate_newer_refused, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_readonly_missing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_history_rules, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_abort_changes_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_abort_changes_nothing, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }

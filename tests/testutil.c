@@ -19,7 +19,8 @@ char *tu_tmpdir(void)
 {
     const char *base = getenv("TMPDIR");
     char tmpl[512];
-    snprintf(tmpl, sizeof tmpl, "%s/fukyu-test-XXXXXX", base && *base ? base : "/tmp");
+    snprintf(tmpl, sizeof tmpl, "%s/fukyu-test-XXXXXX",
+             base && *base ? base : "/tmp");
     char *d = mkdtemp(tmpl);
     assert_non_null(d);
     return strdup(d);
@@ -30,7 +31,8 @@ void tu_rmtree(const char *dir)
     if (!dir || !strstr(dir, "fukyu-test-")) return;
     char cmd[1024];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0) fprintf(stderr, "warning: could not remove %s\n", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "warning: could not remove %s\n", dir);
 }
 
 const char *tu_bin(const char *name)
@@ -142,8 +144,8 @@ pid_t tu_feedsim_start(char *url, size_t n, const char *args)
     int port = free_port();
     assert_true(port > 0);
     char cmd[2048];
-    snprintf(cmd, sizeof cmd, "exec %s --port %d %s", tu_bin("fukyu-feedsim"), port,
-             args ? args : "");
+    snprintf(cmd, sizeof cmd, "exec %s --port %d %s", tu_bin("fukyu-feedsim"),
+             port, args ? args : "");
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
@@ -183,12 +185,14 @@ void tu_feedsim_stop(pid_t pid)
 char *tu_store_fingerprint(const char *db)
 {
     char *out = NULL;
-    assert_int_equal(tu_run(&out, NULL,
-                            "sqlite3 '%s' 'SELECT COUNT(*), TOTAL(d_adopting * day), TOTAL(d_applied * day),"
-                            " TOTAL(d_total * (day + 1)) FROM series_delta; SELECT COUNT(*), TOTAL(status * (code %% 9973)),"
-                            " TOTAL(since) FROM status; SELECT COUNT(*) FROM status_history;"
-                            " SELECT COUNT(*), TOTAL(rhash %% 100003), COUNT(closed_on) FROM facility'",
-                            db),
-                     0);
+    assert_int_equal(
+        tu_run(
+            &out, NULL,
+            "sqlite3 '%s' 'SELECT COUNT(*), TOTAL(d_adopting * day), TOTAL(d_applied * day),"
+            " TOTAL(d_total * (day + 1)) FROM series_delta; SELECT COUNT(*), TOTAL(status * (code %% 9973)),"
+            " TOTAL(since) FROM status; SELECT COUNT(*) FROM status_history;"
+            " SELECT COUNT(*), TOTAL(rhash %% 100003), COUNT(closed_on) FROM facility'",
+            db),
+        0);
     return out;
 }
