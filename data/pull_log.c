@@ -102,31 +102,50 @@ int fk_apply_log_prev_as_of(fk_apply *ap)
                : fk_store_fail(ap->st, "pull log");
 }
 
+/* p (of *cap elements of size bytes) with room for need elements: p
+ * itself, or moved; NULL when out of memory (p is left as it was). */
+static void *grow(void *p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap) return p;
+    size_t ncap = *cap ? *cap : 64;
+    while (ncap < need) ncap *= 2;
+    void *np = realloc(p, ncap * size);
+    if (np) *cap = ncap;
+    return np;
+}
+
 void fk_apply_reject(fk_apply *ap, int64_t position, const char *code,
                      const char *reason)
 {
+    /* Counted in any case; the details are kept while memory allows (the
+     * log's figure stays right, the list is the first so many).  The
+     * reasons share one block: one allocation, not one per record. */
     ap->set_aside++;
     if (ap->nrejects == MAX_REJECTS_KEPT) return;
-    if (ap->nrejects == ap->caprejects) {
-        size_t ncap = ap->caprejects ? ap->caprejects * 2 : 64;
-        fk_apply_reject_t *n = realloc(ap->rejects, ncap * sizeof *n);
-        if (!n) return;
-        ap->rejects = n;
-        ap->caprejects = ncap;
-    }
-    fk_apply_reject_t *rj = &ap->rejects[ap->nrejects];
+    size_t rlen = strlen(reason) + 1;
+    fk_apply_reject_t *rs =
+        grow(ap->rejects, &ap->caprejects, ap->nrejects + 1, sizeof *rs);
+    if (!rs) return;
+    ap->rejects = rs;
+    char *text = grow(ap->reasons, &ap->reasons_cap, ap->reasons_len + rlen, 1);
+    if (!text) return;
+    ap->reasons = text;
+    fk_apply_reject_t *rj = &ap->rejects[ap->nrejects++];
     rj->position = position;
     snprintf(rj->code, sizeof rj->code, "%s", code ? code : "");
-    rj->reason = strdup(reason);
-    if (rj->reason) ap->nrejects++;
+    rj->reason = ap->reasons_len;
+    memcpy(ap->reasons + ap->reasons_len, reason, rlen);
+    ap->reasons_len += rlen;
 }
 
 void fk_apply_free_rejects(fk_apply *ap)
 {
-    for (size_t i = 0; i < ap->nrejects; i++) free(ap->rejects[i].reason);
     free(ap->rejects);
+    free(ap->reasons);
     ap->rejects = NULL;
+    ap->reasons = NULL;
     ap->nrejects = ap->caprejects = 0;
+    ap->reasons_len = ap->reasons_cap = 0;
 }
 
 int fk_apply_write_rejects(fk_apply *ap)
@@ -142,7 +161,8 @@ int fk_apply_write_rejects(fk_apply *ap)
         sqlite3_bind_int64(s, 1, ap->pull);
         sqlite3_bind_int64(s, 2, ap->rejects[i].position);
         sqlite3_bind_text(s, 3, ap->rejects[i].code, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 4, ap->rejects[i].reason, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 4, ap->reasons + ap->rejects[i].reason, -1,
+                          SQLITE_STATIC);
         if (fk_apply_step_done(ap, s, "rejects") < 0) {
             sqlite3_finalize(s);
             return -1;
