@@ -198,6 +198,10 @@ static int contribute_cell(fk_apply *ap, int prog, int type, int pref, int muni,
                            fk_status status, fk_day since, fk_day enter,
                            int sign)
 {
+    /* A record's statuses were checked by collector/record.c, stored ones
+     * by load_old(); vec has one row per status. */
+    assert(status >= FK_ST_NONE && status <= FK_ST_NOT_APPLICABLE);
+    assert(sign == 1 || sign == -1);
     const int *v = vec[status];
     fk_day from = since > enter ? since : enter;
     if (status == FK_ST_APPLIED || status == FK_ST_OPERATING) {
@@ -327,6 +331,14 @@ typedef struct {
     char names[FK_MAX_PROGRAMS * 2][64];
 } old_state;
 
+static int corrupt(fk_apply *ap, int64_t code, const char *what)
+{
+    snprintf(ap->st->err, sizeof ap->st->err,
+             "facility %010lld: stored %s out of range (damaged store?)",
+             (long long)code, what);
+    return -1;
+}
+
 static int load_old(fk_apply *ap, int64_t code, old_state *o)
 {
     sqlite3_stmt *s = ap->get_fac;
@@ -340,6 +352,11 @@ static int load_old(fk_apply *ap, int64_t code, old_state *o)
     const unsigned char *m = sqlite3_column_text(s, 2);
     o->muni = m ? atoi((const char *)m) : 0;
     sqlite3_reset(s);
+    /* Only this code writes these rows, from checked records; a row out of
+     * range means the file was edited or damaged: an error, not a crash. */
+    if (o->type < 0 || o->type >= FK_NTYPE || o->pref < 0 || o->pref > 47 ||
+        o->muni < 0 || o->muni > 99999)
+        return corrupt(ap, code, "type, prefecture or municipality");
     s = ap->get_status;
     sqlite3_bind_int64(s, 1, code);
     o->n = 0;
@@ -352,9 +369,16 @@ static int load_old(fk_apply *ap, int64_t code, old_state *o)
         o->p[o->n].since = sqlite3_column_type(s, 2) == SQLITE_NULL
                                ? -1
                                : sqlite3_column_int(s, 2);
+        if (o->p[o->n].status < FK_ST_NONE ||
+            o->p[o->n].status > FK_ST_NOT_APPLICABLE) {
+            sqlite3_reset(s);
+            return corrupt(ap, code, "status");
+        }
         o->n++;
     }
     sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return fk_store_fail(ap->st, "status lookup");
     return 0;
 }
 
@@ -476,6 +500,10 @@ static int flush_series(fk_apply *ap)
         int prog, type, pref, muni;
         int32_t day;
         fk_delta_unkey(c->key, &prog, &type, &pref, &muni, &day);
+        /* Every key was made from an index intern() returned, and the key
+         * packs its fields without loss. */
+        assert(prog < ap->nprogs);
+        assert(fk_delta_key(prog, type, pref, muni, day) == c->key);
         char m[8] = "";
         if (muni) snprintf(m, sizeof m, "%05d", muni);
         sqlite3_bind_text(s, 1, ap->progs[prog], -1, SQLITE_STATIC);

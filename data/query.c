@@ -6,6 +6,8 @@
  * prefecture and municipality filters directly. */
 #include "data/store_int.h"
 
+#include <assert.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,8 +193,14 @@ int fk_store_series(fk_store *st, const char *program, int type,
     int rc;
     /* Walk days in order, carrying the running sum across days without
      * deltas. */
+    fk_day last = INT32_MIN;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         fk_day d = sqlite3_column_int(s, 0);
+        /* GROUP BY day ORDER BY day: each day once, in order, and none
+         * after `to` (WHERE day <= ?2); else the running sums would be
+         * carried onto the wrong cells. */
+        assert(d > last && d <= to);
+        last = d;
         while (i < len && from + (fk_day)i < d) {
             p[i].date = from + (fk_day)i;
             p[i].c = run;
@@ -211,6 +219,8 @@ int fk_store_series(fk_store *st, const char *program, int type,
         p[i].date = from + (fk_day)i;
         p[i].c = run;
     }
+    /* One cell per day of [from, to]: the callers index by day - from. */
+    assert(len == (size_t)(to - from) + 1 && p[len - 1].date == to);
     *out = p;
     *n = len;
     return 0;
