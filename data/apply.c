@@ -262,10 +262,10 @@ static void bind_facility(sqlite3_stmt *s, const fk_record *r, int64_t hash,
     sqlite3_bind_int64(s, 11, pull);
 }
 
-static int put_status(fk_apply *ap, int64_t code, const char *program,
-                      fk_status status, fk_day since)
+/* ?1..?4 of the status and history statements. */
+static void bind_status(sqlite3_stmt *s, int64_t code, const char *program,
+                        fk_status status, fk_day since)
 {
-    sqlite3_stmt *s = ap->put_status;
     sqlite3_bind_int64(s, 1, code);
     sqlite3_bind_text(s, 2, program, -1, SQLITE_STATIC);
     sqlite3_bind_int(s, 3, (int)status);
@@ -273,6 +273,13 @@ static int put_status(fk_apply *ap, int64_t code, const char *program,
         sqlite3_bind_int(s, 4, since);
     else
         sqlite3_bind_null(s, 4);
+}
+
+static int put_status(fk_apply *ap, int64_t code, const char *program,
+                      fk_status status, fk_day since)
+{
+    sqlite3_stmt *s = ap->put_status;
+    bind_status(s, code, program, status, since);
     return fk_apply_step_done(ap, s, "status");
 }
 
@@ -281,13 +288,7 @@ static int history(fk_apply *ap, int64_t code, const char *program,
                    const char *event)
 {
     sqlite3_stmt *s = ap->ins_hist;
-    sqlite3_bind_int64(s, 1, code);
-    sqlite3_bind_text(s, 2, program, -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 3, (int)status);
-    if (since >= 0)
-        sqlite3_bind_int(s, 4, since);
-    else
-        sqlite3_bind_null(s, 4);
+    bind_status(s, code, program, status, since);
     sqlite3_bind_int(s, 5, effective);
     sqlite3_bind_int64(s, 6, ap->pull);
     sqlite3_bind_text(s, 7, event, -1, SQLITE_STATIC);

@@ -18,13 +18,12 @@
 int fk_apply_load_index(fk_apply *ap)
 {
     sqlite3_stmt *s;
+    int found;
     int64_t count = 0;
-    if (sqlite3_prepare_v2(
-            ap->st->db, "SELECT COUNT(*) FROM facility WHERE closed_on IS NULL",
-            -1, &s, NULL) != SQLITE_OK)
-        return fk_store_fail(ap->st, "index");
-    if (sqlite3_step(s) == SQLITE_ROW) count = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
+    if (fk_store_one_int(
+            ap->st, "SELECT COUNT(*) FROM facility WHERE closed_on IS NULL",
+            NULL, &found, &count) < 0)
+        return -1;
     size_t cap = (size_t)count + 1;
     ap->codes = malloc(cap * sizeof *ap->codes);
     ap->hashes = malloc(cap * sizeof *ap->hashes);

@@ -21,14 +21,6 @@ double fk_apply_elapsed(const fk_apply *ap)
            (double)(t.tv_nsec - ap->t0.tv_nsec) / 1e9;
 }
 
-static void now_rfc3339(char *buf, size_t n)
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 int fk_store_last_etag(fk_store *st, const char *feed, char *etag, size_t n)
 {
     sqlite3_stmt *s;
@@ -53,7 +45,7 @@ int fk_apply_log_start(fk_apply *ap, const char *feed)
 {
     fk_store *st = ap->st;
     char now[32];
-    now_rfc3339(now, sizeof now);
+    fk_store_now(now, sizeof now);
     /* Under the write lock, any pull still 'running' belongs to a process
      * that died: a live collector holds the lock for its whole pull. */
     if (fk_store_exec(st, "BEGIN IMMEDIATE") < 0) return -1;
@@ -87,19 +79,15 @@ int fk_apply_log_start(fk_apply *ap, const char *feed)
 
 int fk_apply_log_prev_as_of(fk_apply *ap)
 {
-    sqlite3_stmt *s;
-    ap->prev_as_of = -1;
-    if (sqlite3_prepare_v2(
-            ap->st->db,
+    int found;
+    int64_t v;
+    if (fk_store_one_int(
+            ap->st,
             "SELECT as_of FROM pull WHERE outcome = 'stored' ORDER BY id DESC LIMIT 1",
-            -1, &s, NULL) != SQLITE_OK)
-        return fk_store_fail(ap->st, "pull log");
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) ap->prev_as_of = sqlite3_column_int(s, 0);
-    sqlite3_finalize(s);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE
-               ? 0
-               : fk_store_fail(ap->st, "pull log");
+            NULL, &found, &v) < 0)
+        return -1;
+    ap->prev_as_of = found ? (fk_day)v : -1;
+    return 0;
 }
 
 /* p (of *cap elements of size bytes) with room for need elements: p
@@ -177,7 +165,7 @@ int fk_apply_log_outcome(fk_apply *ap, const char *outcome, const char *reason,
 {
     sqlite3_stmt *s;
     char now[32];
-    now_rfc3339(now, sizeof now);
+    fk_store_now(now, sizeof now);
     if (sqlite3_prepare_v2(
             ap->st->db,
             "UPDATE pull SET finished_at = ?2, outcome = ?3, reason = ?4,"

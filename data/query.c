@@ -226,34 +226,23 @@ int fk_store_series(fk_store *st, const char *program, int type,
     return 0;
 }
 
-static int one_int(fk_store *st, const char *sql, const char *arg, int *found,
-                   int64_t *v)
+static int no_pull(fk_store *st)
 {
-    sqlite3_stmt *s;
-    if (prepare(st, sql, &s) < 0) return -1;
-    if (arg) sqlite3_bind_text(s, 1, arg, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(s);
-    *found = rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL;
-    if (*found) *v = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return fk_store_fail(st, sql);
-    return 0;
+    snprintf(st->err, sizeof st->err,
+             "no stored pull yet: run `fukyu collect` first");
+    return -1;
 }
 
 int fk_store_latest_as_of(fk_store *st, fk_day *as_of)
 {
     int found;
     int64_t v;
-    if (one_int(
+    if (fk_store_one_int(
             st,
             "SELECT as_of FROM pull WHERE outcome = 'stored' ORDER BY id DESC LIMIT 1",
             NULL, &found, &v) < 0)
         return -1;
-    if (!found) {
-        snprintf(st->err, sizeof st->err,
-                 "no stored pull yet: run `fukyu collect` first");
-        return -1;
-    }
+    if (!found) return no_pull(st);
     *as_of = (fk_day)v;
     return 0;
 }
@@ -262,7 +251,7 @@ int fk_store_first_day(fk_store *st, const char *program, fk_day *first)
 {
     int found;
     int64_t v;
-    if (one_int(
+    if (fk_store_one_int(
             st,
             "SELECT MIN(day) FROM series_delta WHERE program = ?1 AND pref = 0 AND day > 0"
             " AND (d_adopting != 0 OR d_applied != 0)",
@@ -272,14 +261,11 @@ int fk_store_first_day(fk_store *st, const char *program, fk_day *first)
         *first = (fk_day)v;
         return 0;
     }
-    if (one_int(st, "SELECT MIN(as_of) FROM pull WHERE outcome = 'stored'",
-                NULL, &found, &v) < 0)
+    if (fk_store_one_int(st,
+                         "SELECT MIN(as_of) FROM pull WHERE outcome = 'stored'",
+                         NULL, &found, &v) < 0)
         return -1;
-    if (!found) {
-        snprintf(st->err, sizeof st->err,
-                 "no stored pull yet: run `fukyu collect` first");
-        return -1;
-    }
+    if (!found) return no_pull(st);
     *first = (fk_day)v;
     return 0;
 }
