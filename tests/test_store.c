@@ -289,14 +289,22 @@ static void test_history_rules(void **state)
     fk_store_close(st);
 }
 
-static void test_abort_changes_nothing(void **state)
+/* A store after one pull of one operating clinic, 1311000001. */
+static fk_store *store_with_one_clinic(void)
 {
-    (void)state;
     char err[600];
     fk_store *st = fk_store_open(db, FK_STORE_RW, err, sizeof err);
+    assert_non_null(st);
     fk_record first[] = {
         rec(1311000001, FK_CLINIC, "13101", FK_ST_OPERATING, "2023-03-01")};
     pull(st, "2025-02-09", first, 1, 0);
+    return st;
+}
+
+static void test_abort_changes_nothing(void **state)
+{
+    (void)state;
+    fk_store *st = store_with_one_clinic();
     char *before = sql(
         "SELECT COUNT(*), SUM(d_adopting) FROM series_delta; SELECT * FROM status;");
     fk_apply *ap = fk_apply_begin(st, "http://test");
@@ -376,12 +384,7 @@ static void test_failed_commit_changes_nothing(void **state)
 static void test_damaged_row_is_an_error(void **state)
 {
     (void)state;
-    char err[600];
-    fk_store *st = fk_store_open(db, FK_STORE_RW, err, sizeof err);
-    assert_non_null(st);
-    fk_record first[] = {
-        rec(1311000001, FK_CLINIC, "13101", FK_ST_OPERATING, "2023-03-01")};
-    pull(st, "2025-02-09", first, 1, 0);
+    fk_store *st = store_with_one_clinic();
     free(sql("UPDATE status SET status = 9"));
     fk_apply *ap = fk_apply_begin(st, "http://test");
     assert_non_null(ap);
