@@ -8,24 +8,22 @@
 #include <stdio.h>
 #include <string.h>
 
-static int field(fk_chart_buf *b, const char *s, int last)
+static int field(fk_buf *b, const char *s, int last)
 {
     int rc = 0;
     if (strpbrk(s, ",\"\r\n")) {
-        rc |= fk_buf_append(b, "\"", 1);
+        rc |= fk_buf_put(b, "\"", 1);
         for (const char *p = s; *p; p++)
-            rc |= *p == '"' ? fk_buf_append(b, "\"\"", 2)
-                            : fk_buf_append(b, p, 1);
-        rc |= fk_buf_append(b, "\"", 1);
+            rc |= *p == '"' ? fk_buf_put(b, "\"\"", 2) : fk_buf_put(b, p, 1);
+        rc |= fk_buf_put(b, "\"", 1);
     } else {
-        rc |= fk_buf_append(b, s, strlen(s));
+        rc |= fk_buf_put(b, s, strlen(s));
     }
-    return rc | (last ? fk_buf_append(b, "\r\n", 2) : fk_buf_append(b, ",", 1));
+    return rc | (last ? fk_buf_put(b, "\r\n", 2) : fk_buf_put(b, ",", 1));
 }
 
 /* The leading columns: chart, program, area, as_of. */
-static int lead(fk_chart_buf *b, const char *title, const fk_chart_meta *m,
-                int en)
+static int lead(fk_buf *b, const char *title, const fk_chart_meta *m, int en)
 {
     char area[64], d[FK_DATE_LEN];
     fk_pref_label(m->pref, en, 0, area, sizeof area);
@@ -33,7 +31,7 @@ static int lead(fk_chart_buf *b, const char *title, const fk_chart_meta *m,
            field(b, area, 0) | field(b, fk_date_format(m->as_of, d), 0);
 }
 
-static int done(fk_chart_buf *b, int rc, char *err, size_t errlen)
+static int done(fk_buf *b, int rc, char *err, size_t errlen)
 {
     if (rc) {
         snprintf(err, errlen, "csv: out of memory");
@@ -48,13 +46,13 @@ static double rate(double a, double t)
     return t > 0 ? a / t : 0;
 }
 
-int fk_chart_trend_csv(const fk_chart_trend *c, const char *lang,
-                       fk_chart_buf *out, char *err, size_t errlen)
+int fk_chart_trend_csv(const fk_chart_trend *c, const char *lang, fk_buf *out,
+                       char *err, size_t errlen)
 {
     int en = fk_lang_en(lang), rc = 0;
     char title[256], d[FK_DATE_LEN];
     fk_title_trend(c, en, title, sizeof title);
-    out->len = 0;
+    fk_buf_reset(out);
     rc |= fk_buf_printf(
         out, "chart,program,area,as_of,type,date,series,adopting,total,rate,"
              "lo80,hi80,lo95,hi95\r\n");
@@ -80,13 +78,13 @@ int fk_chart_trend_csv(const fk_chart_trend *c, const char *lang,
     return done(out, rc, err, errlen);
 }
 
-int fk_chart_funnel_csv(const fk_chart_funnel *c, const char *lang,
-                        fk_chart_buf *out, char *err, size_t errlen)
+int fk_chart_funnel_csv(const fk_chart_funnel *c, const char *lang, fk_buf *out,
+                        char *err, size_t errlen)
 {
     int en = fk_lang_en(lang), rc = 0;
     char title[256];
     fk_title_funnel(c, en, title, sizeof title);
-    out->len = 0;
+    fk_buf_reset(out);
     rc |= fk_buf_printf(
         out, "chart,program,area,as_of,type,operating,applied,none,total,"
              "operating_rate,applied_rate\r\n");
@@ -103,15 +101,15 @@ int fk_chart_funnel_csv(const fk_chart_funnel *c, const char *lang,
     return done(out, rc, err, errlen);
 }
 
-int fk_chart_prefs_csv(const fk_chart_prefs *c, const char *lang,
-                       fk_chart_buf *out, char *err, size_t errlen)
+int fk_chart_prefs_csv(const fk_chart_prefs *c, const char *lang, fk_buf *out,
+                       char *err, size_t errlen)
 {
     int en = fk_lang_en(lang), rc = 0;
     char title[256], name[64];
     fk_chart_meta m = c->meta;
     m.pref = 0;
     fk_title_prefs(c, 0, en, title, sizeof title);
-    out->len = 0;
+    fk_buf_reset(out);
     rc |= fk_buf_printf(
         out, "chart,program,area,as_of,type,prefecture_code,prefecture,"
              "adopting,applied,total,rate\r\n");
@@ -131,13 +129,13 @@ int fk_chart_prefs_csv(const fk_chart_prefs *c, const char *lang,
     return done(out, rc, err, errlen);
 }
 
-int fk_chart_weekly_csv(const fk_chart_weekly *c, const char *lang,
-                        fk_chart_buf *out, char *err, size_t errlen)
+int fk_chart_weekly_csv(const fk_chart_weekly *c, const char *lang, fk_buf *out,
+                        char *err, size_t errlen)
 {
     int en = fk_lang_en(lang), rc = 0;
     char title[256], d[FK_DATE_LEN];
     fk_title_weekly(c, en, title, sizeof title);
-    out->len = 0;
+    fk_buf_reset(out);
     rc |= fk_buf_printf(
         out, "chart,program,area,as_of,week,monday,hospital,clinic,dental,"
              "pharmacy,total\r\n");
@@ -155,13 +153,13 @@ int fk_chart_weekly_csv(const fk_chart_weekly *c, const char *lang,
     return done(out, rc, err, errlen);
 }
 
-int fk_chart_munis_csv(const fk_chart_munis *c, const char *lang,
-                       fk_chart_buf *out, char *err, size_t errlen)
+int fk_chart_munis_csv(const fk_chart_munis *c, const char *lang, fk_buf *out,
+                       char *err, size_t errlen)
 {
     int en = fk_lang_en(lang), rc = 0;
     char title[256];
     fk_title_munis(c, fk_munis_vkind(c), en, title, sizeof title);
-    out->len = 0;
+    fk_buf_reset(out);
     rc |= fk_buf_printf(
         out, "chart,program,area,as_of,type,municipality_code,municipality,"
              "adopting,applied,total,rate\r\n");

@@ -28,10 +28,10 @@ static int place(cairo_t *cr, double x, double y, cairo_surface_t *rec, int rc)
 #define EMBED(call)                                                     \
     do {                                                                \
         cairo_surface_t *rec = NULL;                                    \
-        fk_chart_buf out = {0};                                         \
+        fk_buf out = {0};                                               \
         fk_canvas_capture(&rec);                                        \
         int rc = (call);                                                \
-        fk_chart_buf_free(&out);                                        \
+        fk_buf_free(&out);                                              \
         if (place(cr, x, y, rec, rc) < 0) {                             \
             if (rc == 0) snprintf(err, errlen, "chart: nothing drawn"); \
             return -1;                                                  \

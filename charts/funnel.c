@@ -47,7 +47,7 @@ void fk_title_funnel(const fk_chart_funnel *c, int en, char *out, size_t n)
 }
 
 int fk_chart_funnel_render(const fk_chart_funnel *c, const fk_chart_opts *o,
-                           fk_chart_format fmt, fk_chart_buf *out, char *err,
+                           fk_chart_format fmt, fk_buf *out, char *err,
                            size_t errlen)
 {
     if (check(c, err, errlen) < 0) return -1;

@@ -87,31 +87,31 @@ void sim_snapshot_free(sim_snapshot *s)
     free(s);
 }
 
-static void counts_obj(sim_buf *out, const sim_count *c)
+static void counts_obj(fk_buf *out, const sim_count *c)
 {
     for (int t = 0; t < FK_NTYPE; t++)
-        sim_buf_printf(
+        fk_buf_printf(
             out, "%s\"%s\":{\"adopting\":%ld,\"applied\":%ld,\"total\":%ld}",
             t ? "," : "{", fk_types[t].key, c[t].adopting, c[t].applied,
             c[t].total);
-    sim_buf_puts(out, "}");
+    fk_buf_puts(out, "}");
 }
 
-void sim_snapshot_counts_json(const sim_snapshot *s, sim_buf *out)
+void sim_snapshot_counts_json(const sim_snapshot *s, fk_buf *out)
 {
-    sim_buf_printf(out, "{\"as_of\":\"%s\",\"facilities\":%ld,\"programs\":{",
-                   s->as_of, s->counted);
+    fk_buf_printf(out, "{\"as_of\":\"%s\",\"facilities\":%ld,\"programs\":{",
+                  s->as_of, s->counted);
     for (int prog = 0; prog < 2; prog++) {
-        sim_buf_printf(out, "%s\"%s\":{\"national\":", prog ? "," : "",
-                       fk_programs[prog].key);
+        fk_buf_printf(out, "%s\"%s\":{\"national\":", prog ? "," : "",
+                      fk_programs[prog].key);
         counts_obj(out, s->counts[prog][0]);
-        sim_buf_puts(out, ",\"prefectures\":{");
+        fk_buf_puts(out, ",\"prefectures\":{");
         for (int p = 1; p <= FK_NPREF; p++) {
-            sim_buf_printf(out, "%s\"%s\":", p > 1 ? "," : "",
-                           fk_prefs[p - 1].code2);
+            fk_buf_printf(out, "%s\"%s\":", p > 1 ? "," : "",
+                          fk_prefs[p - 1].code2);
             counts_obj(out, s->counts[prog][p]);
         }
-        sim_buf_puts(out, "}}");
+        fk_buf_puts(out, "}}");
     }
-    sim_buf_puts(out, "}}");
+    fk_buf_puts(out, "}}");
 }
