@@ -14,6 +14,7 @@
 #include "core/buf.h"
 #include "core/date.h"
 #include "core/file.h"
+#include "core/sched.h"
 #include "data/ref.h"
 
 static void test_dates(void **state)
@@ -291,6 +292,55 @@ static void test_file_write(void **state)
     free(tmp);
 }
 
+static void test_sched_parse(void **state)
+{
+    (void)state;
+    char err[256];
+    int t[FK_SCHED_MAX_TIMES], wd, m;
+    assert_int_equal(fk_hhmm_parse("00:00", 5), 0);
+    assert_int_equal(fk_hhmm_parse("23:59", 5), 23 * 60 + 59);
+    assert_int_equal(fk_hhmm_parse("24:00", 5), -1);
+    assert_int_equal(fk_hhmm_parse("12:60", 5), -1);
+    assert_int_equal(fk_hhmm_parse("6:00", 4), -1);
+    assert_int_equal(fk_hhmm_parse("06-00", 5), -1);
+    /* sorted, duplicates dropped, spaces around commas allowed */
+    assert_int_equal(fk_times_parse("18:00, 06:00 ,18:00", t, err, sizeof err),
+                     2);
+    assert_int_equal(t[0], 6 * 60);
+    assert_int_equal(t[1], 18 * 60);
+    assert_int_equal(fk_times_parse("", t, err, sizeof err), 0);
+    assert_int_equal(fk_times_parse("06:00,25:00", t, err, sizeof err), -1);
+    assert_string_equal(err, "'25:00' is not HH:MM");
+    assert_int_equal(fk_times_parse("12:60", t, err, sizeof err), -1);
+    assert_non_null(strstr(err, "'12:60'"));
+    assert_int_equal(fk_times_parse("06:00,", t, err, sizeof err), 1);
+    assert_int_equal(fk_times_parse("06:00,,07:00", t, err, sizeof err), -1);
+    assert_non_null(strstr(err, "'' is not HH:MM"));
+    char many[400] = "";
+    for (int i = 0; i <= FK_SCHED_MAX_TIMES; i++)
+        snprintf(many + strlen(many), sizeof many - strlen(many), "%s%02d:%02d",
+                 i ? "," : "", i / 60, i % 60);
+    assert_int_equal(fk_times_parse(many, t, err, sizeof err), -1);
+    assert_non_null(strstr(err, "more than 64"));
+
+    assert_int_equal(fk_weekly_parse("mon 07:00", &wd, &m, err, sizeof err), 0);
+    assert_int_equal(wd, 0);
+    assert_int_equal(m, 7 * 60);
+    assert_int_equal(fk_weekly_parse("sun 23:59", &wd, &m, err, sizeof err), 0);
+    assert_int_equal(wd, 6);
+    /* Only the three-letter names of fukyu.conf(5). */
+    assert_int_equal(fk_weekly_parse("Monday 07:00", &wd, &m, err, sizeof err),
+                     -1);
+    assert_non_null(strstr(err, "'Monday 07:00'"));
+    assert_int_equal(fk_weekly_parse("Mon 07:00", &wd, &m, err, sizeof err),
+                     -1);
+    assert_int_equal(fk_weekly_parse("mon", &wd, &m, err, sizeof err), -1);
+    assert_int_equal(fk_weekly_parse("mon 25:00", &wd, &m, err, sizeof err),
+                     -1);
+    assert_non_null(strstr(err, "'mon 25:00' is not DAY HH:MM"));
+    assert_int_equal(wd, -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -300,6 +350,7 @@ int main(void)
         cmocka_unit_test(test_buf_oom_sticky),
         cmocka_unit_test(test_buf_fail_hook),
         cmocka_unit_test(test_file_write),
+        cmocka_unit_test(test_sched_parse),
     };
     return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }
