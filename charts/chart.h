@@ -70,6 +70,13 @@ typedef struct {
     double adopting, applied, total;
 } fk_chart_counts;
 
+/* part / total, 0 when total is 0: fk_counts_rate's rule (data/store.h)
+ * for the charts' counts, which are doubles. */
+static inline double fk_chart_share(double part, double total)
+{
+    return total > 0 ? part / total : 0.0;
+}
+
 /* y axis of the trend, ranking and map: rates, counts, or chosen from the
  * data (AUTO: counts / per-mille when every rate is below 1%). */
 typedef enum {

@@ -41,11 +41,6 @@ static int done(fk_buf *b, int rc, char *err, size_t errlen)
     return 0;
 }
 
-static double rate(double a, double t)
-{
-    return t > 0 ? a / t : 0;
-}
-
 int fk_chart_trend_csv(const fk_chart_trend *c, const char *lang, fk_buf *out,
                        char *err, size_t errlen)
 {
@@ -61,10 +56,11 @@ int fk_chart_trend_csv(const fk_chart_trend *c, const char *lang, fk_buf *out,
         const char *key = t < FK_NTYPE ? fk_types[t].key : "all";
         for (size_t i = 0; i < l->nobs; i++) {
             rc |= lead(out, title, &c->meta, en);
-            rc |= fk_buf_printf(out, "%s,%s,observed,%.0f,%.0f,%.6f,,,,\r\n",
-                                key, fk_date_format(l->obs[i].date, d),
-                                l->obs[i].adopting, l->obs[i].total,
-                                rate(l->obs[i].adopting, l->obs[i].total));
+            rc |= fk_buf_printf(
+                out, "%s,%s,observed,%.0f,%.0f,%.6f,,,,\r\n", key,
+                fk_date_format(l->obs[i].date, d), l->obs[i].adopting,
+                l->obs[i].total,
+                fk_chart_share(l->obs[i].adopting, l->obs[i].total));
         }
         for (size_t i = 0; i < l->nfc; i++) {
             const fk_fc_point *f = &l->fc[i];
@@ -95,8 +91,8 @@ int fk_chart_funnel_csv(const fk_chart_funnel *c, const char *lang, fk_buf *out,
         rc |= fk_buf_printf(out, "%s,%.0f,%.0f,%.0f,%.0f,%.6f,%.6f\r\n",
                             t < FK_NTYPE ? fk_types[t].key : "all", r->adopting,
                             r->applied, r->total - r->adopting - r->applied,
-                            r->total, rate(r->adopting, r->total),
-                            rate(r->applied, r->total));
+                            r->total, fk_chart_share(r->adopting, r->total),
+                            fk_chart_share(r->applied, r->total));
     }
     return done(out, rc, err, errlen);
 }
@@ -124,7 +120,8 @@ int fk_chart_prefs_csv(const fk_chart_prefs *c, const char *lang, fk_buf *out,
             fk_pref_label(i < FK_NPREF ? i + 1 : 0, en, 0, name, sizeof name),
             0);
         rc |= fk_buf_printf(out, "%.0f,%.0f,%.0f,%.6f\r\n", r->adopting,
-                            r->applied, r->total, rate(r->adopting, r->total));
+                            r->applied, r->total,
+                            fk_chart_share(r->adopting, r->total));
     }
     return done(out, rc, err, errlen);
 }
@@ -176,7 +173,8 @@ int fk_chart_munis_csv(const fk_chart_munis *c, const char *lang, fk_buf *out,
                                   : (en ? "(prefecture)" : "（都道府県計）"),
                     0);
         rc |= fk_buf_printf(out, "%.0f,%.0f,%.0f,%.6f\r\n", r->adopting,
-                            r->applied, r->total, rate(r->adopting, r->total));
+                            r->applied, r->total,
+                            fk_chart_share(r->adopting, r->total));
     }
     return done(out, rc, err, errlen);
 }
