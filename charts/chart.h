@@ -194,17 +194,11 @@ int fk_chart_munis_csv(const fk_chart_munis *c, const char *lang, fk_buf *out,
 int fk_chart_trend_draw(cairo_t *cr, double x, double y,
                         const fk_chart_trend *c, const fk_chart_opts *o,
                         char *err, size_t errlen);
-int fk_chart_funnel_draw(cairo_t *cr, double x, double y,
-                         const fk_chart_funnel *c, const fk_chart_opts *o,
-                         char *err, size_t errlen);
 int fk_chart_ranking_draw(cairo_t *cr, double x, double y,
                           const fk_chart_prefs *c, const fk_chart_opts *o,
                           char *err, size_t errlen);
 int fk_chart_map_draw(cairo_t *cr, double x, double y, const fk_chart_prefs *c,
                       const fk_chart_opts *o, char *err, size_t errlen);
-int fk_chart_weekly_draw(cairo_t *cr, double x, double y,
-                         const fk_chart_weekly *c, const fk_chart_opts *o,
-                         char *err, size_t errlen);
 int fk_chart_munis_draw(cairo_t *cr, double x, double y,
                         const fk_chart_munis *c, const fk_chart_opts *o,
                         char *err, size_t errlen);
