@@ -4,6 +4,8 @@
  * GET /_sim/counts (records the contract sets aside are not counted). */
 #include "sim/sim.h"
 
+#include "core/alloc.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,8 +33,7 @@ static void place_bad(sim_snapshot *s, const sim_faults *fs)
 sim_snapshot *sim_snapshot_build(const sim_registry *r, const sim_faults *fs,
                                  fk_day d)
 {
-    sim_snapshot *s = calloc(1, sizeof *s);
-    if (!s) return NULL;
+    sim_snapshot *s = fk_xcalloc(1, sizeof *s);
     s->date = d;
     uint64_t scale_bits;
     memcpy(&scale_bits, &r->scale, sizeof scale_bits);
@@ -42,20 +43,12 @@ sim_snapshot *sim_snapshot_build(const sim_registry *r, const sim_faults *fs,
              (unsigned long long)s->hash);
     fk_date_format(d, s->as_of);
     snprintf(s->stamp, sizeof s->stamp, "%sT04:00:00+09:00", s->as_of);
-    s->idx = malloc((r->n ? r->n : 1) * sizeof *s->idx);
-    if (!s->idx) {
-        free(s);
-        return NULL;
-    }
+    s->idx = fk_xcalloc(r->n, sizeof *s->idx);
     for (size_t i = 0; i < r->n; i++)
         if (r->fac[i].open <= d && d < r->fac[i].close)
             s->idx[s->n++] = (uint32_t)i;
     if (fs && sim_fault_sum(fs, SIM_F_BAD_RECORD) > 0) {
-        s->bad = calloc(s->n ? s->n : 1, 1);
-        if (!s->bad) {
-            sim_snapshot_free(s);
-            return NULL;
-        }
+        s->bad = fk_xcalloc(s->n, 1);
         place_bad(s, fs);
     }
     for (size_t p = 0; p < s->n; p++) {
