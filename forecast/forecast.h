@@ -18,9 +18,10 @@ typedef enum {
     FK_FC_PACE,
     FK_FC_HOLT,
     FK_FC_LOGISTIC,
-    FK_FC_BASS
+    FK_FC_BASS,
+    FK_FC_PIPELINE
 } fk_fc_method;
-#define FK_FC_NMETHODS 5
+#define FK_FC_NMETHODS 6
 
 const char *fk_fc_method_name(fk_fc_method m); /* "auto", "pace", ... */
 int fk_fc_method_by_name(const char *name);    /* fk_fc_method or -1 */
@@ -28,7 +29,8 @@ int fk_fc_method_by_name(const char *name);    /* fk_fc_method or -1 */
 typedef struct {
     fk_day date;
     double adopting;
-    double total; /* > 0 */
+    double total;   /* > 0 */
+    double applied; /* applied, not yet operating; NAN when unknown */
 } fk_obs;
 
 typedef struct {
@@ -44,7 +46,6 @@ typedef struct {
                              it (horizon_weeks is then ignored); else 0 */
     double target;       /* 0 = none */
     int pace_weeks;      /* window of the pace line, default 8 */
-    unsigned seed;       /* for simulation / bootstrap; deterministic */
     double cap;          /* logistic ceiling: 0 = fitted (<= 1), else set */
     int point_only;      /* 1: skip interval simulation (bounds = rate) */
 } fk_fc_options;
