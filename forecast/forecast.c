@@ -193,7 +193,12 @@ static int shape(const fk_fc_model *m, const fk_fc_options *o,
     }
     out->target_date = -1;
     if (o->target > 0) {
-        if (sh.r_last >= o->target) out->target_date = s->last;
+        for (size_t i = 0; i < s->n && out->target_date < 0; i++)
+            if (s->r[i] >= o->target) {
+                /* passed already: when it was first observed there */
+                out->target_date = s->first + (fk_day)lround(7 * s->t[i]);
+                out->target_reached = 1;
+            }
         for (fk_day d = s->last + 1; out->target_date < 0 && d <= end; d++) {
             fk_fc_point p;
             if (point_at(&sh, d, &p) < 0) goto nonfinite;

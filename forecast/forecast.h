@@ -59,6 +59,9 @@ typedef struct {
     int has_fy_end; /* next 31 March within the horizon */
     fk_fc_point fy_end;
     fk_day target_date; /* first day reaching target, or -1 */
+    int target_reached; /* 1: already reached in the observations, on
+                           target_date (the first observation at or
+                           above it); 0: target_date is projected */
 } fk_forecast;
 
 /* Minimum data for any method: this many observations spanning at least

@@ -74,11 +74,16 @@ static void *fc_run(void *arg)
 }
 
 /* One line from daily points (days with no denominator are skipped),
- * weekly once it spans more than half a year, ending on the last day. */
-static int make_line(const fk_point *pts, size_t n, fk_cd_line *l, int *weekly,
-                     char *err, size_t errlen)
+ * weekly once it spans more than half a year, ending on the last day;
+ * and the first day the target was reached. */
+static int make_line(const fk_point *pts, size_t n, double target,
+                     fk_cd_line *l, int *weekly, char *err, size_t errlen)
 {
     size_t m = 0;
+    l->reached = -1; /* on the daily series, before thinning */
+    for (size_t i = 0; target > 0 && i < n && l->reached < 0; i++)
+        if (pts[i].c.total > 0 && fk_counts_rate(&pts[i].c) >= target)
+            l->reached = pts[i].date;
     *weekly = n > 183;
     size_t step = *weekly ? 7 : 1;
     l->obs = calloc(n ? n : 1, sizeof *l->obs);
@@ -167,7 +172,7 @@ int fk_cd_trend_start(fk_store *st, const char *program, int pref, fk_day date,
     }
     int rc = 0;
     for (int t = 0; t <= FK_NTYPE && rc == 0; t++)
-        rc = make_line(t == FK_NTYPE ? all : out->daily[t] + skip, n,
+        rc = make_line(t == FK_NTYPE ? all : out->daily[t] + skip, n, target,
                        &out->line[t], &c->weekly, err, errlen);
     free(all);
     if (rc < 0) {

@@ -148,12 +148,15 @@ static void test_fy_end_and_target(void **state)
     assert_int_equal(f.fy_end.date, fk_day_from_ymd(2025, 3, 31));
     assert_near(f.fy_end.rate, 0.20 + 0.01 * 50 / 7.0, 1e-9);
     assert_int_equal(f.target_date, fk_day_from_ymd(2025, 3, 16)); /* 5 weeks */
+    assert_false(f.target_reached);
     fk_forecast_free(&f);
 
-    /* target already reached: the last observation's date */
-    opt.target = 0.15;
+    /* target already passed: the date it was first observed (17% on the
+     * fourth observation; 14% and 15% before it), flagged as reached */
+    opt.target = 0.16;
     assert_int_equal(fk_forecast_run(o, n, &opt, &f, err, sizeof err), 0);
-    assert_int_equal(f.target_date, o[4].date);
+    assert_int_equal(f.target_date, o[3].date);
+    assert_true(f.target_reached);
     fk_forecast_free(&f);
     /* not reached within the horizon; fy_end beyond a 4-week horizon */
     opt.target = 0.9;
