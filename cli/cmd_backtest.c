@@ -96,13 +96,21 @@ static void cell(double v, int prec, const char *suffix)
         printf(" %8s", "-");
 }
 
+/* Whether a method compared anything (pipeline needs applied counts). */
+static int scored(const fk_backtest *bt, int m)
+{
+    for (int k = 0; k < FK_BT_NH; k++)
+        if (bt->cell[m][k].n > 0) return 1;
+    return 0;
+}
+
 static void print_table(const fk_backtest *bt)
 {
     printf("%-9s %7s %4s %8s %8s %8s %8s %8s %8s\n", "method", "horizon", "n",
            "MAE(pt)", "MAPE(%)", "cover80", "cover95", "IS80(pt)", "IS95(pt)");
     for (int m = 1; m <= FK_FC_NMETHODS; m++) {
         int mm = m % FK_FC_NMETHODS; /* auto last */
-        if (!bt->ran[mm]) continue;
+        if (!bt->ran[mm] || !scored(bt, mm)) continue;
         for (int k = 0; k < FK_BT_NH; k++) {
             const fk_bt_cell *c = &bt->cell[mm][k];
             printf("%-9s %6dw %4d", fk_fc_method_name((fk_fc_method)mm),
@@ -121,13 +129,15 @@ static void print_table(const fk_backtest *bt)
     for (int m = 1; m <= FK_FC_NMETHODS; m++) {
         int mm = m % FK_FC_NMETHODS, n;
         double is, cov;
-        if (!bt->ran[mm]) continue;
+        if (!bt->ran[mm] || !scored(bt, mm)) continue;
         fk_bt_mid_score(bt, (fk_fc_method)mm, &is, &cov, &n);
         printf("%-9s %4d", fk_fc_method_name((fk_fc_method)mm), n);
         cell(is, 3, "");
         cell(100 * cov, 0, "%");
         putchar('\n');
     }
+    if (bt->ran[FK_FC_PIPELINE] && !scored(bt, FK_FC_PIPELINE))
+        printf("\npipeline: no applied counts in this series\n");
     printf("\norigins: %d\nauto picks: %s\n", bt->norigins,
            fk_fc_method_name(bt->pick));
 }

@@ -13,13 +13,14 @@
  *   h (a quarter of the increment at the recent pace), which keeps the
  *   ratio defined for a flat forecast or a standstill;
  * - at each checkpoint horizon the latest FK_FC_CAL_MAX errors known on
- *   the day of the forecast are pooled with a prior worth FK_FC_PRIOR_N
- *   errors (mean 0, sd FK_FC_PRIOR_SD: 80% of increments between a third
- *   and three times the forecast one) into a mean and an sd.  With no
- *   errors yet (a short series) the prior alone gives the band; with 52
- *   the data dominate.  A non-zero mean is the method's bias (a straight
- *   line under-forecasts an accelerating curve), so the band leans the
- *   way the data say;
+ *   the day of the forecast are mixed with a prior worth FK_FC_PRIOR_N
+ *   errors (a normal, mean 0, sd FK_FC_PRIOR_SD: 80% of increments between
+ *   a third and three times the forecast one), and the 2.5, 10, 90 and
+ *   97.5% quantiles of that mixture bound the log ratio.  With no errors
+ *   yet (a short series) the prior alone gives the band; with 52 the
+ *   errors' own distribution dominates (split-conformal, as before), so
+ *   the band leans the way the data say: a straight line under-forecasts
+ *   an accelerating curve, and the band then reaches further up;
  * - the bounds are r0 + (g + c) exp(mean + z sd) - c, with g the forecast
  *   increment: asymmetric in share, never below the floor (fk_fc_floor);
  *   mean and sd are interpolated linearly between checkpoints, so widths
@@ -33,6 +34,7 @@
 #include "forecast/fc_internal.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static double clip01(double x)
@@ -48,10 +50,52 @@ static double log_error(double r0, double p, double y, double v, double h)
     return log(fmax(y - r0 + c, 0.05 * c) / (fmax(p - r0, 0) + c));
 }
 
+/* The level of each bound: lo95, lo80, hi80, hi95. */
+static const double levels[4] = {0.025, 0.10, 0.90, 0.975};
+
 void fk_fc_cal_prior(fk_fc_cal *c)
 {
+    static const double z[4] = {-FK_FC_Z95, -FK_FC_Z80, FK_FC_Z80, FK_FC_Z95};
     memset(c, 0, sizeof *c);
-    for (int k = 0; k < FK_FC_NCK; k++) c->sd[k] = FK_FC_PRIOR_SD;
+    for (int k = 0; k < FK_FC_NCK; k++)
+        for (int j = 0; j < 4; j++) c->q[k][j] = z[j] * FK_FC_PRIOR_SD;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The predictive distribution: the prior, a normal worth FK_FC_PRIOR_N
+ * errors, mixed with the n known errors (sorted); its cdf at x. */
+static double mix_cdf(const double *e, int n, double x)
+{
+    int lo = 0, hi = n; /* errors <= x */
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (e[mid] <= x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    double prior = 0.5 * erfc(-x / (FK_FC_PRIOR_SD * M_SQRT2));
+    return (FK_FC_PRIOR_N * prior + lo) / (FK_FC_PRIOR_N + n);
+}
+
+/* Its p-quantile, by bisection (the cdf is increasing). */
+static double mix_quantile(const double *e, int n, double p)
+{
+    double a = -12 * FK_FC_PRIOR_SD, b = 12 * FK_FC_PRIOR_SD;
+    if (n > 0) a = fmin(a, e[0] - 1), b = fmax(b, e[n - 1] + 1);
+    for (int it = 0; it < 60; it++) {
+        double m = 0.5 * (a + b);
+        if (mix_cdf(e, n, m) >= p)
+            b = m;
+        else
+            a = m;
+    }
+    return b;
 }
 
 void fk_fc_table_cal(const fk_fc_table *t, fk_fc_method m, fk_day now,
@@ -70,30 +114,25 @@ void fk_fc_table_cal(const fk_fc_table *t, fk_fc_method m, fk_day now,
             if (isfinite(p) && isfinite(y))
                 e[ne++] = log_error(s->r[s->n - 1], p, y, t->speed[o], h);
         }
-        double sum = 0, ss = FK_FC_PRIOR_N * FK_FC_PRIOR_SD * FK_FC_PRIOR_SD;
-        for (int i = 0; i < ne; i++) sum += e[i];
-        double mu = sum / (FK_FC_PRIOR_N + ne); /* the prior's mean is 0 */
-        for (int i = 0; i < ne; i++) ss += (e[i] - mu) * (e[i] - mu);
-        ss += FK_FC_PRIOR_N * mu * mu; /* the prior's errors sit at 0 */
-        c->mu[k] = mu;
-        c->sd[k] = sqrt(ss / (FK_FC_PRIOR_N + ne));
         c->nerr[k] = ne;
+        if (ne == 0) continue;
+        qsort(e, (size_t)ne, sizeof e[0], cmp_double);
+        for (int j = 0; j < 4; j++) c->q[k][j] = mix_quantile(e, ne, levels[j]);
     }
 }
 
-/* Mean and sd h weeks ahead, interpolated between checkpoints. */
-static void at_horizon(const fk_fc_cal *c, double h, double *mu, double *sd)
+/* The four log-ratio quantiles h weeks ahead, interpolated between
+ * checkpoints. */
+static void at_horizon(const fk_fc_cal *c, double h, double q[4])
 {
     int k = 0;
     while (k + 1 < FK_FC_NCK && fk_fc_ck_weeks[k + 1] <= h) k++;
-    if (k + 1 == FK_FC_NCK || h <= fk_fc_ck_weeks[0]) {
-        *mu = c->mu[k], *sd = c->sd[k];
-        return;
-    }
-    double h0 = fk_fc_ck_weeks[k], h1 = fk_fc_ck_weeks[k + 1],
-           w = (h - h0) / (h1 - h0);
-    *mu = c->mu[k] + w * (c->mu[k + 1] - c->mu[k]);
-    *sd = c->sd[k] + w * (c->sd[k + 1] - c->sd[k]);
+    double w = 0;
+    if (k + 1 < FK_FC_NCK && h > fk_fc_ck_weeks[0])
+        w = (h - fk_fc_ck_weeks[k]) /
+            (double)(fk_fc_ck_weeks[k + 1] - fk_fc_ck_weeks[k]);
+    for (int j = 0; j < 4; j++)
+        q[j] = c->q[k][j] + (w > 0 ? w * (c->q[k + 1][j] - c->q[k][j]) : 0);
 }
 
 double fk_fc_floor(const fk_fc_series *s, int pace_weeks, double h)
@@ -111,19 +150,18 @@ double fk_fc_floor(const fk_fc_series *s, int pace_weeks, double h)
 void fk_fc_cal_dev(const fk_fc_cal *c, const fk_fc_model *m,
                    const fk_fc_options *o, int nsteps, fk_fc_dev *dev)
 {
-    static const double z[4] = {-FK_FC_Z95, -FK_FC_Z80, FK_FC_Z80, FK_FC_Z95};
     const fk_fc_series *s = m->s;
     int pw = o->pace_weeks > 0 ? o->pace_weeks : 8;
     double r0 = s->r[s->n - 1], v = fk_fc_speed(s, pw), run[4] = {0};
     memset(dev[0], 0, sizeof dev[0]);
     for (int h = 1; h <= nsteps; h++) {
-        double mu, sd, mean = m->mean(m, h);
+        double q[4], mean = m->mean(m, h);
         double rate = clip01(fmax(isfinite(mean) ? mean : r0, r0));
         double g = rate - r0, cc = FK_FC_OFFSET * v * h,
                floor = fk_fc_floor(s, pw, h);
-        at_horizon(c, h, &mu, &sd);
+        at_horizon(c, h, q);
         for (int j = 0; j < 4; j++) {
-            double b = r0 + (g + cc) * exp(mu + z[j] * sd) - cc;
+            double b = r0 + (g + cc) * exp(q[j]) - cc;
             b = clip01(fmax(b, floor));
             if (h > 1) b = fmax(b, run[j]); /* never falling with h */
             run[j] = b;

@@ -128,9 +128,9 @@ const fk_fc_dev *fk_fc_table_dev(const fk_fc_table *t, fk_fc_method m,
  * scale, from the method's own errors there (see calibrate.c). */
 /* How many of the latest known errors per checkpoint are used. */
 #define FK_FC_CAL_MAX 52
-/* The prior the errors are pooled with: worth FK_FC_PRIOR_N errors,
- * centred on the point forecast, 80% of increments between a third and
- * three times the forecast one (sd ln 3 / z80). */
+/* The prior the errors are mixed with: a normal on the log ratio worth
+ * FK_FC_PRIOR_N errors, centred on the point forecast, 80% of increments
+ * between a third and three times the forecast one (sd ln 3 / z80). */
 #define FK_FC_PRIOR_N  4.0
 #define FK_FC_PRIOR_SD 0.8572
 /* Offset of the log scale, in recent progress: a flat forecast or a
@@ -138,9 +138,10 @@ const fk_fc_dev *fk_fc_table_dev(const fk_fc_table *t, fk_fc_method m,
 #define FK_FC_OFFSET 0.25
 
 typedef struct {
-    /* per checkpoint: mean and predictive sd of the log increment ratio,
-     * and how many errors are behind them (0: the prior alone) */
-    double mu[FK_FC_NCK], sd[FK_FC_NCK];
+    /* per checkpoint: the 2.5%, 10%, 90% and 97.5% quantiles of the log
+     * increment ratio (the known errors mixed with the prior), and how
+     * many errors are behind them (0: the prior alone) */
+    double q[FK_FC_NCK][4];
     int nerr[FK_FC_NCK];
 } fk_fc_cal;
 
