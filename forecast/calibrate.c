@@ -15,16 +15,17 @@
  * - at each checkpoint horizon the latest FK_FC_CAL_MAX errors known on
  *   the day of the forecast are mixed with a prior worth FK_FC_PRIOR_N
  *   errors (a normal, mean 0, sd FK_FC_PRIOR_SD: 80% of increments between
- *   a third and three times the forecast one), and the 2.5, 10, 90 and
+ *   a third and three times the forecast one), each error smoothed into a
+ *   narrow normal (Silverman's rule of thumb), and the 2.5, 10, 90 and
  *   97.5% quantiles of that mixture bound the log ratio.  With no errors
  *   yet (a short series) the prior alone gives the band; with 52 the
- *   errors' own distribution dominates (split-conformal, as before), so
- *   the band leans the way the data say: a straight line under-forecasts
- *   an accelerating curve, and the band then reaches further up;
- * - the bounds are r0 + (g + c) exp(mean + z sd) - c, with g the forecast
- *   increment: asymmetric in share, never below the floor (fk_fc_floor);
- *   mean and sd are interpolated linearly between checkpoints, so widths
- *   grow smoothly with the horizon;
+ *   errors' own distribution dominates (close to split-conformal, as
+ *   before), so the band leans the way the data say: a straight line
+ *   under-forecasts an accelerating curve, and the band reaches up;
+ * - the bounds are r0 + (g + c) exp(q) - c, with g the forecast increment
+ *   and q those quantiles: asymmetric in share, never below the floor
+ *   (fk_fc_floor); q is interpolated linearly in weeks between
+ *   checkpoints, so widths grow smoothly with the horizon;
  * - bounds never fall with the horizon (a cumulative share's quantiles
  *   cannot), the point forecast stays inside, all is clipped to [0, 1].
  *
@@ -67,35 +68,48 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The predictive distribution: the prior, a normal worth FK_FC_PRIOR_N
- * errors, mixed with the n known errors (sorted); its cdf at x. */
-static double mix_cdf(const double *e, int n, double x)
+/* The predictive distribution of the log ratio: the prior, a normal
+ * worth FK_FC_PRIOR_N errors, mixed with the n known errors, each
+ * smoothed into a normal of width b so that few errors still give
+ * distinct 80% and 95% bounds.  Its cdf and density. */
+typedef struct {
+    const double *e;
+    int n;
+    double b;
+} mixture;
+
+static void mix_eval(const mixture *m, double x, double *cdf, double *pdf)
 {
-    int lo = 0, hi = n; /* errors <= x */
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        if (e[mid] <= x)
-            lo = mid + 1;
-        else
-            hi = mid;
+    const double s0 = FK_FC_PRIOR_SD, r2pi = 0.3989422804014327;
+    double c = FK_FC_PRIOR_N * 0.5 * erfc(-x / (s0 * M_SQRT2)),
+           d = FK_FC_PRIOR_N * r2pi / s0 * exp(-0.5 * (x / s0) * (x / s0));
+    for (int i = 0; i < m->n; i++) {
+        double u = (x - m->e[i]) / m->b;
+        c += 0.5 * erfc(-u / M_SQRT2);
+        d += r2pi / m->b * exp(-0.5 * u * u);
     }
-    double prior = 0.5 * erfc(-x / (FK_FC_PRIOR_SD * M_SQRT2));
-    return (FK_FC_PRIOR_N * prior + lo) / (FK_FC_PRIOR_N + n);
+    *cdf = c / (FK_FC_PRIOR_N + m->n);
+    *pdf = d / (FK_FC_PRIOR_N + m->n);
 }
 
-/* Its p-quantile, by bisection (the cdf is increasing). */
-static double mix_quantile(const double *e, int n, double p)
+/* Its p-quantile: Newton's method kept inside a shrinking bracket (the
+ * cdf is smooth and increasing), a few evaluations each. */
+static double mix_quantile(const mixture *m, double p, double x)
 {
-    double a = -12 * FK_FC_PRIOR_SD, b = 12 * FK_FC_PRIOR_SD;
-    if (n > 0) a = fmin(a, e[0] - 1), b = fmax(b, e[n - 1] + 1);
+    double a = -40, b = 40;
     for (int it = 0; it < 60; it++) {
-        double m = 0.5 * (a + b);
-        if (mix_cdf(e, n, m) >= p)
-            b = m;
+        double f, d;
+        mix_eval(m, x, &f, &d);
+        if (f > p)
+            b = x;
         else
-            a = m;
+            a = x;
+        double nx = d > 0 ? x - (f - p) / d : 0.5 * (a + b);
+        if (!(nx > a && nx < b)) nx = 0.5 * (a + b);
+        if (fabs(nx - x) < 1e-7) return nx; /* of a log ratio: ample */
+        x = nx;
     }
-    return b;
+    return x;
 }
 
 void fk_fc_table_cal(const fk_fc_table *t, fk_fc_method m, fk_day now,
@@ -116,8 +130,22 @@ void fk_fc_table_cal(const fk_fc_table *t, fk_fc_method m, fk_day now,
         }
         c->nerr[k] = ne;
         if (ne == 0) continue;
+        double sum = 0, ss = 0;
+        for (int i = 0; i < ne; i++) sum += e[i];
+        for (int i = 0; i < ne; i++)
+            ss += (e[i] - sum / ne) * (e[i] - sum / ne);
+        double sd = ne > 1 ? sqrt(ss / (ne - 1)) : FK_FC_PRIOR_SD;
         qsort(e, (size_t)ne, sizeof e[0], cmp_double);
-        for (int j = 0; j < 4; j++) c->q[k][j] = mix_quantile(e, ne, levels[j]);
+        /* Silverman's rule of thumb, robust to the odd huge error */
+        double iqr = e[(3 * (ne - 1)) / 4] - e[(ne - 1) / 4],
+               spread = iqr > 0 ? fmin(sd, iqr / 1.34) : sd;
+        mixture mx = {e, ne, 0.9 * fmax(spread, 1e-3) * pow(ne, -0.2)};
+        for (int j = 0; j < 4; j++) { /* start between prior and errors */
+            double emp = e[(int)(levels[j] * (ne - 1) + 0.5)];
+            double x0 =
+                (FK_FC_PRIOR_N * c->q[k][j] + ne * emp) / (FK_FC_PRIOR_N + ne);
+            c->q[k][j] = mix_quantile(&mx, levels[j], x0);
+        }
     }
 }
 
