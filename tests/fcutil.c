@@ -47,3 +47,15 @@ size_t fk_tu_noisy_weekly(fk_obs *o, size_t n)
     }
     return n;
 }
+
+void fk_tu_forecast(const fk_obs *o, size_t n, fk_fc_method m, int weeks,
+                    fk_forecast *f)
+{
+    fk_fc_options opt;
+    fk_fc_options_default(&opt);
+    opt.method = m;
+    opt.horizon_weeks = weeks;
+    char err[256];
+    if (fk_forecast_run(o, n, &opt, f, err, sizeof err) < 0)
+        fail_msg("forecast: %s", err);
+}

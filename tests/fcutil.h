@@ -22,6 +22,9 @@
  * denominator may grow per week (relative), which lets the share fall. */
 void fk_tu_check_shape_grow(const fk_forecast *f, double grow);
 void fk_tu_check_shape(const fk_forecast *f); /* constant denominator */
+/* Runs a forecast that must succeed: method m, weeks weekly points. */
+void fk_tu_forecast(const fk_obs *o, size_t n, fk_fc_method m, int weeks,
+                    fk_forecast *f);
 /* A steady weekly series with noise and a pace that speeds up. */
 size_t fk_tu_noisy_weekly(fk_obs *o, size_t n);
 #define check_shape_grow fk_tu_check_shape_grow

@@ -161,13 +161,8 @@ static void test_bands_floor_and_smooth(void **state)
                ad = i < 20 ? 100 + 20 * (double)i : 480;
         o[i] = (fk_obs){base + 7 * (fk_day)i, ad, tot, NAN};
     }
-    fk_fc_options opt;
-    fk_fc_options_default(&opt);
-    opt.method = FK_FC_PACE;
-    opt.horizon_weeks = 26;
     fk_forecast f;
-    char err[256];
-    assert_int_equal(fk_forecast_run(o, 30, &opt, &f, err, sizeof err), 0);
+    fk_tu_forecast(o, 30, FK_FC_PACE, 26, &f);
     double r0 = f.last_rate, grow = pow(1.01, 8) - 1;
     for (size_t h = 1; h <= f.npoints; h++) {
         const fk_fc_point *p = &f.points[h - 1];
@@ -179,7 +174,7 @@ static void test_bands_floor_and_smooth(void **state)
 
     fk_obs w[90];
     size_t n = noisy_weekly(w, 90);
-    assert_int_equal(fk_forecast_run(w, n, &opt, &f, err, sizeof err), 0);
+    fk_tu_forecast(w, n, FK_FC_PACE, 26, &f);
     check_shape(&f);
     /* no staircase: the upper bound rises every week, and the width moves
      * by no more than three times its mean weekly growth in any week */
