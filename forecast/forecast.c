@@ -2,14 +2,13 @@
  * rolling-origin table (forecast/table.c) from which auto chooses and the
  * intervals are calibrated (forecast/calibrate.c), fits the method on the
  * whole series and turns it into weekly points, the fiscal-year-end value
- * and the date a target is met.
+ * and the date a target is met (or, once passed, was first observed).
  *
  * Rules every method obeys here rather than in its own file:
  * - adoption is cumulative, so the point forecast never drops below the
  *   last observed share (a method whose trend turns down gives a flat
- *   line); only the interval's lower side may go below it;
- * - interval half-widths never shrink with the horizon (the uncertainty
- *   at step h is at least that at h - 1);
+ *   line), and neither does a lower bound, but for what a growing
+ *   denominator explains (calibrate.c shapes the bands);
  * - everything is clipped to [0, 1]. */
 #include "forecast/forecast.h"
 
@@ -62,6 +61,15 @@ int fk_fc_check_obs(const fk_obs *obs, size_t n, char *err, size_t errlen)
                 err, errlen,
                 "observation %zu (%s): adopting %g of total %g is not a share",
                 i + 1, fk_date_format(o->date, a), o->adopting, o->total);
+            return -1;
+        }
+        if (!isnan(o->applied) &&
+            !(o->applied >= 0 && o->adopting + o->applied <= o->total)) {
+            snprintf(err, errlen,
+                     "observation %zu (%s): applied %g with adopting %g "
+                     "exceeds total %g",
+                     i + 1, fk_date_format(o->date, a), o->applied, o->adopting,
+                     o->total);
             return -1;
         }
         if (i > 0 && o->date <= obs[i - 1].date) {

@@ -71,7 +71,8 @@ typedef struct {
 
 void fk_fc_options_default(fk_fc_options *o);
 /* Checks observations: enough of them, shares (0 <= adopting <= total,
- * total > 0), dates strictly ascending.  0, or -1 with a reason. */
+ * total > 0, applied NAN or 0 <= applied <= total - adopting), dates
+ * strictly ascending.  0, or -1 with a reason. */
 int fk_fc_check_obs(const fk_obs *obs, size_t n, char *err, size_t errlen);
 /* Returns 0, or -1 with a reason in err ("insufficient data: ..."). */
 int fk_forecast_run(const fk_obs *obs, size_t n, const fk_fc_options *opt,

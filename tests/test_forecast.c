@@ -281,6 +281,10 @@ static void test_insufficient_and_bad(void **state)
     assert_int_equal(fk_forecast_run(o, 4, &opt, &f, err, sizeof err), -1);
     assert_non_null(strstr(err, "observation 4"));
     o[3].adopting = 13;
+    o[3].applied = 90; /* 13 operating + 90 applied > 100 */
+    assert_int_equal(fk_forecast_run(o, 4, &opt, &f, err, sizeof err), -1);
+    assert_non_null(strstr(err, "observation 4 (2024-05-06): applied 90"));
+    o[3].applied = NAN;
     opt.until = d + 36; /* one day after the last observation */
     assert_int_equal(fk_forecast_run(o, 4, &opt, &f, err, sizeof err), -1);
     assert_non_null(strstr(err, "less than a week"));
