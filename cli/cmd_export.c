@@ -58,6 +58,7 @@ enum {
 typedef struct {
     fk_export_opts x;
     const char *out, *muni, *status, *encoding;
+    char muni_code[6];
     int have_format;
 } args;
 
@@ -146,21 +147,8 @@ static int check(const fk_command *me, args *a)
         return fk_cli_usage_error(me, "--format is required (csv or xlsx)");
     if (!a->out || !*a->out) return fk_cli_usage_error(me, "--out is required");
     if (a->muni) {
-        int digits = strlen(a->muni) == 5 && strspn(a->muni, "0123456789") == 5;
-        char p2[3] = {a->muni[0], digits ? a->muni[1] : '\0', '\0'};
-        const fk_pref *p = digits ? fk_pref_by_str(p2) : NULL;
-        if (!p)
-            return fk_cli_usage_error(
-                me,
-                "--municipality: '%s' is not a 5-digit municipality code "
-                "starting with a prefecture code 01..47",
-                a->muni);
-        if (f->pref && f->pref != p->code)
-            return fk_cli_usage_error(
-                me, "--municipality %s is not in --prefecture %02d", a->muni,
-                f->pref);
-        f->pref = p->code;
-        f->muni = a->muni;
+        if (fk_cli_arg_muni(me, a->muni, &f->pref, a->muni_code)) return 2;
+        f->muni = a->muni_code;
     }
     if (a->status && f->adopted_since >= 0)
         return fk_cli_usage_error(

@@ -89,17 +89,7 @@ static int run(int argc, char **argv)
     if (csv == json)
         return fk_cli_usage_error(me, "choose one of --csv or --json");
     fk_area area = {pref, ""};
-    if (muni) {
-        if (!pref)
-            return fk_cli_usage_error(me, "--municipality needs --prefecture");
-        if (strlen(muni) != 5 || strspn(muni, "0123456789") != 5 ||
-            atoi(muni) / 1000 != pref)
-            return fk_cli_usage_error(
-                me,
-                "--municipality: '%s' is not a 5-digit code in prefecture %02d",
-                muni, pref);
-        memcpy(area.muni, muni, 6);
-    }
+    if (muni && fk_cli_arg_muni(me, muni, &area.pref, area.muni)) return 2;
     if (from >= 0 && to >= 0 && to < from)
         return fk_cli_usage_error(me, "--to is before --from");
     if (fk_cli_setup(&env) < 0) return 1;

@@ -46,18 +46,24 @@ static void read_counts(sqlite3_stmt *s, int col, fk_counts *c)
 }
 
 /* Area filter: national (the pref = 0 roll-up rows), prefecture, or
- * municipality. */
+ * municipality.  A designated city's code stands for the city and all its
+ * wards, a range of codes (fk_muni_span), which the key serves too. */
 static const char *area_sql(const fk_area *a)
 {
     if (!a || a->pref == 0) return " AND pref = 0";
-    return a->muni[0] ? " AND pref = ?3 AND muni = ?4" : " AND pref = ?3";
+    return a->muni[0] ? " AND pref = ?3 AND muni BETWEEN ?4 AND ?5"
+                      : " AND pref = ?3";
 }
 
 static void bind_area(sqlite3_stmt *s, const fk_area *a)
 {
     if (!a || a->pref == 0) return;
     sqlite3_bind_int(s, 3, a->pref);
-    if (a->muni[0]) sqlite3_bind_text(s, 4, a->muni, -1, SQLITE_TRANSIENT);
+    if (!a->muni[0]) return;
+    char lo[6], hi[6];
+    fk_muni_span(a->muni, lo, hi);
+    sqlite3_bind_text(s, 4, lo, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 5, hi, -1, SQLITE_TRANSIENT);
 }
 
 int fk_store_counts(fk_store *st, const char *program, fk_day date,
@@ -290,7 +296,8 @@ int fk_store_each_facility(fk_store *st, const fk_facility_filter *f,
         " s.status, s.since, f.first_seen FROM facility f"
         " JOIN status s ON s.code = f.code AND s.program = ?1"
         " WHERE f.closed_on IS NULL%s%s%s%s%s ORDER BY f.pref, f.muni, f.code",
-        f->pref ? " AND f.pref = ?2" : "", f->muni ? " AND f.muni = ?3" : "",
+        f->pref ? " AND f.pref = ?2" : "",
+        f->muni ? " AND f.muni BETWEEN ?3 AND ?7" : "",
         f->type >= 0 ? " AND f.type = ?4" : "",
         f->statuses ? " AND ((?5 >> s.status) & 1)" : "",
         f->adopted_since >= 0 ? " AND s.status = 2 AND s.since >= ?6" : "");
@@ -298,7 +305,12 @@ int fk_store_each_facility(fk_store *st, const fk_facility_filter *f,
     if (prepare(st, sql, &s) < 0) return -1;
     sqlite3_bind_text(s, 1, f->program, -1, SQLITE_TRANSIENT);
     if (f->pref) sqlite3_bind_int(s, 2, f->pref);
-    if (f->muni) sqlite3_bind_text(s, 3, f->muni, -1, SQLITE_TRANSIENT);
+    if (f->muni) { /* a designated city: with its wards (fk_muni_span) */
+        char lo[6], hi[6];
+        fk_muni_span(f->muni, lo, hi);
+        sqlite3_bind_text(s, 3, lo, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 7, hi, -1, SQLITE_TRANSIENT);
+    }
     if (f->type >= 0) sqlite3_bind_int(s, 4, f->type);
     if (f->statuses) sqlite3_bind_int(s, 5, (int)f->statuses);
     if (f->adopted_since >= 0) sqlite3_bind_int(s, 6, f->adopted_since);

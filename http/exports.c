@@ -72,14 +72,12 @@ enum MHD_Result fk_route_export(fk_req *r)
         return ret;
     if (p == 0) return bad(r, "program: required (eprescription, ehr_sharing)");
     const char *muni = fk_param(r, "municipality");
+    char code[6], why[128];
     if (muni) {
-        int ok = strlen(muni) == 5;
-        for (int i = 0; ok && i < 5; i++) ok = muni[i] >= '0' && muni[i] <= '9';
-        if (!ok) return bad(r, "municipality: not a 5-digit municipality code");
-        int mp = (muni[0] - '0') * 10 + (muni[1] - '0');
-        if (!fk_pref_by_code(mp))
-            return bad(
-                r, "municipality: its first two digits are not a prefecture");
+        int mp = fk_muni_parse(muni, code, why, sizeof why);
+        if (mp < 0)
+            return fk_reply_json_error(r, MHD_HTTP_BAD_REQUEST,
+                                       "municipality: %s", why);
         if (pref && pref != mp)
             return bad(r, "municipality: not in the given prefecture");
         pref = mp;
@@ -108,7 +106,7 @@ enum MHD_Result fk_route_export(fk_req *r)
     o.bom = o.encoding == FK_EXPORT_UTF8 && bom;
     o.filter.program = program;
     o.filter.pref = pref;
-    o.filter.muni = muni;
+    o.filter.muni = muni ? code : NULL;
     o.filter.type = type;
     o.filter.adopted_since = -1;
 
