@@ -178,13 +178,13 @@ int fk_store_series(fk_store *st, const char *program, int type,
         sql, sizeof sql,
         "SELECT day, SUM(d_adopting), SUM(d_applied), SUM(d_total) FROM series_delta"
         " WHERE program = ?1 AND day <= ?2%s%s GROUP BY day ORDER BY day",
-        area_sql(area), type >= 0 ? " AND type = ?5" : "");
+        area_sql(area), type >= 0 ? " AND type = ?6" : "");
     sqlite3_stmt *s;
     if (prepare(st, sql, &s) < 0) return -1;
     sqlite3_bind_text(s, 1, program, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(s, 2, to);
     bind_area(s, area);
-    if (type >= 0) sqlite3_bind_int(s, 5, type);
+    if (type >= 0) sqlite3_bind_int(s, 6, type);
     size_t len = (size_t)(to - from) + 1;
     fk_point *p = calloc(len, sizeof *p);
     if (!p) {

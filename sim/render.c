@@ -141,6 +141,11 @@ static void put_record(const sim_page_req *q, size_t pos, sim_buf *b)
         const sim_muni *o = &r->munis.m[r->munis.first[pref % FK_NPREF + 1]];
         mcode = o->row->code;
     }
+    char newcode[6];
+    if (bad == SIM_BAD_NEW_MUNI) { /* as after a merger: XX999 is unused */
+        snprintf(newcode, sizeof newcode, "%02d999", pref);
+        mcode = newcode;
+    }
 
     sim_buf_reserve(b, 1024);
     sim_buf_puts(b, "{\"code\":");

@@ -151,7 +151,8 @@ typedef enum {
     SIM_F_RETRY_AFTER
 } sim_fault_kind;
 
-/* Record corruptions of bad-record; SIM_BAD_UNKNOWN_FIELD is the valid one. */
+/* Record corruptions of bad-record; the last two are valid records the
+ * collector must keep (sim_bad_valid). */
 typedef enum {
     SIM_BAD_NONE = 0,
     SIM_BAD_CODE,
@@ -166,6 +167,7 @@ typedef enum {
     SIM_BAD_STATUS,
     SIM_BAD_MISSING_SINCE,
     SIM_BAD_UNKNOWN_FIELD,
+    SIM_BAD_NEW_MUNI, /* a well-formed municipality code the table lacks */
     SIM_BAD_NKINDS
 } sim_bad_kind;
 
