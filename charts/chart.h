@@ -97,6 +97,8 @@ typedef struct {
     double target; /* target rate drawn as a line; 0 = none */
     fk_day fy_end; /* fiscal-year-end marker; < 0 = none */
     fk_chart_mode mode;
+    int coverage; /* population coverage: obs adopting = covered population,
+                   * total = the area's population (always as rates) */
 } fk_chart_trend;
 
 /* ---- funnel: none / applied / operating per type ---------------------- */

@@ -6,6 +6,7 @@
  * on a national series and they are independent. */
 #include "reports/chartdata.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,6 +228,43 @@ void fk_cd_trend_free(fk_cd_trend *t)
     }
     for (int i = 0; i < FK_NTYPE; i++) free(t->daily[i]);
     memset(t, 0, sizeof *t);
+}
+
+int fk_cd_coverage_load(fk_store *st, const char *program, int pref,
+                        fk_day date, fk_cd_trend *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    fk_day first;
+    if (fk_store_first_day(st, program, &first) < 0 || first > date)
+        first = date;
+    fk_chart_trend *c = &out->chart;
+    c->meta = (fk_chart_meta){program, pref, date, NULL};
+    c->fy_end = -1;
+    c->coverage = 1;
+    size_t n = (size_t)(date - first) + 1;
+    double *cov = calloc(n, sizeof *cov);
+    fk_point *pts = calloc(n, sizeof *pts);
+    int64_t pop = fk_muni_population(pref);
+    int rc = cov && pts ? 0 : -1;
+    if (rc < 0) snprintf(err, errlen, "out of memory");
+    /* Lines as counts: covered population over the area's population. */
+    for (int t = 0; t <= FK_NTYPE && rc == 0; t++) {
+        if (fk_store_coverage_series(st, program, t < FK_NTYPE ? t : -1, pref,
+                                     first, date, cov) < 0) {
+            rc = store_fail(st, err, errlen);
+            break;
+        }
+        for (size_t i = 0; i < n; i++)
+            pts[i] = (fk_point){first + (fk_day)i,
+                                {llround(cov[i] * (double)pop), 0, pop}};
+        rc = make_line(pts, n, &out->line[t], &c->weekly, err, errlen);
+        c->lines[t] =
+            (fk_chart_line){out->line[t].obs, out->line[t].nobs, NULL, 0};
+    }
+    free(cov);
+    free(pts);
+    if (rc < 0) fk_cd_trend_free(out);
+    return rc;
 }
 
 int fk_cd_funnel_load(fk_store *st, const char *program, int pref, fk_day date,
