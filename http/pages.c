@@ -11,8 +11,8 @@
 
 static const char *const national_kinds[] = {"trend", "funnel", "ranking",
                                              "map", "weekly"};
-static const char *const pref_kinds[] = {"trend", "funnel", "municipalities",
-                                         "weekly"};
+static const char *const pref_kinds[] = {"trend", "funnel", "ranking",
+                                         "municipalities", "weekly"};
 
 /* Checks parameters and access and takes a store connection.  Answers
  * from the page cache when the page cannot have changed (NULL, *ret set);

@@ -132,7 +132,7 @@ int fk_cd_trend_start(fk_store *st, const char *program, int pref, fk_day date,
         first = date;
     fk_area area = {pref, ""};
     fk_chart_trend *c = &out->chart;
-    c->meta = (fk_chart_meta){program, pref, date, NULL};
+    c->meta = (fk_chart_meta){program, pref, date, NULL, 0};
     c->target = target;
     c->fy_end = fk_fy_end(date);
     out->daily_from = first - fk_weekday(first) - 1;
@@ -238,7 +238,8 @@ int fk_cd_coverage_load(fk_store *st, const char *program, int pref,
     if (fk_store_first_day(st, program, &first) < 0 || first > date)
         first = date;
     fk_chart_trend *c = &out->chart;
-    c->meta = (fk_chart_meta){program, pref, date, NULL};
+    c->meta =
+        (fk_chart_meta){program, pref, date, NULL, FK_CHART_CITE_POPULATION};
     c->fy_end = -1;
     c->coverage = 1;
     size_t n = (size_t)(date - first) + 1;
@@ -275,7 +276,7 @@ int fk_cd_funnel_load(fk_store *st, const char *program, int pref, fk_day date,
     fk_counts by[FK_NTYPE];
     if (fk_store_counts(st, program, date, &area, by) < 0)
         return store_fail(st, err, errlen);
-    out->meta = (fk_chart_meta){program, pref, date, NULL};
+    out->meta = (fk_chart_meta){program, pref, date, NULL, 0};
     for (int t = 0; t < FK_NTYPE; t++) {
         out->rows[t] = fk_cd_counts(&by[t]);
         fk_cd_counts_add(&out->rows[FK_CHART_ALL], &by[t]);
@@ -290,7 +291,7 @@ int fk_cd_prefs_load(fk_store *st, const char *program, fk_day date, int type,
     fk_counts by[FK_NPREF];
     if (fk_store_counts_by_pref(st, program, date, type, by) < 0)
         return store_fail(st, err, errlen);
-    out->meta = (fk_chart_meta){program, 0, date, NULL};
+    out->meta = (fk_chart_meta){program, 0, date, NULL, 0};
     out->type = type;
     /* Every facility has a prefecture: Japan is the sum of the 47. */
     for (int i = 0; i < FK_NPREF; i++) {
@@ -330,7 +331,7 @@ static int cut_weeks(const char *program, int pref, fk_day first, fk_day date,
                 (double)(daily[t][ie].c.adopting - daily[t][ib].c.adopting);
             weeks[w].added[t] = d > 0 ? d : 0; /* closures are not adoptions */
         }
-    out->meta = (fk_chart_meta){program, pref, date, NULL};
+    out->meta = (fk_chart_meta){program, pref, date, NULL, 0};
     out->weeks = weeks;
     out->nweeks = nw;
     return 0;
@@ -395,10 +396,12 @@ int fk_cd_munis_load(fk_store *st, const char *program, int pref, fk_day date,
     }
     for (size_t i = 0; i < n; i++) {
         memcpy(m[i].code, mc[i].code, sizeof m[i].code);
+        m[i].name =
+            fk_muni_by_code(m[i].code) ? fk_muni_label(m[i].code) : NULL;
         m[i].c = fk_cd_counts(&mc[i].c);
     }
     free(mc);
-    out->meta = (fk_chart_meta){program, pref, date, NULL};
+    out->meta = (fk_chart_meta){program, pref, date, NULL, FK_CHART_CITE_NAMES};
     out->type = type;
     out->munis = m;
     out->nmunis = n;

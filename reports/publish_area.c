@@ -158,7 +158,13 @@ static int area_charts(pub_area *a, const char *dir, int i)
     int rc = emit(a, dir, program, K_WEEKLY, &wk);
     fk_cd_weekly_free(&wk);
     if (rc < 0) return -1;
-    if (a->pref) return emit(a, dir, program, K_MUNIS, &a->munis[i]);
+    if (a->pref) {
+        /* Where the prefecture stands: the ranking with its own bar marked. */
+        fk_chart_prefs rk = a->d.p[i].prefs;
+        rk.highlight = a->pref;
+        if (emit(a, dir, program, K_RANKING, &rk) < 0) return -1;
+        return emit(a, dir, program, K_MUNIS, &a->munis[i]);
+    }
     /* The map and ranking draw the report's prefecture figures. */
     if (emit(a, dir, program, K_RANKING, &a->d.p[i].prefs) < 0) return -1;
     return emit(a, dir, program, K_MAP, &a->d.p[i].prefs);

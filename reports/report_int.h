@@ -73,7 +73,8 @@ typedef struct {
     const char *program;
     fk_counts now[FK_NTYPE], prev[FK_NTYPE]; /* the area, as_of and - 7 */
     fk_counts all_now, all_prev;
-    fk_cd_trend *trend; /* owned unless shared */
+    double cov[FK_NTYPE + 1]; /* population coverage on as_of; [FK_NTYPE] all */
+    fk_cd_trend *trend;       /* owned unless shared */
     int trend_owned;
     fk_chart_prefs prefs; /* all types on as_of, for map and ranking */
     /* per prefecture: [type] with [FK_NTYPE] = all types */

@@ -12,7 +12,7 @@
 
 #define INK            0x222222u
 #define GREY           0x666666u
-#define MIN_MUNI_TOTAL 20 /* municipalities smaller than this swing by chance */
+#define MIN_MUNI_TOTAL FK_CHART_SMALL_MUNI /* smaller ones swing by chance */
 
 static double change(const fk_counts *now, const fk_counts *prev)
 {
@@ -60,14 +60,13 @@ static void pref_table(rp_doc *doc, const rp_data *d, const rp_prog *p)
 
 static void muni_table(rp_doc *doc, const rp_data *d, const rp_prog *p)
 {
-    rp_table t = {7,
-                  {RP_L(d, "順位", "Rank"),
-                   RP_L(d, "市区町村コード", "Municipality"),
-                   RP_L(d, "運用中", "Operating"),
+    rp_table t = {8,
+                  {RP_L(d, "順位", "Rank"), RP_L(d, "市区町村", "Municipality"),
+                   RP_L(d, "コード", "Code"), RP_L(d, "運用中", "Operating"),
                    RP_L(d, "対象施設", "Facilities"), RP_L(d, "割合", "Share"),
                    RP_L(d, "前週比", "Change"), RP_L(d, "今週の新規", "New")},
-                  {40, 110, 70, 70, 60, 60, 60},
-                  {2, 0, 2, 2, 2, 2, 2},
+                  {36, 130, 44, 60, 60, 55, 60, 60},
+                  {2, 0, 0, 2, 2, 2, 2, 2},
                   8.5,
                   0};
     rp_table_head(doc, &t);
@@ -78,16 +77,17 @@ static void muni_table(rp_doc *doc, const rp_data *d, const rp_prog *p)
         for (size_t j = 0; j < p->nmunis; j++)
             rank += p->munis[j].now.total > 0 &&
                     rp_rate(&p->munis[j].now) > rp_rate(&m->now);
-        char c[7][48];
+        char c[8][48];
         snprintf(c[0], sizeof c[0], "%d", rank);
-        snprintf(c[1], sizeof c[1], "%s", m->code);
-        rp_count((double)m->now.adopting, c[2], sizeof c[2]);
-        rp_count((double)m->now.total, c[3], sizeof c[3]);
-        rp_pct(rp_rate(&m->now), c[4], sizeof c[4]);
-        rp_pts(change(&m->now, &m->prev), c[5], sizeof c[5]);
-        rp_signed((double)(m->now.adopting - m->prev.adopting), c[6],
-                  sizeof c[6]);
-        const char *cells[7] = {c[0], c[1], c[2], c[3], c[4], c[5], c[6]};
+        snprintf(c[1], sizeof c[1], "%s", fk_muni_label(m->code));
+        snprintf(c[2], sizeof c[2], "%s", m->code);
+        rp_count((double)m->now.adopting, c[3], sizeof c[3]);
+        rp_count((double)m->now.total, c[4], sizeof c[4]);
+        rp_pct(rp_rate(&m->now), c[5], sizeof c[5]);
+        rp_pts(change(&m->now, &m->prev), c[6], sizeof c[6]);
+        rp_signed((double)(m->now.adopting - m->prev.adopting), c[7],
+                  sizeof c[7]);
+        const char *cells[8] = {c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]};
         rp_table_row(doc, &t, cells, 0);
     }
 }
@@ -106,8 +106,10 @@ void rp_area_table(rp_doc *doc, const rp_data *d)
             s, sizeof s, "%s%s", rp_program_label(p->program, d->en),
             d->o.pref
                 ? RP_L(d,
-                       "（市区町村名はフィードに含まれないためコードで表示）",
-                       " (codes: names are not in the feed)")
+                       "（運用中の割合の順。対象施設が少ない市区町村は割合が"
+                       "偶然に左右されやすい）",
+                       " (by share operating; small municipalities swing by "
+                       "chance)")
                 : RP_L(d, "（運用中の割合。順位は全施設の割合による）",
                        " (share operating; rank by all)"));
         rp_subheading(doc, s);
@@ -188,12 +190,12 @@ static void muni_movers(rp_doc *doc, const rp_data *d, const rp_prog *p)
         return;
     }
     rp_table t = {7,
-                  {"", RP_L(d, "市区町村コード", "Municipality"),
+                  {"", RP_L(d, "市区町村", "Municipality"),
                    RP_L(d, "都道府県", "Prefecture"),
                    RP_L(d, "前週比", "Change"), RP_L(d, "割合", "Share"),
                    RP_L(d, "今週の新規", "New"),
                    RP_L(d, "対象施設", "Facilities")},
-                  {80, 80, 80, 60, 60, 75, 75},
+                  {70, 150, 70, 55, 55, 60, 55},
                   {0, 0, 0, 2, 2, 2, 2},
                   8.5,
                   0};
@@ -206,7 +208,12 @@ static void muni_movers(rp_doc *doc, const rp_data *d, const rp_prog *p)
         snprintf(c[0], sizeof c[0], "%s",
                  top ? RP_L(d, "上昇幅 上位", "largest")
                      : RP_L(d, "上昇幅 下位", "smallest"));
-        snprintf(c[1], sizeof c[1], "%s", m->code);
+        /* Name and code: the name alone may repeat across prefectures. */
+        if (fk_muni_by_code(m->code))
+            snprintf(c[1], sizeof c[1], "%s (%s)", fk_muni_label(m->code),
+                     m->code);
+        else
+            snprintf(c[1], sizeof c[1], "%s", m->code);
         snprintf(c[2], sizeof c[2], "%s", rp_pref_label(m->pref, d->en));
         rp_pts(x->v, c[3], sizeof c[3]);
         rp_pct(rp_rate(&m->now), c[4], sizeof c[4]);

@@ -408,7 +408,7 @@ static void test_files(void **state)
     /* Names outside the layout. */
     const char *bad[] = {
         "/charts/national/municipalities-eprescription.png", /* pref-only kind */
-        "/charts/pref/13/ranking-eprescription.png", /* national-only kind */
+        "/charts/pref/13/map-eprescription.png", /* national-only kind */
         "/charts/national/trend-eprescription.PNG",
         "/charts/national/trend-eprescription.gif",
         "/charts/national/trend-other.png",

@@ -238,7 +238,8 @@ static void test_all(void **state)
     static const char *prog[] = {"eprescription", "ehr_sharing"};
     static const char *ext[] = {"png", "pdf", "svg", "csv"};
     static const char *nat[] = {"trend", "funnel", "ranking", "map", "weekly"};
-    static const char *pk[] = {"trend", "funnel", "municipalities", "weekly"};
+    static const char *pk[] = {"trend", "funnel", "ranking", "municipalities",
+                               "weekly"};
     for (int g = 0; g < 2; g++)
         for (int e = 0; e < 4; e++) {
             for (int k = 0; k < 5; k++) {
@@ -248,7 +249,7 @@ static void test_all(void **state)
                     fail_msg("missing %s", p);
             }
             for (int pref = 1; pref <= 47; pref++)
-                for (int k = 0; k < 4; k++) {
+                for (int k = 0; k < 5; k++) {
                     snprintf(p, sizeof p, "%s/charts/pref/%02d/%s-%s.%s", out,
                              pref, pk[k], prog[g], ext[e]);
                     if (stat(p, &sb) != 0 || sb.st_size == 0)
