@@ -164,7 +164,7 @@ static int muni_table(fk_sbuf *b, fk_store *st, int pref, fk_day as_of)
     if (rc == 0 && n[0] > 0) {
         fk_sb_puts(
             b, "<h2 id=\"municipalities\">市区町村別</h2>\n<table><thead><tr>"
-               "<th scope=\"col\">市区町村コード</th>");
+               "<th scope=\"col\">市区町村</th><th scope=\"col\">コード</th>");
         for (int p = 0; p < FK_NPROGRAM; p++) {
             fk_sb_puts(b, "<th scope=\"col\">");
             fk_sb_html(b, fk_programs[p].label_ja);
@@ -176,8 +176,10 @@ static int muni_table(fk_sbuf *b, fk_store *st, int pref, fk_day as_of)
         size_t j[FK_NPROGRAM] = {0};
         for (size_t i = 0; i < n[0]; i++) {
             fk_sb_puts(b, "<tr><th scope=\"row\">");
+            fk_sb_html(b, fk_muni_label(m[0][i].code));
+            fk_sb_puts(b, "</th><td>");
             fk_sb_html(b, m[0][i].code);
-            fk_sb_puts(b, "</th>");
+            fk_sb_puts(b, "</td>");
             for (int p = 0; p < FK_NPROGRAM; p++) {
                 while (j[p] < n[p] && strcmp(m[p][j[p]].code, m[0][i].code) < 0)
                     j[p]++;

@@ -318,6 +318,7 @@ static void test_csv_counts_match_store(void **state)
                                  "prefecture_code",
                                  "prefecture",
                                  "municipality",
+                                 "municipality_name",
                                  "address",
                                  "phone",
                                  "beds",
@@ -325,8 +326,8 @@ static void test_csv_counts_match_store(void **state)
                                  "status_ja",
                                  "applied_since",
                                  "days_since_applied"};
-    assert_int_equal(t.r[0].n, 13);
-    for (int j = 0; j < 13; j++) assert_string_equal(t.r[0].f[j], keys[j]);
+    assert_int_equal(t.r[0].n, 14);
+    for (int j = 0; j < 14; j++) assert_string_equal(t.r[0].f[j], keys[j]);
     /* Every row is a non-adopter; days count from applied_since to as_of. */
     int cs = col(&t, "status"), cj = col(&t, "status_ja"),
         ca = col(&t, "applied_since"), cd = col(&t, "days_since_applied");
@@ -416,10 +417,31 @@ static void test_csv_filters_match_store(void **state)
     assert_int_equal(t.n - 1, m[0].c.total - m[0].c.adopting);
     assert_int_equal(t.n - 1,
                      store_count("eprescription", 13, m[0].code, -1, 3));
-    for (size_t r = 1; r < t.n; r++)
+    for (size_t r = 1; r < t.n; r++) {
         assert_string_equal(t.r[r].f[col(&t, "municipality")], m[0].code);
+        assert_string_equal(t.r[r].f[col(&t, "municipality_name")],
+                            fk_muni_by_code(m[0].code)->name_ja);
+    }
     free_table(&t);
     free(m);
+    /* A designated city's own code: all its wards, each named as a ward. */
+    t = export_csv(sim_db, "--program eprescription --municipality 14100");
+    assert_true(t.n > 10);
+    assert_int_equal(t.n - 1, store_count("eprescription", 14, "14100", -1, 3));
+    int seen_wards = 0;
+    for (size_t r = 1; r < t.n; r++) {
+        const char *code = t.r[r].f[col(&t, "municipality")];
+        const fk_muni *w = fk_muni_by_code(code);
+        assert_non_null(w);
+        assert_int_equal(w->kind, FK_MUNI_DESIGNATED_WARD);
+        assert_string_equal(w->parent, "14100");
+        assert_string_equal(t.r[r].f[col(&t, "municipality_name")], w->name_ja);
+        assert_memory_equal(w->name_ja, "横浜市", strlen("横浜市"));
+        seen_wards +=
+            r == 1 || strcmp(code, t.r[r - 1].f[col(&t, "municipality")]);
+    }
+    assert_true(seen_wards > 5);
+    free_table(&t);
 }
 
 /* Every field read back from the CSV equals the store's row. */
@@ -535,7 +557,7 @@ static void test_bom(void **state)
         0);
     s = tu_read_file(path_of("ja.csv"), &len);
     const char *ja =
-        "医療機関コード,名称,種別,都道府県コード,都道府県,市区町村コード,所在地,電話番号,病床数,"
+        "医療機関コード,名称,種別,都道府県コード,都道府県,市区町村コード,市区町村名,所在地,電話番号,病床数,"
         "状況区分,状況,申請日,申請からの日数\r\n";
     assert_memory_equal(s, ja, strlen(ja));
     free(s);
@@ -743,7 +765,7 @@ static void test_bad_arguments(void **state)
            "5-digit municipality code");
     expect(2, sim_db,
            "--program eprescription --format csv --municipality 48101",
-           "5-digit municipality code");
+           "its first two digits are not a prefecture");
     expect(
         2, sim_db,
         "--program eprescription --format csv --prefecture 14 --municipality 13101",
