@@ -347,7 +347,8 @@ int fk_store_each_pull(fk_store *st, int limit, const char *since,
     if (prepare(
             st,
             "SELECT id, started_at, feed, as_of, outcome, reason, records, changes,"
-            " set_aside, seconds FROM pull WHERE (?1 IS NULL OR started_at >= ?1)"
+            " set_aside, seconds, unknown_munis FROM pull"
+            " WHERE (?1 IS NULL OR started_at >= ?1)"
             " ORDER BY id DESC LIMIT ?2",
             &s) < 0)
         return -1;
@@ -369,6 +370,7 @@ int fk_store_each_pull(fk_store *st, int limit, const char *since,
         r.changes = sqlite3_column_int64(s, 7);
         r.set_aside = sqlite3_column_int64(s, 8);
         r.seconds = sqlite3_column_double(s, 9);
+        r.unknown_munis = sqlite3_column_int64(s, 10);
         stop = fn(&r, ctx);
     }
     sqlite3_finalize(s);

@@ -20,7 +20,7 @@
 #include "core/date.h"
 #include "data/ref.h"
 
-#define FK_SCHEMA_VERSION 1
+#define FK_SCHEMA_VERSION 2 /* 3 once the follow-up migration (2) is merged */
 
 typedef struct fk_store fk_store;
 
@@ -155,6 +155,7 @@ typedef struct {
     const char *outcome; /* stored, unchanged, failed, running, interrupted */
     const char *reason;  /* "" when none */
     int64_t records, changes, set_aside;
+    int64_t unknown_munis; /* distinct municipality codes not in fk_munis */
     double seconds;
 } fk_pull_row;
 typedef int (*fk_pull_fn)(const fk_pull_row *row, void *ctx);

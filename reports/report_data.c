@@ -170,7 +170,7 @@ static int on_pull(const fk_pull_row *r, void *ctx)
     snprintf(p->reason, sizeof p->reason, "%s", r->reason);
     snprintf(p->feed, sizeof p->feed, "%s", r->feed);
     p->records = r->records, p->changes = r->changes,
-    p->set_aside = r->set_aside;
+    p->set_aside = r->set_aside, p->unknown_munis = r->unknown_munis;
     return 0;
 }
 

@@ -86,7 +86,7 @@ typedef struct {
 typedef struct {
     int64_t id;
     char started[32], as_of[16], outcome[16], reason[200], feed[200];
-    int64_t records, changes, set_aside;
+    int64_t records, changes, set_aside, unknown_munis;
 } rp_pull;
 
 typedef struct {

@@ -459,8 +459,11 @@ static int cmp_row(const fk_facility_row *r, void *ctx)
     char **f = c->t->r[c->i].f;
     assert_string_equal(f[0], r->code);
     assert_string_equal(f[1], r->name);
-    assert_string_equal(f[6], r->address);
-    assert_string_equal(f[7], r->phone);
+    assert_string_equal(f[5], r->muni);
+    const fk_muni *m = fk_muni_by_code(r->muni);
+    assert_string_equal(f[6], m ? m->name_ja : "");
+    assert_string_equal(f[7], r->address);
+    assert_string_equal(f[8], r->phone);
     c->commas += strchr(r->name, ',') != NULL;
     c->quotes += strchr(r->name, '"') != NULL;
     return 0;
@@ -513,12 +516,12 @@ static void test_quoting_line_breaks(void **state)
     for (size_t r = 1; r < t.n; r++) {
         char **f = t.r[r].f;
         if (!strcmp(f[0], "1311000002")) {
-            assert_string_equal(f[7], "03-1234-5678");
-            assert_string_equal(f[8], "19");
-            assert_string_equal(f[11], "2025-01-01");
-            assert_string_equal(f[12], "39");
+            assert_string_equal(f[8], "03-1234-5678");
+            assert_string_equal(f[9], "19");
+            assert_string_equal(f[12], "2025-01-01");
+            assert_string_equal(f[13], "39");
         } else {
-            assert_string_equal(f[8], "");
+            assert_string_equal(f[9], "");
         }
     }
     free_table(&t);
@@ -625,7 +628,7 @@ static void test_xlsx(void **state)
                      0);
     size_t rows = store_count("eprescription", 0, NULL, -1, 3) + 1;
     char want[200];
-    snprintf(want, sizeof want, "<autoFilter ref=\"A1:M%zu\"/>", rows);
+    snprintf(want, sizeof want, "<autoFilter ref=\"A1:N%zu\"/>", rows);
     assert_non_null(strstr(x, want));
     assert_non_null(strstr(x, "ySplit=\"1\""));
     assert_non_null(strstr(x, "state=\"frozen\""));
@@ -635,8 +638,8 @@ static void test_xlsx(void **state)
         assert_true(atof(p + 7) <= 62.0);
     /* Codes stay text; beds and dates are numbers. */
     assert_non_null(strstr(x, "<c r=\"A2\" t=\"inlineStr\"><is><t>01"));
-    assert_true(matches(x, "<c r=\"I[0-9]+\"><v>[0-9]+</v>"));
-    assert_true(matches(x, "<c r=\"L[0-9]+\" s=\"2\"><v>4[0-9]{4}</v>"));
+    assert_true(matches(x, "<c r=\"J[0-9]+\"><v>[0-9]+</v>"));
+    assert_true(matches(x, "<c r=\"M[0-9]+\" s=\"2\"><v>4[0-9]{4}</v>"));
     free(x);
     assert_int_equal(
         tu_run(&x, NULL, "unzip -p %s xl/styles.xml", path_of("t.xlsx")), 0);
@@ -694,7 +697,7 @@ static void test_newly_adopted(void **state)
     table t = export_csv(
         sim_db, "--program eprescription --newly-adopted-since 2024-12-01");
     assert_int_equal(t.n - 1, want);
-    assert_int_equal(t.r[0].n, 12);
+    assert_int_equal(t.r[0].n, 13);
     int cs = col(&t, "status"), co = col(&t, "operating_since");
     for (size_t r = 1; r < t.n; r++) {
         assert_string_equal(t.r[r].f[cs], "operating");

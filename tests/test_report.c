@@ -304,7 +304,7 @@ static void test_threads_same_bytes(void **state)
     free(out);
     const fk_publish_stats *s = &s3;
     assert_int_equal(s->reports, 48);
-    assert_int_equal(s->charts, (5 + 47 * 4) * 2 * 3);
+    assert_int_equal(s->charts, (5 + 47 * 5) * 2 * 3);
     assert_int_equal(s->csv, s->charts / 3);
     for (int f = 0; f < 3; f++) {
         assert_int_equal(s->fmt[f].n, s->charts / 3);
