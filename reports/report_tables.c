@@ -106,10 +106,10 @@ void rp_area_table(rp_doc *doc, const rp_data *d)
             s, sizeof s, "%s%s", rp_program_label(p->program, d->en),
             d->o.pref
                 ? RP_L(d,
-                       "（運用中の割合の順。対象施設が少ない市区町村は割合が"
-                       "偶然に左右されやすい）",
-                       " (by share operating; small municipalities swing by "
-                       "chance)")
+                       "（コード順。順位は運用中の割合による。対象施設が少ない"
+                       "市区町村の割合は偶然に左右されやすい）",
+                       " (by code; rank by share operating; small "
+                       "municipalities swing by chance)")
                 : RP_L(d, "（運用中の割合。順位は全施設の割合による）",
                        " (share operating; rank by all)"));
         rp_subheading(doc, s);
