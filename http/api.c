@@ -120,20 +120,9 @@ static enum MHD_Result series(fk_req *r)
         return fk_reply_json_error(r, MHD_HTTP_BAD_REQUEST,
                                    "from: must not be after to");
     fk_area area = {pref, ""};
-    const char *muni = fk_param(r, "municipality"),
-               *metric = fk_param(r, "metric");
-    char why[128];
-    if (muni) {
-        int mp = fk_muni_parse(muni, area.muni, why, sizeof why);
-        if (mp < 0)
-            return fk_reply_json_error(r, MHD_HTTP_BAD_REQUEST,
-                                       "municipality: %s", why);
-        if (pref && pref != mp)
-            return fk_reply_json_error(
-                r, MHD_HTTP_BAD_REQUEST,
-                "municipality: not in the given prefecture");
-        area.pref = mp;
-    }
+    const char *metric = fk_param(r, "metric");
+    int muni = fk_param_muni(r, &area.pref, area.muni, &ret);
+    if (muni < 0) return ret;
     if (metric && strcmp(metric, "rate") &&
         strcmp(metric, "population_coverage"))
         return fk_reply_json_error(r, MHD_HTTP_BAD_REQUEST,
