@@ -35,7 +35,7 @@ int rp_summary(rp_doc *doc, const rp_data *d, char *err, size_t errlen)
                        RP_L(d, "今週の新規", "New this week"),
                        RP_L(d, "申請済(未運用)", "Applied"),
                        RP_L(d, "対象施設数", "Facilities")},
-                      {90, 55, 50, 65, 65, 65, 70, 55},
+                      {80, 52, 40, 70, 62, 74, 70, 67},
                       {0, 2, 2, 2, 2, 2, 2, 2},
                       9,
                       0};
