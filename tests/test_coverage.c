@@ -28,7 +28,7 @@ static const char *const types[NTYPE] = {"hospital", "clinic", "dental",
 
 /* The reference, read independently: code -> city row, population. */
 static struct {
-    char code[6], parent[6];
+    char code[6], parent[6], kind[20];
     long long pop;
 } ref[MAXM];
 static int nref;
@@ -45,7 +45,7 @@ typedef struct {
     int operating;
 } rec;
 static rec *recs;
-static size_t nrecs, unknown_codes_records;
+static size_t nrecs, unknown_codes_records, on_city_code, tokyo, tokyo_wards;
 
 static int ref_index(const char *code)
 {
@@ -66,6 +66,7 @@ static void load_reference(void)
         assert_true(nref < MAXM);
         snprintf(ref[nref].code, 6, "%s", fld[0]);
         snprintf(ref[nref].parent, 6, "%s", fld[6]);
+        snprintf(ref[nref].kind, sizeof ref[nref].kind, "%s", fld[5]);
         ref[nref].pop = atoll(fld[7]);
         nref++;
     }
@@ -117,10 +118,15 @@ static void fetch_feed(void)
             assert_true(r->type >= 0);
             const char *m = cJSON_GetObjectItem(f, "municipality")->valuestring;
             r->row = ref_index(m);
-            if (r->row < 0)
+            if (r->row < 0) {
                 unknown_codes_records++;
-            else if (ref[r->row].parent[0])
-                r->row = ref_index(ref[r->row].parent);
+            } else {
+                on_city_code += !strcmp(ref[r->row].kind, "designated_city");
+                tokyo += !strncmp(m, "13", 2);
+                tokyo_wards += !strcmp(ref[r->row].kind, "special_ward");
+                if (ref[r->row].parent[0])
+                    r->row = ref_index(ref[r->row].parent);
+            }
             const cJSON *ep = cJSON_GetObjectItem(
                 cJSON_GetObjectItem(f, "programs"), "eprescription");
             const cJSON *st = cJSON_GetObjectItem(ep, "status"),
@@ -271,6 +277,25 @@ static void test_series_matches_independent(void **state)
     assert_true(independent(0, 1, PAST) <= independent(0, 1, DATE));
 }
 
+/* The simulator's map: real codes, wards inside designated cities (never
+ * the city's own code), facilities where the people are. */
+static void test_simulator_on_the_real_map(void **state)
+{
+    (void)state;
+    assert_int_equal(on_city_code, 0);
+    long long wards = 0, all = 0;
+    for (int i = 0; i < nref; i++)
+        if (!strncmp(ref[i].code, "13", 2)) {
+            all += ref[i].pop;
+            if (!strcmp(ref[i].kind, "special_ward")) wards += ref[i].pop;
+        }
+    double want = (double)wards / (double)all,
+           got = (double)tokyo_wards / tokyo;
+    if (fabs(got - want) > 0.03)
+        fail_msg("Tokyo's 23 wards: %.3f of facilities, %.3f of people", got,
+                 want);
+}
+
 /* Codes the table lacks are kept (the record counts), shown as they are,
  * and counted per pull. */
 static void test_unknown_codes_kept_and_counted(void **state)
@@ -313,6 +338,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_summary_matches_independent),
         cmocka_unit_test(test_series_matches_independent),
+        cmocka_unit_test(test_simulator_on_the_real_map),
         cmocka_unit_test(test_unknown_codes_kept_and_counted),
     };
     int rc = cmocka_run_group_tests_name("coverage", tests, setup, teardown);
