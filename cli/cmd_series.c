@@ -149,9 +149,10 @@ static int run(int argc, char **argv)
     /* Weekly: the days whose distance to `to` is a multiple of 7. */
     size_t start = weekly ? (n - 1) % 7 : 0, step = weekly ? 7 : 1;
     char ds[FK_DATE_LEN], where[96] = "";
+    const fk_muni *mrow = fk_muni_by_code(area.muni);
     if (muni) /* names never hold a comma or a quote (test_ref) */
         snprintf(where, sizeof where, "%s,%s,", area.muni,
-                 fk_muni_label(area.muni));
+                 mrow ? mrow->name_ja : "");
     printf("%sdate,adopting,applied,total,rate%s\n",
            muni ? "municipality,municipality_name," : "",
            cov ? ",population_coverage" : "");

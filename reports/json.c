@@ -91,8 +91,13 @@ char *fk_json_series(fk_store *st, const char *program, int type,
                             area->muni[0] ? area->muni
                             : area->pref  ? areas
                                           : "national");
-    if (area->muni[0])
-        cJSON_AddStringToObject(root, "name", fk_muni_label(area->muni));
+    if (area->muni[0]) { /* null: a code newer than the table */
+        const fk_muni *m = fk_muni_by_code(area->muni);
+        if (m)
+            cJSON_AddStringToObject(root, "name", m->name_ja);
+        else
+            cJSON_AddNullToObject(root, "name");
+    }
     cJSON_AddStringToObject(root, "metric",
                             coverage ? "population_coverage" : "rate");
     /* Weekly: the days whose distance to `to` is a multiple of 7. */
