@@ -1,4 +1,4 @@
-/* muni.c - lookups on the municipality table (data/munis.c, generated from
+/* muni.c - lookups on the municipality table (generated at build time from
  * data/municipalities.csv) and the one check of a municipality code that
  * the collector, the CLI and the dashboard share. */
 #include "data/ref.h"

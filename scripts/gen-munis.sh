@@ -1,13 +1,13 @@
 #!/bin/sh
-# gen-munis.sh - write data/munis.c, the C table of the 1,912 JIS X 0402
-# municipalities and designated-city wards, from data/municipalities.csv.
-# Run from the repository top after changing the CSV; the output is
-# committed, so building needs neither this script nor awk.  tests/test_ref.c
-# checks every CSV row strictly and that the table says the same, so a
-# malformed row or a stale table fails `make test`.
+# gen-munis.sh - write the C table of the 1,912 JIS X 0402 municipalities
+# and designated-city wards from data/municipalities.csv.  The Makefile
+# runs it (into $(BUILD)/gen/munis.c) whenever the CSV changes, so the
+# table and the CSV never disagree; a row it cannot read stops the build,
+# and tests/test_ref.c checks every row strictly (codes, check digits,
+# kinds, wards, populations), so a malformed row fails `make test`.
 set -eu
 src=${1:-data/municipalities.csv}
-out=${2:-data/munis.c}
+out=${2:?usage: gen-munis.sh CSV OUT.c}
 head -n 1 "$src" |
     grep -qx 'code,code6,prefecture,name_ja,name_kana,kind,parent,population_2020' || {
     echo "gen-munis.sh: $src: unexpected header" >&2; exit 1; }

@@ -1,7 +1,7 @@
 /* test_ref.c - the shipped municipality table: every row of
  * data/municipalities.csv checked strictly (codes, check digits, kinds,
  * wards and their cities, populations adding up to each prefecture's), the
- * generated C table (data/munis.c) agreeing with it row by row, the
+ * generated C table (scripts/gen-munis.sh) agreeing with it row by row, the
  * checker catching each kind of malformed row, and the lookups built on the
  * table (fk_muni_parse and friends).  A bad row fails here, at build time,
  * not in a user's report. */
