@@ -110,7 +110,8 @@ int fk_page_headline(fk_sbuf *b, fk_store *st, const char *program, int pref,
         b,
         "<table><thead><tr><th scope=\"col\">施設種別</th><th scope=\"col\">運用中</th>"
         "<th scope=\"col\">対象施設</th><th scope=\"col\">普及率</th>"
-        "<th scope=\"col\" title=\"運用中の施設が1つ以上ある市区町村の人口（2020年国勢調査）の割合\">人口カバー率</th>"
+        "<th scope=\"col\" title=\"運用中の施設が1つ以上ある市区町村の"
+        "人口（2020年国勢調査）の割合\">人口カバー率</th>"
         "<th scope=\"col\">前週比</th><th scope=\"col\">申請済（未運用）</th></tr></thead><tbody>\n");
     for (int t = 0; t < FK_NTYPE; t++)
         row(b, fk_types[t].label_ja, &now[t], &prev[t], cov[t]);

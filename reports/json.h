@@ -15,7 +15,8 @@ char *fk_json_summary(fk_store *st, const char *program, fk_day date, int pref,
                       char *err, size_t errlen);
 /* {"program","type","area"[,"name"],"metric","points":[{date,adopting,
  * applied,total,rate[,population_coverage]}]}; "name" is the municipality's
- * for a municipality area (null for a code the table lacks); weekly keeps every 7th day ending on `to`.
+ * for a municipality area (null for a code the table lacks); weekly keeps
+ * every 7th day ending on `to`.
  * coverage adds population_coverage (metric "population_coverage"; not for
  * a municipality area). */
 char *fk_json_series(fk_store *st, const char *program, int type,
