@@ -194,6 +194,7 @@ static int teardown(void **state)
     (void)state;
     tu_feedsim_stop(sim);
     tu_rmtree(dir);
+    free(dir);
     free(recs);
     return 0;
 }

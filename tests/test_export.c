@@ -712,9 +712,10 @@ static void test_newly_adopted(void **state)
         odd_db,
         "--program eprescription --newly-adopted-since 2025-01-01 --header ja");
     assert_int_equal(t.n - 1, 1);
-    assert_string_equal(t.r[0].f[11], "運用開始日");
+    assert_string_equal(t.r[0].f[6], "市区町村名");
+    assert_string_equal(t.r[0].f[12], "運用開始日");
     assert_string_equal(t.r[1].f[1], "運用中薬局");
-    assert_string_equal(t.r[1].f[11], "2025-02-01");
+    assert_string_equal(t.r[1].f[12], "2025-02-01");
     free_table(&t);
     assert_int_equal(
         xlsx_rows(odd_db,

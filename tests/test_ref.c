@@ -295,6 +295,7 @@ static void test_malformed_rows(void **state)
     }
     free(good);
     tu_rmtree(dir);
+    free(dir);
 }
 
 static void test_lookups(void **state)
