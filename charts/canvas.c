@@ -88,7 +88,7 @@ static cairo_status_t sink(void *closure, const unsigned char *data,
                            unsigned int len)
 {
     fk_canvas *cv = closure;
-    if (fk_buf_append(cv->out, data, len) < 0) {
+    if (fk_buf_put(cv->out, data, len) < 0) {
         cv->write_failed = 1;
         return CAIRO_STATUS_WRITE_ERROR;
     }
@@ -101,7 +101,7 @@ int fk_lang_en(const char *lang)
 }
 
 int fk_canvas_open(fk_canvas *cv, const fk_chart_opts *o, fk_chart_format fmt,
-                   fk_chart_buf *out, fk_day as_of, char *err, size_t errlen)
+                   fk_buf *out, fk_day as_of, char *err, size_t errlen)
 {
     memset(cv, 0, sizeof *cv);
     if (!g_ctx && fk_charts_init(err, errlen) < 0) return -1;
@@ -133,7 +133,7 @@ int fk_canvas_open(fk_canvas *cv, const fk_chart_opts *o, fk_chart_format fmt,
                                  (FK_CHART_DEFAULT_W * FK_CHART_DEFAULT_H))));
     cv->en = fk_lang_en(o ? o->lang : NULL);
     cv->out = out;
-    out->len = 0;
+    fk_buf_reset(out);
     switch ((int)fmt) {
     case FK_CHART_PNG:
         cv->surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32,
@@ -183,48 +183,46 @@ int fk_canvas_open(fk_canvas *cv, const fk_chart_opts *o, fk_chart_format fmt,
  * them 1, 2, ... in order of appearance.  Only ids and references (after
  * '"' or '#') are touched; text is drawn as glyph outlines, never as
  * strings, so no label can contain such a token. */
-static int svg_renumber(fk_chart_buf *b)
+static int svg_renumber(fk_buf *b)
 {
     static const char tok[] = "surface";
     long map_from[64];
     int nmap = 0;
-    fk_chart_buf o = {0};
+    fk_buf o = {0};
     size_t i = 0;
     while (i < b->len) {
         size_t j = i;
-        if ((b->data[i] == '"' || b->data[i] == '#') &&
-            b->len - i > sizeof tok &&
-            !memcmp(b->data + i + 1, tok, sizeof tok - 1) &&
-            isdigit(b->data[i + sizeof tok])) {
+        if ((b->p[i] == '"' || b->p[i] == '#') && b->len - i > sizeof tok &&
+            !memcmp(b->p + i + 1, tok, sizeof tok - 1) &&
+            isdigit(b->p[i + sizeof tok])) {
             j = i + sizeof tok;
             long n = 0;
-            while (j < b->len && isdigit(b->data[j]))
-                n = n * 10 + (b->data[j++] - '0');
+            while (j < b->len && isdigit(b->p[j]))
+                n = n * 10 + (b->p[j++] - '0');
             int k = 0;
             while (k < nmap && map_from[k] != n) k++;
             if (k == nmap) {
                 if (nmap ==
                     64) { /* never seen in practice; keep output valid */
-                    fk_chart_buf_free(&o);
+                    fk_buf_free(&o);
                     return 0;
                 }
                 map_from[nmap++] = n;
             }
-            if (fk_buf_printf(&o, "%c%s%d", b->data[i], tok, k + 1) < 0)
-                goto oom;
+            if (fk_buf_printf(&o, "%c%s%d", b->p[i], tok, k + 1) < 0) goto oom;
             i = j;
             continue;
         }
-        while (j < b->len && b->data[j] != '"' && b->data[j] != '#') j++;
+        while (j < b->len && b->p[j] != '"' && b->p[j] != '#') j++;
         if (j == i) j++;
-        if (fk_buf_append(&o, b->data + i, j - i) < 0) goto oom;
+        if (fk_buf_put(&o, b->p + i, j - i) < 0) goto oom;
         i = j;
     }
-    free(b->data);
+    free(b->p);
     *b = o;
     return 0;
 oom:
-    fk_chart_buf_free(&o);
+    fk_buf_free(&o);
     return -1;
 }
 

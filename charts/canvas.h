@@ -25,19 +25,18 @@ typedef struct {
     double w, h; /* layout units */
     double s;    /* font and stroke scale for this canvas size */
     int en;      /* English labels */
-    fk_chart_buf *out;
+    fk_buf *out;
     int write_failed;
 } fk_canvas;
 
 /* Opens a canvas writing into out (emptied first).  as_of becomes the PDF
  * creation date so that equal data give equal bytes. */
 int fk_canvas_open(fk_canvas *cv, const fk_chart_opts *o, fk_chart_format fmt,
-                   fk_chart_buf *out, fk_day as_of, char *err, size_t errlen);
+                   fk_buf *out, fk_day as_of, char *err, size_t errlen);
 /* Finishes the surface and completes out; always releases the canvas. */
 int fk_canvas_close(fk_canvas *cv, char *err, size_t errlen);
 /* Appends an ARGB32 image surface to out as PNG (charts/png.c). */
-int fk_png_encode(cairo_surface_t *img, fk_chart_buf *out, char *err,
-                  size_t errlen);
+int fk_png_encode(cairo_surface_t *img, fk_buf *out, char *err, size_t errlen);
 
 /* Embedding (charts/embed.c): while a capture slot is set, fk_canvas_open
  * draws into a recording surface (layout units are points, whatever fmt)
@@ -158,10 +157,5 @@ void fk_title_weekly(const fk_chart_weekly *c, int en, char *out, size_t n);
 fk_vkind fk_munis_vkind(const fk_chart_munis *c);
 void fk_title_munis(const fk_chart_munis *c, fk_vkind k, int en, char *out,
                     size_t n);
-
-/* Byte buffer writes (used by the CSV writers too). */
-int fk_buf_append(fk_chart_buf *b, const void *p, size_t n);
-int fk_buf_printf(fk_chart_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
 
 #endif

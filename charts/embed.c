@@ -28,10 +28,10 @@ static int place(cairo_t *cr, double x, double y, cairo_surface_t *rec, int rc)
 #define EMBED(call)                                                     \
     do {                                                                \
         cairo_surface_t *rec = NULL;                                    \
-        fk_chart_buf out = {0};                                         \
+        fk_buf out = {0};                                               \
         fk_canvas_capture(&rec);                                        \
         int rc = (call);                                                \
-        fk_chart_buf_free(&out);                                        \
+        fk_buf_free(&out);                                              \
         if (place(cr, x, y, rec, rc) < 0) {                             \
             if (rc == 0) snprintf(err, errlen, "chart: nothing drawn"); \
             return -1;                                                  \
@@ -46,13 +46,6 @@ int fk_chart_trend_draw(cairo_t *cr, double x, double y,
     EMBED(fk_chart_trend_render(c, o, FK_CHART_PDF, &out, err, errlen));
 }
 
-int fk_chart_funnel_draw(cairo_t *cr, double x, double y,
-                         const fk_chart_funnel *c, const fk_chart_opts *o,
-                         char *err, size_t errlen)
-{
-    EMBED(fk_chart_funnel_render(c, o, FK_CHART_PDF, &out, err, errlen));
-}
-
 int fk_chart_ranking_draw(cairo_t *cr, double x, double y,
                           const fk_chart_prefs *c, const fk_chart_opts *o,
                           char *err, size_t errlen)
@@ -64,13 +57,6 @@ int fk_chart_map_draw(cairo_t *cr, double x, double y, const fk_chart_prefs *c,
                       const fk_chart_opts *o, char *err, size_t errlen)
 {
     EMBED(fk_chart_map_render(c, o, FK_CHART_PDF, &out, err, errlen));
-}
-
-int fk_chart_weekly_draw(cairo_t *cr, double x, double y,
-                         const fk_chart_weekly *c, const fk_chart_opts *o,
-                         char *err, size_t errlen)
-{
-    EMBED(fk_chart_weekly_render(c, o, FK_CHART_PDF, &out, err, errlen));
 }
 
 int fk_chart_munis_draw(cairo_t *cr, double x, double y,

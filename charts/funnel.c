@@ -47,7 +47,7 @@ void fk_title_funnel(const fk_chart_funnel *c, int en, char *out, size_t n)
 }
 
 int fk_chart_funnel_render(const fk_chart_funnel *c, const fk_chart_opts *o,
-                           fk_chart_format fmt, fk_chart_buf *out, char *err,
+                           fk_chart_format fmt, fk_buf *out, char *err,
                            size_t errlen)
 {
     if (check(c, err, errlen) < 0) return -1;
@@ -106,7 +106,8 @@ int fk_chart_funnel_render(const fk_chart_funnel *c, const fk_chart_opts *o,
     for (int k = 0; k < nr; k++) {
         int t = rows[k];
         const fk_chart_counts *r = &c->rows[t];
-        double share[3] = {r->adopting / r->total, r->applied / r->total, 0};
+        double share[3] = {fk_chart_share(r->adopting, r->total),
+                           fk_chart_share(r->applied, r->total), 0};
         share[2] = fmax(0, 1 - share[0] - share[1]);
         double yc = top + rh * (k + 0.5), x = x0;
         if (t == FK_NTYPE) { /* the total row sits apart from the types */

@@ -29,7 +29,7 @@ const unsigned char fk_map_tiles[FK_NPREF][2] = {
 };
 
 int fk_chart_map_render(const fk_chart_prefs *c, const fk_chart_opts *o,
-                        fk_chart_format fmt, fk_chart_buf *out, char *err,
+                        fk_chart_format fmt, fk_buf *out, char *err,
                         size_t errlen)
 {
     if (fk_chart_prefs_check(c, err, errlen) < 0) return -1;

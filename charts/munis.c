@@ -29,7 +29,7 @@ void fk_title_munis(const fk_chart_munis *c, fk_vkind k, int en, char *out,
 }
 
 int fk_chart_munis_render(const fk_chart_munis *c, const fk_chart_opts *o,
-                          fk_chart_format fmt, fk_chart_buf *out, char *err,
+                          fk_chart_format fmt, fk_buf *out, char *err,
                           size_t errlen)
 {
     if (!fk_pref_by_code(c->meta.pref)) {

@@ -40,7 +40,7 @@ void fk_title_prefs(const fk_chart_prefs *c, int map, int en, char *out,
 }
 
 int fk_chart_ranking_render(const fk_chart_prefs *c, const fk_chart_opts *o,
-                            fk_chart_format fmt, fk_chart_buf *out, char *err,
+                            fk_chart_format fmt, fk_buf *out, char *err,
                             size_t errlen)
 {
     if (fk_chart_prefs_check(c, err, errlen) < 0) return -1;

@@ -67,7 +67,8 @@ static int use_counts(const fk_chart_trend *c)
     if (c->mode != FK_CHART_AUTO) return c->mode == FK_CHART_COUNT;
     for (int t = 0; t <= FK_NTYPE; t++)
         for (size_t i = 0; i < c->lines[t].nobs; i++)
-            if (c->lines[t].obs[i].adopting / c->lines[t].obs[i].total >= 0.01)
+            if (fk_chart_share(c->lines[t].obs[i].adopting,
+                               c->lines[t].obs[i].total) >= 0.01)
                 return 0;
     return 1;
 }
@@ -103,7 +104,7 @@ static void draw_lines(fk_canvas *cv, const fk_chart_trend *c, const plot *p,
         if (!l->nobs || !l->nfc) continue;
         const fk_chart_obs *last = &l->obs[l->nobs - 1];
         double k = counts ? last->total : 100.0,
-               r0 = last->adopting / last->total;
+               r0 = fk_chart_share(last->adopting, last->total);
         for (int band = 0; band < 2; band++) {
             cairo_move_to(cr, px(p, last->date), py(p, r0 * k));
             for (size_t i = 0; i < l->nfc; i++)
@@ -126,7 +127,9 @@ static void draw_lines(fk_canvas *cv, const fk_chart_trend *c, const plot *p,
             double k = counts ? 0 : 100.0;
             for (size_t i = 0; i < l->nobs; i++) {
                 double v = counts ? l->obs[i].adopting
-                                  : l->obs[i].adopting / l->obs[i].total * k;
+                                  : fk_chart_share(l->obs[i].adopting,
+                                                   l->obs[i].total) *
+                                        k;
                 double x = px(p, l->obs[i].date), y = py(p, v);
                 if (i == 0)
                     cairo_move_to(cr, x, y);
@@ -141,8 +144,9 @@ static void draw_lines(fk_canvas *cv, const fk_chart_trend *c, const plot *p,
             if (l->nfc) {
                 const fk_chart_obs *last = &l->obs[l->nobs - 1];
                 double kk = counts ? last->total : 100.0;
-                cairo_move_to(cr, px(p, last->date),
-                              py(p, last->adopting / last->total * kk));
+                cairo_move_to(
+                    cr, px(p, last->date),
+                    py(p, fk_chart_share(last->adopting, last->total) * kk));
                 for (size_t i = 0; i < l->nfc; i++)
                     cairo_line_to(cr, px(p, l->fc[i].date),
                                   py(p, l->fc[i].rate * kk));
@@ -155,7 +159,9 @@ static void draw_lines(fk_canvas *cv, const fk_chart_trend *c, const plot *p,
             size_t every = l->nobs > 6 ? l->nobs / 6 : 1;
             for (size_t i = every / 2; i < l->nobs; i += every) {
                 double v = counts ? l->obs[i].adopting
-                                  : l->obs[i].adopting / l->obs[i].total * 100;
+                                  : fk_chart_share(l->obs[i].adopting,
+                                                   l->obs[i].total) *
+                                        100;
                 fk_marker(cv, t, px(p, l->obs[i].date), py(p, v), 4 * cv->s);
             }
             cairo_set_dash(cr, NULL, 0, 0);
@@ -173,7 +179,7 @@ static void draw_end_labels(fk_canvas *cv, const fk_chart_trend *c,
         const fk_chart_obs *last = &l->obs[l->nobs - 1];
         end_label *e = &lab[n++];
         char v[32], f[32] = "";
-        double r = last->adopting / last->total,
+        double r = fk_chart_share(last->adopting, last->total),
                k = counts ? last->total : 100.0;
         if (counts)
             fk_fmt_count(last->adopting, v, sizeof v);
@@ -328,7 +334,7 @@ void fk_title_trend(const fk_chart_trend *c, int en, char *out, size_t n)
 }
 
 int fk_chart_trend_render(const fk_chart_trend *c, const fk_chart_opts *o,
-                          fk_chart_format fmt, fk_chart_buf *out, char *err,
+                          fk_chart_format fmt, fk_buf *out, char *err,
                           size_t errlen)
 {
     if (check(c, err, errlen) < 0) return -1;
@@ -342,9 +348,10 @@ int fk_chart_trend_render(const fk_chart_trend *c, const fk_chart_opts *o,
         if (l->obs[0].date < p.lo) p.lo = l->obs[0].date;
         if (l->obs[l->nobs - 1].date > p.hi) p.hi = l->obs[l->nobs - 1].date;
         for (size_t i = 0; i < l->nobs; i++)
-            vmax =
-                fmax(vmax, counts ? l->obs[i].adopting
-                                  : l->obs[i].adopting / l->obs[i].total * 100);
+            vmax = fmax(vmax, counts ? l->obs[i].adopting
+                                     : fk_chart_share(l->obs[i].adopting,
+                                                      l->obs[i].total) *
+                                           100);
         double k = counts ? l->obs[l->nobs - 1].total : 100;
         for (size_t i = 0; i < l->nfc; i++) {
             vmax = fmax(vmax, fmax(l->fc[i].hi95, l->fc[i].rate) * k);

@@ -14,7 +14,7 @@ void fk_title_weekly(const fk_chart_weekly *c, int en, char *out, size_t n)
 }
 
 int fk_chart_weekly_render(const fk_chart_weekly *c, const fk_chart_opts *o,
-                           fk_chart_format fmt, fk_chart_buf *out, char *err,
+                           fk_chart_format fmt, fk_buf *out, char *err,
                            size_t errlen)
 {
     if (!c->nweeks) {

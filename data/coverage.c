@@ -11,6 +11,8 @@
  * city and the covered population as cities cross zero. */
 #include "data/store_int.h"
 
+#include "core/alloc.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,12 +57,7 @@ static int coverage(fk_store *st, const char *program, int pref, int type,
     sqlite3_bind_int(s, 3, to);
     if (pref) sqlite3_bind_int(s, 4, pref);
     if (type >= 0) sqlite3_bind_int(s, 5, type);
-    cov_state *cs = calloc(1, sizeof *cs);
-    if (!cs) {
-        sqlite3_finalize(s);
-        snprintf(st->err, sizeof st->err, "population coverage: out of memory");
-        return -1;
-    }
+    cov_state *cs = fk_xcalloc(1, sizeof *cs); /* fixed size: 75 KiB */
     double pop = (double)fk_muni_population(pref);
     size_t len = (size_t)(to - from) + 1, i = 0;
     int rc;

@@ -7,6 +7,8 @@
  * Municipalities with no population (双葉町 in 2020) get no facilities. */
 #include "sim/sim.h"
 
+#include "core/alloc.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,9 +29,8 @@ static void set_stem(sim_muni *m, const fk_muni *row, const fk_muni *city)
 int sim_munis_build(sim_munis *ms, uint64_t seed)
 {
     memset(ms, 0, sizeof *ms);
-    ms->m = calloc(FK_NMUNI, sizeof *ms->m);
-    ms->cum = calloc(FK_NMUNI, sizeof *ms->cum);
-    if (!ms->m || !ms->cum) return -1;
+    ms->m = fk_xcalloc(FK_NMUNI, sizeof *ms->m);
+    ms->cum = fk_xcalloc(FK_NMUNI, sizeof *ms->cum);
     for (size_t i = 0; i < FK_NMUNI;) {
         int pref = atoi(fk_munis[i].code) / 1000;
         ms->first[pref] = (uint32_t)ms->n;
