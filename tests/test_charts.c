@@ -536,7 +536,7 @@ static void test_highlight_and_denominators(void **state)
         fk_chart_ranking_render(&pr, NULL, FK_CHART_PDF, &b, err, sizeof err),
         0);
     check_pdf(save(&b, "ranking-13.pdf"), "▶ 東京", "▶は東京都（47都道府県中");
-    fk_chart_buf_free(&b);
+    fk_buf_free(&b);
     fk_chart_munis mu;
     make_munis(&mu, 12);
     assert_int_equal(
@@ -545,7 +545,7 @@ static void test_highlight_and_denominators(void **state)
     snprintf(want, sizeof want, "(%.0f/%.0f)", mu.munis[0].c.adopting,
              mu.munis[0].c.total);
     check_pdf(save(&b, "munis-n.pdf"), want, "淡色=対象20未満");
-    fk_chart_buf_free(&b);
+    fk_buf_free(&b);
 }
 
 static void test_bad_input(void **state)
