@@ -267,7 +267,7 @@ int fk_cd_coverage_load(fk_store *st, const char *program, int pref,
         for (size_t i = 0; i < n; i++)
             pts[i] = (fk_point){first + (fk_day)i,
                                 {llround(cov[i] * (double)pop), 0, pop}};
-        rc = make_line(pts, n, &out->line[t], &c->weekly, err, errlen);
+        rc = make_line(pts, n, 0, &out->line[t], &c->weekly, err, errlen);
         c->lines[t] =
             (fk_chart_line){out->line[t].obs, out->line[t].nobs, NULL, 0};
     }
