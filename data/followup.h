@@ -94,6 +94,7 @@ typedef struct {
     int64_t facilities; /* distinct facilities among them */
     int64_t outcomes[FK_NOUTCOME];
     int64_t barriers[FK_NBARRIER]; /* contacts naming each code */
+    int64_t with_barrier;          /* contacts naming at least one */
     int64_t by_type[FK_NTYPE][FK_NBARRIER];
     int64_t by_beds[FK_NBEDBAND][FK_NBARRIER];
     fk_conversion conv[FK_NHORIZON];

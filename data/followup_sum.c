@@ -158,6 +158,7 @@ static int count_contacts(fk_store *st, const fk_followup_filter *f, fac *fs,
                                    : sqlite3_column_int(s, 6));
         out->contacts++;
         if (o >= 0) out->outcomes[o]++;
+        out->with_barrier += bar != 0;
         for (int k = 0; k < FK_NBARRIER; k++) {
             if (!(bar >> k & 1)) continue;
             out->barriers[k]++;

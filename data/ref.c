@@ -72,7 +72,7 @@ const fk_program_info fk_programs[FK_NPROGRAM] = {
 
 const fk_barrier_info fk_barriers[FK_NBARRIER] = {
     {"安全に運用できるか不安", "Unsure it runs safely"},
-    {"度重なる改修の負担・ベンダー逼迫", "Repeated changes, busy vendors"},
+    {"度重なる改修の負担・ベンダー逼迫", "Repeated changes; busy vendors"},
     {"ベンダーが機能に未対応", "Vendor lacks the functions"},
     {"導入費用", "Cost of introduction"},
     {"近隣施設が未導入", "Nearby facilities not adopted"},

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "charts/chart.h"
 #include "data/followup.h"
 
 /* Limits on what is read. */
@@ -105,5 +106,9 @@ void fk_barriers_format(unsigned b, char *out, size_t n);
  *  baseline_n}}}; malloc'd, NULL when out of memory. */
 char *fk_json_followup(const fk_followup_filter *f,
                        const fk_followup_summary *s);
+
+/* The barriers chart of a summary (program and area from f). */
+void fk_followup_chart(const fk_followup_filter *f,
+                       const fk_followup_summary *s, fk_chart_barriers *out);
 
 #endif

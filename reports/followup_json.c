@@ -1,9 +1,11 @@
-/* followup_json.c - the JSON of `fukyu followup summary --json` and
- * /api/v1/followup (shape in followup.h), one builder for both. */
+/* followup_json.c - a summary in the shapes others show: the JSON of
+ * `fukyu followup summary --json` and /api/v1/followup (shape in
+ * followup.h), and the barriers chart's data. */
 #include "reports/followup.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
+#include <string.h>
 
 static cJSON *barrier_counts(const int64_t n[FK_NBARRIER])
 {
@@ -65,4 +67,17 @@ char *fk_json_followup(const fk_followup_filter *f,
     char *js = cJSON_PrintUnformatted(root);
     cJSON_Delete(root);
     return js;
+}
+
+void fk_followup_chart(const fk_followup_filter *f,
+                       const fk_followup_summary *s, fk_chart_barriers *out)
+{
+    memset(out, 0, sizeof *out);
+    out->meta = (fk_chart_meta){f->program, f->pref, s->as_of, NULL};
+    out->from = f->from;
+    out->to = f->to;
+    for (int k = 0; k < FK_NBARRIER; k++)
+        out->counts[k] = (double)s->barriers[k];
+    out->with_barrier = (double)s->with_barrier;
+    out->contacts = (double)s->contacts;
 }
