@@ -189,8 +189,11 @@ static int do_munis(fk_store *st, const chart_args *a, fk_chart_format fmt,
 static int do_barriers(fk_store *st, const chart_args *a, fk_chart_format fmt,
                        char *err)
 {
-    fk_followup_filter f = {a->program, a->pref, NULL, a->from,
-                            a->date_given ? a->date : -1};
+    fk_followup_filter f = {.program = a->program,
+                            .pref = a->pref,
+                            .from = a->from,
+                            .to = a->date_given ? a->date : -1,
+                            .no_conversion = 1};
     fk_followup_summary s;
     if (fk_followup_summarize(st, &f, &s) < 0)
         return fk_cli_fail("chart: %s", fk_store_error(st));

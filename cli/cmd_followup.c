@@ -279,7 +279,11 @@ static int list(fu_args *a)
     if (fk_cli_setup(&a->env) < 0) return 1;
     fk_store *st = fk_cli_open_store(&a->env, FK_STORE_READONLY);
     if (!st) return 1;
-    fk_followup_filter f = {a->program, a->pref, a->team, a->since, -1};
+    fk_followup_filter f = {.program = a->program,
+                            .pref = a->pref,
+                            .team = a->team,
+                            .from = a->since,
+                            .to = -1};
     if (a->csv)
         fputs("date,code,name,type,prefecture_code,program,team,outcome,"
               "barriers,note\r\n",

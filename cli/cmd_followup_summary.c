@@ -60,7 +60,8 @@ int fk_followup_summary_run(fu_args *a)
     if (fk_cli_setup(&a->env) < 0) return 1;
     fk_store *st = fk_cli_open_store(&a->env, FK_STORE_READONLY);
     if (!st) return 1;
-    fk_followup_filter f = {a->program, a->pref, NULL, a->from, a->to};
+    fk_followup_filter f = {
+        .program = a->program, .pref = a->pref, .from = a->from, .to = a->to};
     fk_followup_summary s;
     int rc = 0;
     if (fk_followup_summarize(st, &f, &s) < 0) {

@@ -43,6 +43,7 @@ typedef struct {
     int pref;            /* 0 = all */
     const char *team;    /* NULL = every team */
     fk_day from, to;     /* inclusive; -1 = open */
+    int no_conversion;   /* summaries: counts only (cheaper) */
 } fk_followup_filter;
 
 typedef struct {

@@ -58,6 +58,7 @@ static int by_group(const void *a, const void *b)
 
 static fac *find(fac *fs, size_t n, int type, int pref, int64_t code)
 {
+    if (!n) return NULL;
     fac key = {.code = code, .type = type, .pref = pref};
     return bsearch(&key, fs, n, sizeof *fs, by_group);
 }
@@ -270,11 +271,21 @@ int fk_followup_summarize(fk_store *st, const fk_followup_filter *f,
         snprintf(st->err, sizeof st->err, "no pull has been stored yet");
         return -1;
     }
+    /* The counts first: without contacts (or conversion) there is no
+     * need to read every facility. */
+    if (count_contacts(st, f, NULL, 0, out) < 0) return -1;
+    if (!out->contacts || f->no_conversion) return 0;
     fac *fs = NULL;
     size_t n = 0;
     if (load_facilities(st, f, &fs, &n) < 0) return -1;
-    int rc = count_contacts(st, f, fs, n, out);
-    if (rc == 0) conversion(fs, n, out);
+    fk_followup_summary again;
+    memset(&again, 0, sizeof again);
+    again.as_of = out->as_of;
+    int rc = count_contacts(st, f, fs, n, &again);
+    if (rc == 0) {
+        conversion(fs, n, &again);
+        *out = again;
+    }
     free(fs);
     return rc;
 }
