@@ -37,14 +37,14 @@ static void period(const fk_chart_barriers *c, int en, char *out, size_t n)
     if (c->to >= 0) fk_date_format(c->to, b);
     fk_fmt_count(c->contacts, cn, sizeof cn);
     fk_fmt_count(c->with_barrier, wn, sizeof wn);
-    char span[64];
-    if (c->from < 0 && c->to < 0)
-        snprintf(span, sizeof span, "%s", en ? "all dates" : "全期間");
-    else
-        snprintf(span, sizeof span, "%s%s%s", a, en ? "–" : "〜", b);
+    /* The subtitle already says the as-of date: a period open at the
+     * start and ending on it needs no words. */
+    char span[64] = "";
+    if (c->from >= 0 || (c->to >= 0 && c->to != c->meta.as_of))
+        snprintf(span, sizeof span, "%s%s%s ", a, en ? "–" : "〜", b);
     snprintf(out, n,
-             en ? "%s: %s contacts, %s naming a barrier (several allowed)"
-                : "%s 連絡%s件・うち障壁の回答%s件（複数回答）",
+             en ? "%s%s contacts, %s naming barriers (several allowed)"
+                : "%s連絡%s件中 障壁の回答%s件（複数回答）",
              span, cn, wn);
 }
 

@@ -85,7 +85,8 @@ static void barriers_html(fk_sbuf *b, const fk_followup_summary *s)
         double share = s->with_barrier
                            ? (double)s->barriers[k] / (double)s->with_barrier
                            : 0;
-        fk_sb_printf(b, "<tr><th scope=\"row\">%d ", k + 1);
+        fk_sb_printf(b, "<tr><th scope=\"row\" style=\"text-align:left\">%d ",
+                     k + 1);
         fk_sb_html(b, fk_barriers[k].label_ja);
         fk_sb_printf(b,
                      "</th><td><span style=\"display:inline-block;height:1em;"

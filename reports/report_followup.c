@@ -119,7 +119,8 @@ static void conversion_table(rp_doc *doc, const rp_data *d,
 
 int rp_followup_section(rp_doc *doc, const rp_data *d, char *err, size_t errlen)
 {
-    rp_heading(doc, RP_L(d, "6. フォローアップ", "6. Follow-up"), 120);
+    /* Kept with the first program's sentence and barriers chart. */
+    rp_heading(doc, RP_L(d, "6. フォローアップ", "6. Follow-up"), 330);
     int any = 0;
     for (int i = 0; i < FK_NPROGRAM; i++) {
         const rp_followup *f = &d->fu[i];
