@@ -324,9 +324,14 @@ static void test_csv_counts_match_store(void **state)
                                  "status",
                                  "status_ja",
                                  "applied_since",
-                                 "days_since_applied"};
-    assert_int_equal(t.r[0].n, 13);
-    for (int j = 0; j < 13; j++) assert_string_equal(t.r[0].f[j], keys[j]);
+                                 "days_since_applied",
+                                 "followup_date",
+                                 "followup_outcome",
+                                 "followup_barriers",
+                                 "followup_team",
+                                 "followup_note"};
+    assert_int_equal(t.r[0].n, 18);
+    for (int j = 0; j < 18; j++) assert_string_equal(t.r[0].f[j], keys[j]);
     /* Every row is a non-adopter; days count from applied_since to as_of. */
     int cs = col(&t, "status"), cj = col(&t, "status_ja"),
         ca = col(&t, "applied_since"), cd = col(&t, "days_since_applied");
@@ -536,7 +541,8 @@ static void test_bom(void **state)
     s = tu_read_file(path_of("ja.csv"), &len);
     const char *ja =
         "医療機関コード,名称,種別,都道府県コード,都道府県,市区町村コード,所在地,電話番号,病床数,"
-        "状況区分,状況,申請日,申請からの日数\r\n";
+        "状況区分,状況,申請日,申請からの日数,フォローアップ日,フォローアップ結果,"
+        "導入の障壁,担当チーム,フォローアップメモ\r\n";
     assert_memory_equal(s, ja, strlen(ja));
     free(s);
 }
@@ -603,7 +609,7 @@ static void test_xlsx(void **state)
                      0);
     size_t rows = store_count("eprescription", 0, NULL, -1, 3) + 1;
     char want[200];
-    snprintf(want, sizeof want, "<autoFilter ref=\"A1:M%zu\"/>", rows);
+    snprintf(want, sizeof want, "<autoFilter ref=\"A1:R%zu\"/>", rows);
     assert_non_null(strstr(x, want));
     assert_non_null(strstr(x, "ySplit=\"1\""));
     assert_non_null(strstr(x, "state=\"frozen\""));
