@@ -195,10 +195,7 @@ enum MHD_Result fk_route_followup(fk_req *r)
     const char *nn = r->url + strlen("/followup");
     const fk_pref *pf = NULL;
     if (*nn) {
-        nn++; /* the slash */
-        if (strlen(nn) == 2 && nn[0] >= '0' && nn[0] <= '9' && nn[1] >= '0' &&
-            nn[1] <= '9')
-            pf = fk_pref_by_str(nn);
+        pf = fk_page_pref(nn + 1); /* after the slash */
         if (!pf)
             return fk_reply_html_error(
                 r, MHD_HTTP_NOT_FOUND,

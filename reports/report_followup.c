@@ -75,6 +75,21 @@ static void barrier_table(rp_doc *doc, const rp_data *d,
     }
 }
 
+/* A share (or, with a unit, a difference in points), or a dash when
+ * there is nothing to measure. */
+static void pct_or_dash(int have, double v, const char *unit, char *out,
+                        size_t n)
+{
+    if (!have)
+        snprintf(out, n, "—");
+    else if (!*unit)
+        rp_pct(v, out, n);
+    else {
+        rp_pts(v, out, n);
+        strncat(out, unit, n - strlen(out) - 1);
+    }
+}
+
 static void conversion_table(rp_doc *doc, const rp_data *d,
                              const fk_followup_summary *s)
 {
@@ -96,22 +111,10 @@ static void conversion_table(rp_doc *doc, const rp_data *d,
         snprintf(c0, sizeof c0, RP_L(d, "%d日後", "%d days"), fk_horizons[h]);
         rp_count((double)c->contacted, c1, sizeof c1);
         rp_count((double)c->adopted, c2, sizeof c2);
-        if (c->contacted) {
-            rp_pct(c->rate, c3, sizeof c3);
-        } else {
-            snprintf(c3, sizeof c3, "—");
-        }
-        if (c->baseline_n) {
-            rp_pct(c->baseline_rate, c4, sizeof c4);
-        } else {
-            snprintf(c4, sizeof c4, "—");
-        }
-        if (c->contacted && c->baseline_n) {
-            rp_pts(c->rate - c->baseline_rate, c5, sizeof c5);
-            strncat(c5, RP_L(d, "pt", " pt"), sizeof c5 - strlen(c5) - 1);
-        } else {
-            snprintf(c5, sizeof c5, "—");
-        }
+        pct_or_dash(c->contacted > 0, c->rate, "", c3, sizeof c3);
+        pct_or_dash(c->baseline_n > 0, c->baseline_rate, "", c4, sizeof c4);
+        pct_or_dash(c->contacted && c->baseline_n, c->rate - c->baseline_rate,
+                    RP_L(d, "pt", " pt"), c5, sizeof c5);
         const char *cells[6] = {c0, c1, c2, c3, c4, c5};
         rp_table_row(doc, &t, cells, 0);
     }

@@ -157,6 +157,19 @@ static char *from_cp932(const char *in, size_t n, size_t *outlen, char *err,
     return out;
 }
 
+/* One more byte of a field, or -1 when the field is too long. */
+static int put_byte(char *field, size_t *len, char c, int line, int col,
+                    char *err, size_t errlen)
+{
+    if (*len == FK_SHEET_MAX_CELL) {
+        snprintf(err, errlen, "line %d: column %d holds more than %d bytes",
+                 line, col + 1, FK_SHEET_MAX_CELL);
+        return -1;
+    }
+    field[(*len)++] = c;
+    return 0;
+}
+
 static int parse_csv(const char *p, size_t n, fk_sheet *s, char *err,
                      size_t errlen)
 {
@@ -192,14 +205,9 @@ static int parse_csv(const char *p, size_t n, fk_sheet *s, char *err,
                     else if (p[i] == '"')
                         break;
                     line += p[i] == '\n';
-                    if (len == FK_SHEET_MAX_CELL) {
-                        snprintf(err, errlen,
-                                 "line %d: column %d holds more than %d bytes",
-                                 start, col + 1, FK_SHEET_MAX_CELL);
-                        rc = -1;
+                    if ((rc = put_byte(field, &len, p[i], start, col, err,
+                                       errlen)))
                         break;
-                    }
-                    field[len++] = p[i];
                 }
                 if (rc) break;
                 i++;
@@ -213,16 +221,10 @@ static int parse_csv(const char *p, size_t n, fk_sheet *s, char *err,
                 }
             } else {
                 for (; i < n && p[i] != ',' && p[i] != '\r' && p[i] != '\n';
-                     i++) {
-                    if (len == FK_SHEET_MAX_CELL) {
-                        snprintf(err, errlen,
-                                 "line %d: column %d holds more than %d bytes",
-                                 start, col + 1, FK_SHEET_MAX_CELL);
-                        rc = -1;
+                     i++)
+                    if ((rc = put_byte(field, &len, p[i], start, col, err,
+                                       errlen)))
                         break;
-                    }
-                    field[len++] = p[i];
-                }
                 if (rc) break;
             }
             if ((len || quoted) &&

@@ -108,6 +108,17 @@ static const fill three[] = {
     {"1310000013", "2025-02-01", "導入予定", "", "", "院長不在\n再連絡"},
 };
 
+/* `fukyu export non-adopters --program eprescription ARGS --out FILE`. */
+static void export_list(const char *db, const char *args, const char *file)
+{
+    char *err = NULL;
+    if (fu_run(db, NULL, &err,
+               "export non-adopters --program eprescription %s --out %s", args,
+               path_of(file)))
+        fail_msg("export %s: %s", args, err);
+    free(err);
+}
+
 static int import(const char *db, const char *file, const char *extra,
                   char **err)
 {
@@ -141,11 +152,7 @@ static void test_csv_round_trip(void **state)
     (void)state;
     const char *db = fresh_db("rt.db");
     char *err = NULL, *out = NULL;
-    assert_int_equal(fu_run(db, NULL, NULL,
-                            "export non-adopters --program eprescription "
-                            "--prefecture 13 --format csv --out %s",
-                            path_of("list.csv")),
-                     0);
+    export_list(db, "--prefecture 13 --format csv", "list.csv");
     fill_list(path_of("list.csv"), path_of("filled.csv"), three, 3);
     assert_int_equal(import(db, path_of("filled.csv"), "", &err), 0);
     expect_in(err, "(csv utf-8 bom): 10 rows, 7 without a follow-up date, "
@@ -216,12 +223,8 @@ static void test_csv_cp932_and_no_bom(void **state)
     (void)state;
     const char *db = fresh_db("cp.db");
     char *err = NULL, *out = NULL;
-    assert_int_equal(fu_run(db, NULL, NULL,
-                            "export non-adopters --program eprescription "
-                            "--prefecture 13 --format csv --header ja "
-                            "--encoding cp932 --out %s",
-                            path_of("ja.csv")),
-                     0);
+    export_list(db, "--prefecture 13 --format csv --header ja --encoding cp932",
+                "ja.csv");
     recode(path_of("ja.csv"), "UTF-8", "CP932");
     fill_list(path_of("ja.csv"), path_of("ja-filled.csv"), three, 1);
     recode(path_of("ja-filled.csv"), "CP932", "UTF-8");
@@ -232,11 +235,7 @@ static void test_csv_cp932_and_no_bom(void **state)
     assert_int_equal(fu_run(db, &out, NULL, "followup list"), 0);
     expect_in(out, "電話済み, \"前向き\"");
     free(out);
-    assert_int_equal(fu_run(db, NULL, NULL,
-                            "export non-adopters --program eprescription "
-                            "--prefecture 13 --format csv --no-bom --out %s",
-                            path_of("nobom.csv")),
-                     0);
+    export_list(db, "--prefecture 13 --format csv --no-bom", "nobom.csv");
     fill_list(path_of("nobom.csv"), path_of("nobom-filled.csv"), three + 1, 2);
     assert_int_equal(import(db, path_of("nobom-filled.csv"), "", &err), 0);
     expect_in(err, "(csv utf-8): 10 rows, 8 without a follow-up date, 0 bad, "
@@ -291,12 +290,7 @@ static void test_xlsx_round_trip(void **state)
     const char *db = fresh_db("x.db");
     char *err = NULL, *out = NULL;
     /* Our own export reads back: every row there, none filled yet. */
-    assert_int_equal(fu_run(db, NULL, NULL,
-                            "export non-adopters --program eprescription "
-                            "--format xlsx --header ja --order priority "
-                            "--out %s",
-                            path_of("list.xlsx")),
-                     0);
+    export_list(db, "--format xlsx --header ja --order priority", "list.xlsx");
     assert_int_equal(import(db, path_of("list.xlsx"), "", &err), 0);
     expect_in(err, "(xlsx): 12 rows, 12 without a follow-up date, 0 bad");
     free(err);
@@ -460,11 +454,7 @@ static void test_libreoffice(void **state)
     }
     const char *db = fresh_db("lo.db");
     char *err = NULL, *out = NULL;
-    assert_int_equal(fu_run(db, NULL, NULL,
-                            "export non-adopters --program eprescription "
-                            "--prefecture 13 --format csv --out %s",
-                            path_of("lo.csv")),
-                     0);
+    export_list(db, "--prefecture 13 --format csv", "lo.csv");
     fill_list(path_of("lo.csv"), path_of("lo-filled.csv"), three, 3);
     const char *lo =
         "soffice --headless --norestore -env:UserInstallation=file://";
@@ -490,11 +480,7 @@ static void test_libreoffice(void **state)
                    "3 valid; 0 contacts stored, 3 already there");
     free(err);
     /* Our XLSX export opened and saved by LibreOffice reads back too. */
-    assert_int_equal(fu_run(db, NULL, NULL,
-                            "export non-adopters --program eprescription "
-                            "--format xlsx --header ja --out %s",
-                            path_of("ours.xlsx")),
-                     0);
+    export_list(db, "--format xlsx --header ja", "ours.xlsx");
     assert_int_equal(
         tu_run(NULL, NULL,
                "mkdir -p %s/lo2 && cd %s && %s%s/lo-profile --convert-to xlsx "
