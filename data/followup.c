@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "data/store_int.h"
 
@@ -25,25 +24,20 @@ static const char *col_text(sqlite3_stmt *s, int i)
 
 int fk_followup_known(fk_store *st, const char *code)
 {
-    sqlite3_stmt *s;
-    if (prepare(st, "SELECT 1 FROM facility WHERE code = ?1", &s) < 0)
+    int found;
+    int64_t v;
+    if (fk_store_one_int(
+            st, "SELECT 1 FROM facility WHERE code = CAST(?1 AS INTEGER)", code,
+            &found, &v) < 0)
         return -1;
-    sqlite3_bind_int64(s, 1, strtoll(code, NULL, 10));
-    int rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (rc == SQLITE_ROW) return 1;
-    if (rc == SQLITE_DONE) return 0;
-    return fk_store_fail(st, "facility lookup");
+    return found;
 }
 
 int fk_followup_store(fk_store *st, const fk_contact *cs, size_t n,
                       const char *source, int64_t *added)
 {
     char now[32];
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    fk_store_now(now, sizeof now);
     if (fk_store_exec(st, "BEGIN IMMEDIATE") < 0) return -1;
     sqlite3_stmt *s;
     if (prepare(st,

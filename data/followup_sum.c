@@ -267,10 +267,7 @@ int fk_followup_summarize(fk_store *st, const fk_followup_filter *f,
                  f->program ? f->program : "(none)");
         return -1;
     }
-    if (fk_store_latest_as_of(st, &out->as_of) < 0) {
-        snprintf(st->err, sizeof st->err, "no pull has been stored yet");
-        return -1;
-    }
+    if (fk_store_latest_as_of(st, &out->as_of) < 0) return -1;
     /* The counts first: without contacts (or conversion) there is no
      * need to read every facility. */
     if (count_contacts(st, f, NULL, 0, out) < 0) return -1;

@@ -109,7 +109,7 @@ static int mark_near(fk_prio *p, fk_store *st, const char *program,
             prow *x = &p->rows[i];
             if (x->r.pref != pref || !x->r.muni[0]) continue;
             const fk_muni_counts *c =
-                bsearch(x->r.muni, m, nm, sizeof *m, by_code);
+                nm ? bsearch(x->r.muni, m, nm, sizeof *m, by_code) : NULL;
             if (c && c->c.adopting > 0) x->far = 0;
         }
         free(m);
