@@ -10,11 +10,12 @@
 #include <string.h>
 
 typedef struct {
-    fk_facility_row r; /* name, address, phone owned */
-    int group;         /* 0 stalled, 1 hospital, 2 the rest */
-    int far;           /* 0 when the municipality has an operating pharmacy */
-    int64_t key;       /* within the group: smaller first */
-    size_t order;      /* position in the store's order */
+    fk_facility_row r; /* name, address and phone point into text */
+    char *text;
+    int group;    /* 0 stalled, 1 hospital, 2 the rest */
+    int far;      /* 0 when the municipality has an operating pharmacy */
+    int64_t key;  /* within the group: smaller first */
+    size_t order; /* position in the store's order */
     char reason[200];
 } prow;
 
@@ -32,9 +33,7 @@ void fk_prio_free(fk_prio *p)
 {
     if (!p) return;
     for (size_t i = 0; i < p->n; i++) {
-        free((char *)p->rows[i].r.name);
-        free((char *)p->rows[i].r.address);
-        free((char *)p->rows[i].r.phone);
+        free(p->rows[i].text);
     }
     free(p->rows);
     free(p);
@@ -49,14 +48,25 @@ int fk_prio_add(fk_prio *p, const fk_facility_row *r)
         p->rows = n;
         p->cap = cap;
     }
+    /* The three strings in one allocation, copied from the callback's
+     * row, which is valid only during the callback. */
+    const char *name = r->name ? r->name : "",
+               *addr = r->address ? r->address : "",
+               *phone = r->phone ? r->phone : "";
+    size_t ln = strlen(name), la = strlen(addr), lp = strlen(phone);
+    char *text = malloc(ln + la + lp + 3);
+    if (!text) return -1;
+    memcpy(text, name, ln + 1);
+    memcpy(text + ln + 1, addr, la + 1);
+    memcpy(text + ln + la + 2, phone, lp + 1);
     prow *x = &p->rows[p->n];
     memset(x, 0, sizeof *x);
     x->r = *r;
-    x->r.name = strdup(r->name ? r->name : "");
-    x->r.address = strdup(r->address ? r->address : "");
-    x->r.phone = strdup(r->phone ? r->phone : "");
+    x->r.name = text;
+    x->r.address = text + ln + 1;
+    x->r.phone = text + ln + la + 2;
+    x->text = text;
     x->order = p->n++;
-    if (!x->r.name || !x->r.address || !x->r.phone) return -1;
     return 0;
 }
 
