@@ -153,3 +153,37 @@ void fu_copy(const char *from, const char *to)
     assert_int_equal(fclose(f), 0);
     free(s);
 }
+
+char *fu_dir;
+char fu_base[600];
+
+int fu_setup(void)
+{
+    fu_dir = tu_tmpdir();
+    snprintf(fu_base, sizeof fu_base, "%s/base.db", fu_dir);
+    fu_fixture_store(fu_base);
+    return 0;
+}
+
+int fu_teardown(void **state)
+{
+    (void)state;
+    tu_rmtree(fu_dir);
+    free(fu_dir);
+    return 0;
+}
+
+const char *fu_path(const char *name)
+{
+    static char p[4][800];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(p[k], sizeof p[k], "%s/%s", fu_dir, name);
+    return p[k];
+}
+
+void fu_expect_in(const char *hay, const char *needle)
+{
+    if (!hay || !strstr(hay, needle))
+        fail_msg("'%s' not in:\n%s", needle, hay ? hay : "(null)");
+}

@@ -17,4 +17,15 @@ int fu_run(const char *db, char **out, char **err, const char *fmt, ...)
 /* Copies a file (a fresh store per test). */
 void fu_copy(const char *from, const char *to);
 
+/* The scratch directory and the fixture store in it (fu_setup builds
+ * both; fu_teardown, a cmocka group teardown, removes them). */
+extern char *fu_dir;
+extern char fu_base[600];
+int fu_setup(void);
+int fu_teardown(void **state);
+/* "fu_dir/name"; four results stay valid at a time. */
+const char *fu_path(const char *name);
+/* Fails the test when needle is not in hay. */
+void fu_expect_in(const char *hay, const char *needle);
+
 #endif

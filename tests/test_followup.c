@@ -17,26 +17,14 @@
 
 #include "tests/fu_fixture.h"
 
-static char *dir;
-static char base[600];
-
-static const char *path_of(const char *name)
-{
-    static char p[4][800];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
-    return p[k];
-}
-
 /* A fresh copy of the fixture store for one test. */
 static const char *fresh_db(const char *name)
 {
     static char dbs[8][800];
     static int k;
     char *db = dbs[k++ % 8];
-    snprintf(db, 800, "%s/%s", dir, name);
-    fu_copy(base, db);
+    snprintf(db, 800, "%s/%s", fu_dir, name);
+    fu_copy(fu_base, db);
     return db;
 }
 
@@ -114,7 +102,7 @@ static void export_list(const char *db, const char *args, const char *file)
     char *err = NULL;
     if (fu_run(db, NULL, &err,
                "export non-adopters --program eprescription %s --out %s", args,
-               path_of(file)))
+               fu_path(file)))
         fail_msg("export %s: %s", args, err);
     free(err);
 }
@@ -139,12 +127,6 @@ static int count_contacts(const char *db)
     return n;
 }
 
-static void expect_in(const char *hay, const char *needle)
-{
-    if (!hay || !strstr(hay, needle))
-        fail_msg("'%s' not in:\n%s", needle, hay ? hay : "(null)");
-}
-
 /* ---- tests ---------------------------------------------------------------- */
 
 static void test_csv_round_trip(void **state)
@@ -153,42 +135,43 @@ static void test_csv_round_trip(void **state)
     const char *db = fresh_db("rt.db");
     char *err = NULL, *out = NULL;
     export_list(db, "--prefecture 13 --format csv", "list.csv");
-    fill_list(path_of("list.csv"), path_of("filled.csv"), three, 3);
-    assert_int_equal(import(db, path_of("filled.csv"), "", &err), 0);
-    expect_in(err, "(csv utf-8 bom): 10 rows, 7 without a follow-up date, "
-                   "0 bad, 3 valid; 3 contacts stored, 0 already there");
+    fill_list(fu_path("list.csv"), fu_path("filled.csv"), three, 3);
+    assert_int_equal(import(db, fu_path("filled.csv"), "", &err), 0);
+    fu_expect_in(err, "(csv utf-8 bom): 10 rows, 7 without a follow-up date, "
+                      "0 bad, 3 valid; 3 contacts stored, 0 already there");
     free(err);
     assert_int_equal(fu_run(db, &out, NULL, "followup list --csv"), 0);
-    expect_in(out, "2025-01-10,1310000014,N4医院,clinic,13,eprescription,"
-                   "東京A,reached,1;4,\"電話済み, \"\"前向き\"\"\"\r\n");
-    expect_in(out, "2025-01-10,1310000003,C3クリニック,clinic,13,eprescription,"
-                   "東京B,declined,5;6,\r\n");
-    expect_in(out, "2025-02-01,1310000013,N3医院,clinic,13,eprescription,,"
-                   "will_adopt,,\"院長不在\n再連絡\"\r\n");
+    fu_expect_in(out, "2025-01-10,1310000014,N4医院,clinic,13,eprescription,"
+                      "東京A,reached,1;4,\"電話済み, \"\"前向き\"\"\"\r\n");
+    fu_expect_in(out,
+                 "2025-01-10,1310000003,C3クリニック,clinic,13,eprescription,"
+                 "東京B,declined,5;6,\r\n");
+    fu_expect_in(out, "2025-02-01,1310000013,N3医院,clinic,13,eprescription,,"
+                      "will_adopt,,\"院長不在\n再連絡\"\r\n");
     free(out);
     /* The same file again adds nothing. */
-    assert_int_equal(import(db, path_of("filled.csv"), "", &err), 0);
-    expect_in(err, "3 valid; 0 contacts stored, 3 already there");
+    assert_int_equal(import(db, fu_path("filled.csv"), "", &err), 0);
+    fu_expect_in(err, "3 valid; 0 contacts stored, 3 already there");
     free(err);
     assert_int_equal(count_contacts(db), 3);
     /* The summary and the next report show them. */
     assert_int_equal(fu_run(db, &out, NULL,
                             "followup summary --program eprescription --json"),
                      0);
-    expect_in(out, "\"contacts\":3,\"facilities\":3,");
-    expect_in(out, "\"outcomes\":{\"reached\":1,\"unreachable\":0,"
-                   "\"declined\":1,\"will_adopt\":1,\"adopted\":0}");
-    expect_in(out, "\"barriers\":{\"1\":1,\"2\":0,\"3\":0,\"4\":1,\"5\":1,"
-                   "\"6\":1,\"7\":0}");
+    fu_expect_in(out, "\"contacts\":3,\"facilities\":3,");
+    fu_expect_in(out, "\"outcomes\":{\"reached\":1,\"unreachable\":0,"
+                      "\"declined\":1,\"will_adopt\":1,\"adopted\":0}");
+    fu_expect_in(out, "\"barriers\":{\"1\":1,\"2\":0,\"3\":0,\"4\":1,\"5\":1,"
+                      "\"6\":1,\"7\":0}");
     free(out);
-    if (fu_run(db, NULL, &err, "report weekly --out %s", path_of("rt.pdf")))
+    if (fu_run(db, NULL, &err, "report weekly --out %s", fu_path("rt.pdf")))
         fail_msg("report weekly: %s", err);
     free(err);
-    assert_int_equal(tu_run(&out, NULL, "pdftotext %s -", path_of("rt.pdf")),
+    assert_int_equal(tu_run(&out, NULL, "pdftotext %s -", fu_path("rt.pdf")),
                      0);
-    expect_in(out, "6. フォローアップ");
-    expect_in(out, "基準日までの連絡は計 3件（3施設）");
-    expect_in(out, "フォローアップで聞かれた導入の障壁");
+    fu_expect_in(out, "6. フォローアップ");
+    fu_expect_in(out, "基準日までの連絡は計 3件（3施設）");
+    fu_expect_in(out, "フォローアップで聞かれた導入の障壁");
     free(out);
 }
 
@@ -225,21 +208,23 @@ static void test_csv_cp932_and_no_bom(void **state)
     char *err = NULL, *out = NULL;
     export_list(db, "--prefecture 13 --format csv --header ja --encoding cp932",
                 "ja.csv");
-    recode(path_of("ja.csv"), "UTF-8", "CP932");
-    fill_list(path_of("ja.csv"), path_of("ja-filled.csv"), three, 1);
-    recode(path_of("ja-filled.csv"), "CP932", "UTF-8");
-    assert_int_equal(import(db, path_of("ja-filled.csv"), "", &err), 0);
-    expect_in(err, "(csv cp932): 10 rows, 9 without a follow-up date, 0 bad, "
-                   "1 valid; 1 contacts stored");
+    recode(fu_path("ja.csv"), "UTF-8", "CP932");
+    fill_list(fu_path("ja.csv"), fu_path("ja-filled.csv"), three, 1);
+    recode(fu_path("ja-filled.csv"), "CP932", "UTF-8");
+    assert_int_equal(import(db, fu_path("ja-filled.csv"), "", &err), 0);
+    fu_expect_in(err,
+                 "(csv cp932): 10 rows, 9 without a follow-up date, 0 bad, "
+                 "1 valid; 1 contacts stored");
     free(err);
     assert_int_equal(fu_run(db, &out, NULL, "followup list"), 0);
-    expect_in(out, "電話済み, \"前向き\"");
+    fu_expect_in(out, "電話済み, \"前向き\"");
     free(out);
     export_list(db, "--prefecture 13 --format csv --no-bom", "nobom.csv");
-    fill_list(path_of("nobom.csv"), path_of("nobom-filled.csv"), three + 1, 2);
-    assert_int_equal(import(db, path_of("nobom-filled.csv"), "", &err), 0);
-    expect_in(err, "(csv utf-8): 10 rows, 8 without a follow-up date, 0 bad, "
-                   "2 valid; 2 contacts stored");
+    fill_list(fu_path("nobom.csv"), fu_path("nobom-filled.csv"), three + 1, 2);
+    assert_int_equal(import(db, fu_path("nobom-filled.csv"), "", &err), 0);
+    fu_expect_in(err,
+                 "(csv utf-8): 10 rows, 8 without a follow-up date, 0 bad, "
+                 "2 valid; 2 contacts stored");
     free(err);
     assert_int_equal(count_contacts(db), 3);
 }
@@ -291,25 +276,27 @@ static void test_xlsx_round_trip(void **state)
     char *err = NULL, *out = NULL;
     /* Our own export reads back: every row there, none filled yet. */
     export_list(db, "--format xlsx --header ja --order priority", "list.xlsx");
-    assert_int_equal(import(db, path_of("list.xlsx"), "", &err), 0);
-    expect_in(err, "(xlsx): 12 rows, 12 without a follow-up date, 0 bad");
+    assert_int_equal(import(db, fu_path("list.xlsx"), "", &err), 0);
+    fu_expect_in(err, "(xlsx): 12 rows, 12 without a follow-up date, 0 bad");
     free(err);
-    write_team_xlsx(path_of("team.xlsx"));
-    assert_int_equal(import(db, path_of("team.xlsx"), "", &err), 1);
-    expect_in(err, "team.xlsx: row 5: barrier 9 is outside 1-7\n");
-    expect_in(err, "(xlsx): 5 rows, 1 without a follow-up date, 1 bad, "
-                   "3 valid; 3 contacts stored");
+    write_team_xlsx(fu_path("team.xlsx"));
+    assert_int_equal(import(db, fu_path("team.xlsx"), "", &err), 1);
+    fu_expect_in(err, "team.xlsx: row 5: barrier 9 is outside 1-7\n");
+    fu_expect_in(err, "(xlsx): 5 rows, 1 without a follow-up date, 1 bad, "
+                      "3 valid; 3 contacts stored");
     free(err);
     assert_int_equal(fu_run(db, &out, NULL, "followup list --csv"), 0);
-    expect_in(out, "2025-01-10,1310000002,C2クリニック,clinic,13,eprescription,"
-                   "東京A,reached,1;7,資料送付\r\n");
-    expect_in(out, "2025-01-20,2710000001,C5クリニック,clinic,27,eprescription,"
-                   ",will_adopt,4,\r\n");
-    expect_in(out, "2025-03-01,0110000001,Z1医院,clinic,01,eprescription,,"
-                   "unreachable,,\r\n");
+    fu_expect_in(out,
+                 "2025-01-10,1310000002,C2クリニック,clinic,13,eprescription,"
+                 "東京A,reached,1;7,資料送付\r\n");
+    fu_expect_in(out,
+                 "2025-01-20,2710000001,C5クリニック,clinic,27,eprescription,"
+                 ",will_adopt,4,\r\n");
+    fu_expect_in(out, "2025-03-01,0110000001,Z1医院,clinic,01,eprescription,,"
+                      "unreachable,,\r\n");
     free(out);
-    assert_int_equal(import(db, path_of("team.xlsx"), "", &err), 1);
-    expect_in(err, "3 valid; 0 contacts stored, 3 already there");
+    assert_int_equal(import(db, fu_path("team.xlsx"), "", &err), 1);
+    fu_expect_in(err, "3 valid; 0 contacts stored, 3 already there");
     free(err);
 }
 
@@ -338,13 +325,13 @@ static void test_bad_rows_and_strict(void **state)
 {
     (void)state;
     const char *db = fresh_db("bad.db");
-    tu_write_file(path_of("bad.csv"), bad_csv);
+    tu_write_file(fu_path("bad.csv"), bad_csv);
     char *err = NULL;
-    assert_int_equal(import(db, path_of("bad.csv"), "--strict", &err), 1);
-    expect_in(err, "(--strict: nothing stored)");
+    assert_int_equal(import(db, fu_path("bad.csv"), "--strict", &err), 1);
+    fu_expect_in(err, "(--strict: nothing stored)");
     free(err);
     assert_int_equal(count_contacts(db), 0);
-    assert_int_equal(import(db, path_of("bad.csv"), "", &err), 1);
+    assert_int_equal(import(db, fu_path("bad.csv"), "", &err), 1);
     static const char *const want[] = {
         "line 3: unknown facility code 1399999999\n",
         "line 4: outcome 'maybe' is not one of reached, unreachable, declined, "
@@ -363,9 +350,9 @@ static void test_bad_rows_and_strict(void **state)
         "1-7\n",
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
-        expect_in(err, want[i]);
-    expect_in(err, "15 rows, 1 without a follow-up date, 11 bad, 3 valid; "
-                   "3 contacts stored");
+        fu_expect_in(err, want[i]);
+    fu_expect_in(err, "15 rows, 1 without a follow-up date, 11 bad, 3 valid; "
+                      "3 contacts stored");
     assert_null(strstr(err, "line 2:"));
     assert_null(strstr(err, "line 12:"));
     assert_null(strstr(err, "line 13:"));
@@ -373,10 +360,10 @@ static void test_bad_rows_and_strict(void **state)
     free(err);
     assert_int_equal(count_contacts(db), 3);
     /* --strict with nothing bad stores everything. */
-    tu_write_file(path_of("good.csv"), "code,followup_date,followup_outcome\r\n"
+    tu_write_file(fu_path("good.csv"), "code,followup_date,followup_outcome\r\n"
                                        "1310000004,2025-01-10,adopted\r\n");
-    assert_int_equal(import(db, path_of("good.csv"), "--strict", &err), 0);
-    expect_in(err, "1 contacts stored");
+    assert_int_equal(import(db, fu_path("good.csv"), "--strict", &err), 0);
+    fu_expect_in(err, "1 contacts stored");
     free(err);
     assert_int_equal(count_contacts(db), 4);
 }
@@ -402,43 +389,44 @@ static void test_hostile_files(void **state)
     size_t big = 80u << 20;
     char *spaces = malloc(big);
     memset(spaces, ' ', big);
-    zip_one(path_of("bomb.xlsx"), "xl/worksheets/sheet1.xml", spaces, big);
+    zip_one(fu_path("bomb.xlsx"), "xl/worksheets/sheet1.xml", spaces, big);
     free(spaces);
-    assert_int_equal(import(db, path_of("bomb.xlsx"), "", &err), 1);
-    expect_in(err, "xl/worksheets/sheet1.xml inflates to more than 64 MiB");
+    assert_int_equal(import(db, fu_path("bomb.xlsx"), "", &err), 1);
+    fu_expect_in(err, "xl/worksheets/sheet1.xml inflates to more than 64 MiB");
     free(err);
     static const char doctype[] =
         "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"aaaa\">]>"
         "<worksheet><sheetData/></worksheet>";
-    zip_one(path_of("dtd.xlsx"), "xl/worksheets/sheet1.xml", doctype,
+    zip_one(fu_path("dtd.xlsx"), "xl/worksheets/sheet1.xml", doctype,
             strlen(doctype));
-    assert_int_equal(import(db, path_of("dtd.xlsx"), "", &err), 1);
-    expect_in(err, "DOCTYPE");
+    assert_int_equal(import(db, fu_path("dtd.xlsx"), "", &err), 1);
+    fu_expect_in(err, "DOCTYPE");
     free(err);
-    zip_one(path_of("nosheet.xlsx"), "xl/workbook.xml", "<a/>", 4);
-    assert_int_equal(import(db, path_of("nosheet.xlsx"), "", &err), 1);
-    expect_in(err, "no first worksheet");
+    zip_one(fu_path("nosheet.xlsx"), "xl/workbook.xml", "<a/>", 4);
+    assert_int_equal(import(db, fu_path("nosheet.xlsx"), "", &err), 1);
+    fu_expect_in(err, "no first worksheet");
     free(err);
-    tu_write_file(path_of("u16.csv"), "\xFF\xFE"
+    tu_write_file(fu_path("u16.csv"), "\xFF\xFE"
                                       "c\0o\0");
-    assert_int_equal(import(db, path_of("u16.csv"), "", &err), 1);
-    expect_in(err, "UTF-16");
+    assert_int_equal(import(db, fu_path("u16.csv"), "", &err), 1);
+    fu_expect_in(err, "UTF-16");
     free(err);
-    tu_write_file(path_of("junk.csv"), "code,followup_date,followup_outcome\n"
+    tu_write_file(fu_path("junk.csv"), "code,followup_date,followup_outcome\n"
                                        "1310000001,2025-01-10,ok\n\xFF\xFF\n");
-    assert_int_equal(import(db, path_of("junk.csv"), "", &err), 1);
-    expect_in(err, "line 3: byte 0xFF is neither UTF-8 nor cp932");
+    assert_int_equal(import(db, fu_path("junk.csv"), "", &err), 1);
+    fu_expect_in(err, "line 3: byte 0xFF is neither UTF-8 nor cp932");
     free(err);
-    tu_write_file(path_of("quote.csv"), "code,followup_date,followup_outcome\n"
+    tu_write_file(fu_path("quote.csv"), "code,followup_date,followup_outcome\n"
                                         "1310000001,2025-01-10,reached\n"
                                         "1310000002,\"2025-01-10,reached\n");
-    assert_int_equal(import(db, path_of("quote.csv"), "", &err), 1);
-    expect_in(err, "line 3: a quoted field is not closed");
+    assert_int_equal(import(db, fu_path("quote.csv"), "", &err), 1);
+    fu_expect_in(err, "line 3: a quoted field is not closed");
     free(err);
-    tu_write_file(path_of("nohead.csv"), "a,b,c\n1,2,3\n");
-    assert_int_equal(import(db, path_of("nohead.csv"), "", &err), 1);
-    expect_in(err, "line 1: the header needs the columns code, followup_date "
-                   "and followup_outcome");
+    tu_write_file(fu_path("nohead.csv"), "a,b,c\n1,2,3\n");
+    assert_int_equal(import(db, fu_path("nohead.csv"), "", &err), 1);
+    fu_expect_in(err,
+                 "line 1: the header needs the columns code, followup_date "
+                 "and followup_outcome");
     free(err);
     assert_int_equal(count_contacts(db), 0);
 }
@@ -455,29 +443,30 @@ static void test_libreoffice(void **state)
     const char *db = fresh_db("lo.db");
     char *err = NULL, *out = NULL;
     export_list(db, "--prefecture 13 --format csv", "lo.csv");
-    fill_list(path_of("lo.csv"), path_of("lo-filled.csv"), three, 3);
+    fill_list(fu_path("lo.csv"), fu_path("lo-filled.csv"), three, 3);
     const char *lo =
         "soffice --headless --norestore -env:UserInstallation=file://";
     assert_int_equal(
         tu_run(NULL, NULL,
                "cd %s && %s%s/lo-profile --infilter=CSV:44,34,76,1 "
                "--convert-to xlsx lo-filled.csv",
-               dir, lo, dir),
+               fu_dir, lo, fu_dir),
         0);
-    assert_int_equal(import(db, path_of("lo-filled.xlsx"), "", &err), 0);
-    expect_in(err, "(xlsx): 10 rows, 7 without a follow-up date, 0 bad, "
-                   "3 valid; 3 contacts stored");
+    assert_int_equal(import(db, fu_path("lo-filled.xlsx"), "", &err), 0);
+    fu_expect_in(err, "(xlsx): 10 rows, 7 without a follow-up date, 0 bad, "
+                      "3 valid; 3 contacts stored");
     free(err);
     assert_int_equal(
         tu_run(NULL, NULL,
                "mkdir -p %s/back && cd %s && %s%s/lo-profile --convert-to "
                "csv:\"Text - txt - csv (StarCalc)\":44,34,76 --outdir back "
                "lo-filled.xlsx",
-               dir, dir, lo, dir),
+               fu_dir, fu_dir, lo, fu_dir),
         0);
-    assert_int_equal(import(db, path_of("back/lo-filled.csv"), "", &err), 0);
-    expect_in(err, "(csv utf-8): 10 rows, 7 without a follow-up date, 0 bad, "
-                   "3 valid; 0 contacts stored, 3 already there");
+    assert_int_equal(import(db, fu_path("back/lo-filled.csv"), "", &err), 0);
+    fu_expect_in(err,
+                 "(csv utf-8): 10 rows, 7 without a follow-up date, 0 bad, "
+                 "3 valid; 0 contacts stored, 3 already there");
     free(err);
     /* Our XLSX export opened and saved by LibreOffice reads back too. */
     export_list(db, "--format xlsx --header ja", "ours.xlsx");
@@ -485,31 +474,20 @@ static void test_libreoffice(void **state)
         tu_run(NULL, NULL,
                "mkdir -p %s/lo2 && cd %s && %s%s/lo-profile --convert-to xlsx "
                "--outdir lo2 ours.xlsx",
-               dir, dir, lo, dir),
+               fu_dir, fu_dir, lo, fu_dir),
         0);
-    assert_int_equal(import(db, path_of("lo2/ours.xlsx"), "", &err), 0);
-    expect_in(err, "(xlsx): 12 rows, 12 without a follow-up date, 0 bad");
+    assert_int_equal(import(db, fu_path("lo2/ours.xlsx"), "", &err), 0);
+    fu_expect_in(err, "(xlsx): 12 rows, 12 without a follow-up date, 0 bad");
     free(err);
     assert_int_equal(fu_run(db, &out, NULL, "followup list"), 0);
-    expect_in(out, "電話済み, \"前向き\"");
+    fu_expect_in(out, "電話済み, \"前向き\"");
     free(out);
 }
 
 static int group_setup(void **state)
 {
     (void)state;
-    dir = tu_tmpdir();
-    snprintf(base, sizeof base, "%s/base.db", dir);
-    fu_fixture_store(base);
-    return 0;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    tu_rmtree(dir);
-    free(dir);
-    return 0;
+    return fu_setup();
 }
 
 int main(void)
@@ -522,5 +500,5 @@ int main(void)
         cmocka_unit_test(test_hostile_files),
         cmocka_unit_test(test_libreoffice),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, group_setup, fu_teardown);
 }

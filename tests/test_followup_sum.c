@@ -20,23 +20,7 @@
 #include "data/store.h"
 #include "tests/fu_fixture.h"
 
-static char *dir;
-static char base[600], calls[600]; /* the fixture; the fixture + calls */
-
-static const char *path_of(const char *name)
-{
-    static char p[4][800];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
-    return p[k];
-}
-
-static void expect_in(const char *hay, const char *needle)
-{
-    if (!hay || !strstr(hay, needle))
-        fail_msg("'%s' not in:\n%s", needle, hay ? hay : "(null)");
-}
+static char calls[600]; /* the fixture and the calls below */
 
 /* The calls of the hand computation (fixture facilities in fu_fixture.c). */
 static const char *const contacts[] = {
@@ -53,26 +37,26 @@ static void test_add_and_list(void **state)
 {
     (void)state;
     char *out = NULL, *err = NULL;
-    const char *db = path_of("add.db");
-    fu_copy(base, db);
+    const char *db = fu_path("add.db");
+    fu_copy(fu_base, db);
     assert_int_equal(fu_run(db, &out, NULL,
                             "followup add 1310000003 --program eprescription "
                             "--date 2025-01-10 --outcome declined --barrier "
                             "5,6 --note '院長: 費用が心配'"),
                      0);
-    expect_in(out, "contact stored");
+    fu_expect_in(out, "contact stored");
     free(out);
     assert_int_equal(fu_run(db, &out, NULL,
                             "followup add 1310000003 --program eprescription "
                             "--date 2025-01-10 --outcome declined"),
                      0);
-    expect_in(out, "already stored; nothing added");
+    fu_expect_in(out, "already stored; nothing added");
     free(out);
     assert_int_equal(fu_run(db, NULL, &err,
                             "followup add 1399999999 --program eprescription "
                             "--date 2025-01-10 --outcome reached"),
                      1);
-    expect_in(err, "unknown facility code 1399999999");
+    fu_expect_in(err, "unknown facility code 1399999999");
     free(err);
     static const struct {
         const char *args, *msg;
@@ -90,12 +74,12 @@ static void test_add_and_list(void **state)
                                 "eprescription %s",
                                 usage[i].args),
                          2);
-        expect_in(err, usage[i].msg);
+        fu_expect_in(err, usage[i].msg);
         free(err);
     }
     assert_int_equal(fu_run(db, &out, NULL, "followup list --team ''"), 0);
-    expect_in(out, "2025-01-10  1310000003  declined");
-    expect_in(out, "院長: 費用が心配");
+    fu_expect_in(out, "2025-01-10  1310000003  declined");
+    fu_expect_in(out, "院長: 費用が心配");
     free(out);
     assert_int_equal(fu_run(db, &out, NULL, "followup list --prefecture 27"),
                      0);
@@ -113,8 +97,8 @@ static void test_add_and_list(void **state)
 static void test_migration_keeps_data(void **state)
 {
     (void)state;
-    const char *db = path_of("v1.db");
-    fu_copy(base, db);
+    const char *db = fu_path("v1.db");
+    fu_copy(fu_base, db);
     char *out = NULL;
     assert_int_equal(tu_run(NULL, NULL,
                             "sqlite3 %s 'DROP TABLE contact; "
@@ -256,12 +240,12 @@ static char *export_order(const char *db, const char *args)
     assert_int_equal(fu_run(db, NULL, NULL,
                             "export non-adopters --program eprescription "
                             "--prefecture 13 --format csv --no-bom %s --out %s",
-                            args, path_of("order.csv")),
+                            args, fu_path("order.csv")),
                      0);
     assert_int_equal(
         tu_run(&out, NULL,
                "awk -F, 'NR > 1 { print $1 \" \" $(NF-1) \" \" $NF }' %s",
-               path_of("order.csv")),
+               fu_path("order.csv")),
         0);
     return out;
 }
@@ -271,7 +255,7 @@ static char *export_order(const char *db, const char *args)
 static void test_priority_order(void **state)
 {
     (void)state;
-    char *out = export_order(base, "--order priority");
+    char *out = export_order(fu_base, "--order priority");
     assert_string_equal(
         out,
         "1310000021 1 申請後未運用（196日）・同じ市区町村の薬局が運用中\r\n"
@@ -286,39 +270,39 @@ static void test_priority_order(void **state)
         "1310000051 10 その他・同じ市区町村の薬局は未運用\r\n");
     free(out);
     char *head = NULL;
-    assert_int_equal(tu_run(&head, NULL, "head -1 %s", path_of("order.csv")),
+    assert_int_equal(tu_run(&head, NULL, "head -1 %s", fu_path("order.csv")),
                      0);
-    expect_in(head, ",days_since_applied,followup_date,followup_outcome,"
-                    "followup_barriers,followup_team,followup_note,priority,"
-                    "priority_reason\r\n");
+    fu_expect_in(head, ",days_since_applied,followup_date,followup_outcome,"
+                       "followup_barriers,followup_team,followup_note,priority,"
+                       "priority_reason\r\n");
     free(head);
     /* Without --order: the area order, no priority columns. */
-    assert_int_equal(fu_run(base, NULL, NULL,
+    assert_int_equal(fu_run(fu_base, NULL, NULL,
                             "export non-adopters --program eprescription "
                             "--format csv --header ja --out %s",
-                            path_of("ja.csv")),
+                            fu_path("ja.csv")),
                      0);
-    assert_int_equal(tu_run(&head, NULL, "head -1 %s", path_of("ja.csv")), 0);
-    expect_in(head, "申請からの日数,フォローアップ日,フォローアップ結果,"
-                    "導入の障壁,担当チーム,フォローアップメモ\r\n");
+    assert_int_equal(tu_run(&head, NULL, "head -1 %s", fu_path("ja.csv")), 0);
+    fu_expect_in(head, "申請からの日数,フォローアップ日,フォローアップ結果,"
+                       "導入の障壁,担当チーム,フォローアップメモ\r\n");
     free(head);
     /* C3 was called on 2025-02-20: left out when not contacted since 02-01,
      * kept when since 03-01. */
     out = export_order(calls, "--not-contacted-since 2025-02-01");
     assert_null(strstr(out, "1310000003"));
-    expect_in(out, "1310000013");
+    fu_expect_in(out, "1310000013");
     free(out);
     out = export_order(calls, "--not-contacted-since 2025-03-01");
-    expect_in(out, "1310000003");
+    fu_expect_in(out, "1310000003");
     free(out);
     char *err = NULL;
-    assert_int_equal(fu_run(base, NULL, &err,
+    assert_int_equal(fu_run(fu_base, NULL, &err,
                             "export non-adopters --program eprescription "
                             "--format csv --order priority "
                             "--newly-adopted-since 2025-01-01 --out %s",
-                            path_of("x.csv")),
+                            fu_path("x.csv")),
                      2);
-    expect_in(err, "non-adopter list only");
+    fu_expect_in(err, "non-adopter list only");
     free(err);
 }
 
@@ -329,13 +313,13 @@ static void test_barriers_chart(void **state)
     assert_int_equal(fu_run(calls, NULL, NULL,
                             "chart barriers --program eprescription --out %s "
                             "--csv %s",
-                            path_of("b.svg"), path_of("b.csv")),
+                            fu_path("b.svg"), fu_path("b.csv")),
                      0);
-    assert_int_equal(tu_run(&out, NULL, "cat %s", path_of("b.csv")), 0);
-    expect_in(out, ",4,導入費用,2,5,7,0.400000\r\n");
-    expect_in(out, ",3,ベンダーが機能に未対応,0,5,7,0.000000\r\n");
+    assert_int_equal(tu_run(&out, NULL, "cat %s", fu_path("b.csv")), 0);
+    fu_expect_in(out, ",4,導入費用,2,5,7,0.400000\r\n");
+    fu_expect_in(out, ",3,ベンダーが機能に未対応,0,5,7,0.000000\r\n");
     free(out);
-    assert_int_equal(tu_run(&out, NULL, "grep -c '<svg' %s", path_of("b.svg")),
+    assert_int_equal(tu_run(&out, NULL, "grep -c '<svg' %s", fu_path("b.svg")),
                      0);
     free(out);
 }
@@ -345,20 +329,20 @@ static void test_report_section(void **state)
     (void)state;
     char *out = NULL;
     assert_int_equal(
-        fu_run(calls, NULL, NULL, "report weekly --out %s", path_of("w.pdf")),
+        fu_run(calls, NULL, NULL, "report weekly --out %s", fu_path("w.pdf")),
         0);
-    assert_int_equal(tu_run(&out, NULL, "pdftotext %s -", path_of("w.pdf")), 0);
-    expect_in(out, "6. フォローアップ");
-    expect_in(out, "基準日までの連絡は計 7件（5施設）");
-    expect_in(out, "75.0%"); /* 90 days: 3 of 4 */
-    expect_in(out, "46.7%"); /* its baseline */
+    assert_int_equal(tu_run(&out, NULL, "pdftotext %s -", fu_path("w.pdf")), 0);
+    fu_expect_in(out, "6. フォローアップ");
+    fu_expect_in(out, "基準日までの連絡は計 7件（5施設）");
+    fu_expect_in(out, "75.0%"); /* 90 days: 3 of 4 */
+    fu_expect_in(out, "46.7%"); /* its baseline */
     free(out);
     assert_int_equal(fu_run(calls, NULL, NULL, "report prefecture 13 --out %s",
-                            path_of("p.pdf")),
+                            fu_path("p.pdf")),
                      0);
-    assert_int_equal(tu_run(&out, NULL, "pdftotext %s -", path_of("p.pdf")), 0);
-    expect_in(out, "基準日までの連絡は計 6件（4施設）");
-    expect_in(out, "25.0%"); /* 30 days in Tokyo: 1 of 4 */
+    assert_int_equal(tu_run(&out, NULL, "pdftotext %s -", fu_path("p.pdf")), 0);
+    fu_expect_in(out, "基準日までの連絡は計 6件（4施設）");
+    fu_expect_in(out, "25.0%"); /* 30 days in Tokyo: 1 of 4 */
     free(out);
 }
 
@@ -366,7 +350,7 @@ static void test_report_section(void **state)
 
 static pid_t serve(int *port)
 {
-    const char *outf = path_of("serve.out");
+    const char *outf = fu_path("serve.out");
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
@@ -441,21 +425,22 @@ static void test_dashboard(void **state)
     assert_int_equal(get(port, "", api, NULL), 401);
     assert_int_equal(get(port, pref13, api, NULL), 403);
     assert_int_equal(get(port, fu13, "/followup/13", &body), 200);
-    expect_in(body, "フォローアップの状況（東京都）");
-    expect_in(body, "連絡 <strong>6</strong> 件（4 施設）");
-    expect_in(body, "4 導入費用");
+    fu_expect_in(body, "フォローアップの状況（東京都）");
+    fu_expect_in(body, "連絡 <strong>6</strong> 件（4 施設）");
+    fu_expect_in(body, "4 導入費用");
     free(body);
     assert_int_equal(get(port, fu13, api, &body), 200);
-    expect_in(body, "\"area\":\"13\",\"from\":null,\"to\":null,"
-                    "\"as_of\":\"2025-04-15\",\"contacts\":6,\"facilities\":4");
+    fu_expect_in(body,
+                 "\"area\":\"13\",\"from\":null,\"to\":null,"
+                 "\"as_of\":\"2025-04-15\",\"contacts\":6,\"facilities\":4");
     free(body);
     assert_int_equal(get(port, nat, "/followup", &body), 200);
-    expect_in(body, "連絡 <strong>7</strong> 件（5 施設）");
+    fu_expect_in(body, "連絡 <strong>7</strong> 件（5 施設）");
     free(body);
     assert_int_equal(
         get(port, nat, "/api/v1/followup?program=eprescription&from=x", &body),
         400);
-    expect_in(body, "from");
+    fu_expect_in(body, "from");
     free(body);
     assert_int_equal(get(port, nat, "/followup/48", NULL), 404);
     kill(pid, SIGTERM);
@@ -467,25 +452,15 @@ static void test_dashboard(void **state)
 static int group_setup(void **state)
 {
     (void)state;
-    dir = tu_tmpdir();
-    snprintf(base, sizeof base, "%s/base.db", dir);
-    snprintf(calls, sizeof calls, "%s/calls.db", dir);
-    fu_fixture_store(base);
-    fu_copy(base, calls);
+    fu_setup();
+    snprintf(calls, sizeof calls, "%s/calls.db", fu_dir);
+    fu_copy(fu_base, calls);
     for (size_t i = 0; i < sizeof contacts / sizeof contacts[0]; i++)
         if (fu_run(calls, NULL, NULL,
                    "followup add %s --program eprescription --today "
                    "2025-04-20",
                    contacts[i]) != 0)
             return -1;
-    return 0;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    tu_rmtree(dir);
-    free(dir);
     return 0;
 }
 
@@ -500,5 +475,5 @@ int main(void)
         cmocka_unit_test(test_report_section),
         cmocka_unit_test(test_dashboard),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, group_setup, fu_teardown);
 }
