@@ -48,14 +48,13 @@ static void period(const fk_chart_barriers *c, int en, char *out, size_t n)
              span, cn, wn);
 }
 
-int fk_chart_barriers_render(const fk_chart_barriers *c, const fk_chart_opts *o,
-                             fk_chart_format fmt, fk_chart_buf *out, char *err,
-                             size_t errlen)
+int fk_chart_barriers_draw_on(const fk_chart_barriers *c,
+                              const fk_chart_opts *o, const fk_chart_target *tg,
+                              char *err, size_t errlen)
 {
     if (check(c, err, errlen) < 0) return -1;
     fk_canvas cv;
-    if (fk_canvas_open(&cv, o, fmt, out, c->meta.as_of, err, errlen) < 0)
-        return -1;
+    if (fk_canvas_open(&cv, o, tg, c->meta.as_of, err, errlen) < 0) return -1;
     cairo_t *cr = cv.cr;
     char t[256], note[256], label[160], val[64], pct[32], num[32];
     title(c, cv.en, t, sizeof t);
@@ -112,8 +111,16 @@ int fk_chart_barriers_render(const fk_chart_barriers *c, const fk_chart_opts *o,
     return fk_canvas_close(&cv, err, errlen);
 }
 
+int fk_chart_barriers_render(const fk_chart_barriers *c, const fk_chart_opts *o,
+                             fk_chart_format fmt, fk_buf *out, char *err,
+                             size_t errlen)
+{
+    fk_chart_target tg = {fmt, out, NULL};
+    return fk_chart_barriers_draw_on(c, o, &tg, err, errlen);
+}
+
 int fk_chart_barriers_csv(const fk_chart_barriers *c, const char *lang,
-                          fk_chart_buf *out, char *err, size_t errlen)
+                          fk_buf *out, char *err, size_t errlen)
 {
     int en = fk_lang_en(lang), rc = 0;
     char t[256], area[64], d[FK_DATE_LEN], a[FK_DATE_LEN] = "",
@@ -123,7 +130,7 @@ int fk_chart_barriers_csv(const fk_chart_barriers *c, const char *lang,
     fk_pref_label(c->meta.pref, en, 0, area, sizeof area);
     if (c->from >= 0) fk_date_format(c->from, a);
     if (c->to >= 0) fk_date_format(c->to, z);
-    out->len = 0;
+    fk_buf_reset(out);
     rc |= fk_buf_printf(out, "chart,program,area,as_of,from,to,barrier,label,"
                              "contacts_naming,contacts_naming_any,contacts,"
                              "share\r\n");

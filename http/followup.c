@@ -72,55 +72,55 @@ enum MHD_Result fk_route_api_followup(fk_req *r)
     return ret;
 }
 
-static void barriers_html(fk_sbuf *b, const fk_followup_summary *s)
+static void barriers_html(fk_buf *b, const fk_followup_summary *s)
 {
     int64_t max = 1;
     for (int k = 0; k < FK_NBARRIER; k++)
         if (s->barriers[k] > max) max = s->barriers[k];
-    fk_sb_printf(b,
-                 "<h3>導入の障壁（複数回答、障壁を挙げた連絡 %lld 件）</h3>\n"
-                 "<table class=\"bars\"><tbody>\n",
-                 (long long)s->with_barrier);
+    fk_buf_printf(b,
+                  "<h3>導入の障壁（複数回答、障壁を挙げた連絡 %lld 件）</h3>\n"
+                  "<table class=\"bars\"><tbody>\n",
+                  (long long)s->with_barrier);
     for (int k = 0; k < FK_NBARRIER; k++) {
         double share = s->with_barrier
                            ? (double)s->barriers[k] / (double)s->with_barrier
                            : 0;
-        fk_sb_printf(b, "<tr><th scope=\"row\" style=\"text-align:left\">%d ",
-                     k + 1);
-        fk_sb_html(b, fk_barriers[k].label_ja);
-        fk_sb_printf(b,
-                     "</th><td><span style=\"display:inline-block;height:1em;"
-                     "background:#d55e00;width:%.1fem\"></span></td>"
-                     "<td class=\"n\">%lld 件（%.1f%%）</td></tr>\n",
-                     30.0 * (double)s->barriers[k] / (double)max,
-                     (long long)s->barriers[k], 100 * share);
+        fk_buf_printf(b, "<tr><th scope=\"row\" style=\"text-align:left\">%d ",
+                      k + 1);
+        fk_html_put(b, fk_barriers[k].label_ja);
+        fk_buf_printf(b,
+                      "</th><td><span style=\"display:inline-block;height:1em;"
+                      "background:#d55e00;width:%.1fem\"></span></td>"
+                      "<td class=\"n\">%lld 件（%.1f%%）</td></tr>\n",
+                      30.0 * (double)s->barriers[k] / (double)max,
+                      (long long)s->barriers[k], 100 * share);
     }
-    fk_sb_puts(b, "</tbody></table>\n<h3>施設種別・病床規模別</h3>\n"
-                  "<table><thead><tr><th scope=\"col\">区分</th>");
+    fk_buf_puts(b, "</tbody></table>\n<h3>施設種別・病床規模別</h3>\n"
+                   "<table><thead><tr><th scope=\"col\">区分</th>");
     for (int k = 0; k < FK_NBARRIER; k++)
-        fk_sb_printf(b, "<th scope=\"col\">%d</th>", k + 1);
-    fk_sb_puts(b, "</tr></thead><tbody>\n");
+        fk_buf_printf(b, "<th scope=\"col\">%d</th>", k + 1);
+    fk_buf_puts(b, "</tr></thead><tbody>\n");
     for (int r = 0; r < FK_NTYPE + FK_NBEDBAND; r++) {
         const int64_t *v =
             r < FK_NTYPE ? s->by_type[r] : s->by_beds[r - FK_NTYPE];
-        fk_sb_puts(b, "<tr><th scope=\"row\">");
+        fk_buf_puts(b, "<tr><th scope=\"row\">");
         if (r < FK_NTYPE)
-            fk_sb_html(b, fk_types[r].label_ja);
+            fk_html_put(b, fk_types[r].label_ja);
         else if (r - FK_NTYPE == FK_NBEDBAND - 1)
-            fk_sb_puts(b, "病床数不明");
+            fk_buf_puts(b, "病床数不明");
         else
-            fk_sb_printf(b, "病床 %s", fk_bed_bands[r - FK_NTYPE]);
-        fk_sb_puts(b, "</th>");
+            fk_buf_printf(b, "病床 %s", fk_bed_bands[r - FK_NTYPE]);
+        fk_buf_puts(b, "</th>");
         for (int k = 0; k < FK_NBARRIER; k++)
-            fk_sb_printf(b, "<td class=\"n\">%lld</td>", (long long)v[k]);
-        fk_sb_puts(b, "</tr>\n");
+            fk_buf_printf(b, "<td class=\"n\">%lld</td>", (long long)v[k]);
+        fk_buf_puts(b, "</tr>\n");
     }
-    fk_sb_puts(b, "</tbody></table>\n");
+    fk_buf_puts(b, "</tbody></table>\n");
 }
 
-static void conversion_html(fk_sbuf *b, const fk_followup_summary *s)
+static void conversion_html(fk_buf *b, const fk_followup_summary *s)
 {
-    fk_sb_puts(
+    fk_buf_puts(
         b,
         "<h3>連絡の効果</h3>\n<table><thead><tr><th scope=\"col\">初回連絡から"
         "</th><th scope=\"col\">対象施設</th><th scope=\"col\">うち運用開始"
@@ -128,22 +128,22 @@ static void conversion_html(fk_sbuf *b, const fk_followup_summary *s)
         "</th></tr></thead><tbody>\n");
     for (int h = 0; h < FK_NHORIZON; h++) {
         const fk_conversion *c = &s->conv[h];
-        fk_sb_printf(b,
-                     "<tr><th scope=\"row\">%d日後</th><td class=\"n\">%lld"
-                     "</td><td class=\"n\">%lld</td>",
-                     fk_horizons[h], (long long)c->contacted,
-                     (long long)c->adopted);
+        fk_buf_printf(b,
+                      "<tr><th scope=\"row\">%d日後</th><td class=\"n\">%lld"
+                      "</td><td class=\"n\">%lld</td>",
+                      fk_horizons[h], (long long)c->contacted,
+                      (long long)c->adopted);
         if (c->contacted)
-            fk_sb_printf(b, "<td class=\"n\">%.1f%%</td>", 100 * c->rate);
+            fk_buf_printf(b, "<td class=\"n\">%.1f%%</td>", 100 * c->rate);
         else
-            fk_sb_puts(b, "<td class=\"n\">—</td>");
+            fk_buf_puts(b, "<td class=\"n\">—</td>");
         if (c->baseline_n)
-            fk_sb_printf(b, "<td class=\"n\">%.1f%%</td></tr>\n",
-                         100 * c->baseline_rate);
+            fk_buf_printf(b, "<td class=\"n\">%.1f%%</td></tr>\n",
+                          100 * c->baseline_rate);
         else
-            fk_sb_puts(b, "<td class=\"n\">—</td></tr>\n");
+            fk_buf_puts(b, "<td class=\"n\">—</td></tr>\n");
     }
-    fk_sb_puts(
+    fk_buf_puts(
         b,
         "</tbody></table>\n<p>対象施設：初回連絡の時点で未運用で、その日数が"
         "データ時点までに経過した施設。比較対象：一度も連絡していない同じ種別・"
@@ -152,40 +152,40 @@ static void conversion_html(fk_sbuf *b, const fk_followup_summary *s)
 }
 
 /* One program's part of the page; -1 on a store error. */
-static int program_html(fk_sbuf *b, fk_store *st, const fk_program_info *p,
+static int program_html(fk_buf *b, fk_store *st, const fk_program_info *p,
                         int pref)
 {
     fk_followup_filter f = {
         .program = p->key, .pref = pref, .from = -1, .to = -1};
     fk_followup_summary s;
     if (fk_followup_summarize(st, &f, &s) < 0) return -1;
-    fk_sb_printf(b, "<section><h2 id=\"%s\">", p->key);
-    fk_sb_html(b, p->label_ja);
-    fk_sb_puts(b, "</h2>\n");
+    fk_buf_printf(b, "<section><h2 id=\"%s\">", p->key);
+    fk_html_put(b, p->label_ja);
+    fk_buf_puts(b, "</h2>\n");
     if (!s.contacts) {
-        fk_sb_puts(b,
-                   "<p class=\"missing\">フォローアップの記録はまだありません"
-                   "</p></section>\n");
+        fk_buf_puts(b,
+                    "<p class=\"missing\">フォローアップの記録はまだありません"
+                    "</p></section>\n");
         return 0;
     }
-    fk_sb_printf(b,
-                 "<p class=\"headline\">連絡 <strong>%lld</strong> 件"
-                 "（%lld 施設）</p>\n<table><thead><tr>",
-                 (long long)s.contacts, (long long)s.facilities);
+    fk_buf_printf(b,
+                  "<p class=\"headline\">連絡 <strong>%lld</strong> 件"
+                  "（%lld 施設）</p>\n<table><thead><tr>",
+                  (long long)s.contacts, (long long)s.facilities);
     for (int i = 0; i < FK_NOUTCOME; i++) {
-        fk_sb_puts(b, "<th scope=\"col\">");
-        fk_sb_html(b, fk_outcomes[i].label_ja);
-        fk_sb_puts(b, "</th>");
+        fk_buf_puts(b, "<th scope=\"col\">");
+        fk_html_put(b, fk_outcomes[i].label_ja);
+        fk_buf_puts(b, "</th>");
     }
-    fk_sb_puts(b, "</tr></thead><tbody><tr>");
+    fk_buf_puts(b, "</tr></thead><tbody><tr>");
     for (int i = 0; i < FK_NOUTCOME; i++)
-        fk_sb_printf(b, "<td class=\"n\">%lld</td>", (long long)s.outcomes[i]);
-    fk_sb_puts(b, "</tr></tbody></table>\n");
+        fk_buf_printf(b, "<td class=\"n\">%lld</td>", (long long)s.outcomes[i]);
+    fk_buf_puts(b, "</tr></tbody></table>\n");
     barriers_html(b, &s);
     conversion_html(b, &s);
-    fk_sb_printf(b, "<p><a href=\"/api/v1/followup?program=%s", p->key);
-    if (pref) fk_sb_printf(b, "&amp;prefecture=%02d", pref);
-    fk_sb_puts(b, "\">JSON</a></p></section>\n");
+    fk_buf_printf(b, "<p><a href=\"/api/v1/followup?program=%s", p->key);
+    if (pref) fk_buf_printf(b, "&amp;prefecture=%02d", pref);
+    fk_buf_puts(b, "\">JSON</a></p></section>\n");
     return 0;
 }
 
@@ -217,18 +217,18 @@ enum MHD_Result fk_route_followup(fk_req *r)
     char title[256];
     snprintf(title, sizeof title, "フォローアップの状況（%s）",
              pf ? pf->name_ja : "全国");
-    fk_sbuf b = {0};
+    fk_buf b = {0};
     fk_page_head(&b, title);
-    fk_sb_puts(&b, "<header><h1>");
-    fk_sb_html(&b, title);
-    fk_sb_puts(&b, "</h1>\n");
+    fk_buf_puts(&b, "<header><h1>");
+    fk_html_put(&b, title);
+    fk_buf_puts(&b, "</h1>\n");
     fk_page_asof(&b, as_of);
     if (pf)
-        fk_sb_printf(&b, "<nav><a href=\"/prefecture/%s\">普及状況</a></nav>",
-                     pf->code2);
+        fk_buf_printf(&b, "<nav><a href=\"/prefecture/%s\">普及状況</a></nav>",
+                      pf->code2);
     else
-        fk_sb_puts(&b, "<nav><a href=\"/\">普及状況</a></nav>");
-    fk_sb_puts(&b, "</header>\n");
+        fk_buf_puts(&b, "<nav><a href=\"/\">普及状況</a></nav>");
+    fk_buf_puts(&b, "</header>\n");
     int failed = 0;
     for (int p = 0; p < FK_NPROGRAM && !failed; p++)
         failed = program_html(&b, st, &fk_programs[p], pref) < 0;
@@ -242,6 +242,6 @@ enum MHD_Result fk_route_followup(fk_req *r)
     else
         ret = fk_reply(r, MHD_HTTP_OK, "text/html; charset=utf-8", b.p, b.len,
                        FK_CACHE_NOSTORE);
-    fk_sb_free(&b);
+    fk_buf_free(&b);
     return ret;
 }
