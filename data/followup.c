@@ -2,6 +2,7 @@
  * Contacts are written in one transaction with INSERT OR IGNORE on the
  * natural key, so a batch is all or nothing and a repeat adds nothing. */
 #include "data/followup.h"
+#include "core/alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,16 +147,7 @@ int fk_followup_contacted_since(fk_store *st, const char *program, fk_day since,
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 256;
-            int64_t *p = realloc(*codes, cap * sizeof *p);
-            if (!p) {
-                sqlite3_finalize(s);
-                free(*codes);
-                *codes = NULL;
-                *n = 0;
-                snprintf(st->err, sizeof st->err, "out of memory");
-                return -1;
-            }
-            *codes = p;
+            *codes = fk_xrealloc(*codes, cap, sizeof **codes);
         }
         (*codes)[(*n)++] = sqlite3_column_int64(s, 0);
     }

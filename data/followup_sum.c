@@ -9,6 +9,7 @@
  * were never called; the facilities are loaded once and grouped, so each
  * (type, prefecture, status, day) group is counted once. */
 #include "data/followup.h"
+#include "core/alloc.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -89,9 +90,7 @@ static int load_facilities(fk_store *st, const fk_followup_filter *f, fac **out,
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 1024;
-            fac *p = realloc(*out, cap * sizeof *p);
-            if (!p) break;
-            *out = p;
+            *out = fk_xrealloc(*out, cap, sizeof **out);
         }
         fac *x = &(*out)[(*n)++];
         int status = sqlite3_column_int(s, 5);
@@ -119,10 +118,6 @@ static int load_facilities(fk_store *st, const fk_followup_filter *f, fac **out,
     if (rc != SQLITE_DONE) {
         free(*out);
         *out = NULL;
-        if (rc == SQLITE_ROW) {
-            snprintf(st->err, sizeof st->err, "out of memory");
-            return -1;
-        }
         return fk_store_fail(st, "follow-up facilities");
     }
     return 0;

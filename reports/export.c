@@ -76,7 +76,6 @@ typedef struct {
     size_t nskip;
     int64_t priority; /* of the row being written; 0 = none */
     const char *reason;
-    char reason_err[64]; /* collecting rows failed */
 } walk;
 
 static int write_row(walk *w, const fk_cell *cells, int n)
@@ -135,9 +134,8 @@ static int on_facility(const fk_facility_row *r, void *ctx)
         if (bsearch(&code, w->skip, w->nskip, sizeof code, cmp_code)) return 0;
     }
     if (!w->prio) return write_facility(w, r);
-    if (fk_prio_add(w->prio, r) == 0) return 0;
-    snprintf(w->reason_err, sizeof w->reason_err, "out of memory");
-    return 1;
+    fk_prio_add(w->prio, r);
+    return 0;
 }
 
 /* Ranks the collected rows and writes them in priority order. */
@@ -214,11 +212,7 @@ int fk_export_facilities(fk_store *st, const fk_export_opts *o,
         snprintf(err, errlen, "store: %s", fk_store_error(st));
         return -1;
     }
-    if (o->order_priority && !(w.prio = fk_prio_new())) {
-        free(w.skip);
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
+    if (o->order_priority) w.prio = fk_prio_new();
     /* The writers open the temporary file by name (libxlsxwriter can do
      * nothing else); fk_atomic_commit syncs it and renames it into place. */
     fk_atomic at;
@@ -243,11 +237,6 @@ int fk_export_facilities(fk_store *st, const fk_export_opts *o,
     }
     int rc = header(&w, ja), have_err = 0;
     if (rc == 0) rc = fk_store_each_facility(st, &f, on_facility, &w);
-    if (rc == 0 && w.reason_err[0]) {
-        snprintf(err, errlen, "%s", w.reason_err);
-        rc = -1;
-        have_err = 1;
-    }
     if (rc == 0 && w.prio && write_ranked(&w, st, f.program, err, errlen) < 0) {
         rc = -1;
         have_err = !w.failed;

@@ -63,7 +63,7 @@ int fk_xlsx_verify(const char *path, const char *sheet_part, int64_t rows,
  * are collected (their text copied), ranked, then read back in order. */
 typedef struct fk_prio fk_prio;
 fk_prio *fk_prio_new(void);
-int fk_prio_add(fk_prio *p, const fk_facility_row *r);
+void fk_prio_add(fk_prio *p, const fk_facility_row *r);
 /* Sorts the rows; reads which municipalities have an operating pharmacy.
  * 0 or -1 with err. */
 int fk_prio_rank(fk_prio *p, fk_store *st, const char *program, fk_day as_of,

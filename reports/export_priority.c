@@ -4,6 +4,7 @@
  * pharmacy operating the program, sorted and given a reason in Japanese,
  * since the reason is read by the teams. */
 #include "reports/export_int.h"
+#include "core/alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +27,7 @@ struct fk_prio {
 
 fk_prio *fk_prio_new(void)
 {
-    return calloc(1, sizeof(fk_prio));
+    return fk_xcalloc(1, sizeof(fk_prio));
 }
 
 void fk_prio_free(fk_prio *p)
@@ -39,13 +40,11 @@ void fk_prio_free(fk_prio *p)
     free(p);
 }
 
-int fk_prio_add(fk_prio *p, const fk_facility_row *r)
+void fk_prio_add(fk_prio *p, const fk_facility_row *r)
 {
     if (p->n == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 1024;
-        prow *n = realloc(p->rows, cap * sizeof *n);
-        if (!n) return -1;
-        p->rows = n;
+        p->rows = fk_xrealloc(p->rows, cap, sizeof *p->rows);
         p->cap = cap;
     }
     /* The three strings in one allocation, copied from the callback's
@@ -54,8 +53,7 @@ int fk_prio_add(fk_prio *p, const fk_facility_row *r)
                *addr = r->address ? r->address : "",
                *phone = r->phone ? r->phone : "";
     size_t ln = strlen(name), la = strlen(addr), lp = strlen(phone);
-    char *text = malloc(ln + la + lp + 3);
-    if (!text) return -1;
+    char *text = fk_xmalloc(ln + la + lp + 3);
     memcpy(text, name, ln + 1);
     memcpy(text + ln + 1, addr, la + 1);
     memcpy(text + ln + la + 2, phone, lp + 1);
@@ -67,7 +65,6 @@ int fk_prio_add(fk_prio *p, const fk_facility_row *r)
     x->r.phone = text + ln + la + 2;
     x->text = text;
     x->order = p->n++;
-    return 0;
 }
 
 size_t fk_prio_count(const fk_prio *p)

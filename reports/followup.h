@@ -47,7 +47,7 @@ typedef struct {
 
 typedef struct {
     fk_sheet_row *rows; /* non-empty rows, in order */
-    size_t n;
+    size_t n, cap;
     const char *format; /* "csv utf-8", "csv utf-8 bom", "csv cp932", "xlsx" */
 } fk_sheet;
 

@@ -3,6 +3,7 @@
  * follow-up date, and turns the others into contacts or into one error
  * line each that says everything wrong with the row. */
 #include "reports/followup.h"
+#include "core/alloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -223,13 +224,8 @@ int fk_import_check(fk_store *st, const fk_sheet *sh, const fk_import_opts *o,
                  fk_followup_columns[1][1]);
         return -1;
     }
-    out->contacts = calloc(sh->n, sizeof *out->contacts);
-    out->errors = calloc(sh->n, sizeof *out->errors);
-    if (!out->contacts || !out->errors) {
-        fk_import_free(out);
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
+    out->contacts = fk_xcalloc(sh->n, sizeof *out->contacts);
+    out->errors = fk_xcalloc(sh->n, sizeof *out->errors);
     for (size_t i = 1; i < sh->n; i++) {
         const fk_sheet_row *r = &sh->rows[i];
         char t[64];

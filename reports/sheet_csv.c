@@ -4,6 +4,9 @@
  * quoting with CRLF, LF or CR line ends, as spreadsheets save them). */
 #include "reports/followup.h"
 
+#include "core/alloc.h"
+#include "core/buf.h"
+
 #include <errno.h>
 #include <iconv.h>
 #include <stdio.h>
@@ -18,7 +21,7 @@ void fk_sheet_free(fk_sheet *s)
     }
     free(s->rows);
     s->rows = NULL;
-    s->n = 0;
+    s->n = s->cap = 0;
 }
 
 int fk_sheet_new_row(fk_sheet *s, int line, char *err, size_t errlen)
@@ -32,12 +35,10 @@ int fk_sheet_new_row(fk_sheet *s, int line, char *err, size_t errlen)
                  FK_SHEET_MAX_ROWS);
         return -1;
     }
-    fk_sheet_row *r = realloc(s->rows, (s->n + 1) * sizeof *r);
-    if (!r) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 64;
+        s->rows = fk_xrealloc(s->rows, s->cap, sizeof *s->rows);
     }
-    s->rows = r;
     s->rows[s->n++] = (fk_sheet_row){line, 0, NULL};
     return 0;
 }
@@ -57,24 +58,17 @@ int fk_sheet_put(fk_sheet *s, int col, const char *text, size_t len,
         return -1;
     }
     if (col >= r->n) {
-        fk_sheet_cell *c = realloc(r->cells, (size_t)(col + 1) * sizeof *c);
-        if (!c) goto oom;
-        r->cells = c;
-        for (int j = r->n; j <= col; j++) r->cells[j] = (fk_sheet_cell){0};
+        r->cells = fk_xrealloc(r->cells, (size_t)col + 1, sizeof *r->cells);
         for (int j = r->n; j <= col; j++)
-            if (!(r->cells[j].text = calloc(1, 1))) goto oom;
+            r->cells[j] = (fk_sheet_cell){fk_xcalloc(1, 1), 0};
         r->n = col + 1;
     }
-    char *t = malloc(len + 1);
-    if (!t) goto oom;
+    char *t = fk_xmalloc(len + 1);
     memcpy(t, text, len);
     t[len] = '\0';
     free(r->cells[col].text);
     r->cells[col] = (fk_sheet_cell){t, numeric};
     return 0;
-oom:
-    snprintf(err, errlen, "out of memory");
-    return -1;
 }
 
 /* Length of the valid UTF-8 prefix of p (no overlongs, no surrogates). */
@@ -122,17 +116,16 @@ static char *from_cp932(const char *in, size_t n, size_t *outlen, char *err,
                  strerror(errno));
         return NULL;
     }
+    /* A cp932 character is 1 or 2 bytes and becomes at most 3 in UTF-8. */
     size_t cap = n * 3 / 2 + 16;
-    char *out = malloc(cap);
+    char *out = fk_xmalloc(cap);
     char *ip = (char *)in, *op = out;
     size_t il = n, ol = cap;
-    while (out && il > 0) {
+    while (il > 0) {
         if (iconv(cd, &ip, &il, &op, &ol) != (size_t)-1) break;
         if (errno == E2BIG) {
             size_t used = (size_t)(op - out);
-            char *p = realloc(out, cap * 2);
-            if (!p) break;
-            out = p;
+            out = fk_xrealloc(out, cap, 2);
             cap *= 2;
             op = out + used;
             ol = cap - used;
@@ -148,11 +141,6 @@ static char *from_cp932(const char *in, size_t n, size_t *outlen, char *err,
         return NULL;
     }
     iconv_close(cd);
-    if (!out || il > 0) {
-        free(out);
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
     *outlen = (size_t)(op - out);
     return out;
 }
@@ -175,11 +163,7 @@ static int parse_csv(const char *p, size_t n, fk_sheet *s, char *err,
 {
     size_t i = 0;
     int line = 1;
-    char *field = malloc(FK_SHEET_MAX_CELL + 1);
-    if (!field) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
+    char *field = fk_xmalloc(FK_SHEET_MAX_CELL + 1);
     int rc = 0;
     while (i < n && rc == 0) {
         int start = line, col = 0;
@@ -302,24 +286,34 @@ int fk_sheet_read(const char *path, fk_sheet *out, char *err, size_t errlen)
         return fk_sheet_read_xlsx(path, out, err, errlen);
     }
     rewind(f);
-    char *buf = malloc(FK_SHEET_MAX_BYTES + 1);
-    size_t n = buf ? fread(buf, 1, FK_SHEET_MAX_BYTES + 1, f) : 0;
+    /* Read in chunks into a buffer capped a chunk past the limit, so
+     * that a larger file is known to be larger without reading it all. */
+    enum {
+        CHUNK = 65536
+    };
+    fk_buf b = {.max = FK_SHEET_MAX_BYTES + CHUNK + 1};
+    got = CHUNK;
+    while (got == CHUNK && !b.oom) {
+        char *p = fk_buf_reserve(&b, CHUNK);
+        got = p ? fread(p, 1, CHUNK, f) : 0;
+        b.len += got;
+    }
     int bad = ferror(f);
     fclose(f);
-    if (!buf || bad || n > FK_SHEET_MAX_BYTES) {
-        if (!buf)
-            snprintf(err, errlen, "out of memory");
-        else if (bad)
+    if (bad || b.oom || b.len > FK_SHEET_MAX_BYTES) {
+        if (bad)
             snprintf(err, errlen, "%s: read error", path);
         else
             snprintf(err, errlen, "%s: larger than %u MiB; split the list",
                      path, FK_SHEET_MAX_BYTES >> 20);
-        free(buf);
+        fk_buf_free(&b);
         return -1;
     }
+    const char *buf = b.p ? b.p : "";
+    size_t n = b.len;
     char inner[400];
     int rc = fk_sheet_read_csv(buf, n, out, inner, sizeof inner);
-    free(buf);
+    fk_buf_free(&b);
     if (rc < 0) snprintf(err, errlen, "%s: %s", path, inner);
     return rc;
 }

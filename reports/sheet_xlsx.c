@@ -10,6 +10,9 @@
  * to shared strings) are not part of a cell's text. */
 #include "reports/followup.h"
 
+#include "core/alloc.h"
+#include "core/buf.h"
+
 #include <expat.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,9 +24,7 @@ typedef struct {
     char *err;
     size_t errlen;
     int failed;
-    /* text being collected */
-    char *text;
-    size_t len, cap;
+    fk_buf text; /* being collected */
     int in_text; /* inside <t> (or <v>) that counts */
     int in_rph;
     /* shared strings */
@@ -60,25 +61,14 @@ static void on_text(void *ud, const XML_Char *s, int n)
 {
     xctx *x = ud;
     if (!x->in_text || x->in_rph || x->failed) return;
-    if (x->len + (size_t)n > FK_SHEET_MAX_CELL) {
+    if (x->text.len + (size_t)n > FK_SHEET_MAX_CELL) {
         char msg[128];
         snprintf(msg, sizeof msg, "row %d: a cell holds more than %d bytes",
                  x->row, FK_SHEET_MAX_CELL);
         fail(x, msg);
         return;
     }
-    if (x->len + (size_t)n + 1 > x->cap) {
-        size_t cap = (x->len + (size_t)n + 1) * 2;
-        char *p = realloc(x->text, cap);
-        if (!p) {
-            fail(x, "out of memory");
-            return;
-        }
-        x->text = p;
-        x->cap = cap;
-    }
-    memcpy(x->text + x->len, s, (size_t)n);
-    x->len += (size_t)n;
+    if (fk_buf_put(&x->text, s, (size_t)n) < 0) fail(x, "out of memory");
 }
 
 static void on_doctype(void *ud, const XML_Char *name, const XML_Char *sys,
@@ -95,7 +85,7 @@ static void ss_start(void *ud, const XML_Char *name, const XML_Char **a)
     (void)a;
     const char *n = local(name);
     if (!strcmp(n, "si"))
-        x->len = 0;
+        fk_buf_reset(&x->text);
     else if (!strcmp(n, "t"))
         x->in_text = 1;
     else if (!strcmp(n, "rPh"))
@@ -112,16 +102,12 @@ static void ss_end(void *ud, const XML_Char *name)
         x->in_rph = 0;
     else if (!strcmp(n, "si") && !x->failed) {
         if (x->nss == x->capss) {
-            size_t cap = x->capss ? x->capss * 2 : 256;
-            char **p = realloc(x->ss, cap * sizeof *p);
-            if (!p) return fail(x, "out of memory");
-            x->ss = p;
-            x->capss = cap;
+            x->capss = x->capss ? x->capss * 2 : 256;
+            x->ss = fk_xrealloc(x->ss, x->capss, sizeof *x->ss);
         }
-        char *t = malloc(x->len + 1);
-        if (!t) return fail(x, "out of memory");
-        memcpy(t, x->text ? x->text : "", x->len);
-        t[x->len] = '\0';
+        char *t = fk_xmalloc(x->text.len + 1);
+        memcpy(t, x->text.p ? x->text.p : "", x->text.len);
+        t[x->text.len] = '\0';
         x->ss[x->nss++] = t;
     }
 }
@@ -168,7 +154,7 @@ static void sh_start(void *ud, const XML_Char *name, const XML_Char **a)
         snprintf(x->type, sizeof x->type, "%s", t ? t : "n");
         x->in_cell = 1;
         x->has_value = 0;
-        x->len = 0;
+        fk_buf_reset(&x->text);
     } else if (x->in_cell && (!strcmp(n, "v") || !strcmp(n, "t"))) {
         x->in_text = 1;
         x->has_value = 1;
@@ -190,8 +176,8 @@ static void sh_end(void *ud, const XML_Char *name)
     } else if (!strcmp(n, "c")) {
         x->in_cell = 0;
         if (!x->has_value) return;
-        const char *s = x->text ? x->text : "";
-        size_t len = x->len;
+        const char *s = x->text.p ? x->text.p : "";
+        size_t len = x->text.len;
         int numeric = 0;
         if (!strcmp(x->type, "s")) {
             char idx[24];
@@ -299,7 +285,7 @@ int fk_sheet_read_xlsx(const char *path, fk_sheet *out, char *err,
     zip_close(z);
     for (size_t i = 0; i < x.nss; i++) free(x.ss[i]);
     free(x.ss);
-    free(x.text);
+    fk_buf_free(&x.text);
     if (rc < 0) {
         snprintf(err, errlen, "%s: %s", path, inner);
         fk_sheet_free(out);
