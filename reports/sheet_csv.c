@@ -106,11 +106,23 @@ static int line_of(const char *p, size_t off)
     return line;
 }
 
+/* The cp932 converter, opened on first use and kept for the process (an
+ * import reads one file on the CLI's one thread): glibc declares
+ * iconv_open an allocator, so a failed open, which returns (iconv_t)-1,
+ * and closing on every path are clearer held in one place. */
+static iconv_t cp932(void)
+{
+    static iconv_t cd = (iconv_t)-1;
+    if (cd == (iconv_t)-1) cd = iconv_open("UTF-8", "CP932");
+    if (cd != (iconv_t)-1) iconv(cd, NULL, NULL, NULL, NULL); /* reset */
+    return cd;
+}
+
 /* cp932 to UTF-8 (malloc'd); on a byte cp932 cannot hold, names its line. */
 static char *from_cp932(const char *in, size_t n, size_t *outlen, char *err,
                         size_t errlen)
 {
-    iconv_t cd = iconv_open("UTF-8", "CP932");
+    iconv_t cd = cp932();
     if (cd == (iconv_t)-1) {
         snprintf(err, errlen, "iconv cannot convert from cp932: %s",
                  strerror(errno));
@@ -137,10 +149,8 @@ static char *from_cp932(const char *in, size_t n, size_t *outlen, char *err,
                  "save the file as CSV in UTF-8 or Shift_JIS",
                  line_of(in, off), (unsigned char)in[off]);
         free(out);
-        iconv_close(cd);
         return NULL;
     }
-    iconv_close(cd);
     *outlen = (size_t)(op - out);
     return out;
 }
