@@ -17,7 +17,7 @@ DESTDIR ?=
 BUILD   ?= build
 VERSION := 0.1.0
 
-PKGS    := libcurl libcjson sqlite3 cairo pangocairo libpng libmicrohttpd xlsxwriter libsystemd zlib nettle
+PKGS    := libcurl libcjson sqlite3 cairo pangocairo libpng libmicrohttpd xlsxwriter libsystemd zlib nettle libzip expat
 # Messages are cut to their buffers on purpose, hence no format-truncation.
 WARN    := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wno-format-truncation -Wvla -Wundef -Wcast-align

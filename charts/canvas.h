@@ -66,6 +66,9 @@ int fk_chart_weekly_draw_on(const fk_chart_weekly *c, const fk_chart_opts *o,
                             size_t errlen);
 int fk_chart_munis_draw_on(const fk_chart_munis *c, const fk_chart_opts *o,
                            const fk_chart_target *tg, char *err, size_t errlen);
+int fk_chart_barriers_draw_on(const fk_chart_barriers *c,
+                              const fk_chart_opts *o, const fk_chart_target *tg,
+                              char *err, size_t errlen);
 
 /* A layout in the charts' shared Pango context and fonts (fk_charts_init
  * first); the caller unrefs it. */

@@ -198,6 +198,21 @@ int fk_chart_weekly_csv(const fk_chart_weekly *c, const char *lang, fk_buf *out,
 int fk_chart_munis_csv(const fk_chart_munis *c, const char *lang, fk_buf *out,
                        char *err, size_t errlen);
 
+/* ---- barriers: what follow-up calls heard, by the ministry's codes ----- */
+typedef struct {
+    fk_chart_meta meta;
+    fk_day from, to;            /* the period (-1: open), for the subtitle */
+    double counts[FK_NBARRIER]; /* contacts naming barrier k + 1 */
+    double with_barrier;        /* contacts naming at least one */
+    double contacts;            /* every contact of the period */
+} fk_chart_barriers;
+
+int fk_chart_barriers_render(const fk_chart_barriers *c, const fk_chart_opts *o,
+                             fk_chart_format fmt, fk_buf *out, char *err,
+                             size_t errlen);
+int fk_chart_barriers_csv(const fk_chart_barriers *c, const char *lang,
+                          fk_buf *out, char *err, size_t errlen);
+
 /* ---- drawing onto a caller's page (charts/embed.c) -------------------- */
 /* Each chart drawn as vectors into cr with its top-left corner at (x, y),
  * at its layout size (o->width x o->height points; scale is unused), so
@@ -214,6 +229,10 @@ int fk_chart_map_draw(cairo_t *cr, double x, double y, const fk_chart_prefs *c,
 int fk_chart_munis_draw(cairo_t *cr, double x, double y,
                         const fk_chart_munis *c, const fk_chart_opts *o,
                         char *err, size_t errlen);
+
+int fk_chart_barriers_draw(cairo_t *cr, double x, double y,
+                           const fk_chart_barriers *c, const fk_chart_opts *o,
+                           char *err, size_t errlen);
 
 /* Text in the charts' fonts on a caller's cairo context (fk_charts_init
  * first).  size in points; halign 0 left, 1 centre, 2 right; y is the top

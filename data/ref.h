@@ -62,11 +62,25 @@ typedef struct {
     char parent[6];          /* a ward's city ("01100"); "" otherwise */
     int32_t population_2020; /* 0 for wards: their city carries it */
 } fk_muni;
+/* Follow-up calls: the ministry's barrier codes 1..7 (fk_barriers[k - 1])
+ * and the outcomes a team records, in this order. */
+#define FK_NBARRIER 7
+#define FK_NOUTCOME 5
+typedef struct {
+    const char *label_ja, *label_en; /* short, for charts and tables */
+} fk_barrier_info;
+typedef struct {
+    const char *key;      /* "will_adopt" */
+    const char *label_ja; /* 導入予定 */
+    const char *label_en;
+} fk_outcome_info;
 
 extern const fk_pref fk_prefs[FK_NPREF];
 extern const fk_muni fk_munis[FK_NMUNI]; /* sorted by code */
 extern const fk_type_info fk_types[FK_NTYPE];
 extern const fk_program_info fk_programs[FK_NPROGRAM];
+extern const fk_barrier_info fk_barriers[FK_NBARRIER];
+extern const fk_outcome_info fk_outcomes[FK_NOUTCOME];
 
 /* Lookups return NULL / -1 when not found. */
 const fk_pref *fk_pref_by_code(int code);
@@ -74,6 +88,8 @@ const fk_pref *fk_pref_by_code(int code);
 const fk_pref *fk_pref_by_str(const char *s);
 int fk_type_by_key(const char *key); /* fk_type or -1 */
 const fk_program_info *fk_program_by_key(const char *key);
+/* An outcome by its key or its Japanese label; index or -1. */
+int fk_outcome_by_name(const char *s);
 
 /* A well-formed municipality code: 5 ASCII digits whose first two are a
  * prefecture (01..47).  It need not be in fk_munis: the feed may carry a

@@ -20,7 +20,7 @@
 #include "core/date.h"
 #include "data/ref.h"
 
-#define FK_SCHEMA_VERSION 2 /* 3 once the follow-up migration (2) is merged */
+#define FK_SCHEMA_VERSION 3
 
 typedef struct fk_store fk_store;
 

@@ -237,7 +237,8 @@ enum MHD_Result fk_route_api(fk_req *r)
     if (!strcmp(r->url, "/api/v1/summary")) return summary(r);
     if (!strcmp(r->url, "/api/v1/series")) return series(r);
     if (!strcmp(r->url, "/api/v1/forecast")) return forecast(r);
+    if (!strcmp(r->url, "/api/v1/followup")) return fk_route_api_followup(r);
     return fk_reply_json_error(
         r, MHD_HTTP_NOT_FOUND,
-        "not found (summary, series, forecast under /api/v1/)");
+        "not found (summary, series, forecast, followup under /api/v1/)");
 }

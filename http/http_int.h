@@ -109,6 +109,9 @@ int fk_auth_aggregate(fk_req *r, int json, enum MHD_Result *ret);
 /* Facility-level data for an area (pref 0 = national): needs a live token
  * whose scope covers it (401 without one, 403 outside its scope). */
 int fk_auth_area(fk_req *r, int pref, int json, enum MHD_Result *ret);
+/* Follow-up figures of an area (pref 0 = national): a national token, or
+ * a followup:NN token for that prefecture (a pref:NN token is not one). */
+int fk_auth_followup(fk_req *r, int pref, int json, enum MHD_Result *ret);
 
 /* ---- query parameters (params.c) ---- */
 /* Checks that every query parameter is in allowed (NULL-terminated) and
@@ -132,8 +135,11 @@ int fk_param_int(fk_req *r, const char *key, long min, long max, long *out,
 /* ---- routes ---- */
 enum MHD_Result fk_route_files(
     fk_req *r); /* /charts/..., /reports/... (files.c) */
-enum MHD_Result fk_route_api(fk_req *r);     /* /api/v1/... (api.c) */
-enum MHD_Result fk_route_export(fk_req *r);  /* /exports/... (exports.c) */
+enum MHD_Result fk_route_api(fk_req *r);    /* /api/v1/... (api.c) */
+enum MHD_Result fk_route_export(fk_req *r); /* /exports/... (exports.c) */
+/* /followup and /followup/NN, /api/v1/followup (followup.c) */
+enum MHD_Result fk_route_followup(fk_req *r);
+enum MHD_Result fk_route_api_followup(fk_req *r);
 enum MHD_Result fk_route_home(fk_req *r);    /* / (pages.c) */
 enum MHD_Result fk_route_pref(fk_req *r);    /* /prefecture/NN (pages.c) */
 enum MHD_Result fk_route_healthz(fk_req *r); /* (ops.c) */

@@ -171,3 +171,11 @@ void fk_page_foot(fk_buf *b)
         "<p>データ: <a href=\"/api/v1/summary?program=eprescription\">API（JSON）</a> · "
         "<a href=\"/healthz\">稼働状況</a></p></footer>\n</body></html>\n");
 }
+
+const fk_pref *fk_page_pref(const char *nn)
+{
+    if (strlen(nn) == 2 && nn[0] >= '0' && nn[0] <= '9' && nn[1] >= '0' &&
+        nn[1] <= '9')
+        return fk_pref_by_str(nn);
+    return NULL;
+}

@@ -205,10 +205,7 @@ static int muni_table(fk_buf *b, fk_store *st, int pref, fk_day as_of)
 enum MHD_Result fk_route_pref(fk_req *r)
 {
     const char *nn = r->url + strlen("/prefecture/");
-    const fk_pref *pf = NULL;
-    if (strlen(nn) == 2 && nn[0] >= '0' && nn[0] <= '9' && nn[1] >= '0' &&
-        nn[1] <= '9')
-        pf = fk_pref_by_str(nn);
+    const fk_pref *pf = fk_page_pref(nn);
     if (!pf)
         return fk_reply_html_error(
             r, MHD_HTTP_NOT_FOUND,

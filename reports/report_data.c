@@ -248,7 +248,8 @@ int rp_data_load(fk_store *st, const fk_report_opts *o,
             rp_data_free(d);
             return -1;
         }
-    if (load_pulls(st, d, err, errlen) < 0) {
+    if (load_pulls(st, d, err, errlen) < 0 ||
+        rp_followup_load(st, d, err, errlen) < 0) {
         rp_data_free(d);
         return -1;
     }

@@ -303,8 +303,8 @@ static void unknown_codes(rp_doc *doc, const rp_data *d, int64_t most)
 void rp_quality(rp_doc *doc, const rp_data *d)
 {
     rp_heading(doc,
-               RP_L(d, "6. データ品質（今週の取得）",
-                    "6. Data quality (this week's pulls)"),
+               RP_L(d, "7. データ品質（今週の取得）",
+                    "7. Data quality (this week's pulls)"),
                120);
     int64_t failed = 0, set_aside = 0, stored = 0, unknown = 0;
     for (size_t i = 0; i < d->npulls; i++) {
@@ -380,7 +380,7 @@ void rp_quality(rp_doc *doc, const rp_data *d)
 /* ---- methods ----------------------------------------------------------------- */
 void rp_methods(rp_doc *doc, const rp_data *d)
 {
-    rp_heading(doc, RP_L(d, "7. 方法", "7. Methods"), 200);
+    rp_heading(doc, RP_L(d, "8. 方法", "8. Methods"), 200);
     char s[1024], first[64];
     rp_para(
         doc,

@@ -325,9 +325,14 @@ static void test_csv_counts_match_store(void **state)
                                  "status",
                                  "status_ja",
                                  "applied_since",
-                                 "days_since_applied"};
-    assert_int_equal(t.r[0].n, 14);
-    for (int j = 0; j < 14; j++) assert_string_equal(t.r[0].f[j], keys[j]);
+                                 "days_since_applied",
+                                 "followup_date",
+                                 "followup_outcome",
+                                 "followup_barriers",
+                                 "followup_team",
+                                 "followup_note"};
+    assert_int_equal(t.r[0].n, 19);
+    for (int j = 0; j < 19; j++) assert_string_equal(t.r[0].f[j], keys[j]);
     /* Every row is a non-adopter; days count from applied_since to as_of. */
     int cs = col(&t, "status"), cj = col(&t, "status_ja"),
         ca = col(&t, "applied_since"), cd = col(&t, "days_since_applied");
@@ -561,7 +566,8 @@ static void test_bom(void **state)
     s = tu_read_file(path_of("ja.csv"), &len);
     const char *ja =
         "医療機関コード,名称,種別,都道府県コード,都道府県,市区町村コード,市区町村名,所在地,電話番号,病床数,"
-        "状況区分,状況,申請日,申請からの日数\r\n";
+        "状況区分,状況,申請日,申請からの日数,フォローアップ日,フォローアップ結果,"
+        "導入の障壁,担当チーム,フォローアップメモ\r\n";
     assert_memory_equal(s, ja, strlen(ja));
     free(s);
 }
@@ -628,7 +634,7 @@ static void test_xlsx(void **state)
                      0);
     size_t rows = store_count("eprescription", 0, NULL, -1, 3) + 1;
     char want[200];
-    snprintf(want, sizeof want, "<autoFilter ref=\"A1:N%zu\"/>", rows);
+    snprintf(want, sizeof want, "<autoFilter ref=\"A1:S%zu\"/>", rows);
     assert_non_null(strstr(x, want));
     assert_non_null(strstr(x, "ySplit=\"1\""));
     assert_non_null(strstr(x, "state=\"frozen\""));
