@@ -4,7 +4,9 @@
 #   make deps       install the Debian packages the project needs (as root)
 #   make test       build and run every cmocka test
 #   make test-asan  the same suite under AddressSanitizer + UBSan
-#   make bench      benchmarks that print figures
+#   make bench      benchmarks that print figures (and the soak below)
+#   make soak       the daemon through 50 pull-and-render cycles; checks
+#                   that memory, descriptors and /healthz stay flat
 #   make demo       the main job on the bundled default (see README)
 #   make install    PREFIX=/usr/local DESTDIR=
 
@@ -41,7 +43,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_SUPPORT := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
 TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all deps test test-asan bench demo install clean check-deps
+.PHONY: all deps test test-asan bench soak demo install clean check-deps
 all: $(BUILD)/fukyu $(BUILD)/fukyu-feedsim
 
 deps:
@@ -83,6 +85,9 @@ test-asan:
 
 bench: all
 	@sh bench/run.sh $(BUILD)
+
+soak: all
+	@sh bench/soak.sh $(BUILD)
 
 demo: all
 	@sh scripts/demo.sh $(BUILD)
