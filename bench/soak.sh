@@ -9,8 +9,8 @@
 # then, and the worst seen by a sampler polling it throughout the cycle).
 #
 # Targets (exit 1 when one fails): RSS after the last cycle within 10% of
-# RSS after cycle 10 (or the first cycle, for runs shorter than 10);
-# descriptors flat (the same after the last cycle as after the first);
+# RSS after cycle 10 (cycle 2 for runs shorter than 10);
+# descriptors flat (after the last cycle within 2 of after cycle 10);
 # /healthz answered 200 within 100 ms throughout; no pull or render error.
 #
 #   usage: sh bench/soak.sh BUILD_DIR [ignored]
@@ -23,8 +23,8 @@ S=$B/fukyu-feedsim
 N=${SOAK_CYCLES:-50}
 SCALE=${SOAK_SCALE:-0.02}
 HZ_MS=${SOAK_HEALTHZ_MS:-100}
-BASE=${SOAK_FROM:-10}
-[ "$N" -ge $BASE ] || BASE=1
+BASE=10 # the cycle the last one is compared with: the caches are warm
+[ "$N" -ge $BASE ] || BASE=$((N < 2 ? 1 : 2))
 W=$(mktemp -d /tmp/fukyu-soak-XXXXXX)
 SIM='' DAEMON='' SAMPLER=''
 cleanup() {
@@ -120,14 +120,16 @@ printf 'RSS after cycle %d / after cycle %d  %+6.1f%%  (%.1f -> %.1f MiB; target
     "$N" $BASE "$growth" "$(echo "$base_rss / 1024" | bc -l)" "$(echo "$last_rss / 1024" | bc -l)" \
     "$([ "$ok" = 1 ] && echo ok || echo FAIL)"
 [ "$ok" = 1 ] || fail=1
-fd_first=$(awk '$1 == 1 { print $3 }' "$W/rows")
+# Against the same cycle as RSS: the /healthz sampler starts after cycle
+# 1 and may hold a connection (2 descriptors) when one is counted.
+fd_base=$(awk -v c=$BASE '$1 == c { print $3 }' "$W/rows")
 fd_min=$(awk 'NR == 1 || $3 < m { m = $3 } END { print m }' "$W/rows")
 fd_max=$(awk '$3 > m { m = $3 } END { print m }' "$W/rows")
 fd_last=$(awk -v c="$N" '$1 == c { print $3 }' "$W/rows")
-printf 'descriptors                        %d..%d, %d after cycle 1, %d after cycle %d  %s\n' \
-    "$fd_min" "$fd_max" "$fd_first" "$fd_last" "$N" \
-    "$([ "$fd_last" -le "$fd_first" ] && echo ok || echo FAIL)"
-[ "$fd_last" -le "$fd_first" ] || fail=1
+ok=$([ "$fd_last" -le $((fd_base + 2)) ] && echo 1 || echo 0)
+printf 'descriptors                        %d..%d; %d after cycle %d, %d after cycle %d (target: within 2)  %s\n' \
+    "$fd_min" "$fd_max" "$fd_base" $BASE "$fd_last" "$N" "$([ "$ok" = 1 ] && echo ok || echo FAIL)"
+[ "$ok" = 1 ] || fail=1
 hz_n=$(wc -l < "$W/hz")
 hz_max=$(awk '$1 > m { m = $1 } END { printf "%.1f", m }' "$W/hz")
 hz_after=$(awk '{ v = $4; sub(/!.*/, "", v); if (v + 0 > m) m = v + 0 } END { printf "%.1f", m }' "$W/rows")
