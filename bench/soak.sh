@@ -96,7 +96,7 @@ while [ $c -le "$N" ]; do
         sleep 0.05
     done
     t1=$(date +%s.%N)
-    [ -n "$SAMPLER" ] || { start_sampler; : > "$W/hz"; }
+    [ -n "$SAMPLER" ] || { : > "$W/hz"; start_sampler; }
     rss=$(rss_kb) fd=$(fds)
     hz=$(curl -s -o /dev/null -w '%{time_total} %{http_code}' "http://$HTTP/healthz" |
          awk '{ printf "%.1f", $1 * 1000; if ($2 != 200) printf "!%s", $2 }')
