@@ -56,12 +56,12 @@ static long rss_kb(void)
 /* One PDF with Japanese text: cairo subsets the CJK font for it. */
 static int draw_pdf(void)
 {
-    fk_chart_buf b = {0};
+    fk_buf b = {0};
     char err[256];
     int rc = fk_chart_funnel_render(&funnel, NULL, FK_CHART_PDF, &b, err,
                                     sizeof err);
-    if (rc == 0 && (b.len < 5 || memcmp(b.data, "%PDF-", 5))) rc = -1;
-    fk_chart_buf_free(&b);
+    if (rc == 0 && (b.len < 5 || memcmp(b.p, "%PDF-", 5))) rc = -1;
+    fk_buf_free(&b);
     return rc;
 }
 
