@@ -7,7 +7,9 @@
 #   make check      style and static analysis: clang-format 14 against
 #                   .clang-format over every tracked .c/.h (no changes
 #                   allowed), then gcc -fanalyzer over all production code
-#   make bench      benchmarks that print figures
+#   make bench      benchmarks that print figures (and the soak below)
+#   make soak       the daemon through 50 pull-and-render cycles; checks
+#                   that memory, descriptors and /healthz stay flat
 #   make demo       the main job on the bundled default (see README)
 #   make install    PREFIX=/usr/local DESTDIR=
 
@@ -55,7 +57,7 @@ ANALYZE_SRC := $(LIB_SRC) $(CLI_SRC) $(SIM_SRC)
 ANALYZE_OK := $(ANALYZE_SRC:%.c=$(BUILD)/analyze/%.ok)
 CLANG_FORMAT ?= $(shell command -v clang-format-14 2>/dev/null || echo clang-format)
 
-.PHONY: all deps test test-asan bench demo install clean check check-format analyze
+.PHONY: all deps test test-asan bench soak demo install clean check check-format analyze
 all: $(BUILD)/fukyu $(BUILD)/fukyu-feedsim
 
 deps:
@@ -121,6 +123,9 @@ analyze: $(ANALYZE_OK)
 
 bench: all
 	@sh bench/run.sh $(BUILD)
+
+soak: all
+	@sh bench/soak.sh $(BUILD)
 
 demo: all
 	@sh scripts/demo.sh $(BUILD)

@@ -1,6 +1,7 @@
 #!/bin/sh
 # bench/run.sh - `make bench`: figures for the collector (issue 4 targets)
-# and, where built, the other benchmarks.  Prints; asserts nothing.
+# and, where built, the other benchmarks.  Prints; asserts nothing but
+# the soak's targets.
 #
 # Collector, against the simulator's national snapshot over loopback:
 #   first full pull, a weekly pull (~1% of statuses changed), an unchanged
@@ -9,6 +10,8 @@
 #   importing the same facilities as CSV.
 # BENCH_SCALE=10 (or any) repeats the pull on a larger registry to show
 # that peak RSS does not grow with it.
+# Then every other bench/*.sh, among them soak.sh (`make soak`: the daemon
+# over 50 pull-and-render cycles), which does assert its targets.
 set -eu
 B=${1:-build}
 F=$B/fukyu
