@@ -13,6 +13,12 @@
  *  - a status change takes effect on its `since` date, but never before
  *    the day after the previous stored snapshot: the days already reported
  *    stay as they were reported. *
+ * Records are not written as they arrive: new and changed ones are staged
+ * (stage.h) and written in code order at commit, because a feed in no
+ * code order would otherwise put every insert on a random B-tree page.
+ * Repeated codes are still caught as they arrive (the index's seen bits,
+ * the set of new codes), so the collector learns of them at once.
+ *
  * The facility index and the record hash are in apply_index.c, the pull
  * log in pull_log.c. */
 #include "data/apply.h"
@@ -29,6 +35,14 @@
  * municipality, type and `since` day); past this many (about 6 MiB) they
  * are written out and the map starts again, so memory stays flat. */
 #define DELTA_FLUSH_CELLS (256 * 1024)
+/* The stage's run buffer: about 50,000 national records; larger pulls
+ * spill sorted runs to a temporary file. */
+#define STAGE_RUN_BYTES (8u << 20)
+
+enum {
+    STAGED_NEW = 0,
+    STAGED_CHANGED = 1
+};
 
 typedef struct {
     const char *program; /* interned */
@@ -67,6 +81,9 @@ static void free_apply(fk_apply *ap)
     for (int i = 0; i < ap->nprogs; i++) free(ap->progs[i]);
     fk_apply_free_rejects(ap);
     fk_delta_free(&ap->deltas);
+    fk_stage_free(ap->stage);
+    free(ap->newset);
+    free(ap->odd);
     free(ap);
 }
 
@@ -411,27 +428,74 @@ static int change(fk_apply *ap, const fk_record *r)
     return 0;
 }
 
+static int stage(fk_apply *ap, const fk_record *r, int64_t hash, int kind)
+{
+    uint8_t ids[FK_MAX_PROGRAMS];
+    for (size_t i = 0; i < r->nprog; i++) {
+        int pi = intern(ap, r->prog[i].program);
+        if (pi < 0) return -1;
+        ids[i] = (uint8_t)pi;
+    }
+    if (!ap->stage && !(ap->stage = fk_stage_new(STAGE_RUN_BYTES))) {
+        snprintf(ap->st->err, sizeof ap->st->err, "stage: out of memory");
+        return -1;
+    }
+    return fk_stage_put(ap->stage, r, ids, hash, (uint8_t)kind, ap->st->err,
+                        sizeof ap->st->err);
+}
+
 int fk_apply_record(fk_apply *ap, const fk_record *r)
 {
     int64_t h = fk_apply_record_hash(r);
     size_t i = fk_apply_find(ap, r->code);
+    int kind = STAGED_NEW;
     if (i != (size_t)-1) {
         if (ap->seen[i / 64] >> (i % 64) & 1) return FK_APPLY_DUP;
         ap->seen[i / 64] |= 1ULL << (i % 64);
-        ap->records++;
-        if (ap->hashes[i] == (uint32_t)h) return FK_APPLY_OK;
-        if (change(ap, r) < 0) return -1;
-        bind_facility(ap->upd_fac, r, h, ap->pull);
-        return fk_apply_step_done(ap, ap->upd_fac, "facility") < 0
-                   ? -1
-                   : FK_APPLY_OK;
+        if (ap->hashes[i] == (uint32_t)h) {
+            ap->records++;
+            return FK_APPLY_OK;
+        }
+        kind = STAGED_CHANGED;
+    } else {
+        int seen = fk_apply_seen_new(ap, r->code);
+        if (seen < 0) {
+            snprintf(ap->st->err, sizeof ap->st->err, "codes: out of memory");
+            return -1;
+        }
+        if (seen) return FK_APPLY_DUP;
     }
-    bind_facility(ap->ins_fac, r, h, ap->pull);
-    sqlite3_bind_int(ap->ins_fac, 9, ap->as_of);
-    if (fk_apply_step_done(ap, ap->ins_fac, "facility") < 0) return -1;
-    if (sqlite3_changes(ap->st->db) == 0) return FK_APPLY_DUP;
+    if (stage(ap, r, h, kind) < 0) return -1;
     ap->records++;
-    return enter(ap, r) < 0 ? -1 : FK_APPLY_OK;
+    return FK_APPLY_OK;
+}
+
+/* Writes the staged records, in code order: each insert appends. */
+static int apply_staged(fk_apply *ap)
+{
+    if (!ap->stage) return 0;
+    char *err = ap->st->err;
+    size_t errlen = sizeof ap->st->err;
+    if (fk_stage_sort(ap->stage, err, errlen) < 0) return -1;
+    fk_staged x;
+    int rc;
+    while ((rc = fk_stage_next(ap->stage, &x, err, errlen)) == 1) {
+        fk_record *r = &x.rec;
+        for (size_t i = 0; i < r->nprog; i++)
+            r->prog[i].program = ap->progs[x.prog_id[i]];
+        if (x.kind == STAGED_CHANGED) {
+            if (change(ap, r) < 0) return -1;
+            bind_facility(ap->upd_fac, r, x.hash, ap->pull);
+            if (fk_apply_step_done(ap, ap->upd_fac, "facility") < 0) return -1;
+        } else {
+            bind_facility(ap->ins_fac, r, x.hash, ap->pull);
+            sqlite3_bind_int(ap->ins_fac, 9, ap->as_of);
+            if (fk_apply_step_done(ap, ap->ins_fac, "facility") < 0 ||
+                enter(ap, r) < 0)
+                return -1;
+        }
+    }
+    return rc;
 }
 
 /* Facilities of the previous snapshot that this one did not deliver. */
@@ -498,7 +562,7 @@ static int flush_series(fk_apply *ap)
 int fk_apply_commit(fk_apply *ap, fk_pull_stats *stats)
 {
     fk_pull_stats ps = stats ? *stats : (fk_pull_stats){0};
-    if (close_missing(ap) < 0 || flush_series(ap) < 0 ||
+    if (apply_staged(ap) < 0 || close_missing(ap) < 0 || flush_series(ap) < 0 ||
         fk_apply_write_rejects(ap) < 0 ||
         fk_apply_log_outcome(ap, "stored", NULL, &ps) < 0 ||
         fk_store_exec(ap->st, "COMMIT") < 0) {

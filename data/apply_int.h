@@ -18,6 +18,7 @@
 
 #include "data/apply.h"
 #include "data/delta.h"
+#include "data/stage.h"
 #include "data/store_int.h"
 
 /* Distinct programs one pull may name; a program's index here is its part
@@ -46,6 +47,14 @@ struct fk_apply {
     char *progs[FK_APPLY_MAX_PROGS]; /* interned; index = series key */
     int nprogs;
     fk_delta_map deltas;
+    /* records to write, applied in code order at commit (stage.h) */
+    fk_stage *stage;
+    /* codes of this pull not in the index: a set of packed codes, and
+     * the codes that do not pack (outside the feed's rules) in a list */
+    uint32_t *newset;
+    size_t newcap, newused;
+    int64_t *odd;
+    size_t nodd, capodd;
     fk_apply_reject_t *rejects;
     size_t nrejects, caprejects;
     int64_t set_aside, records, changes, openings, closures;
@@ -62,6 +71,9 @@ int fk_apply_step_done(fk_apply *ap, sqlite3_stmt *s, const char *what);
 int fk_apply_load_index(fk_apply *ap);
 /* The index of code among the open facilities, or (size_t)-1. */
 size_t fk_apply_find(const fk_apply *ap, int64_t code);
+/* Remembers a code that is not in the index: 0 the first time, 1 when
+ * this pull has seen it already, -1 out of memory. */
+int fk_apply_seen_new(fk_apply *ap, int64_t code);
 /* A hash of everything stored from a record, independent of the order of
  * its programs. */
 int64_t fk_apply_record_hash(const fk_record *r);

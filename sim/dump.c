@@ -37,8 +37,7 @@ static int mkdirs(char *path)
     return mkdir(path, 0755) < 0 && errno != EEXIST ? -1 : 0;
 }
 
-static int write_file(const char *path, const void *p, size_t n,
-                      time_t mtime)
+static int write_file(const char *path, const void *p, size_t n, time_t mtime)
 {
     FILE *f = fopen(path, "wb");
     if (!f) return -1;
@@ -62,8 +61,8 @@ int sim_dump(const sim_registry *r, sim_faults *fs, fk_day date,
     char pages[4096 + 64], path[4096 + 128], cur[96] = "";
     snprintf(pages, sizeof pages, "%s/v1/facilities/%d", dir, limit);
     if (strlen(dir) > 4096 || mkdirs(pages) < 0) {
-        fprintf(stderr, "fukyu-feedsim: --dump %s: cannot create %s: %s\n",
-                dir, pages, strerror(errno));
+        fprintf(stderr, "fukyu-feedsim: --dump %s: cannot create %s: %s\n", dir,
+                pages, strerror(errno));
         sim_snapshot_free(s);
         return 1;
     }
@@ -71,8 +70,8 @@ int sim_dump(const sim_registry *r, sim_faults *fs, fk_day date,
     size_t listed = sim_page_listed(s, fs), offset = 0;
     int rc = 0, page = 0;
     do {
-        sim_page_req q = {r, s, fs, offset, (size_t)limit, page,
-                          page ? cur : NULL};
+        sim_page_req q = {
+            r, s, fs, offset, (size_t)limit, page, page ? cur : NULL};
         body.len = 0;
         sim_render_page(&q, &body);
         snprintf(path, sizeof path, "%s/%s.json", pages, page ? cur : "first");
