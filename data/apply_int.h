@@ -36,7 +36,8 @@ struct fk_apply {
     int64_t pull;
     struct timespec t0;
     int in_tx;
-    int first; /* no stored pull yet: rebuild the past */
+    int fk_off; /* foreign keys turned off for the pull (apply.c) */
+    int first;  /* no stored pull yet: rebuild the past */
     fk_day as_of, prev_as_of;
     char snapshot[128], etag[512];
     /* open facilities at the start, sorted by code */
