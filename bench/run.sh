@@ -14,7 +14,7 @@
 #           plus the sqlite3 shell's .import of the same rows (CSV);
 #   peer    bench/peer.py (python3 + requests), the analyst's script.
 # Then one first pull of a registry BENCH_SCALE times larger (default 10;
-# 0 skips it) with its own floor: time should grow linearly, RSS not.
+# 0 skips it): time should grow linearly, RSS not.
 # BENCH_OTHERS=0 skips the other benchmarks.
 set -eu
 B=${1:-build}
@@ -167,14 +167,12 @@ rm -rf "$W"/random-? "$W"/code-?
 if [ "$SCALE" != 0 ]; then
     echo "== collector: registry x$SCALE, random order, one run =="
     "$S" --dump "$W/big" --date 2025-02-09 --order random --scale "$SCALE" --limit $LIMIT
-    to_csv "$W/big" "$W/big.csv"
     serve "$W/big"
-    floor "$W/big" "$W/big.csv" "$W/big.floor"
     pull "$W/big.db" "$W/big.first"
-    row "first pull x$SCALE" "$W/big.first" "$W/big.floor"
+    row "first pull x$SCALE" "$W/big.first"
     awk -v b="$(median 1 "$W/big.first")" -v f="$first" -v s="$SCALE" 'BEGIN {
         printf "x%s time / national time %6.2f  (linear: %s)\n", s, b / f, s }'
-    rm -rf "$W/big" "$W/big.csv" "$W"/big.db*
+    rm -rf "$W/big" "$W"/big.db*
 fi
 stop_nginx
 

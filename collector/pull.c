@@ -300,6 +300,7 @@ static int run_pages(pull *p)
         if (rc == 0 && page == 0 &&
             fk_apply_snapshot(p->ap, p->snapshot, p->as_of, r.etag) < 0)
             rc = failf(p, "%s", fk_store_error(p->st));
+        if (rc == 0 && page == 0) fk_apply_expect(p->ap, p->total);
         if (rc == 0) rc = take_records(p, doc, page);
         char *next = NULL;
         if (rc == 0) rc = next_cursor(p, doc, page, &next);

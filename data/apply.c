@@ -35,9 +35,9 @@
  * municipality, type and `since` day); past this many (about 6 MiB) they
  * are written out and the map starts again, so memory stays flat. */
 #define DELTA_FLUSH_CELLS (256 * 1024)
-/* The stage's run buffer: about 50,000 national records; larger pulls
+/* The stage's run buffer: about 22,000 national records; larger pulls
  * spill sorted runs to a temporary file. */
-#define STAGE_RUN_BYTES (8u << 20)
+#define STAGE_RUN_BYTES (4u << 20)
 
 enum {
     STAGED_NEW = 0,
@@ -194,6 +194,11 @@ int fk_apply_snapshot(fk_apply *ap, const char *snapshot, fk_day as_of,
     snprintf(ap->snapshot, sizeof ap->snapshot, "%s", snapshot);
     snprintf(ap->etag, sizeof ap->etag, "%s", etag ? etag : "");
     return 0;
+}
+
+void fk_apply_expect(fk_apply *ap, int64_t total)
+{
+    ap->expect = total > 0 ? total : 0;
 }
 
 static int intern(fk_apply *ap, const char *program)

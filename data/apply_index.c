@@ -78,21 +78,36 @@ static uint32_t pack(int64_t code)
     return (uint32_t)(1 + (pref * 3 + group) * 10000000 + code % 10000000);
 }
 
+/* Any table size, not only powers of two (multiply-shift). */
 static size_t slot(uint32_t v, size_t cap)
 {
-    return (size_t)((v * 0x9E3779B1u) ^ (v >> 15)) & (cap - 1);
+    uint32_t h = (v ^ (v >> 16)) * 0x9E3779B1u;
+    return (size_t)(((uint64_t)h * cap) >> 32);
+}
+
+/* The next size: straight to what the snapshot's total needs (at 80%
+ * load) when that is known, but never more than 8 times the current size,
+ * so that a total the pages will not deliver cannot inflate it. */
+static size_t next_cap(const fk_apply *ap)
+{
+    size_t want = (size_t)(ap->expect + ap->expect / 4 + 1);
+    if (!ap->newcap)
+        return want < 4096 ? 4096 : want > 1 << 20 ? 1 << 20 : want;
+    if (want > ap->newcap + ap->newcap / 4)
+        return want < ap->newcap * 8 ? want : ap->newcap * 8;
+    return ap->newcap * 2;
 }
 
 static int grow_newset(fk_apply *ap)
 {
-    size_t ncap = ap->newcap ? ap->newcap * 2 : 4096;
+    size_t ncap = next_cap(ap);
     uint32_t *n = calloc(ncap, sizeof *n);
     if (!n) return -1;
     for (size_t i = 0; i < ap->newcap; i++) {
         uint32_t v = ap->newset[i];
         if (!v) continue;
         size_t j = slot(v, ncap);
-        while (n[j]) j = (j + 1) & (ncap - 1);
+        while (n[j]) j = j + 1 == ncap ? 0 : j + 1;
         n[j] = v;
     }
     free(ap->newset);
@@ -122,7 +137,7 @@ int fk_apply_seen_new(fk_apply *ap, int64_t code)
     size_t j = slot(v, ap->newcap);
     while (ap->newset[j]) {
         if (ap->newset[j] == v) return 1;
-        j = (j + 1) & (ap->newcap - 1);
+        j = j + 1 == ap->newcap ? 0 : j + 1;
     }
     ap->newset[j] = v;
     ap->newused++;

@@ -54,6 +54,7 @@ struct fk_apply {
      * the codes that do not pack (outside the feed's rules) in a list */
     uint32_t *newset;
     size_t newcap, newused;
+    int64_t expect; /* records the snapshot says it has (fk_apply_expect) */
     int64_t *odd;
     size_t nodd, capodd;
     fk_apply_reject_t *rejects;

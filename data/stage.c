@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #define NO_TEXT   UINT32_MAX
-#define READ_BUF  (64 * 1024)
+#define READ_BUF  (16 * 1024) /* per run while merging: ~80 records */
 #define WRITE_BUF (256 * 1024)
 
 typedef struct {
@@ -43,7 +43,7 @@ typedef struct {
 typedef struct {
     off_t pos, end; /* what is left of the run in the file */
     char *buf;
-    size_t have, at;
+    size_t cap, have, at;
 } file_run;
 
 struct fk_stage {
@@ -220,29 +220,34 @@ int fk_stage_sort(fk_stage *s, char *err, size_t errlen)
  * is done, -1 on a read error. */
 static int fill(fk_stage *s, file_run *f)
 {
-    if (!f->buf && !(f->buf = malloc(READ_BUF))) return -1;
-    head h;
-    size_t left = f->have - f->at;
-    if (left >= sizeof h) {
-        memcpy(&h, f->buf + f->at, sizeof h);
-        if (left >= h.size) return 1;
+    for (;;) {
+        head h;
+        size_t left = f->have - f->at, need = READ_BUF;
+        if (left >= sizeof h) {
+            memcpy(&h, f->buf + f->at, sizeof h);
+            if (left >= h.size) return 1;
+            if (h.size > need) need = h.size; /* larger than usual */
+        }
+        if (f->pos >= f->end) return left ? -1 : 0;
+        if (f->cap < need) {
+            char *nb = realloc(f->buf, need);
+            if (!nb) return -1;
+            f->buf = nb;
+            f->cap = need;
+        }
+        memmove(f->buf, f->buf + f->at, left);
+        f->at = 0;
+        f->have = left;
+        while (f->have < f->cap && f->pos < f->end) {
+            size_t want = f->cap - f->have;
+            if ((off_t)want > f->end - f->pos) want = (size_t)(f->end - f->pos);
+            ssize_t n = pread(s->fd, f->buf + f->have, want, f->pos);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) return -1;
+            f->have += (size_t)n;
+            f->pos += n;
+        }
     }
-    if (left == 0 && f->pos >= f->end) return 0;
-    memmove(f->buf, f->buf + f->at, left);
-    f->at = 0;
-    f->have = left;
-    while (f->have < READ_BUF && f->pos < f->end) {
-        size_t want = READ_BUF - f->have;
-        if ((off_t)want > f->end - f->pos) want = (size_t)(f->end - f->pos);
-        ssize_t n = pread(s->fd, f->buf + f->have, want, f->pos);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return -1;
-        f->have += (size_t)n;
-        f->pos += n;
-    }
-    if (f->have < sizeof h) return -1;
-    memcpy(&h, f->buf, sizeof h);
-    return f->have >= h.size ? 1 : -1;
 }
 
 static void unpack(const char *p, fk_staged *out)

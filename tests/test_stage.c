@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "data/apply.h"
 #include "data/stage.h"
+#include "data/store.h"
 
 static fk_record make(int64_t code, int i, char *name, char *addr)
 {
@@ -56,6 +58,27 @@ static void test_sorted_across_runs(void **state)
             fk_stage_put(s, &r, ids, i * 31, (uint8_t)(i & 1), err, sizeof err),
             0);
     }
+    /* Records larger than the merge's read buffer, one spilled alone. */
+    char big[20000];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    fk_stage *s2 = fk_stage_new(30000);
+    for (int i = 0; i < 3; i++) {
+        char name[64], addr[96];
+        fk_record r = make(1310000000 + 2 - i, i, name, addr);
+        if (i < 2) r.address = big;
+        uint8_t ids[FK_MAX_PROGRAMS] = {0};
+        assert_int_equal(fk_stage_put(s2, &r, ids, 0, 0, err, sizeof err), 0);
+    }
+    assert_int_equal(fk_stage_sort(s2, err, sizeof err), 0);
+    fk_staged st2;
+    for (int k = 2; k >= 0; k--) {
+        assert_int_equal(fk_stage_next(s2, &st2, err, sizeof err), 1);
+        assert_int_equal(st2.rec.code, 1310000000 + 2 - k);
+        if (k < 2) assert_string_equal(st2.rec.address, big);
+    }
+    assert_int_equal(fk_stage_next(s2, &st2, err, sizeof err), 0);
+    fk_stage_free(s2);
     assert_int_equal(fk_stage_count(s), N);
     assert_int_equal(fk_stage_sort(s, err, sizeof err), 0);
     fk_staged st;
@@ -109,6 +132,33 @@ static void test_record_too_big(void **state)
     assert_int_equal(fk_stage_put(s, &r, ids, 0, 0, err, sizeof err), -1);
     assert_non_null(strstr(err, "a record of"));
     fk_stage_free(s);
+}
+
+/* With foreign keys off during a pull, the apply itself refuses a record
+ * whose type or prefecture the reference tables do not have. */
+static void test_unknown_prefecture_refused(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir(), db[600], err[300];
+    snprintf(db, sizeof db, "%s/t.db", dir);
+    fk_store *st = fk_store_open(db, 0, err, sizeof err);
+    assert_non_null(st);
+    fk_apply *ap = fk_apply_begin(st, "http://test");
+    assert_non_null(ap);
+    assert_int_equal(
+        fk_apply_snapshot(ap, "2025-02-09T04:00:00+09:00", 20128, "\"e\""), 0);
+    char name[64], addr[96];
+    fk_record r = make(9910000001, 0, name, addr);
+    r.pref = 99;
+    assert_int_equal(fk_apply_record(ap, &r), -1);
+    assert_non_null(strstr(fk_store_error(st), "prefecture 99 is not known"));
+    fk_apply_abort(ap, "bad record", NULL);
+    fk_store_close(st);
+    char *fp = tu_store_fingerprint(db);
+    assert_non_null(strstr(fp, "\n0|0.0|0.0\n0\n0|0.0|0\n"));
+    free(fp);
+    tu_rmtree(dir);
+    free(dir);
 }
 
 static void pull(const char *url, const char *db)
@@ -180,6 +230,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sorted_across_runs),
         cmocka_unit_test(test_record_too_big),
+        cmocka_unit_test(test_unknown_prefecture_refused),
         cmocka_unit_test(test_any_order_same_store),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
