@@ -31,10 +31,6 @@
 
 #include "data/apply_int.h"
 
-/* The series cells a first pull touches grow with the registry (one per
- * municipality, type and `since` day); past this many (about 6 MiB) they
- * are written out and the map starts again, so memory stays flat. */
-#define DELTA_FLUSH_CELLS (256 * 1024)
 /* The stage's run buffer: about 22,000 national records; larger pulls
  * spill sorted runs to a temporary file. */
 #define STAGE_RUN_BYTES (4u << 20)
@@ -49,8 +45,6 @@ typedef struct {
     fk_status status;
     fk_day since;
 } prog_state;
-
-static const int vec[4][3] = {{0, 0, 1}, {0, 1, 1}, {1, 0, 1}, {0, 0, 0}};
 
 static int prep(fk_apply *ap, sqlite3_stmt **s, const char *sql)
 {
@@ -215,53 +209,9 @@ static int intern(fk_apply *ap, const char *program)
     return ap->nprogs++;
 }
 
-static int flush_series(fk_apply *ap);
-
 static int muni_num(const char *muni)
 {
     return muni[0] ? atoi(muni) : 0;
-}
-
-/* Adds sign x the contribution of one status to a cell.  The denominator
- * part counts from `enter`, the status part from max(since, enter). */
-static int contribute_cell(fk_apply *ap, int prog, int type, int pref, int muni,
-                           fk_status status, fk_day since, fk_day enter,
-                           int sign)
-{
-    const int *v = vec[status];
-    fk_day from = since > enter ? since : enter;
-    if (status == FK_ST_APPLIED || status == FK_ST_OPERATING) {
-        if (fk_delta_add(&ap->deltas,
-                         fk_delta_key(prog, type, pref, muni, enter), 0, 0,
-                         sign * v[2]) < 0 ||
-            fk_delta_add(&ap->deltas,
-                         fk_delta_key(prog, type, pref, muni, from),
-                         sign * v[0], sign * v[1], 0) < 0)
-            goto oom;
-    } else if (fk_delta_add(&ap->deltas,
-                            fk_delta_key(prog, type, pref, muni, enter),
-                            sign * v[0], sign * v[1], sign * v[2]) < 0) {
-        goto oom;
-    }
-    return 0;
-oom:
-    snprintf(ap->st->err, sizeof ap->st->err, "series: out of memory");
-    return -1;
-}
-
-/* To the facility's own cell and to the national roll-up (pref 0). */
-static int contribute(fk_apply *ap, int prog, int type, int pref, int muni,
-                      fk_status status, fk_day since, fk_day enter, int sign)
-{
-    if (contribute_cell(ap, prog, type, pref, muni, status, since, enter,
-                        sign) < 0 ||
-        contribute_cell(ap, prog, type, 0, 0, status, since, enter, sign) < 0)
-        return -1;
-    if (ap->deltas.used > DELTA_FLUSH_CELLS) {
-        if (flush_series(ap) < 0) return -1;
-        fk_delta_clear(&ap->deltas);
-    }
-    return 0;
 }
 
 static void bind_facility(sqlite3_stmt *s, const fk_record *r, int64_t hash,
@@ -329,8 +279,8 @@ static int enter(fk_apply *ap, const fk_record *r)
         const fk_record_program *p = &r->prog[i];
         int pi = intern(ap, p->program);
         if (pi < 0) return -1;
-        if (contribute(ap, pi, (int)r->type, r->pref, muni, p->status, p->since,
-                       when, +1) < 0 ||
+        if (fk_apply_contribute(ap, pi, (int)r->type, r->pref, muni, p->status,
+                                p->since, when, +1) < 0 ||
             put_status(ap, r->code, p->program, p->status, p->since) < 0)
             return -1;
         if (ap->first) {
@@ -402,8 +352,8 @@ static int change(fk_apply *ap, const fk_record *r)
             if (!strcmp(r->prog[i].program, o.p[j].program)) still = 1;
         if (still) continue;
         int pi = intern(ap, o.p[j].program);
-        if (pi < 0 || contribute(ap, pi, o.type, o.pref, o.muni, o.p[j].status,
-                                 -1, ap->as_of, -1) < 0)
+        if (pi < 0 || fk_apply_contribute(ap, pi, o.type, o.pref, o.muni,
+                                          o.p[j].status, -1, ap->as_of, -1) < 0)
             return -1;
         sqlite3_bind_int64(ap->del_status, 1, r->code);
         sqlite3_bind_text(ap->del_status, 2, o.p[j].program, -1, SQLITE_STATIC);
@@ -424,11 +374,11 @@ static int change(fk_apply *ap, const fk_record *r)
             eff = p->since > ap->prev_as_of ? p->since : ap->prev_as_of + 1;
             if (eff > ap->as_of) eff = ap->as_of;
         }
-        if (old && contribute(ap, pi, o.type, o.pref, o.muni, old->status, -1,
-                              eff, -1) < 0)
+        if (old && fk_apply_contribute(ap, pi, o.type, o.pref, o.muni,
+                                       old->status, -1, eff, -1) < 0)
             return -1;
-        if (contribute(ap, pi, (int)r->type, r->pref, muni, p->status, -1, eff,
-                       +1) < 0)
+        if (fk_apply_contribute(ap, pi, (int)r->type, r->pref, muni, p->status,
+                                -1, eff, +1) < 0)
             return -1;
         if (!same) {
             if (put_status(ap, r->code, p->program, p->status, p->since) < 0 ||
@@ -440,6 +390,8 @@ static int change(fk_apply *ap, const fk_record *r)
     }
     return 0;
 }
+
+static int write_staged(fk_apply *ap);
 
 static int stage(fk_apply *ap, const fk_record *r, int64_t hash, int kind)
 {
@@ -490,10 +442,56 @@ int fk_apply_record(fk_apply *ap, const fk_record *r)
     return FK_APPLY_OK;
 }
 
+/* A first pull fills empty tables, so their secondary indexes are dropped
+ * before the inserts and built again after them, in the same transaction:
+ * one sort each instead of an insert at a random place per row, which
+ * thrashes the page cache of a registry ten times Japan's.  Returns the
+ * indexes' CREATE statements (sqlite3_free), NULL on failure. */
+static char *drop_indexes(fk_apply *ap)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(
+            ap->st->db,
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND"
+            " sql IS NOT NULL AND tbl_name IN ('facility', 'status_history')",
+            -1, &s, NULL) != SQLITE_OK) {
+        fk_store_fail(ap->st, "indexes");
+        return NULL;
+    }
+    char *drop = sqlite3_mprintf(""), *create = sqlite3_mprintf("");
+    while (drop && create && sqlite3_step(s) == SQLITE_ROW) {
+        drop = sqlite3_mprintf("%z DROP INDEX \"%w\";", drop,
+                               (const char *)sqlite3_column_text(s, 0));
+        create = sqlite3_mprintf("%z %s;", create,
+                                 (const char *)sqlite3_column_text(s, 1));
+    }
+    sqlite3_finalize(s);
+    if (!drop || !create || fk_store_exec(ap->st, drop) < 0) {
+        if (!drop || !create)
+            snprintf(ap->st->err, sizeof ap->st->err, "indexes: out of memory");
+        sqlite3_free(create);
+        create = NULL;
+    }
+    sqlite3_free(drop);
+    return create;
+}
+
 /* Writes the staged records, in code order: each insert appends. */
 static int apply_staged(fk_apply *ap)
 {
     if (!ap->stage) return 0;
+    char *indexes = NULL;
+    if (ap->first && !(indexes = drop_indexes(ap))) return -1;
+    int rc = write_staged(ap);
+    if (indexes) {
+        if (rc == 0 && fk_store_exec(ap->st, indexes) < 0) rc = -1;
+        sqlite3_free(indexes);
+    }
+    return rc;
+}
+
+static int write_staged(fk_apply *ap)
+{
     char *err = ap->st->err;
     size_t errlen = sizeof ap->st->err;
     if (fk_stage_sort(ap->stage, err, errlen) < 0) return -1;
@@ -528,8 +526,8 @@ static int close_missing(fk_apply *ap)
         for (size_t j = 0; j < o.n; j++) {
             int pi = intern(ap, o.p[j].program);
             if (pi < 0 ||
-                contribute(ap, pi, o.type, o.pref, o.muni, o.p[j].status, -1,
-                           ap->as_of, -1) < 0 ||
+                fk_apply_contribute(ap, pi, o.type, o.pref, o.muni,
+                                    o.p[j].status, -1, ap->as_of, -1) < 0 ||
                 history(ap, ap->codes[i], o.p[j].program, o.p[j].status,
                         o.p[j].since, ap->as_of, "closed") < 0)
                 return -1;
@@ -542,48 +540,11 @@ static int close_missing(fk_apply *ap)
     return 0;
 }
 
-static int flush_series(fk_apply *ap)
-{
-    sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(
-            ap->st->db,
-            "INSERT INTO series_delta(program, type, pref, muni, day, d_adopting,"
-            " d_applied, d_total) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"
-            " ON CONFLICT DO UPDATE SET d_adopting = d_adopting + excluded.d_adopting,"
-            " d_applied = d_applied + excluded.d_applied,"
-            " d_total = d_total + excluded.d_total",
-            -1, &s, NULL) != SQLITE_OK)
-        return fk_store_fail(ap->st, "series");
-    for (size_t i = 0; i < ap->deltas.cap; i++) {
-        const fk_delta_cell *c = &ap->deltas.cells[i];
-        if (!c->key || (!c->adopting && !c->applied && !c->total)) continue;
-        int prog, type, pref, muni;
-        int32_t day;
-        fk_delta_unkey(c->key, &prog, &type, &pref, &muni, &day);
-        char m[8] = "";
-        if (muni) snprintf(m, sizeof m, "%05d", muni);
-        sqlite3_bind_text(s, 1, ap->progs[prog], -1, SQLITE_STATIC);
-        sqlite3_bind_int(s, 2, type);
-        sqlite3_bind_int(s, 3, pref);
-        sqlite3_bind_text(s, 4, m, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int(s, 5, day);
-        sqlite3_bind_int(s, 6, c->adopting);
-        sqlite3_bind_int(s, 7, c->applied);
-        sqlite3_bind_int(s, 8, c->total);
-        if (fk_apply_step_done(ap, s, "series") < 0) {
-            sqlite3_finalize(s);
-            return -1;
-        }
-    }
-    sqlite3_finalize(s);
-    return 0;
-}
-
 int fk_apply_commit(fk_apply *ap, fk_pull_stats *stats)
 {
     fk_pull_stats ps = stats ? *stats : (fk_pull_stats){0};
-    if (apply_staged(ap) < 0 || close_missing(ap) < 0 || flush_series(ap) < 0 ||
-        fk_apply_write_rejects(ap) < 0 ||
+    if (apply_staged(ap) < 0 || close_missing(ap) < 0 ||
+        fk_apply_flush_series(ap) < 0 || fk_apply_write_rejects(ap) < 0 ||
         fk_apply_log_outcome(ap, "stored", NULL, &ps) < 0 ||
         fk_store_exec(ap->st, "COMMIT") < 0) {
         fail_logged(ap, stats);

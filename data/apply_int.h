@@ -80,6 +80,15 @@ int fk_apply_seen_new(fk_apply *ap, int64_t code);
  * its programs. */
 int64_t fk_apply_record_hash(const fk_record *r);
 
+/* apply_series.c */
+/* Adds sign x the contribution of one status of a facility to its cell
+ * and the national one, from enter (the status part from max(since,
+ * enter)); flushes the cells when they grow past their bound.  0 or -1. */
+int fk_apply_contribute(fk_apply *ap, int prog, int type, int pref, int muni,
+                        fk_status status, fk_day since, fk_day enter, int sign);
+/* Writes the cells into series_delta and leaves the map to be cleared. */
+int fk_apply_flush_series(fk_apply *ap);
+
 /* pull_log.c */
 /* Seconds since the pull began. */
 double fk_apply_elapsed(const fk_apply *ap);
