@@ -238,10 +238,10 @@ static void bind_facility(sqlite3_stmt *s, const fk_record *r, int64_t hash,
     sqlite3_bind_int64(s, 11, pull);
 }
 
-static int put_status(fk_apply *ap, int64_t code, const char *program,
-                      fk_status status, fk_day since)
+/* ?1..?4 of the status and history statements. */
+static void bind_status(sqlite3_stmt *s, int64_t code, const char *program,
+                        fk_status status, fk_day since)
 {
-    sqlite3_stmt *s = ap->put_status;
     sqlite3_bind_int64(s, 1, code);
     sqlite3_bind_text(s, 2, program, -1, SQLITE_STATIC);
     sqlite3_bind_int(s, 3, (int)status);
@@ -249,6 +249,13 @@ static int put_status(fk_apply *ap, int64_t code, const char *program,
         sqlite3_bind_int(s, 4, since);
     else
         sqlite3_bind_null(s, 4);
+}
+
+static int put_status(fk_apply *ap, int64_t code, const char *program,
+                      fk_status status, fk_day since)
+{
+    sqlite3_stmt *s = ap->put_status;
+    bind_status(s, code, program, status, since);
     return fk_apply_step_done(ap, s, "status");
 }
 
@@ -257,13 +264,7 @@ static int history(fk_apply *ap, int64_t code, const char *program,
                    const char *event)
 {
     sqlite3_stmt *s = ap->ins_hist;
-    sqlite3_bind_int64(s, 1, code);
-    sqlite3_bind_text(s, 2, program, -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 3, (int)status);
-    if (since >= 0)
-        sqlite3_bind_int(s, 4, since);
-    else
-        sqlite3_bind_null(s, 4);
+    bind_status(s, code, program, status, since);
     sqlite3_bind_int(s, 5, effective);
     sqlite3_bind_int64(s, 6, ap->pull);
     sqlite3_bind_text(s, 7, event, -1, SQLITE_STATIC);
@@ -307,6 +308,14 @@ typedef struct {
     char names[FK_MAX_PROGRAMS * 2][64];
 } old_state;
 
+static int corrupt(fk_apply *ap, int64_t code, const char *what)
+{
+    snprintf(ap->st->err, sizeof ap->st->err,
+             "facility %010lld: stored %s out of range (damaged store?)",
+             (long long)code, what);
+    return -1;
+}
+
 static int load_old(fk_apply *ap, int64_t code, old_state *o)
 {
     sqlite3_stmt *s = ap->get_fac;
@@ -320,6 +329,11 @@ static int load_old(fk_apply *ap, int64_t code, old_state *o)
     const unsigned char *m = sqlite3_column_text(s, 2);
     o->muni = m ? atoi((const char *)m) : 0;
     sqlite3_reset(s);
+    /* Only this code writes these rows, from checked records; a row out of
+     * range means the file was edited or damaged: an error, not a crash. */
+    if (o->type < 0 || o->type >= FK_NTYPE || o->pref < 0 || o->pref > 47 ||
+        o->muni < 0 || o->muni > 99999)
+        return corrupt(ap, code, "type, prefecture or municipality");
     s = ap->get_status;
     sqlite3_bind_int64(s, 1, code);
     o->n = 0;
@@ -332,9 +346,16 @@ static int load_old(fk_apply *ap, int64_t code, old_state *o)
         o->p[o->n].since = sqlite3_column_type(s, 2) == SQLITE_NULL
                                ? -1
                                : sqlite3_column_int(s, 2);
+        if (o->p[o->n].status < FK_ST_NONE ||
+            o->p[o->n].status > FK_ST_NOT_APPLICABLE) {
+            sqlite3_reset(s);
+            return corrupt(ap, code, "status");
+        }
         o->n++;
     }
     sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return fk_store_fail(ap->st, "status lookup");
     return 0;
 }
 

@@ -23,13 +23,12 @@
 int fk_apply_load_index(fk_apply *ap)
 {
     sqlite3_stmt *s;
+    int found;
     int64_t count = 0;
-    if (sqlite3_prepare_v2(
-            ap->st->db, "SELECT COUNT(*) FROM facility WHERE closed_on IS NULL",
-            -1, &s, NULL) != SQLITE_OK)
-        return fk_store_fail(ap->st, "index");
-    if (sqlite3_step(s) == SQLITE_ROW) count = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
+    if (fk_store_one_int(
+            ap->st, "SELECT COUNT(*) FROM facility WHERE closed_on IS NULL",
+            NULL, &found, &count) < 0)
+        return -1;
     size_t cap = (size_t)count + 1;
     ap->codes = malloc(cap * sizeof *ap->codes);
     ap->hashes = malloc(cap * sizeof *ap->hashes);
@@ -45,12 +44,19 @@ int fk_apply_load_index(fk_apply *ap)
         return fk_store_fail(ap->st, "index");
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW && ap->n < cap) {
-        ap->codes[ap->n] = sqlite3_column_int64(s, 0);
+        int64_t code = sqlite3_column_int64(s, 0);
+        /* code is the table's unique key and the rows come ORDER BY code:
+         * strictly increasing, which fk_apply_find()'s search needs. */
+        assert(ap->n == 0 || ap->codes[ap->n - 1] < code);
+        ap->codes[ap->n] = code;
         ap->hashes[ap->n] = (uint32_t)sqlite3_column_int64(s, 1);
         ap->n++;
     }
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE) return fk_store_fail(ap->st, "index");
+    /* Both reads ran inside the pull's write transaction: nothing changed
+     * the table between the count and the rows. */
+    assert(ap->n == (size_t)count);
     return 0;
 }
 

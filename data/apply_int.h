@@ -28,7 +28,7 @@
 typedef struct {
     int64_t position;
     char code[24];
-    char *reason;
+    size_t reason; /* offset of its text in fk_apply.reasons */
 } fk_apply_reject_t;
 
 struct fk_apply {
@@ -59,6 +59,8 @@ struct fk_apply {
     size_t nodd, capodd;
     fk_apply_reject_t *rejects;
     size_t nrejects, caprejects;
+    char *reasons; /* the rejects' reasons, each NUL-terminated */
+    size_t reasons_len, reasons_cap;
     int64_t set_aside, records, changes, openings, closures;
     sqlite3_stmt *ins_fac, *upd_fac, *get_fac, *get_status, *put_status,
         *del_status, *ins_hist, *close_fac;

@@ -1,6 +1,7 @@
 /* apply_series.c - the series deltas of a pull (see apply_int.h and the
  * series model at the top of apply.c): each status a record gains or loses
  * adds to day cells in memory, written out in the table's key order. */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,10 @@ static int contribute_cell(fk_apply *ap, int prog, int type, int pref, int muni,
                            fk_status status, fk_day since, fk_day enter,
                            int sign)
 {
+    /* A record's statuses were checked by collector/record.c, stored ones
+     * by load_old(); vec has one row per status. */
+    assert(status >= FK_ST_NONE && status <= FK_ST_NOT_APPLICABLE);
+    assert(sign == 1 || sign == -1);
     const int *v = vec[status];
     fk_day from = since > enter ? since : enter;
     if (status == FK_ST_APPLIED || status == FK_ST_OPERATING) {
@@ -96,6 +101,10 @@ int fk_apply_flush_series(fk_apply *ap)
         int prog, type, pref, muni;
         int32_t day;
         fk_delta_unkey(c.key, &prog, &type, &pref, &muni, &day);
+        /* Every key was made from an index intern() returned, and the key
+         * packs its fields without loss. */
+        assert(prog < ap->nprogs);
+        assert(fk_delta_key(prog, type, pref, muni, day) == c.key);
         /* 6 + 6 + 17 + 2 + 32 bits, most significant first */
         c.key = (uint64_t)rank[prog] << 57 | (uint64_t)pref << 51 |
                 (uint64_t)muni << 34 | (uint64_t)type << 32 | (uint32_t)day;

@@ -21,14 +21,6 @@ double fk_apply_elapsed(const fk_apply *ap)
            (double)(t.tv_nsec - ap->t0.tv_nsec) / 1e9;
 }
 
-static void now_rfc3339(char *buf, size_t n)
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 int fk_store_last_etag(fk_store *st, const char *feed, char *etag, size_t n)
 {
     sqlite3_stmt *s;
@@ -53,7 +45,7 @@ int fk_apply_log_start(fk_apply *ap, const char *feed)
 {
     fk_store *st = ap->st;
     char now[32];
-    now_rfc3339(now, sizeof now);
+    fk_store_now(now, sizeof now);
     /* Under the write lock, any pull still 'running' belongs to a process
      * that died: a live collector holds the lock for its whole pull. */
     if (fk_store_exec(st, "BEGIN IMMEDIATE") < 0) return -1;
@@ -87,46 +79,61 @@ int fk_apply_log_start(fk_apply *ap, const char *feed)
 
 int fk_apply_log_prev_as_of(fk_apply *ap)
 {
-    sqlite3_stmt *s;
-    ap->prev_as_of = -1;
-    if (sqlite3_prepare_v2(
-            ap->st->db,
+    int found;
+    int64_t v;
+    if (fk_store_one_int(
+            ap->st,
             "SELECT as_of FROM pull WHERE outcome = 'stored' ORDER BY id DESC LIMIT 1",
-            -1, &s, NULL) != SQLITE_OK)
-        return fk_store_fail(ap->st, "pull log");
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) ap->prev_as_of = sqlite3_column_int(s, 0);
-    sqlite3_finalize(s);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE
-               ? 0
-               : fk_store_fail(ap->st, "pull log");
+            NULL, &found, &v) < 0)
+        return -1;
+    ap->prev_as_of = found ? (fk_day)v : -1;
+    return 0;
+}
+
+/* p (of *cap elements of size bytes) with room for need elements: p
+ * itself, or moved; NULL when out of memory (p is left as it was). */
+static void *grow(void *p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap) return p;
+    size_t ncap = *cap ? *cap : 64;
+    while (ncap < need) ncap *= 2;
+    void *np = realloc(p, ncap * size);
+    if (np) *cap = ncap;
+    return np;
 }
 
 void fk_apply_reject(fk_apply *ap, int64_t position, const char *code,
                      const char *reason)
 {
+    /* Counted in any case; the details are kept while memory allows (the
+     * log's figure stays right, the list is the first so many).  The
+     * reasons share one block: one allocation, not one per record. */
     ap->set_aside++;
     if (ap->nrejects == MAX_REJECTS_KEPT) return;
-    if (ap->nrejects == ap->caprejects) {
-        size_t ncap = ap->caprejects ? ap->caprejects * 2 : 64;
-        fk_apply_reject_t *n = realloc(ap->rejects, ncap * sizeof *n);
-        if (!n) return;
-        ap->rejects = n;
-        ap->caprejects = ncap;
-    }
-    fk_apply_reject_t *rj = &ap->rejects[ap->nrejects];
+    size_t rlen = strlen(reason) + 1;
+    fk_apply_reject_t *rs =
+        grow(ap->rejects, &ap->caprejects, ap->nrejects + 1, sizeof *rs);
+    if (!rs) return;
+    ap->rejects = rs;
+    char *text = grow(ap->reasons, &ap->reasons_cap, ap->reasons_len + rlen, 1);
+    if (!text) return;
+    ap->reasons = text;
+    fk_apply_reject_t *rj = &ap->rejects[ap->nrejects++];
     rj->position = position;
     snprintf(rj->code, sizeof rj->code, "%s", code ? code : "");
-    rj->reason = strdup(reason);
-    if (rj->reason) ap->nrejects++;
+    rj->reason = ap->reasons_len;
+    memcpy(ap->reasons + ap->reasons_len, reason, rlen);
+    ap->reasons_len += rlen;
 }
 
 void fk_apply_free_rejects(fk_apply *ap)
 {
-    for (size_t i = 0; i < ap->nrejects; i++) free(ap->rejects[i].reason);
     free(ap->rejects);
+    free(ap->reasons);
     ap->rejects = NULL;
+    ap->reasons = NULL;
     ap->nrejects = ap->caprejects = 0;
+    ap->reasons_len = ap->reasons_cap = 0;
 }
 
 int fk_apply_write_rejects(fk_apply *ap)
@@ -142,7 +149,8 @@ int fk_apply_write_rejects(fk_apply *ap)
         sqlite3_bind_int64(s, 1, ap->pull);
         sqlite3_bind_int64(s, 2, ap->rejects[i].position);
         sqlite3_bind_text(s, 3, ap->rejects[i].code, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 4, ap->rejects[i].reason, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 4, ap->reasons + ap->rejects[i].reason, -1,
+                          SQLITE_STATIC);
         if (fk_apply_step_done(ap, s, "rejects") < 0) {
             sqlite3_finalize(s);
             return -1;
@@ -157,7 +165,7 @@ int fk_apply_log_outcome(fk_apply *ap, const char *outcome, const char *reason,
 {
     sqlite3_stmt *s;
     char now[32];
-    now_rfc3339(now, sizeof now);
+    fk_store_now(now, sizeof now);
     if (sqlite3_prepare_v2(
             ap->st->db,
             "UPDATE pull SET finished_at = ?2, outcome = ?3, reason = ?4,"

@@ -289,14 +289,22 @@ static void test_history_rules(void **state)
     fk_store_close(st);
 }
 
-static void test_abort_changes_nothing(void **state)
+/* A store after one pull of one operating clinic, 1311000001. */
+static fk_store *store_with_one_clinic(void)
 {
-    (void)state;
     char err[600];
     fk_store *st = fk_store_open(db, FK_STORE_RW, err, sizeof err);
+    assert_non_null(st);
     fk_record first[] = {
         rec(1311000001, FK_CLINIC, "13101", FK_ST_OPERATING, "2023-03-01")};
     pull(st, "2025-02-09", first, 1, 0);
+    return st;
+}
+
+static void test_abort_changes_nothing(void **state)
+{
+    (void)state;
+    fk_store *st = store_with_one_clinic();
     char *before = sql(
         "SELECT COUNT(*), SUM(d_adopting) FROM series_delta; SELECT * FROM status;");
     fk_apply *ap = fk_apply_begin(st, "http://test");
@@ -371,6 +379,24 @@ static void test_failed_commit_changes_nothing(void **state)
     fk_store_close(st);
 }
 
+/* A stored row out of range (the file edited or damaged) is a clear
+ * error naming the facility, not an assert or a wrong series. */
+static void test_damaged_row_is_an_error(void **state)
+{
+    (void)state;
+    fk_store *st = store_with_one_clinic();
+    free(sql("UPDATE status SET status = 9"));
+    fk_apply *ap = fk_apply_begin(st, "http://test");
+    assert_non_null(ap);
+    assert_int_equal(fk_apply_snapshot(ap, "x", day("2025-02-16"), ""), 0);
+    fk_record r = rec(1311000001, FK_CLINIC, "13101", FK_ST_NONE, NULL);
+    assert_int_equal(fk_apply_record(ap, &r), -1);
+    assert_non_null(
+        strstr(fk_store_error(st), "facility 1311000001: stored status"));
+    fk_apply_abort(ap, "damaged", NULL);
+    fk_store_close(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -382,6 +408,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_history_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_commit_changes_nothing,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_damaged_row_is_an_error, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_abort_changes_nothing, setup,
                                         teardown),
     };
