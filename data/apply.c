@@ -449,6 +449,10 @@ int fk_apply_record(fk_apply *ap, const fk_record *r)
             ap->records++;
             return FK_APPLY_OK;
         }
+        /* The stored rows are read now, so that a damaged one fails this
+         * record at once; only the write waits for the commit. */
+        old_state o;
+        if (load_old(ap, r->code, &o) < 0) return -1;
         kind = STAGED_CHANGED;
     } else {
         int seen = fk_apply_seen_new(ap, r->code);
@@ -463,46 +467,12 @@ int fk_apply_record(fk_apply *ap, const fk_record *r)
     return FK_APPLY_OK;
 }
 
-/* A first pull fills empty tables, so their secondary indexes are dropped
- * before the inserts and built again after them, in the same transaction:
- * one sort each instead of an insert at a random place per row, which
- * thrashes the page cache of a registry ten times Japan's.  Returns the
- * indexes' CREATE statements (sqlite3_free), NULL on failure. */
-static char *drop_indexes(fk_apply *ap)
-{
-    sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(
-            ap->st->db,
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND"
-            " sql IS NOT NULL AND tbl_name IN ('facility', 'status_history')",
-            -1, &s, NULL) != SQLITE_OK) {
-        fk_store_fail(ap->st, "indexes");
-        return NULL;
-    }
-    char *drop = sqlite3_mprintf(""), *create = sqlite3_mprintf("");
-    while (drop && create && sqlite3_step(s) == SQLITE_ROW) {
-        drop = sqlite3_mprintf("%z DROP INDEX \"%w\";", drop,
-                               (const char *)sqlite3_column_text(s, 0));
-        create = sqlite3_mprintf("%z %s;", create,
-                                 (const char *)sqlite3_column_text(s, 1));
-    }
-    sqlite3_finalize(s);
-    if (!drop || !create || fk_store_exec(ap->st, drop) < 0) {
-        if (!drop || !create)
-            snprintf(ap->st->err, sizeof ap->st->err, "indexes: out of memory");
-        sqlite3_free(create);
-        create = NULL;
-    }
-    sqlite3_free(drop);
-    return create;
-}
-
 /* Writes the staged records, in code order: each insert appends. */
 static int apply_staged(fk_apply *ap)
 {
     if (!ap->stage) return 0;
     char *indexes = NULL;
-    if (ap->first && !(indexes = drop_indexes(ap))) return -1;
+    if (ap->first && !(indexes = fk_apply_drop_indexes(ap))) return -1;
     int rc = write_staged(ap);
     if (indexes) {
         if (rc == 0 && fk_store_exec(ap->st, indexes) < 0) rc = -1;

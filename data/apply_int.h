@@ -78,6 +78,10 @@ size_t fk_apply_find(const fk_apply *ap, int64_t code);
 /* Remembers a code that is not in the index: 0 the first time, 1 when
  * this pull has seen it already, -1 out of memory. */
 int fk_apply_seen_new(fk_apply *ap, int64_t code);
+/* Drops the secondary indexes of the tables a first pull fills and
+ * returns their CREATE statements to run after the inserts (sqlite3_free);
+ * NULL with the store's error set on failure. */
+char *fk_apply_drop_indexes(fk_apply *ap);
 /* A hash of everything stored from a record, independent of the order of
  * its programs. */
 int64_t fk_apply_record_hash(const fk_record *r);
