@@ -111,7 +111,7 @@ int fk_apply_flush_series(fk_apply *ap)
         cells[n++] = c;
     }
     ap->deltas.used = n; /* no longer a hash map */
-    qsort(cells, n, sizeof *cells, by_cell_key);
+    if (n) qsort(cells, n, sizeof *cells, by_cell_key);
     for (size_t i = 0; i < n; i++) {
         const fk_delta_cell *c = &cells[i];
         int prog = by_rank[c->key >> 57 & 63], pref = (int)(c->key >> 51 & 63),

@@ -211,7 +211,7 @@ int fk_stage_put(fk_stage *s, const fk_record *r, const uint8_t *prog_id,
 int fk_stage_sort(fk_stage *s, char *err, size_t errlen)
 {
     (void)err, (void)errlen;
-    qsort(s->keys, s->nkeys, sizeof *s->keys, by_key);
+    if (s->nkeys) qsort(s->keys, s->nkeys, sizeof *s->keys, by_key);
     s->sorted = 1;
     return 0;
 }
