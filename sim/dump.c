@@ -66,13 +66,13 @@ int sim_dump(const sim_registry *r, sim_faults *fs, fk_day date,
         sim_snapshot_free(s);
         return 1;
     }
-    sim_buf body = {0}, list = {0};
+    fk_buf body = {0}, list = {0};
     size_t listed = sim_page_listed(s, fs), offset = 0;
     int rc = 0, page = 0;
     do {
         sim_page_req q = {
             r, s, fs, offset, (size_t)limit, page, page ? cur : NULL};
-        body.len = 0;
+        fk_buf_reset(&body);
         sim_render_page(&q, &body);
         snprintf(path, sizeof path, "%s/%s.json", pages, page ? cur : "first");
         if (write_file(path, body.p, body.len, mtime) < 0) {
@@ -81,8 +81,8 @@ int sim_dump(const sim_registry *r, sim_faults *fs, fk_day date,
             rc = 1;
             break;
         }
-        sim_buf_printf(&list, "/v1/facilities?limit=%d%s%s\n", limit,
-                       page ? "&cursor=" : "", page ? cur : "");
+        fk_buf_printf(&list, "/v1/facilities?limit=%d%s%s\n", limit,
+                      page ? "&cursor=" : "", page ? cur : "");
         offset += (size_t)limit;
         page++;
         sim_cursor_make(offset, s->hash, cur, sizeof cur);
@@ -93,8 +93,8 @@ int sim_dump(const sim_registry *r, sim_faults *fs, fk_day date,
                 strerror(errno));
         rc = 1;
     }
-    sim_buf_free(&body);
-    sim_buf_free(&list);
+    fk_buf_free(&body);
+    fk_buf_free(&list);
     sim_snapshot_free(s);
     return rc;
 }
