@@ -12,6 +12,8 @@
  * take them. */
 #include "daemon/daemon_int.h"
 
+#include "collector/collector.h"
+
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -212,6 +214,7 @@ int fk_daemon_run(const fk_daemon_options *o)
         fk_daemon_log(FK_LOG_ERR, "timerfd: %s", strerror(errno));
         return 1;
     }
+    fk_collect_init(); /* cJSON's hooks, before the HTTP threads use cJSON */
     if (fk_daemon_http_start(&d, err, sizeof err) < 0) {
         fk_daemon_log(FK_LOG_ERR, "%s", err);
         close(tfd);

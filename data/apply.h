@@ -48,6 +48,10 @@ int64_t fk_apply_pull_id(const fk_apply *ap);
 int fk_apply_snapshot(fk_apply *ap, const char *snapshot, fk_day as_of,
                       const char *etag);
 
+/* The number of records the snapshot says it has, so that the pull sizes
+ * its tables once rather than growing them (optional; a hint only). */
+void fk_apply_expect(fk_apply *ap, int64_t total);
+
 enum {
     FK_APPLY_OK = 0,
     FK_APPLY_DUP = 1

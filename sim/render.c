@@ -178,6 +178,14 @@ static void put_record(const sim_page_req *q, size_t pos, fk_buf *b)
     fk_buf_puts(b, "}}");
 }
 
+size_t sim_page_listed(const sim_snapshot *s, const sim_faults *fs)
+{
+    long shrt = sim_fault_sum(fs, SIM_F_SHORT),
+         extra = sim_fault_sum(fs, SIM_F_EXTRA);
+    size_t listed = s->n + (size_t)extra;
+    return (size_t)shrt >= listed ? 0 : listed - (size_t)shrt;
+}
+
 void sim_render_page(const sim_page_req *q, fk_buf *b)
 {
     const sim_snapshot *s = q->snap;
@@ -190,10 +198,7 @@ void sim_render_page(const sim_page_req *q, fk_buf *b)
         if (f->kind == SIM_F_MISSING) missing[f->sub] = f;
         if (f->kind == SIM_F_MISTYPE) mistype[f->sub] = f;
     }
-    long shrt = sim_fault_sum(fs, SIM_F_SHORT),
-         extra = sim_fault_sum(fs, SIM_F_EXTRA);
-    size_t listed = s->n + (size_t)extra;
-    listed = (size_t)shrt >= listed ? 0 : listed - (size_t)shrt;
+    size_t listed = sim_page_listed(s, fs);
     size_t end = q->offset + q->limit < listed ? q->offset + q->limit : listed;
 
     fk_buf_reserve(b, (end > q->offset ? end - q->offset : 0) * 420 + 512);

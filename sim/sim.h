@@ -94,6 +94,7 @@ typedef struct {
     double scale;
     sim_fac *fac; /* sorted by code */
     size_t n;
+    int shuffled; /* feed order: 0 by code, 1 a fixed shuffle (--order) */
     sim_munis munis;
     uint32_t kcount[FK_NPREF + 1]
                    [3]; /* codes used per (pref, fee digit 1/3/4) */
@@ -231,6 +232,8 @@ typedef struct {
     const char *cursor_in; /* the cursor of this request, or NULL */
 } sim_page_req;
 
+/* Records the pages list in all: the snapshot with short/extra applied. */
+size_t sim_page_listed(const sim_snapshot *s, const sim_faults *fs);
 /* Renders the JSON body of one page into out. */
 void sim_render_page(const sim_page_req *q, fk_buf *out);
 /* Opaque cursor: base64url of "offset:hash". */
@@ -249,5 +252,11 @@ typedef struct {
 
 int sim_serve(sim_registry *r, sim_faults *fs, fk_day date,
               const sim_server_opts *o);
+
+/* ---- static pages (dump.c) ---- */
+/* Writes the snapshot of date as the files a static web server can serve
+ * as the feed (layout in dump.c).  0, or -1 with a message on stderr. */
+int sim_dump(const sim_registry *r, sim_faults *fs, fk_day date,
+             const char *dir, int limit);
 
 #endif
