@@ -4,6 +4,9 @@
 #   make deps       install the Debian packages the project needs (as root)
 #   make test       build and run every cmocka test
 #   make test-asan  the same suite under AddressSanitizer + UBSan
+#   make test-valgrind  a part of the suite with fukyu under valgrind
+#   make fuzz       each libFuzzer harness for FUZZ_SECONDS (clang, own BUILD)
+#   make fuzz-smoke the same for 20 s each (what CI runs)
 #   make bench      benchmarks that print figures
 #   make demo       the main job on the bundled default (see README)
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -42,6 +45,7 @@ TEST_SUPPORT := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
 TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/obj/%.o)
 
 .PHONY: all deps test test-asan bench demo install clean check-deps
+.PHONY: test-valgrind fuzz fuzz-smoke fuzz-bin
 all: $(BUILD)/fukyu $(BUILD)/fukyu-feedsim
 
 deps:
@@ -81,6 +85,29 @@ test-asan:
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  test
 
+# Fuzzing: the library with coverage and sanitizers, one binary per
+# tests/fuzz/fuzz_*.c, in its own build directory (see tests/fuzz/run.sh).
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 600
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+           -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libfukyu.a
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	@$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -MMD -MP -o $@ $< $(BUILD)/libfukyu.a $(LIBS)
+
+fuzz-bin: $(FUZZ_BIN)
+
+fuzz:
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang CFLAGS="$(FUZZ_CFLAGS)" fuzz-bin
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ)
+
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
+
 bench: all
 	@sh bench/run.sh $(BUILD)
 
@@ -105,7 +132,7 @@ install: all
 	install -m 644 man/fukyu.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 
 clean:
-	rm -rf build build-asan build-clang
+	rm -rf build build-asan build-clang build-fuzz build-valgrind
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(TEST_SUPPORT_OBJ:.o=.d) $(TEST_BIN:=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(TEST_SUPPORT_OBJ:.o=.d) $(TEST_BIN:=.d) $(FUZZ_BIN:=.d)
 .SECONDARY: $(TEST_SUPPORT_OBJ)
