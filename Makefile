@@ -4,12 +4,12 @@
 #   make deps       install the Debian packages the project needs (as root)
 #   make test       build and run every cmocka test
 #   make test-asan  the same suite under AddressSanitizer + UBSan
-#   make test-valgrind  a part of the suite with fukyu under valgrind
-#   make fuzz       each libFuzzer harness for FUZZ_SECONDS (clang, own BUILD)
-#   make fuzz-smoke the same for 20 s each (what CI runs)
 #   make bench      benchmarks that print figures
 #   make demo       the main job on the bundled default (see README)
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make test-valgrind  a part of the suite with fukyu under valgrind
+#   make fuzz       each libFuzzer harness for FUZZ_SECONDS (clang, own BUILD)
+#   make fuzz-smoke the same for 20 s each (what CI runs)
 
 CC      ?= gcc
 PREFIX  ?= /usr/local
@@ -45,7 +45,6 @@ TEST_SUPPORT := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
 TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/obj/%.o)
 
 .PHONY: all deps test test-asan bench demo install clean check-deps
-.PHONY: test-valgrind fuzz fuzz-smoke fuzz-bin
 all: $(BUILD)/fukyu $(BUILD)/fukyu-feedsim
 
 deps:
@@ -85,6 +84,12 @@ test-asan:
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  test
 
+bench: all
+	@sh bench/run.sh $(BUILD)
+
+demo: all
+	@sh scripts/demo.sh $(BUILD)
+
 # Fuzzing: the library with coverage and sanitizers, one binary per
 # tests/fuzz/fuzz_*.c, in its own build directory (see tests/fuzz/run.sh).
 FUZZ_BUILD   ?= build-fuzz
@@ -93,6 +98,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
            -fno-omit-frame-pointer -fno-sanitize-recover=all
+.PHONY: fuzz fuzz-smoke fuzz-bin
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libfukyu.a
 	@mkdir -p $(dir $@)
@@ -107,12 +113,6 @@ fuzz:
 
 fuzz-smoke:
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
-
-bench: all
-	@sh bench/run.sh $(BUILD)
-
-demo: all
-	@sh scripts/demo.sh $(BUILD)
 
 # The unit names /usr/local/bin/fukyu; it is rewritten for another PREFIX.
 # The config holds no secrets (the feed token lives in token_file), so it
@@ -134,5 +134,6 @@ install: all
 clean:
 	rm -rf build build-asan build-clang build-fuzz build-valgrind
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(TEST_SUPPORT_OBJ:.o=.d) $(TEST_BIN:=.d) $(FUZZ_BIN:=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(TEST_SUPPORT_OBJ:.o=.d) $(TEST_BIN:=.d)
 .SECONDARY: $(TEST_SUPPORT_OBJ)
+-include $(FUZZ_BIN:=.d)
