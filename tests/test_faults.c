@@ -55,12 +55,6 @@ static int group_teardown(void **state)
     return 0;
 }
 
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 static double now_s(void)
 {
     struct timespec t;
@@ -95,42 +89,9 @@ static void fresh_store(const char *db)
 /* A pull running in the background, its stderr going to errpath. */
 static pid_t pull_bg(const char *db, const char *url, const char *errpath)
 {
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd,
-             "exec %s collect --once --feed %s --db %s %s >/dev/null 2>%s",
-             tu_bin("fukyu"), url, db, COLLECT, errpath);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-        _exit(127);
-    }
-    return pid;
-}
-
-static int wait_exit(pid_t pid)
-{
-    int st;
-    assert_int_equal(waitpid(pid, &st, 0), pid);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-/* Waits until the pull log shows a pull running: the collector has its
- * write transaction open. */
-static void wait_running(const char *db)
-{
-    for (int i = 0; i < 400; i++) {
-        char *out = NULL;
-        tu_run(&out, NULL,
-               "sqlite3 %s \"SELECT COUNT(*) FROM pull WHERE outcome = "
-               "'running'\"",
-               db);
-        int running = out && atoi(out) > 0;
-        free(out);
-        if (running) return;
-        sleep_ms(25);
-    }
-    fail_msg("the pull never started");
+    return tu_spawn(
+        "exec %s collect --once --feed %s --db %s %s >/dev/null 2>%s",
+        tu_bin("fukyu"), url, db, COLLECT, errpath);
 }
 
 static void fill_disk(void)
@@ -212,9 +173,9 @@ static void test_disk_full_during_pull(void **state)
         pid_t sim =
             tu_feedsim_start(url, sizeof url, SIM D2 " --fault delay:1500:2");
         pid_t p = pull_bg(db, url, errpath);
-        wait_running(db);
+        tu_wait_pull_running(db);
         fill_disk();
-        rc = wait_exit(p);
+        rc = tu_wait(p);
         tu_feedsim_stop(sim);
         err = read_err(errpath);
     } else {
@@ -245,9 +206,9 @@ static void test_disk_full_at_commit(void **state)
         pid_t sim =
             tu_feedsim_start(url, sizeof url, SIM D1 " --fault delay:1500:4");
         pid_t p = pull_bg(db, url, errpath);
-        wait_running(db);
+        tu_wait_pull_running(db);
         fill_disk();
-        rc = wait_exit(p);
+        rc = tu_wait(p);
         tu_feedsim_stop(sim);
         err = read_err(errpath);
         assert_non_null(strstr(err, "COMMIT"));
@@ -316,19 +277,14 @@ static void test_long_reader(void **state)
              ".shell sleep 6\\nSELECT COUNT(*), TOTAL(status) FROM status;\\n"
              "COMMIT;\\n' | sqlite3 %s >%s",
              db, out);
-    pid_t reader = fork();
-    assert_true(reader >= 0);
-    if (reader == 0) {
-        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-        _exit(127);
-    }
+    pid_t reader = tu_spawn("%s", cmd);
     /* The reader has its snapshot once its first line is out. */
     for (int i = 0; i < 400; i++) {
         char *s = tu_read_file(out, NULL);
         int ready = s && strchr(s, '\n');
         free(s);
         if (ready) break;
-        sleep_ms(25);
+        tu_sleep_ms(25);
     }
     char url[128], *err = NULL;
     pid_t sim = tu_feedsim_start(url, sizeof url, SIM D2);
@@ -338,7 +294,7 @@ static void test_long_reader(void **state)
     tu_feedsim_stop(sim);
     if (rc != 0) fail_msg("pull beside a reader: rc %d: %s", rc, err);
     assert_true(took < 6.0); /* it did not wait for the reader */
-    assert_int_equal(wait_exit(reader), 0);
+    assert_int_equal(tu_wait(reader), 0);
     char *lines = tu_read_file(out, NULL);
     char *nl = strchr(lines, '\n');
     assert_non_null(nl);
@@ -366,13 +322,8 @@ static void test_locked_by_writer(void **state)
              "printf 'BEGIN IMMEDIATE;\\n.shell sleep 12\\nCOMMIT;\\n' | "
              "sqlite3 %s",
              db);
-    pid_t writer = fork();
-    assert_true(writer >= 0);
-    if (writer == 0) {
-        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-        _exit(127);
-    }
-    sleep_ms(500);
+    pid_t writer = tu_spawn("%s", cmd);
+    tu_sleep_ms(500);
     char url[128], *err = NULL;
     pid_t sim = tu_feedsim_start(url, sizeof url, SIM D2);
     int rc = pull(db, url, NULL, NULL, &err);
@@ -380,7 +331,7 @@ static void test_locked_by_writer(void **state)
         fail_msg("pull beside a writer: rc %d: %s", rc, err);
     char *after = tu_store_fingerprint(db);
     assert_string_equal(before, after);
-    assert_int_equal(wait_exit(writer), 0);
+    assert_int_equal(tu_wait(writer), 0);
     free(err);
     err = NULL;
     rc = pull(db, url, NULL, NULL, &err);

@@ -196,3 +196,49 @@ char *tu_store_fingerprint(const char *db)
         0);
     return out;
 }
+
+pid_t tu_spawn(const char *fmt, ...)
+{
+    char cmd[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+int tu_wait(pid_t pid)
+{
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+void tu_sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+void tu_wait_pull_running(const char *db)
+{
+    for (int i = 0; i < 400; i++) {
+        char *out = NULL;
+        tu_run(&out, NULL,
+               "sqlite3 %s \"SELECT COUNT(*) FROM pull WHERE outcome = "
+               "'running'\"",
+               db);
+        int running = out && atoi(out) > 0;
+        free(out);
+        if (running) return;
+        tu_sleep_ms(25);
+    }
+    fail_msg("no pull started in %s", db);
+}

@@ -38,4 +38,13 @@ char *tu_store_fingerprint(const char *db);
 pid_t tu_feedsim_start(char *url, size_t n, const char *args);
 void tu_feedsim_stop(pid_t pid);
 
+/* Starts a shell command in the background (redirect its output in the
+ * command itself); tu_wait() returns its exit status (128 + signal). */
+pid_t tu_spawn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int tu_wait(pid_t pid);
+void tu_sleep_ms(long ms);
+/* Waits (up to 10 s) until the store's pull log shows a pull running:
+ * a collector then holds its write transaction. */
+void tu_wait_pull_running(const char *db);
+
 #endif
