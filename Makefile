@@ -90,6 +90,13 @@ bench: all
 demo: all
 	@sh scripts/demo.sh $(BUILD)
 
+# A part of the suite under valgrind, on the normal build (tests/valgrind.sh).
+VG_TESTS := $(BUILD)/tests/test_core $(BUILD)/tests/test_store \
+            $(BUILD)/tests/test_cli $(BUILD)/tests/test_faults
+.PHONY: test-valgrind
+test-valgrind: $(BUILD)/fukyu $(BUILD)/fukyu-feedsim $(VG_TESTS)
+	@sh tests/valgrind.sh $(BUILD)
+
 # Fuzzing: the library with coverage and sanitizers, one binary per
 # tests/fuzz/fuzz_*.c, in its own build directory (see tests/fuzz/run.sh).
 FUZZ_BUILD   ?= build-fuzz

@@ -37,11 +37,17 @@ void tu_rmtree(const char *dir)
 
 const char *tu_bin(const char *name)
 {
-    static char buf[4][512];
+    static char buf[4][1024];
     static int i;
     const char *b = getenv("FK_BUILD");
+    /* make test-valgrind: every fukyu the tests start runs under the
+     * valgrind command line given here (the simulator does not). */
+    const char *vg = getenv("FK_VALGRIND");
     char *p = buf[i++ % 4];
-    snprintf(p, 512, "%s/%s", b && *b ? b : "build", name);
+    snprintf(p, sizeof buf[0], "%s%s%s/%s",
+             vg && *vg && !strcmp(name, "fukyu") ? vg : "",
+             vg && *vg && !strcmp(name, "fukyu") ? " " : "",
+             b && *b ? b : "build", name);
     return p;
 }
 

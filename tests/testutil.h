@@ -16,7 +16,8 @@
  * static-lifetime malloc'd path. */
 char *tu_tmpdir(void);
 void tu_rmtree(const char *dir);
-/* "$FK_BUILD/name" (FK_BUILD defaults to "build"). */
+/* "$FK_BUILD/name" (FK_BUILD defaults to "build"); for "fukyu", prefixed
+ * by $FK_VALGRIND when set (a command line, see make test-valgrind). */
 const char *tu_bin(const char *name);
 /* Path of a file in the repository (tests run from the top directory). */
 const char *tu_src(const char *rel);
