@@ -154,31 +154,34 @@ static void expect_full_then_recover(const char *db, const char *before, int rc,
     free(log);
 }
 
-static void test_disk_full_during_pull(void **state)
+/* One disk-full case: with the tmpfs, the pull of `simargs` runs in the
+ * background and the disk fills once it holds its transaction (the
+ * error must then mention `at`, when given); without it, the pull of
+ * `capped` runs with the store capped at its current size. */
+static void disk_full(const char *name, const char *simargs, const char *capped,
+                      const char *at)
 {
-    (void)state;
     char db[700], errpath[700];
-    snprintf(db, sizeof db, "%s/during.db", fsdir);
-    snprintf(errpath, sizeof errpath, "%s/during.err", dir);
+    snprintf(db, sizeof db, "%s/%s.db", fsdir, name);
+    snprintf(errpath, sizeof errpath, "%s/%s.err", dir, name);
     fresh_store(db);
     char *before = tu_store_fingerprint(db), *err = NULL;
     char url[128];
     int rc;
     if (mounted) {
-        /* A month later (status changes to write); page 2 comes late, so
-         * the disk fills while the pull is between pages. */
-        pid_t sim =
-            tu_feedsim_start(url, sizeof url, SIM D2 " --fault delay:1500:2");
+        pid_t sim = tu_feedsim_start(url, sizeof url, simargs);
         pid_t p = pull_bg(db, url, errpath);
         tu_wait_pull_running(db);
         fill_disk();
         rc = tu_wait(p);
         tu_feedsim_stop(sim);
         err = read_err(errpath);
+        if (at && !strstr(err, at))
+            fail_msg("wanted the failure at %s: %s", at, err);
     } else {
         char env[64];
         snprintf(env, sizeof env, "FK_TEST_MAX_PAGE_COUNT=%ld", page_count(db));
-        pid_t sim = tu_feedsim_start(url, sizeof url, SIM D2);
+        pid_t sim = tu_feedsim_start(url, sizeof url, capped);
         rc = pull(db, url, env, NULL, &err);
         tu_feedsim_stop(sim);
     }
@@ -186,41 +189,24 @@ static void test_disk_full_during_pull(void **state)
     free(before), free(err);
 }
 
+static void test_disk_full_during_pull(void **state)
+{
+    (void)state;
+    /* A month later (status changes to write); page 2 comes late, so the
+     * disk fills while the pull is between pages. */
+    disk_full("during", SIM D2 " --fault delay:1500:2", SIM D2, NULL);
+}
+
 static void test_disk_full_at_commit(void **state)
 {
     (void)state;
-    char db[700], errpath[700];
-    snprintf(db, sizeof db, "%s/commit.db", fsdir);
-    snprintf(errpath, sizeof errpath, "%s/commit.err", dir);
-    fresh_store(db);
-    char *before = tu_store_fingerprint(db), *err = NULL;
-    char url[128];
-    int rc;
-    if (mounted) {
-        /* The same snapshot again (the fault changes its ETag): the
-         * records stage without a write, so the first write after the
-         * disk fills is the commit's.  The last page (4) comes late. */
-        pid_t sim =
-            tu_feedsim_start(url, sizeof url, SIM D1 " --fault delay:1500:4");
-        pid_t p = pull_bg(db, url, errpath);
-        tu_wait_pull_running(db);
-        fill_disk();
-        rc = tu_wait(p);
-        tu_feedsim_stop(sim);
-        err = read_err(errpath);
-        assert_non_null(strstr(err, "COMMIT"));
-    } else {
-        /* Twenty records set aside: the commit must close them, log them
-         * and write their series, all past the cap. */
-        char env[64];
-        snprintf(env, sizeof env, "FK_TEST_MAX_PAGE_COUNT=%ld", page_count(db));
-        pid_t sim = tu_feedsim_start(url, sizeof url,
-                                     SIM D1 " --fault bad-record:name:20");
-        rc = pull(db, url, env, NULL, &err);
-        tu_feedsim_stop(sim);
-    }
-    expect_full_then_recover(db, before, rc, err, SIM D2);
-    free(before), free(err);
+    /* With the tmpfs: the same snapshot again (the fault changes its
+     * ETag), so the records stage without a write and the first write
+     * after the disk fills is the commit's; the last page (4) comes late.
+     * Capped: twenty records set aside, which the commit must close, log
+     * and write into the series, all past the cap. */
+    disk_full("commit", SIM D1 " --fault delay:1500:4",
+              SIM D1 " --fault bad-record:name:20", "COMMIT");
 }
 
 static void test_read_only_store(void **state)
