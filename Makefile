@@ -4,6 +4,9 @@
 #   make deps       install the Debian packages the project needs (as root)
 #   make test       build and run every cmocka test
 #   make test-asan  the same suite under AddressSanitizer + UBSan
+#   make check      style and static analysis: clang-format 14 against
+#                   .clang-format over every tracked .c/.h (no changes
+#                   allowed), then gcc -fanalyzer over all production code
 #   make bench      benchmarks that print figures
 #   make demo       the main job on the bundled default (see README)
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -44,7 +47,14 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_SUPPORT := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
 TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all deps test test-asan bench demo install clean check-deps
+# make check: the analyzer runs with the build's own flags; each file
+# leaves a stamp (and its header dependencies) in $(BUILD)/analyze, so only
+# what changed is analysed again.
+ANALYZE_SRC := $(LIB_SRC) $(CLI_SRC) $(SIM_SRC)
+ANALYZE_OK := $(ANALYZE_SRC:%.c=$(BUILD)/analyze/%.ok)
+CLANG_FORMAT ?= $(shell command -v clang-format-14 2>/dev/null || echo clang-format)
+
+.PHONY: all deps test test-asan bench demo install clean check check-format analyze
 all: $(BUILD)/fukyu $(BUILD)/fukyu-feedsim
 
 deps:
@@ -54,6 +64,12 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/analyze/%.ok: %.c
+	@mkdir -p $(dir $@)
+	@echo "  ANALYZE $<"
+	@gcc $(ALL_CFLAGS) -fanalyzer -MMD -MP -MT $@ -MF $(@:.ok=.d) -c $< -o /dev/null
+	@touch $@
 
 $(BUILD)/libfukyu.a: $(LIB_OBJ)
 	@mkdir -p $(dir $@)
@@ -83,6 +99,14 @@ test-asan:
 	$(MAKE) BUILD=build-asan CC=$(CC) \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  test
+
+check: check-format analyze
+
+check-format:
+	@echo "  FORMAT  $(CLANG_FORMAT) --dry-run -Werror"
+	@git ls-files '*.c' '*.h' | xargs $(CLANG_FORMAT) --dry-run -Werror
+
+analyze: $(ANALYZE_OK)
 
 bench: all
 	@sh bench/run.sh $(BUILD)
@@ -141,6 +165,7 @@ install: all
 clean:
 	rm -rf build build-asan build-clang build-fuzz build-valgrind
 
+-include $(ANALYZE_OK:.ok=.d)
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(TEST_SUPPORT_OBJ:.o=.d) $(TEST_BIN:=.d)
 .SECONDARY: $(TEST_SUPPORT_OBJ)
 -include $(FUZZ_BIN:=.d)

@@ -9,6 +9,7 @@
  * of them fails the pull.  Any failure aborts the store's transaction. */
 #include "collector/collector.h"
 
+#include <assert.h>
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdarg.h>
@@ -232,6 +233,8 @@ static int take_records(pull *p, const cJSON *doc, int page)
             fk_apply_reject(p->ap, pos, code, why);
         }
     }
+    /* Checked for each record above. */
+    assert(p->delivered <= p->total);
     return 0;
 }
 
@@ -282,6 +285,9 @@ static int run_pages(pull *p)
             get_page(p, url, page, page == 0 && etag[0] ? etag : NULL, &r);
         if (status < 0) return -1;
         p->ps.pages++;
+        /* One count per page answered; the retries of a page are not
+         * pages. */
+        assert(p->ps.pages == page + 1);
         if (status == 304) return 304;
         const char *end = NULL;
         cJSON *doc = cJSON_ParseWithLengthOpts(r.body, r.len, &end, 0);
@@ -351,6 +357,8 @@ int fk_collect_once(fk_store *st, const fk_collect_options *o,
     }
     if (rc == 200) {
         int64_t aside = fk_apply_set_aside(p.ap);
+        /* take_records() sets a delivered record aside at most once. */
+        assert(aside >= 0 && aside <= p.delivered);
         if (aside * 100 > p.delivered) {
             failf(&p, "%lld of %lld records set aside, more than 1%%",
                   (long long)aside, (long long)p.delivered);
@@ -363,6 +371,9 @@ int fk_collect_once(fk_store *st, const fk_collect_options *o,
             snprintf(res->outcome, sizeof res->outcome, "failed");
             return -1;
         }
+        /* Every delivered record was either stored (fk_apply_record OK,
+         * counted in records) or set aside (bad or a repeat), never both. */
+        assert(p.ps.records + p.ps.set_aside == p.delivered);
         snprintf(res->outcome, sizeof res->outcome, "stored");
         res->stats = p.ps;
         return 0;

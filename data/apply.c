@@ -12,36 +12,23 @@
  *    as_of, one that moves area leaves the old cell and enters the new;
  *  - a status change takes effect on its `since` date, but never before
  *    the day after the previous stored snapshot: the days already reported
- *    stay as they were reported.
- *
- * Unchanged records cost one comparison: each facility row keeps a hash of
- * the record as last stored, and the open facilities' codes and hashes are
- * held in sorted arrays for the pull.  Memory is the constraint here (the
- * pull must stay within 64 MiB for a registry ten times Japan's), so the
- * arrays hold 12 bytes and a bit a facility: the code, the hash's low 32
- * bits and a seen bit.  A changed record whose 32-bit hash collides with
- * the stored one would be missed with probability 2^-32 per change. */
+ *    stay as they were reported. *
+ * The facility index and the record hash are in apply_index.c, the pull
+ * log in pull_log.c. */
 #include "data/apply.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "data/delta.h"
-#include "data/store_int.h"
+#include "data/apply_int.h"
 
-#define MAX_REJECTS_KEPT 100000
 /* The series cells a first pull touches grow with the registry (one per
  * municipality, type and `since` day); past this many (about 6 MiB) they
  * are written out and the map starts again, so memory stays flat. */
 #define DELTA_FLUSH_CELLS (256 * 1024)
-
-typedef struct {
-    int64_t position;
-    char code[24];
-    char *reason;
-} reject;
 
 typedef struct {
     const char *program; /* interned */
@@ -49,46 +36,7 @@ typedef struct {
     fk_day since;
 } prog_state;
 
-struct fk_apply {
-    fk_store *st;
-    int64_t pull;
-    struct timespec t0;
-    int in_tx;
-    int first; /* no stored pull yet: rebuild the past */
-    fk_day as_of, prev_as_of;
-    char snapshot[128], etag[512];
-    /* open facilities at the start, sorted by code */
-    int64_t *codes;
-    uint32_t *hashes;
-    uint64_t *seen; /* bit set */
-    size_t n;
-    char *progs[64]; /* interned program keys; index = series key */
-    int nprogs;
-    fk_delta_map deltas;
-    reject *rejects;
-    size_t nrejects, caprejects;
-    int64_t set_aside, records, changes, openings, closures;
-    sqlite3_stmt *ins_fac, *upd_fac, *get_fac, *get_status, *put_status,
-        *del_status, *ins_hist, *close_fac;
-};
-
 static const int vec[4][3] = {{0, 0, 1}, {0, 1, 1}, {1, 0, 1}, {0, 0, 0}};
-
-static double elapsed(const fk_apply *ap)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)(t.tv_sec - ap->t0.tv_sec) +
-           (double)(t.tv_nsec - ap->t0.tv_nsec) / 1e9;
-}
-
-static void now_rfc3339(char *buf, size_t n)
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
 
 static int prep(fk_apply *ap, sqlite3_stmt **s, const char *sql)
 {
@@ -98,7 +46,7 @@ static int prep(fk_apply *ap, sqlite3_stmt **s, const char *sql)
     return 0;
 }
 
-static int step_done(fk_apply *ap, sqlite3_stmt *s, const char *what)
+int fk_apply_step_done(fk_apply *ap, sqlite3_stmt *s, const char *what)
 {
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
@@ -117,65 +65,22 @@ static void free_apply(fk_apply *ap)
     free(ap->hashes);
     free(ap->seen);
     for (int i = 0; i < ap->nprogs; i++) free(ap->progs[i]);
-    for (size_t i = 0; i < ap->nrejects; i++) free(ap->rejects[i].reason);
-    free(ap->rejects);
+    fk_apply_free_rejects(ap);
     fk_delta_free(&ap->deltas);
     free(ap);
 }
 
-int fk_store_last_etag(fk_store *st, const char *feed, char *etag, size_t n)
+/* Rolls back, logs the pull as failed with the store's error as reason,
+ * and frees ap; the store's error still says what went wrong.  The store
+ * is taken before ap is freed: nothing of ap may be read after the
+ * abort. */
+static void fail_logged(fk_apply *ap, const fk_pull_stats *stats)
 {
-    sqlite3_stmt *s;
-    etag[0] = '\0';
-    if (sqlite3_prepare_v2(
-            st->db,
-            "SELECT etag FROM pull WHERE feed = ?1 AND outcome = 'stored'"
-            " ORDER BY id DESC LIMIT 1",
-            -1, &s, NULL) != SQLITE_OK)
-        return fk_store_fail(st, "last etag");
-    sqlite3_bind_text(s, 1, feed, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW && sqlite3_column_text(s, 0))
-        snprintf(etag, n, "%s", (const char *)sqlite3_column_text(s, 0));
-    sqlite3_finalize(s);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE
-               ? 0
-               : fk_store_fail(st, "last etag");
-}
-
-/* Loads the open facilities' codes and hashes, sorted by code. */
-static int load_index(fk_apply *ap)
-{
-    sqlite3_stmt *s;
-    int64_t count = 0;
-    if (sqlite3_prepare_v2(
-            ap->st->db, "SELECT COUNT(*) FROM facility WHERE closed_on IS NULL",
-            -1, &s, NULL) != SQLITE_OK)
-        return fk_store_fail(ap->st, "index");
-    if (sqlite3_step(s) == SQLITE_ROW) count = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    size_t cap = (size_t)count + 1;
-    ap->codes = malloc(cap * sizeof *ap->codes);
-    ap->hashes = malloc(cap * sizeof *ap->hashes);
-    ap->seen = calloc((cap + 63) / 64, sizeof *ap->seen);
-    if (!ap->codes || !ap->hashes || !ap->seen) {
-        snprintf(ap->st->err, sizeof ap->st->err, "index: out of memory");
-        return -1;
-    }
-    if (sqlite3_prepare_v2(
-            ap->st->db,
-            "SELECT code, rhash FROM facility WHERE closed_on IS NULL ORDER BY code",
-            -1, &s, NULL) != SQLITE_OK)
-        return fk_store_fail(ap->st, "index");
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW && ap->n < cap) {
-        ap->codes[ap->n] = sqlite3_column_int64(s, 0);
-        ap->hashes[ap->n] = (uint32_t)sqlite3_column_int64(s, 1);
-        ap->n++;
-    }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE) return fk_store_fail(ap->st, "index");
-    return 0;
+    fk_store *st = ap->st;
+    char why[600];
+    snprintf(why, sizeof why, "store: %s", st->err);
+    fk_apply_abort(ap, why, stats);
+    snprintf(st->err, sizeof st->err, "%s", why);
 }
 
 fk_apply *fk_apply_begin(fk_store *st, const char *feed)
@@ -192,51 +97,12 @@ fk_apply *fk_apply_begin(fk_store *st, const char *feed)
     ap->st = st;
     ap->prev_as_of = -1;
     clock_gettime(CLOCK_MONOTONIC, &ap->t0);
-    char now[32];
-    now_rfc3339(now, sizeof now);
-    /* Under the write lock, any pull still 'running' belongs to a process
-     * that died: a live collector holds the lock for its whole pull. */
-    if (fk_store_exec(st, "BEGIN IMMEDIATE") < 0) goto fail;
-    sqlite3_stmt *s = NULL;
-    if (fk_store_exec(
-            st,
-            "UPDATE pull SET outcome = 'interrupted', reason ="
-            " 'the collector stopped before finishing' WHERE outcome = 'running'") <
-            0 ||
-        sqlite3_prepare_v2(
-            st->db,
-            "INSERT INTO pull(started_at, feed, outcome) VALUES(?1, ?2, 'running')",
-            -1, &s, NULL) != SQLITE_OK) {
-        if (!st->err[0]) fk_store_fail(st, "pull log");
-        sqlite3_finalize(s);
-        fk_store_exec(st, "ROLLBACK");
-        goto fail;
-    }
-    sqlite3_bind_text(s, 1, now, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 2, feed, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE) {
-        fk_store_fail(st, "pull log");
-        fk_store_exec(st, "ROLLBACK");
-        goto fail;
-    }
-    ap->pull = sqlite3_last_insert_rowid(st->db);
-    if (fk_store_exec(st, "COMMIT") < 0) goto fail;
+    if (fk_apply_log_start(ap, feed) < 0) goto fail;
 
     /* The data transaction, held until commit or abort. */
     if (fk_store_exec(st, "BEGIN IMMEDIATE") < 0) goto fail_logged;
     ap->in_tx = 1;
-    if (sqlite3_prepare_v2(
-            st->db,
-            "SELECT as_of FROM pull WHERE outcome = 'stored' ORDER BY id DESC LIMIT 1",
-            -1, &s, NULL) != SQLITE_OK) {
-        fk_store_fail(st, "pull log");
-        goto fail_logged;
-    }
-    if (sqlite3_step(s) == SQLITE_ROW)
-        ap->prev_as_of = sqlite3_column_int(s, 0);
-    sqlite3_finalize(s);
+    if (fk_apply_log_prev_as_of(ap) < 0) goto fail_logged;
     ap->first = ap->prev_as_of < 0;
     if (prep(
             ap, &ap->ins_fac,
@@ -270,13 +136,9 @@ fk_apply *fk_apply_begin(fk_store *st, const char *feed)
         goto fail_logged;
     return ap;
 
-fail_logged : {
-    char why[600];
-    snprintf(why, sizeof why, "store: %s", st->err);
-    fk_apply_abort(ap, why, NULL);
-    snprintf(st->err, sizeof st->err, "%s", why);
+fail_logged:
+    fail_logged(ap, NULL);
     return NULL;
-}
 fail:
     free_apply(ap);
     return NULL;
@@ -302,7 +164,7 @@ int fk_apply_snapshot(fk_apply *ap, const char *snapshot, fk_day as_of,
         return -1;
     }
     /* Loaded only now: a 304 never needs the index. */
-    if (load_index(ap) < 0) return -1;
+    if (fk_apply_load_index(ap) < 0) return -1;
     ap->as_of = as_of;
     snprintf(ap->snapshot, sizeof ap->snapshot, "%s", snapshot);
     snprintf(ap->etag, sizeof ap->etag, "%s", etag ? etag : "");
@@ -313,7 +175,7 @@ static int intern(fk_apply *ap, const char *program)
 {
     for (int i = 0; i < ap->nprogs; i++)
         if (!strcmp(ap->progs[i], program)) return i;
-    if (ap->nprogs == 64) {
+    if (ap->nprogs == FK_APPLY_MAX_PROGS) {
         snprintf(ap->st->err, sizeof ap->st->err,
                  "more than 64 distinct programs in one pull");
         return -1;
@@ -336,6 +198,10 @@ static int contribute_cell(fk_apply *ap, int prog, int type, int pref, int muni,
                            fk_status status, fk_day since, fk_day enter,
                            int sign)
 {
+    /* A record's statuses were checked by collector/record.c, stored ones
+     * by load_old(); vec has one row per status. */
+    assert(status >= FK_ST_NONE && status <= FK_ST_NOT_APPLICABLE);
+    assert(sign == 1 || sign == -1);
     const int *v = vec[status];
     fk_day from = since > enter ? since : enter;
     if (status == FK_ST_APPLIED || status == FK_ST_OPERATING) {
@@ -372,43 +238,6 @@ static int contribute(fk_apply *ap, int prog, int type, int pref, int muni,
     return 0;
 }
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= b[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
-static uint64_t fnv_str(uint64_t h, const char *s)
-{
-    return s ? fnv(h, s, strlen(s) + 1) : fnv(h, "\xff", 1);
-}
-
-/* A hash of everything stored from a record, independent of the order of
- * its programs. */
-static int64_t record_hash(const fk_record *r)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    int head[4] = {(int)r->type, r->pref, r->beds, (int)r->nprog};
-    h = fnv(h, head, sizeof head);
-    h = fnv_str(h, r->muni);
-    h = fnv_str(h, r->name);
-    h = fnv_str(h, r->address);
-    h = fnv_str(h, r->phone);
-    uint64_t progs = 0;
-    for (size_t i = 0; i < r->nprog; i++) {
-        uint64_t p = fnv_str(0xcbf29ce484222325ULL, r->prog[i].program);
-        int st[2] = {(int)r->prog[i].status, r->prog[i].since};
-        p = fnv(p, st, sizeof st);
-        progs += p * 0x9E3779B97F4A7C15ULL; /* commutative: order-free */
-    }
-    h = fnv(h, &progs, sizeof progs);
-    return (int64_t)h;
-}
-
 static void bind_facility(sqlite3_stmt *s, const fk_record *r, int64_t hash,
                           int64_t pull)
 {
@@ -433,10 +262,10 @@ static void bind_facility(sqlite3_stmt *s, const fk_record *r, int64_t hash,
     sqlite3_bind_int64(s, 11, pull);
 }
 
-static int put_status(fk_apply *ap, int64_t code, const char *program,
-                      fk_status status, fk_day since)
+/* ?1..?4 of the status and history statements. */
+static void bind_status(sqlite3_stmt *s, int64_t code, const char *program,
+                        fk_status status, fk_day since)
 {
-    sqlite3_stmt *s = ap->put_status;
     sqlite3_bind_int64(s, 1, code);
     sqlite3_bind_text(s, 2, program, -1, SQLITE_STATIC);
     sqlite3_bind_int(s, 3, (int)status);
@@ -444,7 +273,14 @@ static int put_status(fk_apply *ap, int64_t code, const char *program,
         sqlite3_bind_int(s, 4, since);
     else
         sqlite3_bind_null(s, 4);
-    return step_done(ap, s, "status");
+}
+
+static int put_status(fk_apply *ap, int64_t code, const char *program,
+                      fk_status status, fk_day since)
+{
+    sqlite3_stmt *s = ap->put_status;
+    bind_status(s, code, program, status, since);
+    return fk_apply_step_done(ap, s, "status");
 }
 
 static int history(fk_apply *ap, int64_t code, const char *program,
@@ -452,17 +288,11 @@ static int history(fk_apply *ap, int64_t code, const char *program,
                    const char *event)
 {
     sqlite3_stmt *s = ap->ins_hist;
-    sqlite3_bind_int64(s, 1, code);
-    sqlite3_bind_text(s, 2, program, -1, SQLITE_STATIC);
-    sqlite3_bind_int(s, 3, (int)status);
-    if (since >= 0)
-        sqlite3_bind_int(s, 4, since);
-    else
-        sqlite3_bind_null(s, 4);
+    bind_status(s, code, program, status, since);
     sqlite3_bind_int(s, 5, effective);
     sqlite3_bind_int64(s, 6, ap->pull);
     sqlite3_bind_text(s, 7, event, -1, SQLITE_STATIC);
-    return step_done(ap, s, "history");
+    return fk_apply_step_done(ap, s, "history");
 }
 
 /* A facility entering the denominator: new, reopened, or first pull. */
@@ -502,6 +332,14 @@ typedef struct {
     char names[FK_MAX_PROGRAMS * 2][64];
 } old_state;
 
+static int corrupt(fk_apply *ap, int64_t code, const char *what)
+{
+    snprintf(ap->st->err, sizeof ap->st->err,
+             "facility %010lld: stored %s out of range (damaged store?)",
+             (long long)code, what);
+    return -1;
+}
+
 static int load_old(fk_apply *ap, int64_t code, old_state *o)
 {
     sqlite3_stmt *s = ap->get_fac;
@@ -515,6 +353,11 @@ static int load_old(fk_apply *ap, int64_t code, old_state *o)
     const unsigned char *m = sqlite3_column_text(s, 2);
     o->muni = m ? atoi((const char *)m) : 0;
     sqlite3_reset(s);
+    /* Only this code writes these rows, from checked records; a row out of
+     * range means the file was edited or damaged: an error, not a crash. */
+    if (o->type < 0 || o->type >= FK_NTYPE || o->pref < 0 || o->pref > 47 ||
+        o->muni < 0 || o->muni > 99999)
+        return corrupt(ap, code, "type, prefecture or municipality");
     s = ap->get_status;
     sqlite3_bind_int64(s, 1, code);
     o->n = 0;
@@ -527,9 +370,16 @@ static int load_old(fk_apply *ap, int64_t code, old_state *o)
         o->p[o->n].since = sqlite3_column_type(s, 2) == SQLITE_NULL
                                ? -1
                                : sqlite3_column_int(s, 2);
+        if (o->p[o->n].status < FK_ST_NONE ||
+            o->p[o->n].status > FK_ST_NOT_APPLICABLE) {
+            sqlite3_reset(s);
+            return corrupt(ap, code, "status");
+        }
         o->n++;
     }
     sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return fk_store_fail(ap->st, "status lookup");
     return 0;
 }
 
@@ -552,7 +402,7 @@ static int change(fk_apply *ap, const fk_record *r)
             return -1;
         sqlite3_bind_int64(ap->del_status, 1, r->code);
         sqlite3_bind_text(ap->del_status, 2, o.p[j].program, -1, SQLITE_STATIC);
-        if (step_done(ap, ap->del_status, "status") < 0) return -1;
+        if (fk_apply_step_done(ap, ap->del_status, "status") < 0) return -1;
     }
     for (size_t i = 0; i < r->nprog; i++) {
         const fk_record_program *p = &r->prog[i];
@@ -586,23 +436,10 @@ static int change(fk_apply *ap, const fk_record *r)
     return 0;
 }
 
-static size_t find(const fk_apply *ap, int64_t code)
-{
-    size_t lo = 0, hi = ap->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (ap->codes[mid] < code)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < ap->n && ap->codes[lo] == code ? lo : (size_t)-1;
-}
-
 int fk_apply_record(fk_apply *ap, const fk_record *r)
 {
-    int64_t h = record_hash(r);
-    size_t i = find(ap, r->code);
+    int64_t h = fk_apply_record_hash(r);
+    size_t i = fk_apply_find(ap, r->code);
     if (i != (size_t)-1) {
         if (ap->seen[i / 64] >> (i % 64) & 1) return FK_APPLY_DUP;
         ap->seen[i / 64] |= 1ULL << (i % 64);
@@ -610,33 +447,16 @@ int fk_apply_record(fk_apply *ap, const fk_record *r)
         if (ap->hashes[i] == (uint32_t)h) return FK_APPLY_OK;
         if (change(ap, r) < 0) return -1;
         bind_facility(ap->upd_fac, r, h, ap->pull);
-        return step_done(ap, ap->upd_fac, "facility") < 0 ? -1 : FK_APPLY_OK;
+        return fk_apply_step_done(ap, ap->upd_fac, "facility") < 0
+                   ? -1
+                   : FK_APPLY_OK;
     }
     bind_facility(ap->ins_fac, r, h, ap->pull);
     sqlite3_bind_int(ap->ins_fac, 9, ap->as_of);
-    if (step_done(ap, ap->ins_fac, "facility") < 0) return -1;
+    if (fk_apply_step_done(ap, ap->ins_fac, "facility") < 0) return -1;
     if (sqlite3_changes(ap->st->db) == 0) return FK_APPLY_DUP;
     ap->records++;
     return enter(ap, r) < 0 ? -1 : FK_APPLY_OK;
-}
-
-void fk_apply_reject(fk_apply *ap, int64_t position, const char *code,
-                     const char *reason)
-{
-    ap->set_aside++;
-    if (ap->nrejects == MAX_REJECTS_KEPT) return;
-    if (ap->nrejects == ap->caprejects) {
-        size_t ncap = ap->caprejects ? ap->caprejects * 2 : 64;
-        reject *n = realloc(ap->rejects, ncap * sizeof *n);
-        if (!n) return;
-        ap->rejects = n;
-        ap->caprejects = ncap;
-    }
-    reject *rj = &ap->rejects[ap->nrejects];
-    rj->position = position;
-    snprintf(rj->code, sizeof rj->code, "%s", code ? code : "");
-    rj->reason = strdup(reason);
-    if (rj->reason) ap->nrejects++;
 }
 
 /* Facilities of the previous snapshot that this one did not deliver. */
@@ -657,7 +477,7 @@ static int close_missing(fk_apply *ap)
         }
         sqlite3_bind_int64(ap->close_fac, 1, ap->codes[i]);
         sqlite3_bind_int(ap->close_fac, 2, ap->as_of);
-        if (step_done(ap, ap->close_fac, "closure") < 0) return -1;
+        if (fk_apply_step_done(ap, ap->close_fac, "closure") < 0) return -1;
         ap->closures++;
     }
     return 0;
@@ -681,6 +501,10 @@ static int flush_series(fk_apply *ap)
         int prog, type, pref, muni;
         int32_t day;
         fk_delta_unkey(c->key, &prog, &type, &pref, &muni, &day);
+        /* Every key was made from an index intern() returned, and the key
+         * packs its fields without loss. */
+        assert(prog < ap->nprogs);
+        assert(fk_delta_key(prog, type, pref, muni, day) == c->key);
         char m[8] = "";
         if (muni) snprintf(m, sizeof m, "%05d", muni);
         sqlite3_bind_text(s, 1, ap->progs[prog], -1, SQLITE_STATIC);
@@ -691,92 +515,23 @@ static int flush_series(fk_apply *ap)
         sqlite3_bind_int(s, 6, c->adopting);
         sqlite3_bind_int(s, 7, c->applied);
         sqlite3_bind_int(s, 8, c->total);
-        if (step_done(ap, s, "series") < 0) {
+        if (fk_apply_step_done(ap, s, "series") < 0) {
             sqlite3_finalize(s);
             return -1;
         }
     }
     sqlite3_finalize(s);
     return 0;
-}
-
-static int write_rejects(fk_apply *ap)
-{
-    sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(
-            ap->st->db,
-            "INSERT OR REPLACE INTO reject(pull, position, code, reason)"
-            " VALUES(?1, ?2, ?3, ?4)",
-            -1, &s, NULL) != SQLITE_OK)
-        return fk_store_fail(ap->st, "rejects");
-    for (size_t i = 0; i < ap->nrejects; i++) {
-        sqlite3_bind_int64(s, 1, ap->pull);
-        sqlite3_bind_int64(s, 2, ap->rejects[i].position);
-        sqlite3_bind_text(s, 3, ap->rejects[i].code, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 4, ap->rejects[i].reason, -1, SQLITE_STATIC);
-        if (step_done(ap, s, "rejects") < 0) {
-            sqlite3_finalize(s);
-            return -1;
-        }
-    }
-    sqlite3_finalize(s);
-    return 0;
-}
-
-static int log_outcome(fk_apply *ap, const char *outcome, const char *reason,
-                       const fk_pull_stats *ps)
-{
-    sqlite3_stmt *s;
-    char now[32];
-    now_rfc3339(now, sizeof now);
-    if (sqlite3_prepare_v2(
-            ap->st->db,
-            "UPDATE pull SET finished_at = ?2, outcome = ?3, reason = ?4,"
-            " snapshot = ?5, as_of = ?6, etag = ?7, http_status = ?8, pages = ?9,"
-            " records = ?10, changes = ?11, openings = ?12, closures = ?13,"
-            " set_aside = ?14, bytes = ?15, seconds = ?16, wire_bytes = ?17"
-            " WHERE id = ?1",
-            -1, &s, NULL) != SQLITE_OK)
-        return fk_store_fail(ap->st, "pull log");
-    sqlite3_bind_int64(s, 1, ap->pull);
-    sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 3, outcome, -1, SQLITE_STATIC);
-    if (reason) sqlite3_bind_text(s, 4, reason, -1, SQLITE_TRANSIENT);
-    if (ap->snapshot[0]) {
-        sqlite3_bind_text(s, 5, ap->snapshot, -1, SQLITE_STATIC);
-        sqlite3_bind_int(s, 6, ap->as_of);
-    } else if (!reason && ap->prev_as_of >= 0) {
-        /* A 304 confirms the stored snapshot: log its as_of. */
-        sqlite3_bind_int(s, 6, ap->prev_as_of);
-    }
-    if (ap->etag[0]) sqlite3_bind_text(s, 7, ap->etag, -1, SQLITE_STATIC);
-    if (ps) {
-        sqlite3_bind_int(s, 8, ps->http_status);
-        sqlite3_bind_int64(s, 9, ps->pages);
-        sqlite3_bind_int64(s, 15, ps->bytes);
-        sqlite3_bind_int64(s, 17, ps->wire_bytes);
-    }
-    sqlite3_bind_int64(s, 10, ap->records);
-    sqlite3_bind_int64(s, 11, ap->changes);
-    sqlite3_bind_int64(s, 12, ap->openings);
-    sqlite3_bind_int64(s, 13, ap->closures);
-    sqlite3_bind_int64(s, 14, ap->set_aside);
-    sqlite3_bind_double(s, 16, elapsed(ap));
-    int rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    return rc == SQLITE_DONE ? 0 : fk_store_fail(ap->st, "pull log");
 }
 
 int fk_apply_commit(fk_apply *ap, fk_pull_stats *stats)
 {
     fk_pull_stats ps = stats ? *stats : (fk_pull_stats){0};
     if (close_missing(ap) < 0 || flush_series(ap) < 0 ||
-        write_rejects(ap) < 0 || log_outcome(ap, "stored", NULL, &ps) < 0 ||
+        fk_apply_write_rejects(ap) < 0 ||
+        fk_apply_log_outcome(ap, "stored", NULL, &ps) < 0 ||
         fk_store_exec(ap->st, "COMMIT") < 0) {
-        char why[600];
-        snprintf(why, sizeof why, "store: %s", ap->st->err);
-        fk_apply_abort(ap, why, stats);
-        snprintf(ap->st->err, sizeof ap->st->err, "%s", why);
+        fail_logged(ap, stats);
         return -1;
     }
     if (stats) {
@@ -785,7 +540,7 @@ int fk_apply_commit(fk_apply *ap, fk_pull_stats *stats)
         stats->openings = ap->openings;
         stats->closures = ap->closures;
         stats->set_aside = ap->set_aside;
-        stats->seconds = elapsed(ap);
+        stats->seconds = fk_apply_elapsed(ap);
     }
     free_apply(ap);
     return 0;
@@ -802,9 +557,9 @@ void fk_apply_abort(fk_apply *ap, const char *reason,
     char keep[512];
     snprintf(keep, sizeof keep, "%s", ap->st->err);
     if (fk_store_exec(ap->st, "BEGIN IMMEDIATE") == 0) {
-        int bad =
-            write_rejects(ap) < 0 ||
-            log_outcome(ap, reason ? "failed" : "unchanged", reason, stats) < 0;
+        int bad = fk_apply_write_rejects(ap) < 0 ||
+                  fk_apply_log_outcome(ap, reason ? "failed" : "unchanged",
+                                       reason, stats) < 0;
         fk_store_exec(ap->st, bad ? "ROLLBACK" : "COMMIT");
     }
     snprintf(ap->st->err, sizeof ap->st->err, "%s", keep);

@@ -54,15 +54,12 @@ int fk_store_pull_health(fk_store *st, fk_pull_health *h)
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return fk_store_fail(st, "pull health");
 
-    if (sqlite3_prepare_v2(
-            st->db,
-            "SELECT COALESCE(MAX(id), 0) FROM pull WHERE outcome = 'stored'",
-            -1, &s, NULL) != SQLITE_OK)
-        return fk_store_fail(st, "pull health");
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) h->last_stored_id = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    if (rc != SQLITE_ROW) return fk_store_fail(st, "pull health");
+    int found;
+    if (fk_store_one_int(st,
+                         "SELECT MAX(id) FROM pull WHERE outcome = 'stored'",
+                         NULL, &found, &h->last_stored_id) < 0)
+        return -1;
+    if (!found) h->last_stored_id = 0;
 
     if (sqlite3_prepare_v2(
             st->db,

@@ -6,6 +6,8 @@
  * prefecture and municipality filters directly. */
 #include "data/store_int.h"
 
+#include <assert.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,8 +193,14 @@ int fk_store_series(fk_store *st, const char *program, int type,
     int rc;
     /* Walk days in order, carrying the running sum across days without
      * deltas. */
+    fk_day last = INT32_MIN;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         fk_day d = sqlite3_column_int(s, 0);
+        /* GROUP BY day ORDER BY day: each day once, in order, and none
+         * after `to` (WHERE day <= ?2); else the running sums would be
+         * carried onto the wrong cells. */
+        assert(d > last && d <= to);
+        last = d;
         while (i < len && from + (fk_day)i < d) {
             p[i].date = from + (fk_day)i;
             p[i].c = run;
@@ -211,39 +219,30 @@ int fk_store_series(fk_store *st, const char *program, int type,
         p[i].date = from + (fk_day)i;
         p[i].c = run;
     }
+    /* One cell per day of [from, to]: the callers index by day - from. */
+    assert(len == (size_t)(to - from) + 1 && p[len - 1].date == to);
     *out = p;
     *n = len;
     return 0;
 }
 
-static int one_int(fk_store *st, const char *sql, const char *arg, int *found,
-                   int64_t *v)
+static int no_pull(fk_store *st)
 {
-    sqlite3_stmt *s;
-    if (prepare(st, sql, &s) < 0) return -1;
-    if (arg) sqlite3_bind_text(s, 1, arg, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(s);
-    *found = rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL;
-    if (*found) *v = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return fk_store_fail(st, sql);
-    return 0;
+    snprintf(st->err, sizeof st->err,
+             "no stored pull yet: run `fukyu collect` first");
+    return -1;
 }
 
 int fk_store_latest_as_of(fk_store *st, fk_day *as_of)
 {
     int found;
     int64_t v;
-    if (one_int(
+    if (fk_store_one_int(
             st,
             "SELECT as_of FROM pull WHERE outcome = 'stored' ORDER BY id DESC LIMIT 1",
             NULL, &found, &v) < 0)
         return -1;
-    if (!found) {
-        snprintf(st->err, sizeof st->err,
-                 "no stored pull yet: run `fukyu collect` first");
-        return -1;
-    }
+    if (!found) return no_pull(st);
     *as_of = (fk_day)v;
     return 0;
 }
@@ -252,7 +251,7 @@ int fk_store_first_day(fk_store *st, const char *program, fk_day *first)
 {
     int found;
     int64_t v;
-    if (one_int(
+    if (fk_store_one_int(
             st,
             "SELECT MIN(day) FROM series_delta WHERE program = ?1 AND pref = 0 AND day > 0"
             " AND (d_adopting != 0 OR d_applied != 0)",
@@ -262,14 +261,11 @@ int fk_store_first_day(fk_store *st, const char *program, fk_day *first)
         *first = (fk_day)v;
         return 0;
     }
-    if (one_int(st, "SELECT MIN(as_of) FROM pull WHERE outcome = 'stored'",
-                NULL, &found, &v) < 0)
+    if (fk_store_one_int(st,
+                         "SELECT MIN(as_of) FROM pull WHERE outcome = 'stored'",
+                         NULL, &found, &v) < 0)
         return -1;
-    if (!found) {
-        snprintf(st->err, sizeof st->err,
-                 "no stored pull yet: run `fukyu collect` first");
-        return -1;
-    }
+    if (!found) return no_pull(st);
     *first = (fk_day)v;
     return 0;
 }

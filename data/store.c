@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "data/schema.h"
 
@@ -23,6 +24,30 @@ int fk_store_exec(fk_store *st, const char *sql)
         return -1;
     }
     return 0;
+}
+
+int fk_store_one_int(fk_store *st, const char *sql, const char *arg, int *found,
+                     int64_t *v)
+{
+    sqlite3_stmt *s;
+    *found = 0;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return fk_store_fail(st, "prepare");
+    if (arg) sqlite3_bind_text(s, 1, arg, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(s);
+    *found = rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL;
+    if (*found) *v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return fk_store_fail(st, sql);
+    return 0;
+}
+
+void fk_store_now(char *buf, size_t n)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 const char *fk_store_error(const fk_store *st)

@@ -3,6 +3,8 @@
 #define FK_STORE_INT_H
 
 #include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "data/store.h"
 
@@ -15,5 +17,12 @@ struct fk_store {
 /* Sets st->err from the connection's last error, prefixed by what. */
 int fk_store_fail(fk_store *st, const char *what);
 int fk_store_exec(fk_store *st, const char *sql);
+/* Runs a query of one integer column (arg, when not NULL, bound to ?1):
+ * *found is 0 when there is no row or the value is NULL.  0 or -1. */
+int fk_store_one_int(fk_store *st, const char *sql, const char *arg, int *found,
+                     int64_t *v);
+/* The current UTC time as stored in the log columns,
+ * "YYYY-MM-DDTHH:MM:SSZ" (SQLite's strftime reads it as UTC). */
+void fk_store_now(char *buf, size_t n);
 
 #endif

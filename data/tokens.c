@@ -74,14 +74,6 @@ int fk_scope_covers(const fk_scope *sc, int pref)
     return pref != 0 && sc->pref == pref;
 }
 
-static void now_rfc3339(char *buf, size_t n)
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static int valid_name(const char *name)
 {
     size_t n = name ? strlen(name) : 0;
@@ -122,7 +114,7 @@ int fk_token_add(fk_store *st, const char *name, const char *scope,
         snprintf(token + 2 * i, 3, "%02x", raw[i]);
     char hash[FK_TOKEN_HEX + 1], now[32];
     if (sha256_hex(st, token, hash) < 0) return -1;
-    now_rfc3339(now, sizeof now);
+    fk_store_now(now, sizeof now);
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(
             st->db,
@@ -144,7 +136,7 @@ int fk_token_add(fk_store *st, const char *name, const char *scope,
 int fk_token_revoke(fk_store *st, int64_t id)
 {
     char now[32];
-    now_rfc3339(now, sizeof now);
+    fk_store_now(now, sizeof now);
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(
             st->db,

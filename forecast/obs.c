@@ -195,9 +195,10 @@ int fk_obs_from_series(const fk_point *pts, size_t npts, fk_obs **out,
                        size_t *n, char *err, size_t errlen)
 {
     *out = NULL, *n = 0;
-    size_t k = npts ? (npts + 6) / 7 : 0;
-    fk_obs *v = k ? malloc(k * sizeof *v) : NULL;
-    if (k && !v) {
+    if (npts == 0) return 0;
+    size_t k = (npts + 6) / 7;
+    fk_obs *v = malloc(k * sizeof *v);
+    if (!v) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }

@@ -152,7 +152,6 @@ double pub_ms(void); /* a monotonic clock in milliseconds */
 
 /* ---- text (report_text.c) ---------------------------------------------- */
 #define RP_L(d, s_ja, s_en) ((d)->en ? (s_en) : (s_ja))
-double rp_rate(const fk_counts *c);
 void rp_count(double v, char *out, size_t n);        /* "51,606" */
 void rp_pct(double rate, char *out, size_t n);       /* "24.3%" */
 void rp_pts(double delta_rate, char *out, size_t n); /* "+0.4" (points) */

@@ -46,8 +46,8 @@ int rp_summary(rp_doc *doc, const rp_data *d, char *err, size_t errlen)
             if (now->total <= 0 && ty < FK_NTYPE) continue;
             char c1[32], c2[32], c3[48], c4[32], c5[32], c6[32];
             rp_count((double)now->adopting, c1, sizeof c1);
-            rp_pct(rp_rate(now), c2, sizeof c2);
-            rp_pts(rp_rate(now) - rp_rate(prev), c3, sizeof c3);
+            rp_pct(fk_counts_rate(now), c2, sizeof c2);
+            rp_pts(fk_counts_rate(now) - fk_counts_rate(prev), c3, sizeof c3);
             strncat(c3, RP_L(d, "pt", " pt"), sizeof c3 - strlen(c3) - 1);
             /* New adopters: the rise in operating facilities over the week. */
             rp_signed((double)(now->adopting - prev->adopting), c4, sizeof c4);
@@ -148,9 +148,9 @@ int rp_trends(rp_doc *doc, const rp_data *d, char *err, size_t errlen)
 static int rank_of(const fk_counts *by, int pref)
 {
     int r = 1;
-    double me = rp_rate(&by[pref - 1]);
+    double me = fk_counts_rate(&by[pref - 1]);
     for (int i = 0; i < FK_NPREF; i++)
-        if (rp_rate(&by[i]) > me) r++;
+        if (fk_counts_rate(&by[i]) > me) r++;
     return r;
 }
 
@@ -167,7 +167,8 @@ int rp_maps(rp_doc *doc, const rp_data *d, char *err, size_t errlen)
         fk_chart_prefs prefs = p->prefs;
         if (d->o.pref) {
             char s[512], r[32], nat[32];
-            rp_pct(rp_rate(&p->pref_now[FK_NTYPE][d->o.pref - 1]), r, sizeof r);
+            rp_pct(fk_counts_rate(&p->pref_now[FK_NTYPE][d->o.pref - 1]), r,
+                   sizeof r);
             /* all_now is the prefecture's own; the national share is in prefs. */
             rp_pct(prefs.national.total > 0
                        ? prefs.national.adopting / prefs.national.total

@@ -16,13 +16,13 @@
 
 static double change(const fk_counts *now, const fk_counts *prev)
 {
-    return rp_rate(now) - rp_rate(prev);
+    return fk_counts_rate(now) - fk_counts_rate(prev);
 }
 
 static void pct_or_dash(const fk_counts *c, char *out, size_t n)
 {
     if (c->total > 0)
-        rp_pct(rp_rate(c), out, n);
+        rp_pct(fk_counts_rate(c), out, n);
     else
         snprintf(out, n, "—");
 }
@@ -44,7 +44,8 @@ static void pref_table(rp_doc *doc, const rp_data *d, const rp_prog *p)
         const fk_counts *all = &p->pref_now[FK_NTYPE][i];
         int rank = 1;
         for (int j = 0; j < FK_NPREF; j++)
-            rank += rp_rate(&p->pref_now[FK_NTYPE][j]) > rp_rate(all);
+            rank +=
+                fk_counts_rate(&p->pref_now[FK_NTYPE][j]) > fk_counts_rate(all);
         char c[8][48];
         snprintf(c[0], sizeof c[0], "%d", rank);
         snprintf(c[1], sizeof c[1], "%s %s", fk_prefs[i].code2,
@@ -77,13 +78,13 @@ static void muni_table(rp_doc *doc, const rp_data *d, const rp_prog *p)
         int rank = 1;
         for (size_t j = 0; j < p->nmunis; j++)
             rank += p->munis[j].now.total > 0 &&
-                    rp_rate(&p->munis[j].now) > rp_rate(&m->now);
+                    fk_counts_rate(&p->munis[j].now) > fk_counts_rate(&m->now);
         char c[7][48];
         snprintf(c[0], sizeof c[0], "%d", rank);
         snprintf(c[1], sizeof c[1], "%s", m->code);
         rp_count((double)m->now.adopting, c[2], sizeof c[2]);
         rp_count((double)m->now.total, c[3], sizeof c[3]);
-        rp_pct(rp_rate(&m->now), c[4], sizeof c[4]);
+        rp_pct(fk_counts_rate(&m->now), c[4], sizeof c[4]);
         rp_pts(change(&m->now, &m->prev), c[5], sizeof c[5]);
         rp_signed((double)(m->now.adopting - m->prev.adopting), c[6],
                   sizeof c[6]);
@@ -155,7 +156,7 @@ static void pref_movers(rp_doc *doc, const rp_data *d, const rp_prog *p)
                      : RP_L(d, "上昇幅 下位", "smallest"));
         snprintf(c[1], sizeof c[1], "%s", rp_pref_label(i + 1, d->en));
         rp_pts(r[top ? k : FK_NPREF - 10 + k].v, c[2], sizeof c[2]);
-        rp_pct(rp_rate(&p->pref_now[FK_NTYPE][i]), c[3], sizeof c[3]);
+        rp_pct(fk_counts_rate(&p->pref_now[FK_NTYPE][i]), c[3], sizeof c[3]);
         rp_signed((double)(p->pref_now[FK_NTYPE][i].adopting -
                            p->pref_prev[i].adopting),
                   c[4], sizeof c[4]);
@@ -209,7 +210,7 @@ static void muni_movers(rp_doc *doc, const rp_data *d, const rp_prog *p)
         snprintf(c[1], sizeof c[1], "%s", m->code);
         snprintf(c[2], sizeof c[2], "%s", rp_pref_label(m->pref, d->en));
         rp_pts(x->v, c[3], sizeof c[3]);
-        rp_pct(rp_rate(&m->now), c[4], sizeof c[4]);
+        rp_pct(fk_counts_rate(&m->now), c[4], sizeof c[4]);
         rp_signed((double)(m->now.adopting - m->prev.adopting), c[5],
                   sizeof c[5]);
         rp_count((double)m->now.total, c[6], sizeof c[6]);

@@ -8,11 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-double rp_rate(const fk_counts *c)
-{
-    return fk_counts_rate(c);
-}
-
 void rp_count(double v, char *out, size_t n)
 {
     long long x = llround(fabs(v));
@@ -91,9 +86,10 @@ void rp_headline(const rp_data *d, const rp_prog *p, char *out, size_t n)
     char date[64], pct[32], cnt[40], dpts[32], dcnt[40], types[512] = "",
                                                          fc[256], fy[64];
     rp_date(d->o.as_of, en, date, sizeof date);
-    rp_pct(rp_rate(&p->all_now), pct, sizeof pct);
+    rp_pct(fk_counts_rate(&p->all_now), pct, sizeof pct);
     rp_count((double)p->all_now.adopting, cnt, sizeof cnt);
-    rp_pts(rp_rate(&p->all_now) - rp_rate(&p->all_prev), dpts, sizeof dpts);
+    rp_pts(fk_counts_rate(&p->all_now) - fk_counts_rate(&p->all_prev), dpts,
+           sizeof dpts);
     rp_signed((double)(p->all_now.adopting - p->all_prev.adopting), dcnt,
               sizeof dcnt);
     size_t k = 0;
@@ -101,7 +97,7 @@ void rp_headline(const rp_data *d, const rp_prog *p, char *out, size_t n)
         int t = headline_order[i];
         if (p->now[t].total <= 0) continue;
         char r[32];
-        rp_pct(rp_rate(&p->now[t]), r, sizeof r);
+        rp_pct(fk_counts_rate(&p->now[t]), r, sizeof r);
         k += (size_t)snprintf(
             types + k, sizeof types - (k < sizeof types ? k : sizeof types),
             "%s%s %s", k ? (en ? ", " : "、") : "", rp_type_label(t, en), r);

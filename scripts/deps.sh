@@ -5,7 +5,7 @@
 # only when something must be installed, so running it twice is cheap and safe.
 set -eu
 
-PKGS="build-essential pkg-config clang git ca-certificates curl
+PKGS="build-essential pkg-config clang clang-format git ca-certificates curl
 libcurl4-openssl-dev libcjson-dev libsqlite3-dev sqlite3
 libcairo2-dev libpango1.0-dev libmicrohttpd-dev libxlsxwriter-dev
 libcmocka-dev libsystemd-dev zlib1g-dev nettle-dev libpng-dev

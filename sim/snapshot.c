@@ -47,9 +47,11 @@ sim_snapshot *sim_snapshot_build(const sim_registry *r, const sim_faults *fs,
         free(s);
         return NULL;
     }
+    size_t n = 0;
     for (size_t i = 0; i < r->n; i++)
         if (r->fac[i].open <= d && d < r->fac[i].close)
-            s->idx[s->n++] = (uint32_t)i;
+            s->idx[n++] = (uint32_t)i;
+    s->n = n;
     if (fs && sim_fault_sum(fs, SIM_F_BAD_RECORD) > 0) {
         s->bad = calloc(s->n ? s->n : 1, 1);
         if (!s->bad) {

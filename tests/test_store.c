@@ -289,14 +289,22 @@ static void test_history_rules(void **state)
     fk_store_close(st);
 }
 
-static void test_abort_changes_nothing(void **state)
+/* A store after one pull of one operating clinic, 1311000001. */
+static fk_store *store_with_one_clinic(void)
 {
-    (void)state;
     char err[600];
     fk_store *st = fk_store_open(db, FK_STORE_RW, err, sizeof err);
+    assert_non_null(st);
     fk_record first[] = {
         rec(1311000001, FK_CLINIC, "13101", FK_ST_OPERATING, "2023-03-01")};
     pull(st, "2025-02-09", first, 1, 0);
+    return st;
+}
+
+static void test_abort_changes_nothing(void **state)
+{
+    (void)state;
+    fk_store *st = store_with_one_clinic();
     char *before = sql(
         "SELECT COUNT(*), SUM(d_adopting) FROM series_delta; SELECT * FROM status;");
     fk_apply *ap = fk_apply_begin(st, "http://test");
@@ -316,6 +324,79 @@ static void test_abort_changes_nothing(void **state)
     fk_store_close(st);
 }
 
+/* A pull whose commit fails (here its final log write, made to fail by a
+ * trigger, after the closures, series and set-aside records are written)
+ * changes nothing stored, is logged as failed with the reason, and leaves
+ * the store usable; under make test-asan this also proves the failure path
+ * reads nothing of the freed pull. */
+static void test_failed_commit_changes_nothing(void **state)
+{
+    (void)state;
+    char err[600];
+    fk_store *st = fk_store_open(db, FK_STORE_RW, err, sizeof err);
+    assert_non_null(st);
+    fk_record first[] = {
+        rec(1311000001, FK_CLINIC, "13101", FK_ST_OPERATING, "2023-03-01"),
+        rec(1311000002, FK_CLINIC, "13101", FK_ST_APPLIED, "2024-05-01")};
+    pull(st, "2025-02-09", first, 2, 0);
+    char *before = tu_store_fingerprint(db);
+    free(sql("CREATE TRIGGER fail_commit BEFORE UPDATE ON pull"
+             " WHEN NEW.outcome = 'stored'"
+             " BEGIN SELECT RAISE(ABORT, 'forced failure'); END"));
+
+    fk_apply *ap = fk_apply_begin(st, "http://test");
+    assert_non_null(ap);
+    assert_int_equal(fk_apply_snapshot(ap, "x", day("2025-02-16"), ""), 0);
+    /* One facility changes, one opens, 1311000002 closes. */
+    fk_record r[] = {
+        rec(1311000001, FK_CLINIC, "13101", FK_ST_NONE, NULL),
+        rec(1311000009, FK_CLINIC, "13102", FK_ST_OPERATING, "2025-02-10")};
+    assert_int_equal(fk_apply_record(ap, &r[0]), FK_APPLY_OK);
+    assert_int_equal(fk_apply_record(ap, &r[1]), FK_APPLY_OK);
+    fk_apply_reject(ap, 3, "123", "code: bad");
+    fk_pull_stats ps = {0};
+    assert_int_equal(fk_apply_commit(ap, &ps), -1);
+    assert_non_null(strstr(fk_store_error(st), "forced failure"));
+
+    char *after = tu_store_fingerprint(db);
+    assert_string_equal(before, after);
+    free(before), free(after);
+    char *s = sql("SELECT outcome, records, closures FROM pull"
+                  " ORDER BY id DESC LIMIT 1");
+    assert_string_equal(s, "failed|0|0");
+    free(s);
+    s = sql("SELECT reason FROM pull ORDER BY id DESC LIMIT 1");
+    assert_non_null(strstr(s, "forced failure"));
+    free(s);
+
+    /* The store is still usable: once the cause is gone a pull stores. */
+    free(sql("DROP TRIGGER fail_commit"));
+    pull(st, "2025-02-16", r, 2, 0);
+    s = sql(
+        "SELECT closed_on IS NOT NULL FROM facility WHERE code = 1311000002");
+    assert_string_equal(s, "1");
+    free(s);
+    fk_store_close(st);
+}
+
+/* A stored row out of range (the file edited or damaged) is a clear
+ * error naming the facility, not an assert or a wrong series. */
+static void test_damaged_row_is_an_error(void **state)
+{
+    (void)state;
+    fk_store *st = store_with_one_clinic();
+    free(sql("UPDATE status SET status = 9"));
+    fk_apply *ap = fk_apply_begin(st, "http://test");
+    assert_non_null(ap);
+    assert_int_equal(fk_apply_snapshot(ap, "x", day("2025-02-16"), ""), 0);
+    fk_record r = rec(1311000001, FK_CLINIC, "13101", FK_ST_NONE, NULL);
+    assert_int_equal(fk_apply_record(ap, &r), -1);
+    assert_non_null(
+        strstr(fk_store_error(st), "facility 1311000001: stored status"));
+    fk_apply_abort(ap, "damaged", NULL);
+    fk_store_close(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -325,6 +406,10 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_readonly_missing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_history_rules, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_commit_changes_nothing,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_damaged_row_is_an_error, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_abort_changes_nothing, setup,
                                         teardown),
     };

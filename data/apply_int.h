@@ -1,0 +1,88 @@
+/* apply_int.h - the insides of a pull being applied, shared by the three
+ * files that do the work (internal to data/):
+ *
+ *   apply.c        the apply logic: statuses, history, series deltas,
+ *                  closures, commit and abort;
+ *   apply_index.c  the open facilities' index and the record hash that
+ *                  lets an unchanged record cost one comparison;
+ *   pull_log.c     the pull log: 'running', the outcome, set-aside records
+ *                  and the stored ETag.
+ *
+ * The public face stays data/apply.h. */
+#ifndef FK_APPLY_INT_H
+#define FK_APPLY_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "data/apply.h"
+#include "data/delta.h"
+#include "data/store_int.h"
+
+/* Distinct programs one pull may name; a program's index here is its part
+ * of a series delta key (fk_delta_key allows prog < 64). */
+#define FK_APPLY_MAX_PROGS 64
+
+typedef struct {
+    int64_t position;
+    char code[24];
+    size_t reason; /* offset of its text in fk_apply.reasons */
+} fk_apply_reject_t;
+
+struct fk_apply {
+    fk_store *st;
+    int64_t pull;
+    struct timespec t0;
+    int in_tx;
+    int first; /* no stored pull yet: rebuild the past */
+    fk_day as_of, prev_as_of;
+    char snapshot[128], etag[512];
+    /* open facilities at the start, sorted by code */
+    int64_t *codes;
+    uint32_t *hashes;
+    uint64_t *seen; /* bit set */
+    size_t n;
+    char *progs[FK_APPLY_MAX_PROGS]; /* interned; index = series key */
+    int nprogs;
+    fk_delta_map deltas;
+    fk_apply_reject_t *rejects;
+    size_t nrejects, caprejects;
+    char *reasons; /* the rejects' reasons, each NUL-terminated */
+    size_t reasons_len, reasons_cap;
+    int64_t set_aside, records, changes, openings, closures;
+    sqlite3_stmt *ins_fac, *upd_fac, *get_fac, *get_status, *put_status,
+        *del_status, *ins_hist, *close_fac;
+};
+
+/* Steps a statement that returns no rows and resets it; on failure sets
+ * the store's error, prefixed by what, and returns -1. */
+int fk_apply_step_done(fk_apply *ap, sqlite3_stmt *s, const char *what);
+
+/* apply_index.c */
+/* Loads the open facilities' codes and hashes, sorted by code. */
+int fk_apply_load_index(fk_apply *ap);
+/* The index of code among the open facilities, or (size_t)-1. */
+size_t fk_apply_find(const fk_apply *ap, int64_t code);
+/* A hash of everything stored from a record, independent of the order of
+ * its programs. */
+int64_t fk_apply_record_hash(const fk_record *r);
+
+/* pull_log.c */
+/* Seconds since the pull began. */
+double fk_apply_elapsed(const fk_apply *ap);
+/* Marks pulls left 'running' by a dead process as interrupted and logs
+ * this one as 'running', in a transaction of its own so the log keeps it
+ * whatever happens next.  Sets ap->pull.  0 or -1. */
+int fk_apply_log_start(fk_apply *ap, const char *feed);
+/* The as_of of the latest stored pull into ap->prev_as_of (-1 if none). */
+int fk_apply_log_prev_as_of(fk_apply *ap);
+/* Writes the set-aside records kept so far. */
+int fk_apply_write_rejects(fk_apply *ap);
+/* Writes the pull's outcome and figures into its log row. */
+int fk_apply_log_outcome(fk_apply *ap, const char *outcome, const char *reason,
+                         const fk_pull_stats *ps);
+/* Frees what fk_apply_reject kept. */
+void fk_apply_free_rejects(fk_apply *ap);
+
+#endif

@@ -1,0 +1,205 @@
+/* pull_log.c - the pull log (see apply_int.h): every pull is logged as
+ * 'running' before any data is touched, in a transaction of its own, then
+ * gets its outcome (stored, unchanged, failed) with its figures and the
+ * records it set aside.  A pull found still 'running' under the write lock
+ * belongs to a process that died and is marked 'interrupted'. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "data/apply_int.h"
+
+/* Set-aside records kept for the log; the count goes on past this. */
+#define MAX_REJECTS_KEPT 100000
+
+double fk_apply_elapsed(const fk_apply *ap)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - ap->t0.tv_sec) +
+           (double)(t.tv_nsec - ap->t0.tv_nsec) / 1e9;
+}
+
+int fk_store_last_etag(fk_store *st, const char *feed, char *etag, size_t n)
+{
+    sqlite3_stmt *s;
+    etag[0] = '\0';
+    if (sqlite3_prepare_v2(
+            st->db,
+            "SELECT etag FROM pull WHERE feed = ?1 AND outcome = 'stored'"
+            " ORDER BY id DESC LIMIT 1",
+            -1, &s, NULL) != SQLITE_OK)
+        return fk_store_fail(st, "last etag");
+    sqlite3_bind_text(s, 1, feed, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW && sqlite3_column_text(s, 0))
+        snprintf(etag, n, "%s", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE
+               ? 0
+               : fk_store_fail(st, "last etag");
+}
+
+int fk_apply_log_start(fk_apply *ap, const char *feed)
+{
+    fk_store *st = ap->st;
+    char now[32];
+    fk_store_now(now, sizeof now);
+    /* Under the write lock, any pull still 'running' belongs to a process
+     * that died: a live collector holds the lock for its whole pull. */
+    if (fk_store_exec(st, "BEGIN IMMEDIATE") < 0) return -1;
+    sqlite3_stmt *s = NULL;
+    if (fk_store_exec(
+            st,
+            "UPDATE pull SET outcome = 'interrupted', reason ="
+            " 'the collector stopped before finishing' WHERE outcome = 'running'") <
+            0 ||
+        sqlite3_prepare_v2(
+            st->db,
+            "INSERT INTO pull(started_at, feed, outcome) VALUES(?1, ?2, 'running')",
+            -1, &s, NULL) != SQLITE_OK) {
+        if (!st->err[0]) fk_store_fail(st, "pull log");
+        sqlite3_finalize(s);
+        fk_store_exec(st, "ROLLBACK");
+        return -1;
+    }
+    sqlite3_bind_text(s, 1, now, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, feed, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        fk_store_fail(st, "pull log");
+        fk_store_exec(st, "ROLLBACK");
+        return -1;
+    }
+    ap->pull = sqlite3_last_insert_rowid(st->db);
+    return fk_store_exec(st, "COMMIT") < 0 ? -1 : 0;
+}
+
+int fk_apply_log_prev_as_of(fk_apply *ap)
+{
+    int found;
+    int64_t v;
+    if (fk_store_one_int(
+            ap->st,
+            "SELECT as_of FROM pull WHERE outcome = 'stored' ORDER BY id DESC LIMIT 1",
+            NULL, &found, &v) < 0)
+        return -1;
+    ap->prev_as_of = found ? (fk_day)v : -1;
+    return 0;
+}
+
+/* p (of *cap elements of size bytes) with room for need elements: p
+ * itself, or moved; NULL when out of memory (p is left as it was). */
+static void *grow(void *p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap) return p;
+    size_t ncap = *cap ? *cap : 64;
+    while (ncap < need) ncap *= 2;
+    void *np = realloc(p, ncap * size);
+    if (np) *cap = ncap;
+    return np;
+}
+
+void fk_apply_reject(fk_apply *ap, int64_t position, const char *code,
+                     const char *reason)
+{
+    /* Counted in any case; the details are kept while memory allows (the
+     * log's figure stays right, the list is the first so many).  The
+     * reasons share one block: one allocation, not one per record. */
+    ap->set_aside++;
+    if (ap->nrejects == MAX_REJECTS_KEPT) return;
+    size_t rlen = strlen(reason) + 1;
+    fk_apply_reject_t *rs =
+        grow(ap->rejects, &ap->caprejects, ap->nrejects + 1, sizeof *rs);
+    if (!rs) return;
+    ap->rejects = rs;
+    char *text = grow(ap->reasons, &ap->reasons_cap, ap->reasons_len + rlen, 1);
+    if (!text) return;
+    ap->reasons = text;
+    fk_apply_reject_t *rj = &ap->rejects[ap->nrejects++];
+    rj->position = position;
+    snprintf(rj->code, sizeof rj->code, "%s", code ? code : "");
+    rj->reason = ap->reasons_len;
+    memcpy(ap->reasons + ap->reasons_len, reason, rlen);
+    ap->reasons_len += rlen;
+}
+
+void fk_apply_free_rejects(fk_apply *ap)
+{
+    free(ap->rejects);
+    free(ap->reasons);
+    ap->rejects = NULL;
+    ap->reasons = NULL;
+    ap->nrejects = ap->caprejects = 0;
+    ap->reasons_len = ap->reasons_cap = 0;
+}
+
+int fk_apply_write_rejects(fk_apply *ap)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(
+            ap->st->db,
+            "INSERT OR REPLACE INTO reject(pull, position, code, reason)"
+            " VALUES(?1, ?2, ?3, ?4)",
+            -1, &s, NULL) != SQLITE_OK)
+        return fk_store_fail(ap->st, "rejects");
+    for (size_t i = 0; i < ap->nrejects; i++) {
+        sqlite3_bind_int64(s, 1, ap->pull);
+        sqlite3_bind_int64(s, 2, ap->rejects[i].position);
+        sqlite3_bind_text(s, 3, ap->rejects[i].code, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 4, ap->reasons + ap->rejects[i].reason, -1,
+                          SQLITE_STATIC);
+        if (fk_apply_step_done(ap, s, "rejects") < 0) {
+            sqlite3_finalize(s);
+            return -1;
+        }
+    }
+    sqlite3_finalize(s);
+    return 0;
+}
+
+int fk_apply_log_outcome(fk_apply *ap, const char *outcome, const char *reason,
+                         const fk_pull_stats *ps)
+{
+    sqlite3_stmt *s;
+    char now[32];
+    fk_store_now(now, sizeof now);
+    if (sqlite3_prepare_v2(
+            ap->st->db,
+            "UPDATE pull SET finished_at = ?2, outcome = ?3, reason = ?4,"
+            " snapshot = ?5, as_of = ?6, etag = ?7, http_status = ?8, pages = ?9,"
+            " records = ?10, changes = ?11, openings = ?12, closures = ?13,"
+            " set_aside = ?14, bytes = ?15, seconds = ?16, wire_bytes = ?17"
+            " WHERE id = ?1",
+            -1, &s, NULL) != SQLITE_OK)
+        return fk_store_fail(ap->st, "pull log");
+    sqlite3_bind_int64(s, 1, ap->pull);
+    sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 3, outcome, -1, SQLITE_STATIC);
+    if (reason) sqlite3_bind_text(s, 4, reason, -1, SQLITE_TRANSIENT);
+    if (ap->snapshot[0]) {
+        sqlite3_bind_text(s, 5, ap->snapshot, -1, SQLITE_STATIC);
+        sqlite3_bind_int(s, 6, ap->as_of);
+    } else if (!reason && ap->prev_as_of >= 0) {
+        /* A 304 confirms the stored snapshot: log its as_of. */
+        sqlite3_bind_int(s, 6, ap->prev_as_of);
+    }
+    if (ap->etag[0]) sqlite3_bind_text(s, 7, ap->etag, -1, SQLITE_STATIC);
+    if (ps) {
+        sqlite3_bind_int(s, 8, ps->http_status);
+        sqlite3_bind_int64(s, 9, ps->pages);
+        sqlite3_bind_int64(s, 15, ps->bytes);
+        sqlite3_bind_int64(s, 17, ps->wire_bytes);
+    }
+    sqlite3_bind_int64(s, 10, ap->records);
+    sqlite3_bind_int64(s, 11, ap->changes);
+    sqlite3_bind_int64(s, 12, ap->openings);
+    sqlite3_bind_int64(s, 13, ap->closures);
+    sqlite3_bind_int64(s, 14, ap->set_aside);
+    sqlite3_bind_double(s, 16, fk_apply_elapsed(ap));
+    int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE ? 0 : fk_store_fail(ap->st, "pull log");
+}
