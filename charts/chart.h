@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "core/date.h"
 #include "data/ref.h"
 #include "forecast/forecast.h"
@@ -68,6 +69,13 @@ typedef struct {
 typedef struct {
     double adopting, applied, total;
 } fk_chart_counts;
+
+/* part / total, 0 when total is 0: fk_counts_rate's rule (data/store.h)
+ * for the charts' counts, which are doubles. */
+static inline double fk_chart_share(double part, double total)
+{
+    return total > 0 ? part / total : 0.0;
+}
 
 /* y axis of the trend, ranking and map: rates, counts, or chosen from the
  * data (AUTO: counts / per-mille when every rate is below 1%). */
@@ -143,48 +151,40 @@ typedef struct {
 } fk_chart_munis;
 
 /* ---- output ------------------------------------------------------------ */
-/* A growable byte buffer the renderers write into. */
-typedef struct {
-    unsigned char *data;
-    size_t len, cap;
-} fk_chart_buf;
-void fk_chart_buf_free(fk_chart_buf *b);
-/* Writes the buffer to path atomically (temporary file, fsync, rename). */
-int fk_chart_buf_save(const fk_chart_buf *b, const char *path, char *err,
-                      size_t errlen);
-
+/* The renderers write into an fk_buf (core/buf.h); fk_file_write
+ * (core/file.h) publishes one atomically. */
 int fk_chart_trend_render(const fk_chart_trend *c, const fk_chart_opts *o,
-                          fk_chart_format fmt, fk_chart_buf *out, char *err,
+                          fk_chart_format fmt, fk_buf *out, char *err,
                           size_t errlen);
 int fk_chart_funnel_render(const fk_chart_funnel *c, const fk_chart_opts *o,
-                           fk_chart_format fmt, fk_chart_buf *out, char *err,
+                           fk_chart_format fmt, fk_buf *out, char *err,
                            size_t errlen);
 int fk_chart_ranking_render(const fk_chart_prefs *c, const fk_chart_opts *o,
-                            fk_chart_format fmt, fk_chart_buf *out, char *err,
+                            fk_chart_format fmt, fk_buf *out, char *err,
                             size_t errlen);
 int fk_chart_map_render(const fk_chart_prefs *c, const fk_chart_opts *o,
-                        fk_chart_format fmt, fk_chart_buf *out, char *err,
+                        fk_chart_format fmt, fk_buf *out, char *err,
                         size_t errlen);
 int fk_chart_weekly_render(const fk_chart_weekly *c, const fk_chart_opts *o,
-                           fk_chart_format fmt, fk_chart_buf *out, char *err,
+                           fk_chart_format fmt, fk_buf *out, char *err,
                            size_t errlen);
 int fk_chart_munis_render(const fk_chart_munis *c, const fk_chart_opts *o,
-                          fk_chart_format fmt, fk_chart_buf *out, char *err,
+                          fk_chart_format fmt, fk_buf *out, char *err,
                           size_t errlen);
 
 /* The numbers each chart draws, as RFC 4180 CSV (UTF-8, CRLF line ends):
  * a title row, the as-of date, then one row per value drawn with its
  * numerator and denominator.  lang as in fk_chart_opts. */
-int fk_chart_trend_csv(const fk_chart_trend *c, const char *lang,
-                       fk_chart_buf *out, char *err, size_t errlen);
-int fk_chart_funnel_csv(const fk_chart_funnel *c, const char *lang,
-                        fk_chart_buf *out, char *err, size_t errlen);
-int fk_chart_prefs_csv(const fk_chart_prefs *c, const char *lang,
-                       fk_chart_buf *out, char *err, size_t errlen);
-int fk_chart_weekly_csv(const fk_chart_weekly *c, const char *lang,
-                        fk_chart_buf *out, char *err, size_t errlen);
-int fk_chart_munis_csv(const fk_chart_munis *c, const char *lang,
-                       fk_chart_buf *out, char *err, size_t errlen);
+int fk_chart_trend_csv(const fk_chart_trend *c, const char *lang, fk_buf *out,
+                       char *err, size_t errlen);
+int fk_chart_funnel_csv(const fk_chart_funnel *c, const char *lang, fk_buf *out,
+                        char *err, size_t errlen);
+int fk_chart_prefs_csv(const fk_chart_prefs *c, const char *lang, fk_buf *out,
+                       char *err, size_t errlen);
+int fk_chart_weekly_csv(const fk_chart_weekly *c, const char *lang, fk_buf *out,
+                        char *err, size_t errlen);
+int fk_chart_munis_csv(const fk_chart_munis *c, const char *lang, fk_buf *out,
+                       char *err, size_t errlen);
 
 /* ---- drawing onto a caller's page (charts/embed.c) -------------------- */
 /* Each chart drawn as vectors into cr with its top-left corner at (x, y),
@@ -194,17 +194,11 @@ int fk_chart_munis_csv(const fk_chart_munis *c, const char *lang,
 int fk_chart_trend_draw(cairo_t *cr, double x, double y,
                         const fk_chart_trend *c, const fk_chart_opts *o,
                         char *err, size_t errlen);
-int fk_chart_funnel_draw(cairo_t *cr, double x, double y,
-                         const fk_chart_funnel *c, const fk_chart_opts *o,
-                         char *err, size_t errlen);
 int fk_chart_ranking_draw(cairo_t *cr, double x, double y,
                           const fk_chart_prefs *c, const fk_chart_opts *o,
                           char *err, size_t errlen);
 int fk_chart_map_draw(cairo_t *cr, double x, double y, const fk_chart_prefs *c,
                       const fk_chart_opts *o, char *err, size_t errlen);
-int fk_chart_weekly_draw(cairo_t *cr, double x, double y,
-                         const fk_chart_weekly *c, const fk_chart_opts *o,
-                         char *err, size_t errlen);
 int fk_chart_munis_draw(cairo_t *cr, double x, double y,
                         const fk_chart_munis *c, const fk_chart_opts *o,
                         char *err, size_t errlen);

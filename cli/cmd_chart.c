@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "charts/chart.h"
+#include "core/file.h"
 #include "reports/chartdata.h"
 
 static int run(int argc, char **argv);
@@ -73,13 +74,14 @@ static int kind_by_name(const char *s)
 }
 
 /* Writes a rendered buffer and the CSV; frees both. */
-static int finish(const chart_args *a, fk_chart_buf *img, fk_chart_buf *csv,
-                  int rc, char *err)
+static int finish(const chart_args *a, fk_buf *img, fk_buf *csv, int rc,
+                  char *err)
 {
-    if (rc == 0) rc = fk_chart_buf_save(img, a->out, err, 512);
-    if (rc == 0 && a->csv) rc = fk_chart_buf_save(csv, a->csv, err, 512);
-    fk_chart_buf_free(img);
-    fk_chart_buf_free(csv);
+    if (rc == 0) rc = fk_file_write(a->out, img->p, img->len, err, 512);
+    if (rc == 0 && a->csv)
+        rc = fk_file_write(a->csv, csv->p, csv->len, err, 512);
+    fk_buf_free(img);
+    fk_buf_free(csv);
     return rc < 0 ? fk_cli_fail("chart: %s", err) : 0;
 }
 
@@ -103,7 +105,7 @@ static int do_trend(fk_store *st, const chart_args *a, fk_chart_format fmt,
                     t.line[i].fc_err);
         }
     }
-    fk_chart_buf img = {0}, csv = {0};
+    fk_buf img = {0}, csv = {0};
     int r = fk_chart_trend_render(&t.chart, &a->opts, fmt, &img, err, 512);
     if (r == 0 && a->csv)
         r = fk_chart_trend_csv(&t.chart, a->opts.lang, &csv, err, 512);
@@ -122,7 +124,7 @@ static int do_funnel(fk_store *st, const chart_args *a, fk_chart_format fmt,
             if (t != a->type) c.rows[t] = (fk_chart_counts){0, 0, 0};
         c.rows[FK_CHART_ALL] = c.rows[a->type];
     }
-    fk_chart_buf img = {0}, csv = {0};
+    fk_buf img = {0}, csv = {0};
     int r = fk_chart_funnel_render(&c, &a->opts, fmt, &img, err, 512);
     if (r == 0 && a->csv)
         r = fk_chart_funnel_csv(&c, a->opts.lang, &csv, err, 512);
@@ -135,7 +137,7 @@ static int do_prefs(fk_store *st, const chart_args *a, fk_chart_format fmt,
     fk_chart_prefs c;
     if (fk_cd_prefs_load(st, a->program, a->date, a->type, &c, err, 512) < 0)
         return fk_cli_fail("chart: %s", err);
-    fk_chart_buf img = {0}, csv = {0};
+    fk_buf img = {0}, csv = {0};
     int r = a->kind == K_MAP
                 ? fk_chart_map_render(&c, &a->opts, fmt, &img, err, 512)
                 : fk_chart_ranking_render(&c, &a->opts, fmt, &img, err, 512);
@@ -156,7 +158,7 @@ static int do_weekly(fk_store *st, const chart_args *a, fk_chart_format fmt,
     for (size_t w = 0; a->type >= 0 && w < c.nweeks; w++)
         for (int t = 0; t < FK_NTYPE; t++)
             if (t != a->type) weeks[w].added[t] = 0;
-    fk_chart_buf img = {0}, csv = {0};
+    fk_buf img = {0}, csv = {0};
     int r = fk_chart_weekly_render(&c, &a->opts, fmt, &img, err, 512);
     if (r == 0 && a->csv)
         r = fk_chart_weekly_csv(&c, a->opts.lang, &csv, err, 512);
@@ -171,7 +173,7 @@ static int do_munis(fk_store *st, const chart_args *a, fk_chart_format fmt,
     if (fk_cd_munis_load(st, a->program, a->pref, a->date, a->type, &c, err,
                          512) < 0)
         return fk_cli_fail("chart: %s", err);
-    fk_chart_buf img = {0}, csv = {0};
+    fk_buf img = {0}, csv = {0};
     int r = fk_chart_munis_render(&c, &a->opts, fmt, &img, err, 512);
     if (r == 0 && a->csv)
         r = fk_chart_munis_csv(&c, a->opts.lang, &csv, err, 512);

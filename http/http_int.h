@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "core/buf.h"
 #include "core/config.h"
 #include "data/store.h"
 #include "http/http.h"
@@ -53,19 +54,9 @@ typedef struct {
     uint64_t bytes;
 } fk_req;
 
-/* ---- growing text buffer (buf.c) ---- */
-typedef struct {
-    char *p;
-    size_t len, cap;
-    int oom; /* an allocation failed: p is incomplete */
-} fk_sbuf;
-void fk_sb_put(fk_sbuf *b, const char *s, size_t n);
-void fk_sb_puts(fk_sbuf *b, const char *s);
-void fk_sb_printf(fk_sbuf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/* ---- HTML (html.c) ---- */
 /* Appends s with & < > " ' escaped for HTML text and attributes. */
-void fk_sb_html(fk_sbuf *b, const char *s);
-void fk_sb_free(fk_sbuf *b);
+void fk_html_put(fk_buf *b, const char *s);
 
 /* ---- replies (reply.c); each returns what MHD_queue_response did ---- */
 enum {

@@ -8,6 +8,8 @@
  * whitelisted paths. */
 #include "http/http_int.h"
 
+#include "core/alloc.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -182,8 +184,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con,
         r->url = url;
         return dispatch(r);
     }
-    r = calloc(1, sizeof *r);
-    if (!r) return MHD_NO;
+    r = fk_xcalloc(1, sizeof *r);
     *req_cls = r;
     r->srv = h;
     r->con = con;
@@ -256,11 +257,7 @@ fk_http *fk_http_start(const fk_http_options *o, char *err, size_t errlen)
             "http: max_connections and request_timeout must be at least 1");
         return NULL;
     }
-    fk_http *h = calloc(1, sizeof *h);
-    if (!h) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
+    fk_http *h = fk_xcalloc(1, sizeof *h);
     snprintf(h->db_path, sizeof h->db_path, "%s", o->db_path);
     snprintf(h->out_dir, sizeof h->out_dir, "%s", o->out_dir);
     h->public_aggregates = o->public_aggregates;

@@ -111,33 +111,6 @@ static int header(walk *w, int ja)
     return write_row(w, c, n);
 }
 
-/* Creates the temporary file beside path with the mode a plain fopen would
- * give (mkstemp makes it 0600), and closes it for the writer to reopen. */
-static int make_temp(const char *path, char *tmp, size_t n, char *err,
-                     size_t errlen)
-{
-    if ((size_t)snprintf(tmp, n, "%s.tmp-XXXXXX", path) >= n) {
-        snprintf(err, errlen, "%s: path too long", path);
-        return -1;
-    }
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        snprintf(err, errlen, "%s: cannot create a file there: %s", path,
-                 strerror(errno));
-        return -1;
-    }
-    mode_t mask = umask(0);
-    umask(mask);
-    if (fchmod(fd, 0666 & ~mask) < 0) {
-        snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-        close(fd);
-        unlink(tmp);
-        return -1;
-    }
-    close(fd);
-    return 0;
-}
-
 static int check_filter(const fk_export_opts *o, fk_facility_filter *f,
                         char *err, size_t errlen)
 {
@@ -172,15 +145,20 @@ int fk_export_facilities(fk_store *st, const fk_export_opts *o,
         snprintf(err, errlen, "store: %s", fk_store_error(st));
         return -1;
     }
-    char tmp[PATH_MAX + 32];
-    if (make_temp(path, tmp, sizeof tmp, err, errlen) < 0) return -1;
+    /* The writers open the temporary file by name (libxlsxwriter can do
+     * nothing else); fk_atomic_commit syncs it and renames it into place. */
+    fk_atomic at;
+    if (fk_atomic_begin(&at, path, err, errlen) < 0) return -1;
+    close(at.fd);
+    at.fd = -1;
+    const char *tmp = at.tmp;
     int ja = o->header_ja != 0;
     if (o->format == FK_EXPORT_XLSX)
         w.xlsx = fk_xlsx_open(tmp, sheet_names[w.adopted][ja], err, errlen);
     else
         w.csv = fk_csv_open(tmp, o->encoding, o->bom, err, errlen);
     if (!w.xlsx && !w.csv) {
-        unlink(tmp);
+        fk_atomic_abort(&at);
         return -1;
     }
     int rc = header(&w, ja);
@@ -204,15 +182,11 @@ int fk_export_facilities(fk_store *st, const fk_export_opts *o,
         snprintf(err, errlen, "%s: %s", path, cerr);
         ok = 0;
     }
-    if (ok && rename(tmp, path) < 0) {
-        snprintf(err, errlen, "%s: cannot rename %s into place: %s", path, tmp,
-                 strerror(errno));
-        ok = 0;
-    }
     if (!ok) {
-        unlink(tmp);
+        fk_atomic_abort(&at);
         return -1;
     }
+    if (fk_atomic_commit(&at, err, errlen) < 0) return -1;
     if (res) *res = (fk_export_result){w.rows, replaced, w.as_of};
     return 0;
 }

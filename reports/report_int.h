@@ -46,7 +46,7 @@ void rp_para(rp_doc *d, const char *s, double size, unsigned rgb);
 void rp_heading(rp_doc *d, const char *s, double keep);
 void rp_subheading(rp_doc *d, const char *s);
 /* Writes all pages as a PDF into out. */
-int rp_doc_pdf(rp_doc *d, fk_chart_buf *out, char *err, size_t errlen);
+int rp_doc_pdf(rp_doc *d, fk_buf *out, char *err, size_t errlen);
 
 /* Tables: fixed columns; rows break across pages with the header again. */
 #define RP_MAXCOL 12
@@ -122,8 +122,7 @@ void rp_methods(rp_doc *doc, const rp_data *d);
 /* Lays out the report of loaded figures and writes it atomically; _buf
  * leaves the PDF in buf (emptied first) instead. */
 int rp_render(const rp_data *d, const char *path, char *err, size_t errlen);
-int rp_render_buf(const rp_data *d, fk_chart_buf *buf, char *err,
-                  size_t errlen);
+int rp_render_buf(const rp_data *d, fk_buf *buf, char *err, size_t errlen);
 
 /* ---- publishing (publish.c reads, publish_area.c draws and writes) ----- */
 /* One area read from the store, waiting to be drawn and written. */

@@ -132,7 +132,8 @@ int rp_trends(rp_doc *doc, const rp_data *d, char *err, size_t errlen)
             if (!l->nobs) continue;
             char now[32], fy[96], tg[96];
             const fk_chart_obs *last = &l->obs[l->nobs - 1];
-            rp_pct(last->adopting / last->total, now, sizeof now);
+            rp_pct(fk_chart_share(last->adopting, last->total), now,
+                   sizeof now);
             fc_cells(d, l, d->o.target, fy, sizeof fy, tg, sizeof tg);
             const char *cells[5] = {rp_type_label(ty, d->en), now, fy, tg,
                                     l->has_fc ? fk_fc_method_name(l->f.method)
@@ -170,10 +171,9 @@ int rp_maps(rp_doc *doc, const rp_data *d, char *err, size_t errlen)
             rp_pct(fk_counts_rate(&p->pref_now[FK_NTYPE][d->o.pref - 1]), r,
                    sizeof r);
             /* all_now is the prefecture's own; the national share is in prefs. */
-            rp_pct(prefs.national.total > 0
-                       ? prefs.national.adopting / prefs.national.total
-                       : 0,
-                   nat, sizeof nat);
+            rp_pct(
+                fk_chart_share(prefs.national.adopting, prefs.national.total),
+                nat, sizeof nat);
             snprintf(s, sizeof s,
                      RP_L(d, "%s：%sは47都道府県中%d位（%s、全国%s）。",
                           "%s: %s ranks %d of 47 (%s; Japan %s)."),

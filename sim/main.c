@@ -186,10 +186,10 @@ int main(int argc, char **argv)
                   stderr);
             rc = 1;
         } else {
-            sim_buf b = {0};
+            fk_buf b = {0};
             sim_snapshot_counts_json(s, &b);
             puts(b.p);
-            sim_buf_free(&b);
+            fk_buf_free(&b);
             sim_snapshot_free(s);
         }
     } else {

@@ -7,6 +7,8 @@
  * spread unevenly: the first municipalities are the big cities. */
 #include "sim/sim.h"
 
+#include "core/alloc.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,9 +38,8 @@ int sim_munis_build(sim_munis *ms, uint64_t seed)
     memset(ms, 0, sizeof *ms);
     size_t total = 0;
     for (int p = 0; p < FK_NPREF; p++) total += muni_counts[p];
-    ms->m = calloc(total, sizeof *ms->m);
-    ms->cum = calloc(total, sizeof *ms->cum);
-    if (!ms->m || !ms->cum) return -1;
+    ms->m = fk_xcalloc(total, sizeof *ms->m);
+    ms->cum = fk_xcalloc(total, sizeof *ms->cum);
     for (int pref = 1; pref <= FK_NPREF; pref++) {
         uint32_t n = muni_counts[pref - 1];
         uint32_t wards = pref == 13 ? 23 : 0;

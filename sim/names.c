@@ -117,7 +117,7 @@ static void plain_name(const sim_muni *m, int type, uint64_t h, char *o,
     for (int i = 0; i < 5 && parts[i]; i++) cat(o, n, parts[i]);
 }
 
-void sim_fac_name(const sim_registry *r, const sim_fac *f, sim_buf *out)
+void sim_fac_name(const sim_registry *r, const sim_fac *f, fk_buf *out)
 {
     char name[800] = "";
     const sim_muni *m = &r->munis.m[f->muni];
@@ -150,10 +150,10 @@ void sim_fac_name(const sim_registry *r, const sim_fac *f, sim_buf *out)
         break;
     default: plain_name(m, f->type, h, name, sizeof name);
     }
-    sim_buf_json(out, name);
+    sim_json_put(out, name);
 }
 
-void sim_fac_address(const sim_registry *r, const sim_fac *f, sim_buf *out)
+void sim_fac_address(const sim_registry *r, const sim_fac *f, fk_buf *out)
 {
     char a[160] = "";
     const sim_muni *m = &r->munis.m[f->muni];
@@ -166,18 +166,18 @@ void sim_fac_address(const sim_registry *r, const sim_fac *f, sim_buf *out)
     snprintf(num, sizeof num, "%u-%u-%u", (unsigned)(1 + (h >> 8) % 9),
              (unsigned)(1 + (h >> 16) % 30), (unsigned)(1 + (h >> 24) % 40));
     cat(a, sizeof a, num);
-    sim_buf_json(out, a);
+    sim_json_put(out, a);
 }
 
-void sim_fac_phone(const sim_fac *f, sim_buf *out)
+void sim_fac_phone(const sim_fac *f, fk_buf *out)
 {
     uint64_t h = sim_mix((uint64_t)f->seed * 17 + 3);
     if (f->pref == 13 || f->pref == 27) /* two-digit area codes: 03, 06 */
-        sim_buf_printf(out, "\"0%d-%04u-%04u\"", f->pref == 13 ? 3 : 6,
-                       (unsigned)(h % 10000), (unsigned)((h >> 16) % 10000));
+        fk_buf_printf(out, "\"0%d-%04u-%04u\"", f->pref == 13 ? 3 : 6,
+                      (unsigned)(h % 10000), (unsigned)((h >> 16) % 10000));
     else
-        sim_buf_printf(out, "\"0%02u-%03u-%04u\"",
-                       (unsigned)(11 + (f->pref * 7 + h % 3) % 89),
-                       (unsigned)((h >> 8) % 1000),
-                       (unsigned)((h >> 24) % 10000));
+        fk_buf_printf(out, "\"0%02u-%03u-%04u\"",
+                      (unsigned)(11 + (f->pref * 7 + h % 3) % 89),
+                      (unsigned)((h >> 8) % 1000),
+                      (unsigned)((h >> 24) % 10000));
 }

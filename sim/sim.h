@@ -8,24 +8,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "core/date.h"
 #include "data/ref.h"
 
-/* ---- growable byte buffer (buf.c) ---- */
-typedef struct {
-    char *p;
-    size_t len, cap;
-} sim_buf;
-
-void sim_buf_reserve(sim_buf *b, size_t extra);
-void sim_buf_put(sim_buf *b, const void *s, size_t n);
-void sim_buf_puts(sim_buf *b, const char *s);
-void sim_buf_printf(sim_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/* ---- JSON output into an fk_buf (json.c) ---- */
 /* Appends s as a JSON string literal, quotes included. */
-void sim_buf_json(sim_buf *b, const char *s);
-void sim_buf_uint(sim_buf *b, uint64_t v);
-void sim_buf_free(sim_buf *b);
+void sim_json_put(fk_buf *b, const char *s);
+void sim_uint_put(fk_buf *b, uint64_t v);
 
 /* ---- hashing: everything random derives from the seed through these ---- */
 static inline uint64_t sim_mix(uint64_t x)
@@ -127,9 +117,9 @@ sim_status sim_fac_status(const sim_fac *f, sim_program p, fk_day d,
                           fk_day *since);
 
 /* ---- names, addresses, phones (names.c) ---- */
-void sim_fac_name(const sim_registry *r, const sim_fac *f, sim_buf *out);
-void sim_fac_address(const sim_registry *r, const sim_fac *f, sim_buf *out);
-void sim_fac_phone(const sim_fac *f, sim_buf *out);
+void sim_fac_name(const sim_registry *r, const sim_fac *f, fk_buf *out);
+void sim_fac_address(const sim_registry *r, const sim_fac *f, fk_buf *out);
+void sim_fac_phone(const sim_fac *f, fk_buf *out);
 
 /* ---- faults (fault.c) ---- */
 typedef enum {
@@ -228,7 +218,7 @@ sim_snapshot *sim_snapshot_build(const sim_registry *r, const sim_faults *fs,
                                  fk_day d);
 void sim_snapshot_free(sim_snapshot *s);
 /* The --counts JSON document (no trailing newline). */
-void sim_snapshot_counts_json(const sim_snapshot *s, sim_buf *out);
+void sim_snapshot_counts_json(const sim_snapshot *s, fk_buf *out);
 
 /* ---- page rendering (render.c) ---- */
 typedef struct {
@@ -241,7 +231,7 @@ typedef struct {
 } sim_page_req;
 
 /* Renders the JSON body of one page into out. */
-void sim_render_page(const sim_page_req *q, sim_buf *out);
+void sim_render_page(const sim_page_req *q, fk_buf *out);
 /* Opaque cursor: base64url of "offset:hash". */
 void sim_cursor_make(size_t offset, uint64_t hash, char *out, size_t n);
 /* 0 and *offset, -1 malformed, -2 from another snapshot. */
