@@ -11,7 +11,7 @@ set -u
 build=$1
 shift
 secs=${FUZZ_SECONDS:-600}
-names=${*:-$(cd "$build/fuzz" && ls fuzz_* | sed 's/^fuzz_//')}
+names=${*:-$(cd tests/fuzz && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//')}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$(pwd)/tests/lsan.supp}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
