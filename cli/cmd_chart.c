@@ -19,7 +19,8 @@ const fk_command fk_cmd_chart = {
     "draw a chart (PNG, PDF or SVG) from the store",
     "usage: fukyu chart KIND --program P --out FILE [--prefecture NN] [--type T]\n"
     "                   [--date D] [--lang ja|en] [--width W] [--height H] [--scale S]\n"
-    "                   [--csv FILE] [--db PATH] [--config PATH]\n"
+    "                   [--metric rate|population_coverage] [--csv FILE]\n"
+    "                   [--db PATH] [--config PATH]\n"
     "\n"
     "KIND: trend | funnel | ranking | map | weekly | municipalities\n"
     "  --program P      eprescription or ehr_sharing\n"
@@ -31,6 +32,10 @@ const fk_command fk_cmd_chart = {
     "  --lang ja|en     labels (default: [reports] lang)\n"
     "  --width W --height H  layout size, px for PNG, pt for PDF/SVG (1200x700)\n"
     "  --scale S        PNG pixels per unit (default 1)\n"
+    "  --metric M       trend only: rate (default, with forecasts) or\n"
+    "                   population_coverage (人口カバー率: the share of the\n"
+    "                   area's 2020 population living in municipalities with\n"
+    "                   at least one adopting facility)\n"
     "  --csv FILE       also write the numbers drawn as CSV (RFC 4180, UTF-8)\n",
 };
 
@@ -53,11 +58,12 @@ enum {
     O_HEIGHT,
     O_SCALE,
     O_OUT,
-    O_CSV
+    O_CSV,
+    O_METRIC
 };
 
 typedef struct {
-    int kind, type, pref;
+    int kind, type, pref, coverage;
     const char *program, *lang, *out, *csv;
     fk_day date;
     fk_chart_opts opts;
@@ -92,14 +98,17 @@ static int do_trend(fk_store *st, const chart_args *a, fk_chart_format fmt,
                     char *err)
 {
     fk_cd_trend t;
-    if (fk_cd_trend_load(st, a->program, a->pref, a->date, a->env.cfg.target, 0,
-                         &t, err, 512) < 0)
+    if ((a->coverage
+             ? fk_cd_coverage_load(st, a->program, a->pref, a->date, &t, err,
+                                   512)
+             : fk_cd_trend_load(st, a->program, a->pref, a->date,
+                                a->env.cfg.target, 0, &t, err, 512)) < 0)
         return fk_cli_fail("chart: %s", err);
     for (int i = 0; i <= FK_NTYPE; i++) {
         if (a->type >= 0 && i != a->type) {
             t.chart.lines[i].nobs = 0;
             t.chart.lines[i].nfc = 0;
-        } else if (t.line[i].nobs && !t.line[i].has_fc) {
+        } else if (t.line[i].nobs && !t.line[i].has_fc && !a->coverage) {
             fprintf(stderr, "fukyu chart: no forecast for %s: %s\n",
                     i == FK_NTYPE ? "all types" : fk_types[i].key,
                     t.line[i].fc_err);
@@ -194,6 +203,7 @@ static int parse(int argc, char **argv, chart_args *a)
         {"scale", required_argument, NULL, O_SCALE},
         {"out", required_argument, NULL, O_OUT},
         {"csv", required_argument, NULL, O_CSV},
+        {"metric", required_argument, NULL, O_METRIC},
         FK_COMMON_LONGOPTS,
         {0, 0, 0, 0}};
     const fk_command *cmd = &fk_cmd_chart;
@@ -248,6 +258,13 @@ static int parse(int argc, char **argv, chart_args *a)
             break;
         case O_OUT: a->out = optarg; break;
         case O_CSV: a->csv = optarg; break;
+        case O_METRIC:
+            if (strcmp(optarg, "rate") && strcmp(optarg, "population_coverage"))
+                return fk_cli_usage_error(
+                    cmd, "--metric: '%s' is not rate or population_coverage",
+                    optarg);
+            a->coverage = !strcmp(optarg, "population_coverage");
+            break;
         default:
             return fk_cli_usage_error(cmd, "unknown or incomplete option '%s'",
                                       argv[optind - 1]);
@@ -264,6 +281,9 @@ static int parse(int argc, char **argv, chart_args *a)
     if (fk_chart_format_from_path(a->out) < 0)
         return fk_cli_usage_error(
             cmd, "--out: '%s' must end in .png, .pdf or .svg", a->out);
+    if (a->coverage && a->kind != K_TREND)
+        return fk_cli_usage_error(
+            cmd, "--metric population_coverage is drawn by trend only");
     if (a->kind == K_MUNI && !a->pref)
         return fk_cli_usage_error(cmd, "municipalities needs --prefecture");
     return -1; /* parsed; go on */

@@ -121,6 +121,9 @@ const char *fk_param(fk_req *r, const char *key);
 int fk_param_program(fk_req *r, const char **out, enum MHD_Result *ret);
 int fk_param_pref(fk_req *r, int *out, enum MHD_Result *ret);
 int fk_param_type(fk_req *r, int *out, enum MHD_Result *ret); /* "all" = -1 */
+/* municipality=CODE (fk_muni_parse) into out[6]; sets *pref to its
+ * prefecture, which must agree with a prefecture given before (*pref). */
+int fk_param_muni(fk_req *r, int *pref, char out[6], enum MHD_Result *ret);
 int fk_param_date(fk_req *r, const char *key, fk_day *out,
                   enum MHD_Result *ret);
 int fk_param_int(fk_req *r, const char *key, long min, long max, long *out,

@@ -19,6 +19,7 @@ enum {
     C_PREF_CODE,
     C_PREF,
     C_MUNI,
+    C_MUNI_NAME, /* from the reference table; "" for a code it lacks */
     C_ADDRESS,
     C_PHONE,
     C_BEDS,
@@ -34,17 +35,17 @@ enum {
  * interface for scripts; change them only with a new column. */
 static const char *const titles[2][2][NCOL_MAX] = {
     {{"code", "name", "type", "prefecture_code", "prefecture", "municipality",
-      "address", "phone", "beds", "status", "status_ja", "applied_since",
-      "days_since_applied"},
+      "municipality_name", "address", "phone", "beds", "status", "status_ja",
+      "applied_since", "days_since_applied"},
      {"医療機関コード", "名称", "種別", "都道府県コード", "都道府県",
-      "市区町村コード", "所在地", "電話番号", "病床数", "状況区分", "状況",
-      "申請日", "申請からの日数"}},
+      "市区町村コード", "市区町村名", "所在地", "電話番号", "病床数",
+      "状況区分", "状況", "申請日", "申請からの日数"}},
     {{"code", "name", "type", "prefecture_code", "prefecture", "municipality",
-      "address", "phone", "beds", "status", "status_ja", "operating_since",
-      NULL},
+      "municipality_name", "address", "phone", "beds", "status", "status_ja",
+      "operating_since", NULL},
      {"医療機関コード", "名称", "種別", "都道府県コード", "都道府県",
-      "市区町村コード", "所在地", "電話番号", "病床数", "状況区分", "状況",
-      "運用開始日", NULL}},
+      "市区町村コード", "市区町村名", "所在地", "電話番号", "病床数",
+      "状況区分", "状況", "運用開始日", NULL}},
 };
 
 static const char *const sheet_names[2][2] = {
@@ -71,6 +72,7 @@ static int on_facility(const fk_facility_row *r, void *ctx)
 {
     walk *w = ctx;
     const fk_pref *p = fk_pref_by_code(r->pref);
+    const fk_muni *m = fk_muni_by_code(r->muni);
     char code2[3];
     snprintf(code2, sizeof code2, "%02d", r->pref);
     fk_cell c[NCOL_MAX] = {
@@ -83,6 +85,7 @@ static int on_facility(const fk_facility_row *r, void *ctx)
         [C_PREF_CODE] = {FK_CELL_TEXT, code2, 0},
         [C_PREF] = {FK_CELL_TEXT, p ? p->name_ja : "", 0},
         [C_MUNI] = {FK_CELL_TEXT, r->muni, 0},
+        [C_MUNI_NAME] = {FK_CELL_TEXT, m ? m->name_ja : "", 0},
         [C_ADDRESS] = {FK_CELL_TEXT, r->address, 0},
         [C_PHONE] = {FK_CELL_TEXT, r->phone, 0},
         [C_BEDS] = {r->beds >= 0 ? FK_CELL_INT : FK_CELL_EMPTY, NULL, r->beds},

@@ -73,7 +73,8 @@ typedef struct {
     const char *program;
     fk_counts now[FK_NTYPE], prev[FK_NTYPE]; /* the area, as_of and - 7 */
     fk_counts all_now, all_prev;
-    fk_cd_trend *trend; /* owned unless shared */
+    double cov[FK_NTYPE + 1]; /* population coverage on as_of; [FK_NTYPE] all */
+    fk_cd_trend *trend;       /* owned unless shared */
     int trend_owned;
     fk_chart_prefs prefs; /* all types on as_of, for map and ranking */
     /* per prefecture: [type] with [FK_NTYPE] = all types */
@@ -85,7 +86,7 @@ typedef struct {
 typedef struct {
     int64_t id;
     char started[32], as_of[16], outcome[16], reason[200], feed[200];
-    int64_t records, changes, set_aside;
+    int64_t records, changes, set_aside, unknown_munis;
 } rp_pull;
 
 typedef struct {

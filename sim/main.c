@@ -45,7 +45,8 @@ static const char usage[] =
     "  big:PAGE:BYTES              pad the page with an unknown field of BYTES bytes\n"
     "  bad-record:KIND:COUNT       corrupt COUNT records spread through the snapshot;\n"
     "      KIND: code type-digit pref muni date future dup name beds status\n"
-    "            missing-since unknown-field (the last one is valid and must be kept)\n";
+    "            missing-since, and two valid ones the collector must keep:\n"
+    "            unknown-field, new-muni (a code like 13999, not in the table)\n";
 
 static int usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));

@@ -54,7 +54,9 @@ sim_snapshot *sim_snapshot_build(const sim_registry *r, const sim_faults *fs,
         place_bad(s, fs);
     }
     for (size_t p = 0; p < s->n; p++) {
-        if (s->bad && s->bad[p] && s->bad[p] != SIM_BAD_UNKNOWN_FIELD) continue;
+        if (s->bad && s->bad[p] && s->bad[p] != SIM_BAD_UNKNOWN_FIELD &&
+            s->bad[p] != SIM_BAD_NEW_MUNI)
+            continue;
         const sim_fac *f = &r->fac[s->idx[p]];
         s->counted++;
         for (int prog = 0; prog < 2; prog++) {
