@@ -12,6 +12,9 @@
 #                   that memory, descriptors and /healthz stay flat
 #   make demo       the main job on the bundled default (see README)
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make test-valgrind  a part of the suite with fukyu under valgrind
+#   make fuzz       each libFuzzer harness for FUZZ_SECONDS (clang, own BUILD)
+#   make fuzz-smoke the same for 20 s each (what CI runs)
 
 CC      ?= gcc
 PREFIX  ?= /usr/local
@@ -130,6 +133,37 @@ soak: all
 demo: all
 	@sh scripts/demo.sh $(BUILD)
 
+# A part of the suite under valgrind, on the normal build (tests/valgrind.sh).
+VG_TESTS := $(BUILD)/tests/test_core $(BUILD)/tests/test_store \
+            $(BUILD)/tests/test_cli $(BUILD)/tests/test_faults
+.PHONY: test-valgrind
+test-valgrind: $(BUILD)/fukyu $(BUILD)/fukyu-feedsim $(VG_TESTS)
+	@sh tests/valgrind.sh $(BUILD)
+
+# Fuzzing: the library with coverage and sanitizers, one binary per
+# tests/fuzz/fuzz_*.c, in its own build directory (see tests/fuzz/run.sh).
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 600
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined \
+           -fno-omit-frame-pointer -fno-sanitize-recover=all
+.PHONY: fuzz fuzz-smoke fuzz-bin
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libfukyu.a
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	@$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -MMD -MP -o $@ $< $(BUILD)/libfukyu.a $(LIBS)
+
+fuzz-bin: $(FUZZ_BIN)
+
+fuzz:
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang CFLAGS="$(FUZZ_CFLAGS)" fuzz-bin
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ)
+
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=20
+
 # The unit names /usr/local/bin/fukyu; it is rewritten for another PREFIX.
 # The config holds no secrets (the feed token lives in token_file), so it
 # is world-readable for the service's own user.
@@ -148,8 +182,9 @@ install: all
 	install -m 644 man/fukyu.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 
 clean:
-	rm -rf build build-asan build-clang
+	rm -rf build build-asan build-clang build-fuzz build-valgrind
 
 -include $(ANALYZE_OK:.ok=.d)
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(TEST_SUPPORT_OBJ:.o=.d) $(TEST_BIN:=.d)
 .SECONDARY: $(TEST_SUPPORT_OBJ)
+-include $(FUZZ_BIN:=.d)

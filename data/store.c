@@ -114,6 +114,16 @@ fk_store *fk_store_open(const char *path, int flags, char *err, size_t errlen)
             snprintf(st->err, sizeof st->err, "%s: %s", path, msg);
             goto fail;
         }
+        /* Test-only: where no small file system can be mounted to fill,
+         * the fault-injection tests cap the store's size instead; growing
+         * past the cap fails exactly as a full disk does (SQLITE_FULL). */
+        const char *cap = getenv("FK_TEST_MAX_PAGE_COUNT");
+        if (cap && *cap) {
+            char sql[64];
+            snprintf(sql, sizeof sql, "PRAGMA max_page_count=%lld",
+                     strtoll(cap, NULL, 10));
+            if (fk_store_exec(st, sql) < 0) goto fail;
+        }
     } else {
         int v = fk_store_user_version(st);
         if (v != FK_SCHEMA_VERSION) {

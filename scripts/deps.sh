@@ -11,7 +11,8 @@ libcairo2-dev libpango1.0-dev libmicrohttpd-dev libxlsxwriter-dev
 libcmocka-dev libsystemd-dev zlib1g-dev nettle-dev libpng-dev
 libzip-dev libexpat1-dev
 fonts-noto-cjk fontconfig poppler-utils qpdf valgrind time bc unzip
-chromium systemd man-db groff-base nginx python3 python3-requests"
+chromium systemd man-db groff-base nginx python3 python3-requests
+libclang-rt-14-dev util-linux"
 
 missing=""
 for p in $PKGS; do

@@ -37,11 +37,17 @@ void tu_rmtree(const char *dir)
 
 const char *tu_bin(const char *name)
 {
-    static char buf[4][512];
+    static char buf[4][1024];
     static int i;
     const char *b = getenv("FK_BUILD");
+    /* make test-valgrind: every fukyu the tests start runs under the
+     * valgrind command line given here (the simulator does not). */
+    const char *vg = getenv("FK_VALGRIND");
     char *p = buf[i++ % 4];
-    snprintf(p, 512, "%s/%s", b && *b ? b : "build", name);
+    snprintf(p, sizeof buf[0], "%s%s%s/%s",
+             vg && *vg && !strcmp(name, "fukyu") ? vg : "",
+             vg && *vg && !strcmp(name, "fukyu") ? " " : "",
+             b && *b ? b : "build", name);
     return p;
 }
 
@@ -195,4 +201,50 @@ char *tu_store_fingerprint(const char *db)
             db),
         0);
     return out;
+}
+
+pid_t tu_spawn(const char *fmt, ...)
+{
+    char cmd[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+int tu_wait(pid_t pid)
+{
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+void tu_sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+void tu_wait_pull_running(const char *db)
+{
+    for (int i = 0; i < 400; i++) {
+        char *out = NULL;
+        tu_run(&out, NULL,
+               "sqlite3 %s \"SELECT COUNT(*) FROM pull WHERE outcome = "
+               "'running'\"",
+               db);
+        int running = out && atoi(out) > 0;
+        free(out);
+        if (running) return;
+        tu_sleep_ms(25);
+    }
+    fail_msg("no pull started in %s", db);
 }

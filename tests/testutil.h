@@ -16,7 +16,8 @@
  * static-lifetime malloc'd path. */
 char *tu_tmpdir(void);
 void tu_rmtree(const char *dir);
-/* "$FK_BUILD/name" (FK_BUILD defaults to "build"). */
+/* "$FK_BUILD/name" (FK_BUILD defaults to "build"); for "fukyu", prefixed
+ * by $FK_VALGRIND when set (a command line, see make test-valgrind). */
 const char *tu_bin(const char *name);
 /* Path of a file in the repository (tests run from the top directory). */
 const char *tu_src(const char *rel);
@@ -37,5 +38,14 @@ char *tu_store_fingerprint(const char *db);
  * pid and writes the base URL ("http://127.0.0.1:PORT") into url. */
 pid_t tu_feedsim_start(char *url, size_t n, const char *args);
 void tu_feedsim_stop(pid_t pid);
+
+/* Starts a shell command in the background (redirect its output in the
+ * command itself); tu_wait() returns its exit status (128 + signal). */
+pid_t tu_spawn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int tu_wait(pid_t pid);
+void tu_sleep_ms(long ms);
+/* Waits (up to 10 s) until the store's pull log shows a pull running:
+ * a collector then holds its write transaction. */
+void tu_wait_pull_running(const char *db);
 
 #endif
