@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
+
 typedef struct {
     double v;
     size_t i;
@@ -47,8 +49,7 @@ void fk_bars(fk_canvas *cv, fk_rect b, const fk_bar_item *items, size_t n,
     cairo_t *cr = cv->cr;
     double s = cv->s, w, h, vmax = ref ? fk_vvalue(k, ref) : 0;
     char buf[128], val[64];
-    ranked *rk = malloc((n ? n : 1) * sizeof *rk);
-    if (!rk) return;
+    ranked *rk = fk_xcalloc(n, sizeof *rk);
     for (size_t i = 0; i < n; i++) {
         rk[i].v = fk_vvalue(k, items[i].c);
         rk[i].i = i;

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/alloc.h"
+
 fk_vkind fk_munis_vkind(const fk_chart_munis *c)
 {
     if (c->mode != FK_CHART_AUTO)
@@ -46,11 +48,7 @@ int fk_chart_munis_draw_on(const fk_chart_munis *c, const fk_chart_opts *o,
                  c->type);
         return -1;
     }
-    fk_bar_item *items = malloc(c->nmunis * sizeof *items);
-    if (!items) {
-        snprintf(err, errlen, "municipalities: out of memory");
-        return -1;
-    }
+    fk_bar_item *items = fk_xcalloc(c->nmunis, sizeof *items);
     for (size_t i = 0; i < c->nmunis; i++) {
         const fk_chart_muni *m = &c->munis[i];
         items[i] = (fk_bar_item){m->name && *m->name ? m->name : m->code, &m->c,

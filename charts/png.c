@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
+
 #define FK_PNG_LEVEL 2
 
 typedef struct {
@@ -101,12 +103,11 @@ int fk_png_encode(cairo_surface_t *img, fk_buf *out, char *err, size_t errlen)
         return -1;
     }
     int alpha = !all_opaque(data, w, h, stride);
-    unsigned char *row = malloc((size_t)w * 4);
+    unsigned char *row = fk_xmalloc((size_t)w * 4);
     char msg[128] = "";
     png_sink sink = {out, 0};
-    png_structp png = row ? png_create_write_struct(PNG_LIBPNG_VER_STRING, msg,
-                                                    on_error, on_warning)
-                          : NULL;
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, msg,
+                                              on_error, on_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     if (!info) {
         if (png) png_destroy_write_struct(&png, NULL);

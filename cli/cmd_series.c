@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/alloc.h"
 #include "reports/json.h"
 
 static int run(int argc, char **argv);
@@ -133,13 +134,12 @@ static int run(int argc, char **argv)
         free(js);
         return 0;
     }
-    double *cov = cover ? calloc((size_t)(to - from) + 1, sizeof *cov) : NULL;
-    if ((cover && !cov) ||
-        fk_store_series(st, program, type, &area, from, to, &pts, &n) < 0 ||
+    double *cov =
+        cover ? fk_xcalloc((size_t)(to - from) + 1, sizeof *cov) : NULL;
+    if (fk_store_series(st, program, type, &area, from, to, &pts, &n) < 0 ||
         (cov && fk_store_coverage_series(st, program, type, area.pref, from, to,
                                          cov) < 0)) {
-        int rc = fk_cli_fail("series: %s", cover && !cov ? "out of memory"
-                                                         : fk_store_error(st));
+        int rc = fk_cli_fail("series: %s", fk_store_error(st));
         fk_store_close(st);
         free(pts);
         free(cov);

@@ -29,6 +29,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/alloc.h"
 #include "data/apply_int.h"
 
 /* The stage's run buffer: about 22,000 national records; larger pulls
@@ -101,11 +102,7 @@ fk_apply *fk_apply_begin(fk_store *st, const char *feed)
         snprintf(st->err, sizeof st->err, "store opened read-only");
         return NULL;
     }
-    fk_apply *ap = calloc(1, sizeof *ap);
-    if (!ap) {
-        snprintf(st->err, sizeof st->err, "out of memory");
-        return NULL;
-    }
+    fk_apply *ap = fk_xcalloc(1, sizeof *ap);
     ap->st = st;
     ap->prev_as_of = -1;
     clock_gettime(CLOCK_MONOTONIC, &ap->t0);
@@ -204,8 +201,7 @@ static int intern(fk_apply *ap, const char *program)
                  "more than 64 distinct programs in one pull");
         return -1;
     }
-    ap->progs[ap->nprogs] = strdup(program);
-    if (!ap->progs[ap->nprogs]) return -1;
+    ap->progs[ap->nprogs] = fk_xstrdup(program);
     return ap->nprogs++;
 }
 
@@ -422,10 +418,7 @@ static int stage(fk_apply *ap, const fk_record *r, int64_t hash, int kind)
         if (pi < 0) return -1;
         ids[i] = (uint8_t)pi;
     }
-    if (!ap->stage && !(ap->stage = fk_stage_new(STAGE_RUN_BYTES))) {
-        snprintf(ap->st->err, sizeof ap->st->err, "stage: out of memory");
-        return -1;
-    }
+    if (!ap->stage) ap->stage = fk_stage_new(STAGE_RUN_BYTES);
     return fk_stage_put(ap->stage, r, ids, hash, (uint8_t)kind, ap->st->err,
                         sizeof ap->st->err);
 }

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "data/apply_int.h"
 
 int fk_apply_load_index(fk_apply *ap)
@@ -31,13 +32,9 @@ int fk_apply_load_index(fk_apply *ap)
             NULL, &found, &count) < 0)
         return -1;
     size_t cap = (size_t)count + 1;
-    ap->codes = malloc(cap * sizeof *ap->codes);
-    ap->hashes = malloc(cap * sizeof *ap->hashes);
-    ap->seen = calloc((cap + 63) / 64, sizeof *ap->seen);
-    if (!ap->codes || !ap->hashes || !ap->seen) {
-        snprintf(ap->st->err, sizeof ap->st->err, "index: out of memory");
-        return -1;
-    }
+    ap->codes = fk_xcalloc(cap, sizeof *ap->codes);
+    ap->hashes = fk_xcalloc(cap, sizeof *ap->hashes);
+    ap->seen = fk_xcalloc((cap + 63) / 64, sizeof *ap->seen);
     if (sqlite3_prepare_v2(
             ap->st->db,
             "SELECT code, rhash FROM facility WHERE closed_on IS NULL ORDER BY code",
@@ -108,8 +105,7 @@ static size_t next_cap(const fk_apply *ap)
 static int grow_newset(fk_apply *ap)
 {
     size_t ncap = next_cap(ap);
-    uint32_t *n = calloc(ncap, sizeof *n);
-    if (!n) return -1;
+    uint32_t *n = fk_xcalloc(ncap, sizeof *n);
     for (size_t i = 0; i < ap->newcap; i++) {
         uint32_t v = ap->newset[i];
         if (!v) continue;
@@ -131,9 +127,7 @@ int fk_apply_seen_new(fk_apply *ap, int64_t code)
             if (ap->odd[i] == code) return 1;
         if (ap->nodd == ap->capodd) {
             size_t ncap = ap->capodd ? ap->capodd * 2 : 16;
-            int64_t *n = realloc(ap->odd, ncap * sizeof *n);
-            if (!n) return -1;
-            ap->odd = n;
+            ap->odd = fk_xrealloc(ap->odd, ncap, sizeof *ap->odd);
             ap->capodd = ncap;
         }
         ap->odd[ap->nodd++] = code;

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
+
 #define DAY_BIAS 100000
 #define DAY_END  900000
 
@@ -48,8 +50,7 @@ static size_t slot(uint64_t key, size_t cap)
 static int grow(fk_delta_map *m)
 {
     size_t ncap = m->cap ? m->cap * 2 : 4096;
-    fk_delta_cell *nc = calloc(ncap, sizeof *nc);
-    if (!nc) return -1;
+    fk_delta_cell *nc = fk_xcalloc(ncap, sizeof *nc);
     for (size_t i = 0; i < m->cap; i++) {
         if (!m->cells[i].key) continue;
         size_t j = slot(m->cells[i].key, ncap);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/alloc.h"
 #include "data/apply_int.h"
 
 /* Set-aside records kept for the log; the count goes on past this. */
@@ -91,33 +92,29 @@ int fk_apply_log_prev_as_of(fk_apply *ap)
 }
 
 /* p (of *cap elements of size bytes) with room for need elements: p
- * itself, or moved; NULL when out of memory (p is left as it was). */
+ * itself, or moved.  Bounded by MAX_REJECTS_KEPT, so fk_xrealloc. */
 static void *grow(void *p, size_t *cap, size_t need, size_t size)
 {
     if (need <= *cap) return p;
     size_t ncap = *cap ? *cap : 64;
     while (ncap < need) ncap *= 2;
-    void *np = realloc(p, ncap * size);
-    if (np) *cap = ncap;
-    return np;
+    *cap = ncap;
+    return fk_xrealloc(p, ncap, size);
 }
 
 void fk_apply_reject(fk_apply *ap, int64_t position, const char *code,
                      const char *reason)
 {
-    /* Counted in any case; the details are kept while memory allows (the
-     * log's figure stays right, the list is the first so many).  The
+    /* Counted in any case; the details of the first MAX_REJECTS_KEPT are
+     * kept (the log's figure stays right, the list is the first so many).  The
      * reasons share one block: one allocation, not one per record. */
     ap->set_aside++;
     if (ap->nrejects == MAX_REJECTS_KEPT) return;
     size_t rlen = strlen(reason) + 1;
-    fk_apply_reject_t *rs =
-        grow(ap->rejects, &ap->caprejects, ap->nrejects + 1, sizeof *rs);
-    if (!rs) return;
-    ap->rejects = rs;
-    char *text = grow(ap->reasons, &ap->reasons_cap, ap->reasons_len + rlen, 1);
-    if (!text) return;
-    ap->reasons = text;
+    ap->rejects = grow(ap->rejects, &ap->caprejects, ap->nrejects + 1,
+                       sizeof *ap->rejects);
+    ap->reasons =
+        grow(ap->reasons, &ap->reasons_cap, ap->reasons_len + rlen, 1);
     fk_apply_reject_t *rj = &ap->rejects[ap->nrejects++];
     rj->position = position;
     snprintf(rj->code, sizeof rj->code, "%s", code ? code : "");

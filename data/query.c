@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
+
 static const char *status_keys[] = {"none", "applied", "operating",
                                     "not_applicable"};
 static const char *status_ja[] = {"未着手", "申請済", "運用中", "対象外"};
@@ -143,12 +145,7 @@ int fk_store_counts_by_muni(fk_store *st, const char *program, fk_day date,
             continue; /* all closed */
         if (*n == cap) {
             cap = cap ? cap * 2 : 64;
-            fk_muni_counts *m = realloc(*out, cap * sizeof **out);
-            if (!m) {
-                rc = SQLITE_NOMEM;
-                break;
-            }
-            *out = m;
+            *out = fk_xrealloc(*out, cap, sizeof **out);
         }
         fk_muni_counts *m = &(*out)[(*n)++];
         const unsigned char *code = sqlite3_column_text(s, 0);
@@ -188,12 +185,7 @@ int fk_store_series(fk_store *st, const char *program, int type,
     bind_area(s, area);
     if (type >= 0) sqlite3_bind_int(s, 6, type);
     size_t len = (size_t)(to - from) + 1;
-    fk_point *p = calloc(len, sizeof *p);
-    if (!p) {
-        sqlite3_finalize(s);
-        snprintf(st->err, sizeof st->err, "series: out of memory");
-        return -1;
-    }
+    fk_point *p = fk_xcalloc(len, sizeof *p);
     fk_counts run = {0, 0, 0};
     size_t i = 0;
     int rc;

@@ -17,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/alloc.h"
+
 #define NO_TEXT   UINT32_MAX
 #define READ_BUF  (16 * 1024) /* per run while merging: ~80 records */
 #define WRITE_BUF (256 * 1024)
@@ -73,16 +75,11 @@ static int fail(char *err, size_t n, const char *what)
 
 fk_stage *fk_stage_new(size_t run_bytes)
 {
-    fk_stage *s = calloc(1, sizeof *s);
-    if (!s) return NULL;
+    fk_stage *s = fk_xcalloc(1, sizeof *s);
     s->fd = -1;
     s->last = -1;
     s->cap = run_bytes;
-    s->run = malloc(run_bytes);
-    if (!s->run) {
-        free(s);
-        return NULL;
-    }
+    s->run = fk_xmalloc(run_bytes);
     return s;
 }
 
@@ -127,12 +124,9 @@ static int spill(fk_stage *s, char *err, size_t errlen)
 {
     if (s->fd < 0 && open_temp(s) < 0)
         return fail(err, errlen, "temporary file");
-    file_run *nf = realloc(s->files, (s->nfiles + 1) * sizeof *nf);
-    if (!nf) return fail(err, errlen, "out of memory");
-    s->files = nf;
+    s->files = fk_xrealloc(s->files, s->nfiles + 1, sizeof *s->files);
     qsort(s->keys, s->nkeys, sizeof *s->keys, by_key);
-    char *out = malloc(WRITE_BUF);
-    if (!out) return fail(err, errlen, "out of memory");
+    char *out = fk_xmalloc(WRITE_BUF);
     size_t o = 0;
     int bad = 0;
     for (size_t i = 0; i < s->nkeys && !bad; i++) {
@@ -181,9 +175,7 @@ int fk_stage_put(fk_stage *s, const fk_record *r, const uint8_t *prog_id,
     if (s->used + size > s->cap && spill(s, err, errlen) < 0) return -1;
     if (s->nkeys == s->capkeys) {
         size_t ncap = s->capkeys ? s->capkeys * 2 : 4096;
-        key *nk = realloc(s->keys, ncap * sizeof *nk);
-        if (!nk) return fail(err, errlen, "out of memory");
-        s->keys = nk;
+        s->keys = fk_xrealloc(s->keys, ncap, sizeof *s->keys);
         s->capkeys = ncap;
     }
     h.size = (uint32_t)size;
@@ -230,9 +222,7 @@ static int fill(fk_stage *s, file_run *f)
         }
         if (f->pos >= f->end) return left ? -1 : 0;
         if (f->cap < need) {
-            char *nb = realloc(f->buf, need);
-            if (!nb) return -1;
-            f->buf = nb;
+            f->buf = fk_xrealloc(f->buf, need, 1);
             f->cap = need;
         }
         memmove(f->buf, f->buf + f->at, left);

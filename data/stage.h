@@ -29,7 +29,7 @@ typedef struct {
     uint8_t prog_id[FK_MAX_PROGRAMS];
 } fk_staged;
 
-/* run_bytes: the run buffer's size.  NULL when out of memory. */
+/* run_bytes: the run buffer's size.  Aborts when out of memory. */
 fk_stage *fk_stage_new(size_t run_bytes);
 /* Copies r (and its program ids) in.  0, or -1 with the reason in err. */
 int fk_stage_put(fk_stage *s, const fk_record *r, const uint8_t *prog_id,

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/alloc.h"
 #include "data/schema.h"
 
 int fk_store_fail(fk_store *st, const char *what)
@@ -68,11 +69,7 @@ fk_store *fk_store_open(const char *path, int flags, char *err, size_t errlen)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, configure);
-    fk_store *st = calloc(1, sizeof *st);
-    if (!st) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
+    fk_store *st = fk_xcalloc(1, sizeof *st);
     st->readonly = (flags & FK_STORE_READONLY) != 0;
     int oflags = st->readonly ? SQLITE_OPEN_READONLY
                               : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;

@@ -28,8 +28,7 @@ static int by_key(const void *a, const void *b)
  * relative order, as a real export would. */
 static int shuffle(const sim_registry *r, sim_snapshot *s)
 {
-    order_key *k = malloc((s->n ? s->n : 1) * sizeof *k);
-    if (!k) return -1;
+    order_key *k = fk_xcalloc(s->n, sizeof *k);
     for (size_t p = 0; p < s->n; p++)
         k[p] = (order_key){sim_hash(r->seed, 0x6f72646572ULL, s->idx[p]),
                            s->idx[p]};
