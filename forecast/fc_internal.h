@@ -38,8 +38,8 @@ struct fk_fc_model {
 };
 
 /* The series of observations (t, r, tot, q in one malloc'd block that
- * fk_fc_series_free releases).  0, or -1 when out of memory. */
-int fk_fc_series_make(const fk_obs *obs, size_t n, fk_fc_series *s);
+ * fk_fc_series_free releases). */
+void fk_fc_series_make(const fk_obs *obs, size_t n, fk_fc_series *s);
 void fk_fc_series_free(fk_fc_series *s);
 
 /* Each method: fits the series; 0 or -1 with a reason in err. */

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "forecast/fc_internal.h"
 
 static const char *const method_names[FK_FC_NMETHODS] = {
@@ -183,13 +184,11 @@ static int shape(const fk_fc_model *m, const fk_fc_options *o,
     int nb = (end - s->last + 6) / 7; /* band steps cover the end day */
     fk_fc_dev *dev = NULL;
     if (!o->point_only) {
-        dev = calloc((size_t)nb + 2, sizeof *dev);
-        if (!dev) goto oom;
+        dev = fk_xcalloc((size_t)nb + 2, sizeof *dev);
         fk_fc_cal_dev(cal, m, o, nb + 1, dev);
         sh.dev = (const fk_fc_dev *)dev, sh.nb = nb;
     }
-    out->points = calloc((size_t)steps, sizeof *out->points);
-    if (!out->points) goto oom;
+    out->points = fk_xcalloc((size_t)steps, sizeof *out->points);
     out->npoints = (size_t)steps;
     for (int h = 1; h <= steps; h++)
         if (point_at(&sh, s->last + 7 * h, &out->points[h - 1]) < 0)
@@ -220,10 +219,6 @@ nonfinite:
     snprintf(err, errlen, "%s: the fitted model gives no finite forecast",
              fk_fc_method_name(m->method));
     return -1;
-oom:
-    free(dev);
-    snprintf(err, errlen, "out of memory");
-    return -1;
 }
 
 int fk_forecast_run(const fk_obs *obs, size_t n, const fk_fc_options *opt,
@@ -240,10 +235,7 @@ int fk_forecast_run(const fk_obs *obs, size_t n, const fk_fc_options *opt,
         return -1;
     }
     fk_fc_series s;
-    if (fk_fc_series_make(obs, n, &s) < 0) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
+    fk_fc_series_make(obs, n, &s);
     fk_fc_method method = opt->method;
     /* One rolling-origin table serves both the choice and the intervals:
      * auto needs every method's errors, calibration the chosen one's. */

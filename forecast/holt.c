@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/alloc.h"
+
 #define PHI_LO 0.80
 #define PHI_HI 0.98
 
@@ -70,11 +72,7 @@ int fk_fc_fit_holt(const fk_fc_series *s, const fk_fc_options *o,
                  "insufficient data: holt needs 3 weeks of history");
         return -1;
     }
-    double *y = malloc(sizeof(double) * (size_t)(K + 1));
-    if (!y) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
+    double *y = fk_xcalloc((size_t)K + 1, sizeof(double));
     size_t j = 0;
     for (int k = 0; k <= K; k++) {
         double t = s->t[n - 1] - (K - k);

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "forecast/backtest.h"
 
 const int fk_fc_ck_weeks[FK_FC_NCK] = {1, 2, 4, 8, 13, 19, 26};
@@ -86,11 +87,10 @@ static size_t latest_start(const fk_obs *obs, size_t n, const size_t *cand,
     return last_old + 1 - need;
 }
 
-int fk_fc_series_make(const fk_obs *obs, size_t n, fk_fc_series *s)
+void fk_fc_series_make(const fk_obs *obs, size_t n, fk_fc_series *s)
 {
     memset(s, 0, sizeof *s);
-    double *b = malloc(sizeof(double) * 4 * (n ? n : 1));
-    if (!b) return -1;
+    double *b = fk_xcalloc(4 * n, sizeof(double));
     double *t = b, *r = b + n, *tot = b + 2 * n, *q = b + 3 * n;
     for (size_t i = 0; i < n; i++) {
         t[i] = (obs[i].date - obs[0].date) / 7.0;
@@ -100,7 +100,6 @@ int fk_fc_series_make(const fk_obs *obs, size_t n, fk_fc_series *s)
     }
     *s = (fk_fc_series){t,   r, n, n ? obs[0].date : 0, n ? obs[n - 1].date : 0,
                         tot, q};
-    return 0;
 }
 
 void fk_fc_series_free(fk_fc_series *s)
@@ -161,29 +160,28 @@ int fk_fc_table_build(const fk_obs *obs, size_t n, const fk_fc_options *o,
                       unsigned mask, int which, fk_fc_table *t, char *err,
                       size_t errlen)
 {
+    /* Cannot fail since allocation aborts (core/alloc.h); err stays in
+     * the signature so the callers' error path is uniform. */
+    (void)err, (void)errlen;
     memset(t, 0, sizeof *t);
     t->mask = mask & ALL_METHODS;
-    size_t *cand = malloc(sizeof *cand * (n ? n : 1)), nc = 0;
-    if (!cand) goto oom;
+    size_t *cand = fk_xcalloc(n, sizeof *cand), nc = 0;
     for (size_t i = 0; i < n; i++)
         if (eligible(obs, n, i)) cand[nc++] = i;
     size_t start =
         which == FK_FC_TABLE_LATEST ? latest_start(obs, n, cand, nc) : 0;
     size_t no = t->norig = nc - start, nm = FK_FC_NMETHODS;
-    int whole_ok = fk_fc_series_make(obs, n, &t->whole) == 0;
-    t->pre = calloc(no + 1, sizeof *t->pre);
-    t->at = calloc(no + 1, sizeof *t->at);
-    t->day = calloc(no + 1, sizeof *t->day);
-    t->model = calloc(nm * no + 1, sizeof *t->model);
-    t->pred = malloc(sizeof(double) * (nm * no * FK_FC_NCK + 1));
-    t->actual = malloc(sizeof(double) * (no * FK_FC_NCK + 1));
-    t->speed = malloc(sizeof(double) * (no + 1));
+    fk_fc_series_make(obs, n, &t->whole);
+    t->pre = fk_xcalloc(no + 1, sizeof *t->pre);
+    t->at = fk_xcalloc(no + 1, sizeof *t->at);
+    t->day = fk_xcalloc(no + 1, sizeof *t->day);
+    t->model = fk_xcalloc(nm * no + 1, sizeof *t->model);
+    t->pred = fk_xcalloc(nm * no * FK_FC_NCK + 1, sizeof(double));
+    t->actual = fk_xcalloc(no * FK_FC_NCK + 1, sizeof(double));
+    t->speed = fk_xcalloc(no + 1, sizeof(double));
     t->opt = *o;
-    t->dev = malloc(sizeof *t->dev * (nm * no * (FK_FC_MAXH + 1) + 1));
-    t->dev_done = calloc(nm * no + 1, 1);
-    if (!whole_ok || !t->pre || !t->at || !t->day || !t->model || !t->pred ||
-        !t->actual || !t->speed || !t->dev || !t->dev_done)
-        goto oom;
+    t->dev = fk_xcalloc(nm * no * (FK_FC_MAXH + 1) + 1, sizeof *t->dev);
+    t->dev_done = fk_xcalloc(nm * no + 1, 1);
     for (size_t k = 0; k < nm * no * FK_FC_NCK; k++) t->pred[k] = NAN;
     for (size_t k = 0; k < no; k++) {
         size_t i = cand[start + k];
@@ -203,11 +201,6 @@ int fk_fc_table_build(const fk_obs *obs, size_t n, const fk_fc_options *o,
     for (int m = FK_FC_PACE; m < FK_FC_NMETHODS; m++)
         if (t->mask & (1u << m)) fit_method(t, o, (fk_fc_method)m);
     return 0;
-oom:
-    free(cand);
-    fk_fc_table_free(t);
-    snprintf(err, errlen, "out of memory");
-    return -1;
 }
 
 void fk_fc_table_free(fk_fc_table *t)
