@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
+
 void fk_cd_counts_add(fk_chart_counts *to, const fk_counts *c)
 {
     to->adopting += (double)c->adopting;
@@ -43,11 +45,7 @@ static void *fc_run(void *arg)
 {
     fc_job *j = arg;
     fk_cd_line *l = j->line;
-    fk_obs *fo = malloc((l->nobs ? l->nobs : 1) * sizeof *fo);
-    if (!fo) {
-        snprintf(l->fc_err, sizeof l->fc_err, "out of memory");
-        return NULL;
-    }
+    fk_obs *fo = fk_xcalloc(l->nobs, sizeof *fo);
     for (size_t i = 0; i < l->nobs; i++)
         fo[i] = (fk_obs){l->obs[i].date, l->obs[i].adopting, l->obs[i].total,
                          l->applied ? l->applied[i] : NAN};
@@ -76,8 +74,8 @@ static void *fc_run(void *arg)
 /* One line from daily points (days with no denominator are skipped),
  * weekly once it spans more than half a year, ending on the last day;
  * and the first day the target was reached. */
-static int make_line(const fk_point *pts, size_t n, double target,
-                     fk_cd_line *l, int *weekly, char *err, size_t errlen)
+static void make_line(const fk_point *pts, size_t n, double target,
+                      fk_cd_line *l, int *weekly)
 {
     size_t m = 0;
     l->reached = -1; /* on the daily series, before thinning */
@@ -86,12 +84,8 @@ static int make_line(const fk_point *pts, size_t n, double target,
             l->reached = pts[i].date;
     *weekly = n > 183;
     size_t step = *weekly ? 7 : 1;
-    l->obs = calloc(n ? n : 1, sizeof *l->obs);
-    l->applied = calloc(n ? n : 1, sizeof *l->applied);
-    if (!l->obs || !l->applied) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
+    l->obs = fk_xcalloc(n, sizeof *l->obs);
+    l->applied = fk_xcalloc(n, sizeof *l->applied);
     /* Walk from the last day backwards in steps so the as-of date is a point. */
     for (size_t i = n ? (n - 1) % step : 0; i < n; i += step) {
         if (pts[i].c.total <= 0) continue;
@@ -100,7 +94,6 @@ static int make_line(const fk_point *pts, size_t n, double target,
                                      (double)pts[i].c.total};
     }
     l->nobs = m;
-    return 0;
 }
 
 int fk_cd_trend_load(fk_store *st, const char *program, int pref, fk_day date,
@@ -156,12 +149,7 @@ int fk_cd_trend_start(fk_store *st, const char *program, int pref, fk_day date,
     /* The lines start on the first day; all types is the sum of the four. */
     size_t skip = (size_t)(first - out->daily_from),
            n = out->ndaily > skip ? out->ndaily - skip : 0;
-    fk_point *all = calloc(n ? n : 1, sizeof *all);
-    if (!all) {
-        fk_cd_trend_free(out);
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
+    fk_point *all = fk_xcalloc(n, sizeof *all);
     for (size_t i = 0; i < n; i++) {
         all[i].date = out->daily[0][skip + i].date;
         for (int t = 0; t < FK_NTYPE; t++) {
@@ -170,21 +158,11 @@ int fk_cd_trend_start(fk_store *st, const char *program, int pref, fk_day date,
             all[i].c.total += out->daily[t][skip + i].c.total;
         }
     }
-    int rc = 0;
-    for (int t = 0; t <= FK_NTYPE && rc == 0; t++)
-        rc = make_line(t == FK_NTYPE ? all : out->daily[t] + skip, n, target,
-                       &out->line[t], &c->weekly, err, errlen);
+    for (int t = 0; t <= FK_NTYPE; t++)
+        make_line(t == FK_NTYPE ? all : out->daily[t] + skip, n, target,
+                  &out->line[t], &c->weekly);
     free(all);
-    if (rc < 0) {
-        fk_cd_trend_free(out);
-        return -1;
-    }
-    struct fk_cd_jobs *js = calloc(1, sizeof *js);
-    if (!js) {
-        fk_cd_trend_free(out);
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
+    struct fk_cd_jobs *js = fk_xcalloc(1, sizeof *js);
     out->jobs = js;
     out->fixed_methods = methods != NULL;
     fc_job *jobs = js->job;
@@ -252,11 +230,10 @@ int fk_cd_coverage_load(fk_store *st, const char *program, int pref,
     c->fy_end = -1;
     c->coverage = 1;
     size_t n = (size_t)(date - first) + 1;
-    double *cov = calloc(n, sizeof *cov);
-    fk_point *pts = calloc(n, sizeof *pts);
+    double *cov = fk_xcalloc(n, sizeof *cov);
+    fk_point *pts = fk_xcalloc(n, sizeof *pts);
     int64_t pop = fk_muni_population(pref);
-    int rc = cov && pts ? 0 : -1;
-    if (rc < 0) snprintf(err, errlen, "out of memory");
+    int rc = 0;
     /* Lines as counts: covered population over the area's population. */
     for (int t = 0; t <= FK_NTYPE && rc == 0; t++) {
         if (fk_store_coverage_series(st, program, t < FK_NTYPE ? t : -1, pref,
@@ -267,7 +244,7 @@ int fk_cd_coverage_load(fk_store *st, const char *program, int pref,
         for (size_t i = 0; i < n; i++)
             pts[i] = (fk_point){first + (fk_day)i,
                                 {llround(cov[i] * (double)pop), 0, pop}};
-        rc = make_line(pts, n, 0, &out->line[t], &c->weekly, err, errlen);
+        make_line(pts, n, 0, &out->line[t], &c->weekly);
         c->lines[t] =
             (fk_chart_line){out->line[t].obs, out->line[t].nobs, NULL, 0};
     }
@@ -313,20 +290,16 @@ int fk_cd_prefs_load(fk_store *st, const char *program, fk_day date, int type,
 /* Weeks (Monday first) from the program's first week to the date, at
  * most the last 104; the rise of each type's operating count over each
  * week, read from daily points starting on `from`. */
-static int cut_weeks(const char *program, int pref, fk_day first, fk_day date,
-                     fk_point *const daily[FK_NTYPE], size_t n, fk_day from,
-                     fk_chart_weekly *out, char *err, size_t errlen)
+static void cut_weeks(const char *program, int pref, fk_day first, fk_day date,
+                      fk_point *const daily[FK_NTYPE], size_t n, fk_day from,
+                      fk_chart_weekly *out)
 {
     memset(out, 0, sizeof *out);
     fk_day mon_last = date - fk_weekday(date),
            mon_first = first - fk_weekday(first);
     if ((mon_last - mon_first) / 7 + 1 > 104) mon_first = mon_last - 103 * 7;
     size_t nw = (size_t)((mon_last - mon_first) / 7 + 1);
-    fk_chart_week *weeks = calloc(nw, sizeof *weeks);
-    if (!weeks) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
+    fk_chart_week *weeks = fk_xcalloc(nw, sizeof *weeks);
     for (size_t w = 0; w < nw; w++) weeks[w].monday = mon_first + 7 * (fk_day)w;
     for (int t = 0; t < FK_NTYPE; t++)
         for (size_t w = 0; w < nw && n; w++) {
@@ -343,7 +316,6 @@ static int cut_weeks(const char *program, int pref, fk_day first, fk_day date,
     out->meta = (fk_chart_meta){program, pref, date, NULL, 0};
     out->weeks = weeks;
     out->nweeks = nw;
-    return 0;
 }
 
 int fk_cd_weekly_load(fk_store *st, const char *program, int pref, fk_day date,
@@ -361,9 +333,7 @@ int fk_cd_weekly_load(fk_store *st, const char *program, int pref, fk_day date,
         if (fk_store_series(st, program, t, &area, from, date, &daily[t], &n) <
             0)
             rc = store_fail(st, err, errlen);
-    if (rc == 0)
-        rc = cut_weeks(program, pref, first, date, daily, n, from, out, err,
-                       errlen);
+    if (rc == 0) cut_weeks(program, pref, first, date, daily, n, from, out);
     for (int t = 0; t < FK_NTYPE; t++) free(daily[t]);
     return rc;
 }
@@ -371,10 +341,14 @@ int fk_cd_weekly_load(fk_store *st, const char *program, int pref, fk_day date,
 int fk_cd_weekly_from_trend(const fk_cd_trend *t, fk_chart_weekly *out,
                             char *err, size_t errlen)
 {
+    /* Cannot fail since allocation aborts (core/alloc.h); err stays in
+     * the signature so the callers' error path is uniform. */
+    (void)err, (void)errlen;
     const fk_chart_meta *m = &t->chart.meta;
-    return cut_weeks(m->program, m->pref,
-                     t->daily_from + 1 /* the first week's Monday */, m->as_of,
-                     t->daily, t->ndaily, t->daily_from, out, err, errlen);
+    cut_weeks(m->program, m->pref,
+              t->daily_from + 1 /* the first week's Monday */, m->as_of,
+              t->daily, t->ndaily, t->daily_from, out);
+    return 0;
 }
 
 void fk_cd_weekly_free(fk_chart_weekly *w)
@@ -397,12 +371,7 @@ int fk_cd_munis_load(fk_store *st, const char *program, int pref, fk_day date,
         free(mc);
         return store_fail(st, err, errlen);
     }
-    fk_chart_muni *m = calloc(n ? n : 1, sizeof *m);
-    if (!m) {
-        free(mc);
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
+    fk_chart_muni *m = fk_xcalloc(n, sizeof *m);
     for (size_t i = 0; i < n; i++) {
         memcpy(m[i].code, mc[i].code, sizeof m[i].code);
         m[i].name =

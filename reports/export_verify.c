@@ -16,6 +16,8 @@
 
 #include <zlib.h>
 
+#include "core/alloc.h"
+
 static uint32_t le16(const unsigned char *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8;
@@ -119,7 +121,8 @@ int fk_xlsx_verify(const char *path, const char *sheet_part, int64_t rows,
     FILE *f = fopen(path, "rb");
     if (f && fseek(f, 0, SEEK_END) == 0) {
         long l = ftell(f);
-        if (l > 0 && (buf = malloc((size_t)l))) {
+        if (l > 0) {
+            buf = fk_xmalloc((size_t)l);
             len = (size_t)l;
             rewind(f);
             if (fread(buf, 1, len, f) != len) len = 0;

@@ -19,6 +19,8 @@
 
 #include <xlsxwriter.h>
 
+#include "core/alloc.h"
+
 #define MAX_COLS  32
 #define WIDTH_CAP 60.0
 /* Excel's serial number of 1970-01-01 (fk_day 0) in the 1900 date system. */
@@ -39,11 +41,7 @@ struct fk_xlsx {
 fk_xlsx *fk_xlsx_open(const char *path, const char *sheet, char *err,
                       size_t errlen)
 {
-    fk_xlsx *x = calloc(1, sizeof *x);
-    if (!x) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
+    fk_xlsx *x = fk_xcalloc(1, sizeof *x);
     /* libxlsxwriter's own scratch files go beside the output, not into a
      * possibly memory-backed /tmp. */
     snprintf(x->path, sizeof x->path, "%s", path);

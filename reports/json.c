@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
+
 static cJSON *counts_json(const fk_counts *c, double coverage)
 {
     cJSON *o = cJSON_CreateObject();
@@ -69,10 +71,7 @@ char *fk_json_series(fk_store *st, const char *program, int type,
                  "prefecture, not a municipality");
         return NULL;
     }
-    if (coverage && !(cov = calloc((size_t)(to - from) + 1, sizeof *cov))) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
+    if (coverage) cov = fk_xcalloc((size_t)(to - from) + 1, sizeof *cov);
     if (fk_store_series(st, program, type, area, from, to, &pts, &n) < 0 ||
         (cov && fk_store_coverage_series(st, program, type, area->pref, from,
                                          to, cov) < 0)) {

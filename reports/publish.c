@@ -15,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/alloc.h"
+
 #define QCAP        4 /* areas read ahead of the drawing threads */
 #define MAX_THREADS 8
 
@@ -163,14 +165,8 @@ int fk_publish_all(fk_store *st, const fk_publish_opts *o,
     rp_data nat;
     memset(&nat, 0, sizeof nat);
     int rc = 0;
-    int oom = 0;
     for (int pref = 0; rc == 0 && pref <= last; pref++) {
-        pub_area *a = calloc(1, sizeof *a);
-        if (!a) {
-            oom = 1;
-            rc = -1;
-            break;
-        }
+        pub_area *a = fk_xcalloc(1, sizeof *a);
         a->pref = pref;
         a->o = o;
         a->week = out->week;
@@ -212,11 +208,7 @@ int fk_publish_all(fk_store *st, const fk_publish_opts *o,
         add_time(&out->report, &a->s.report);
         out->pref_sets_ms += a->s.pref_sets_ms;
     }
-    if (rc < 0)
-        snprintf(err, errlen, "%s",
-                 why   ? why
-                 : oom ? "out of memory"
-                       : "publish failed");
+    if (rc < 0) snprintf(err, errlen, "%s", why ? why : "publish failed");
     for (int pref = 0; pref <= last; pref++) free(areas[pref]);
     out->total_ms = pub_ms() - t0;
     return rc;

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
+
 static int store_fail(fk_store *st, char *err, size_t errlen)
 {
     snprintf(err, errlen, "store: %s", fk_store_error(st));
@@ -41,14 +43,7 @@ static int load_munis(fk_store *st, rp_prog *p, int pref, fk_day now,
     }
     if (p->nmunis + na + nb > *cap) {
         size_t c = (*cap ? *cap * 2 : 256) + na + nb;
-        rp_muni *m = realloc(p->munis, c * sizeof *m);
-        if (!m) {
-            free(a);
-            free(b);
-            snprintf(err, errlen, "out of memory");
-            return -1;
-        }
-        p->munis = m;
+        p->munis = fk_xrealloc(p->munis, c, sizeof *p->munis);
         *cap = c;
     }
     size_t i = 0, j = 0;
@@ -101,11 +96,7 @@ static int load_prog(fk_store *st, rp_data *d, rp_prog *p, fk_cd_trend *shared,
     if (shared) {
         p->trend = shared;
     } else {
-        p->trend = malloc(sizeof *p->trend);
-        if (!p->trend) {
-            snprintf(err, errlen, "out of memory");
-            return -1;
-        }
+        p->trend = fk_xmalloc(sizeof *p->trend);
         /* Forecasts run in the background while the rest is read; the
          * caller waits (rp_data_load). */
         if (fk_cd_trend_start(st, p->program, d->o.pref, now, d->o.target, 1,
@@ -127,11 +118,7 @@ static int load_prog(fk_store *st, rp_data *d, rp_prog *p, fk_cd_trend *shared,
     if (load_prefs(st, d, p, nat, err, errlen) < 0) return -1;
     size_t cap = 0;
     if (nat && !d->o.pref) { /* the national municipalities, shared */
-        p->munis = malloc((nat->nmunis ? nat->nmunis : 1) * sizeof *p->munis);
-        if (!p->munis) {
-            snprintf(err, errlen, "out of memory");
-            return -1;
-        }
+        p->munis = fk_xcalloc(nat->nmunis, sizeof *p->munis);
         memcpy(p->munis, nat->munis, nat->nmunis * sizeof *p->munis);
         p->nmunis = nat->nmunis;
         return 0;
@@ -146,7 +133,6 @@ static int load_prog(fk_store *st, rp_data *d, rp_prog *p, fk_cd_trend *shared,
 typedef struct {
     rp_pull *v;
     size_t n, cap;
-    int failed;
 } pull_list;
 
 static int on_pull(const fk_pull_row *r, void *ctx)
@@ -154,12 +140,7 @@ static int on_pull(const fk_pull_row *r, void *ctx)
     pull_list *l = ctx;
     if (l->n == l->cap) {
         size_t c = l->cap ? l->cap * 2 : 64;
-        rp_pull *v = realloc(l->v, c * sizeof *v);
-        if (!v) {
-            l->failed = 1;
-            return 1;
-        }
-        l->v = v;
+        l->v = fk_xrealloc(l->v, c, sizeof *l->v);
         l->cap = c;
     }
     rp_pull *p = &l->v[l->n++];
@@ -196,11 +177,6 @@ static int load_pulls(fk_store *st, rp_data *d, char *err, size_t errlen)
     if (fk_store_each_pull(st, 5000, NULL, on_pull, &l) < 0) {
         free(l.v);
         return store_fail(st, err, errlen);
-    }
-    if (l.failed) {
-        free(l.v);
-        snprintf(err, errlen, "out of memory");
-        return -1;
     }
     int64_t lo = -1, hi = INT64_MAX;
     d->first_pull = -1;

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
+
 #define INK  0x222222u
 #define GREY 0x666666u
 
@@ -43,12 +45,7 @@ void rp_page(rp_doc *d)
     end_page(d);
     if (d->npages == d->cap) {
         size_t cap = d->cap ? d->cap * 2 : 16;
-        cairo_surface_t **p = realloc(d->pages, cap * sizeof *p);
-        if (!p) {
-            d->failed = 1;
-            return;
-        }
-        d->pages = p;
+        d->pages = fk_xrealloc(d->pages, cap, sizeof *d->pages);
         d->cap = cap;
     }
     cairo_surface_t *s = cairo_recording_surface_create(

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
+
 #define INK  0x222222u
 #define GREY 0x666666u
 
@@ -216,11 +218,7 @@ int rp_maps(rp_doc *doc, const rp_data *d, char *err, size_t errlen)
             fk_chart_munis m;
             memset(&m, 0, sizeof m);
             const rp_prog *p = &d->p[i];
-            fk_chart_muni *mm = calloc(p->nmunis ? p->nmunis : 1, sizeof *mm);
-            if (!mm) {
-                snprintf(err, errlen, "out of memory");
-                return -1;
-            }
+            fk_chart_muni *mm = fk_xcalloc(p->nmunis, sizeof *mm);
             size_t k = 0;
             for (size_t j = 0; j < p->nmunis; j++) {
                 if (p->munis[j].now.total <= 0) continue;

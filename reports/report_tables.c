@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "forecast/backtest.h"
 
 #define INK            0x222222u
@@ -169,11 +170,7 @@ static void pref_movers(rp_doc *doc, const rp_data *d, const rp_prog *p)
 
 static void muni_movers(rp_doc *doc, const rp_data *d, const rp_prog *p)
 {
-    ranked *r = malloc((p->nmunis ? p->nmunis : 1) * sizeof *r);
-    if (!r) {
-        doc->failed = 1;
-        return;
-    }
+    ranked *r = fk_xcalloc(p->nmunis, sizeof *r);
     size_t n = 0;
     for (size_t i = 0; i < p->nmunis; i++)
         if (p->munis[i].now.total >= MIN_MUNI_TOTAL &&
