@@ -51,6 +51,8 @@ static const key_spec keys[] = {
     {"http", "public_aggregates", K_BOOL, F(public_aggregates), 0, 0},
     {"http", "max_connections", K_INT, F(max_connections), 1, 10000},
     {"http", "request_timeout", K_INT, F(request_timeout), 1, 3600},
+    {"http", "max_per_client", K_INT, F(max_per_client), 1, 10000},
+    {"http", "header_timeout", K_INT, F(header_timeout), 1, 3600},
     {"http", "stale_after", K_INT, F(stale_after), 1, 100000},
 };
 
@@ -75,6 +77,8 @@ void fk_config_defaults(fk_config *c)
     c->public_aggregates = 1;
     c->max_connections = 64;
     c->request_timeout = 30;
+    c->max_per_client = 8;
+    c->header_timeout = 10;
     c->stale_after = 1560; /* a daily pull plus two hours */
 }
 

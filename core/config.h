@@ -38,6 +38,8 @@ typedef struct {
     int public_aggregates; /* 1: aggregate pages need no token */
     int max_connections;
     int request_timeout; /* seconds */
+    int max_per_client;  /* connections from one client address at most */
+    int header_timeout;  /* seconds to send a request's headers, in all */
     int stale_after;     /* /healthz: last good pull older (min) */
 } fk_config;
 
