@@ -36,6 +36,7 @@ static const key_spec keys[] = {
     {"feed", "token_file", K_STR, F(token_file), 0, 0},
     {"feed", "limit", K_INT, F(limit), 1, 10000},
     {"feed", "timeout", K_INT, F(timeout), 1, 3600},
+    {"feed", "pull_timeout", K_INT, F(pull_timeout), 1, 86400},
     {"feed", "retries", K_INT, F(retries), 0, 100},
     {"feed", "max_page_bytes", K_I64, F(max_page_bytes), 1024, 1LL << 34},
     {"feed", "retry_max_wait", K_INT, F(retry_max_wait), 0, 86400},
@@ -62,6 +63,7 @@ void fk_config_defaults(fk_config *c)
     snprintf(c->feed_url, sizeof c->feed_url, "http://127.0.0.1:8471");
     c->limit = 5000;
     c->timeout = 60;
+    c->pull_timeout = 3600;
     c->retries = 5;
     c->max_page_bytes = 64LL << 20;
     c->retry_max_wait = 300;

@@ -19,6 +19,7 @@ typedef struct {
     char token_file[FK_PATH_MAX]; /* file holding the bearer token, or "" */
     int limit;                    /* page size asked for, 1..10000 */
     int timeout;                  /* seconds per request */
+    int pull_timeout;             /* seconds for a whole pull */
     int retries;                  /* retries per request after the first */
     int64_t max_page_bytes;       /* cap on one page's decoded body */
     int retry_max_wait;           /* cap on Retry-After / backoff, seconds */

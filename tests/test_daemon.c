@@ -4,6 +4,7 @@
  * survives a broken config on SIGHUP; a SIGTERM during a pull leaves the
  * store as it was and exits 0; and the systemd unit verifies. */
 #include "tests/testutil.h"
+#include "core/text.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -177,11 +178,10 @@ static void test_schedule_errors(void **state)
     assert_non_null(strstr(err, "'25:00'"));
     char u[128];
     assert_string_equal(
-        fk_daemon_redact_url("https://bob:secret@feed.example/v1", u, sizeof u),
+        fk_redact_url("https://bob:secret@feed.example/v1", u, sizeof u),
         "https://***@feed.example/v1");
-    assert_string_equal(
-        fk_daemon_redact_url("http://127.0.0.1:8471", u, sizeof u),
-        "http://127.0.0.1:8471");
+    assert_string_equal(fk_redact_url("http://127.0.0.1:8471", u, sizeof u),
+                        "http://127.0.0.1:8471");
 }
 
 /* ---- the daemon against the simulator --------------------------------- */
