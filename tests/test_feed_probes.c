@@ -30,8 +30,14 @@ enum {
     NUL_CODE,
     TRAILING,
     LONG_CURSOR,
-    CONTROL
+    CONTROL,
+    FORMULA
 };
+
+/* Names a spreadsheet would run as formulas (JSON-escaped). */
+static const char *const formulas[] = {
+    "=HYPERLINK(\\\"http://e.example/\\\",\\\"x\\\")", "+CMD", "-2+3",
+    "@SUM(1)"};
 
 typedef struct {
     int mode, lfd, port, stop;
@@ -108,6 +114,8 @@ static char *page_for(canned *cf, const char *target)
     for (int i = 0; i < NREC; i++) {
         if (i == 7 && cf->mode == NUL_CODE)
             record(&b, &len, &cap, i, !i, "0110399275\\u0000junk", "N");
+        else if (i >= 3 && i < 7 && cf->mode == FORMULA)
+            record(&b, &len, &cap, i, !i, NULL, formulas[i - 3]);
         else if (i == 9 && cf->mode == CONTROL)
             record(&b, &len, &cap, i, !i, NULL, "\\u001b[2J\\nforged: ok");
         else
@@ -284,6 +292,21 @@ static void test_pull_timeout(void **state)
     result_free(&r);
 }
 
+/* The non-adopters CSV of a store (malloc'd). */
+static char *export_csv(const char *db)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s.csv", db);
+    int rc = tu_run(NULL, NULL,
+                    "%s export non-adopters --db %s --program eprescription "
+                    "--format csv --out %s",
+                    tu_bin("fukyu"), db, path);
+    assert_int_equal(rc, 0);
+    char *s = tu_read_file(path, NULL);
+    assert_non_null(s);
+    return s;
+}
+
 /* Item 10: "\u0000" inside a code would cut it to a valid one. */
 static void test_nul_in_string(void **state)
 {
@@ -298,12 +321,10 @@ static void test_nul_in_string(void **state)
     assert_non_null(strstr(out, "0110399275\\x1fjunk"));
     free(out);
     /* The cut code 0110399275 was not stored as a facility. */
-    assert_int_equal(tu_run(&out, NULL,
-                            "%s export --db %s --format csv --prefecture 01 "
-                            "--out - 2>/dev/null | grep -c 0110399275",
-                            tu_bin("fukyu"), r.db),
-                     1);
-    free(out);
+    char *csv = export_csv(r.db);
+    assert_non_null(strstr(csv, "0110300000,"));
+    assert_null(strstr(csv, "0110399275"));
+    free(csv);
     result_free(&r);
 }
 
@@ -343,6 +364,26 @@ static void test_control_characters(void **state)
     assert_non_null(strstr(out, "name: contains a control character"));
     assert_null(strchr(out, '\033'));
     free(out);
+    result_free(&r);
+}
+
+/* Item 6: CSV cells that a spreadsheet would run as formulas start with a
+ * single quote. */
+static void test_csv_formula_injection(void **state)
+{
+    (void)state;
+    canned cf;
+    result r = pull_canned(FORMULA, &cf, NULL);
+    if (r.rc != 0) fail_msg("%s%s", r.out, r.err);
+    char *csv = export_csv(r.db);
+    assert_non_null(strstr(csv, ",\"'=HYPERLINK(\"\"http://e.example/\"\","));
+    assert_non_null(strstr(csv, ",'+CMD,"));
+    assert_non_null(strstr(csv, ",'-2+3,"));
+    assert_non_null(strstr(csv, ",'@SUM(1),"));
+    assert_null(strstr(csv, ",=HYPERLINK"));
+    assert_null(strstr(csv, ",\"=HYPERLINK"));
+    assert_null(strstr(csv, ",+CMD"));
+    free(csv);
     result_free(&r);
 }
 
@@ -416,6 +457,7 @@ int main(void)
         cmocka_unit_test(test_trailing_bytes),
         cmocka_unit_test(test_long_cursor),
         cmocka_unit_test(test_control_characters),
+        cmocka_unit_test(test_csv_formula_injection),
         cmocka_unit_test(test_future_as_of),
         cmocka_unit_test(test_credentials_redacted),
     };
