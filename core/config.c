@@ -92,6 +92,33 @@ static char *trim(char *s)
     return s;
 }
 
+/* Inline comments: '#' or ';' after white space ends an unquoted value
+ * ("limit = 500  # smaller pages"); a '#' with no space before it stays
+ * (a URL fragment).  A value in double quotes is taken whole, and only a
+ * comment may follow the closing quote.  Returns -1 for an unterminated
+ * quote. */
+static int strip_comment(char *v)
+{
+    char *cut = NULL;
+    if (*v == '"') {
+        char *q = strchr(v + 1, '"');
+        if (!q) return -1;
+        cut = q + 1;
+        while (isspace((unsigned char)*cut)) cut++;
+        if (*cut && *cut != '#' && *cut != ';') return -1;
+    } else {
+        for (char *p = v + 1; *p && !cut; p++)
+            if ((*p == '#' || *p == ';') && isspace((unsigned char)p[-1]))
+                cut = p;
+    }
+    if (cut) {
+        *cut = '\0';
+        char *e = cut;
+        while (e > v && isspace((unsigned char)e[-1])) *--e = '\0';
+    }
+    return 0;
+}
+
 static int parse_hhmm(const char *s, size_t len)
 {
     if (len != 5 || s[2] != ':' || !isdigit((unsigned char)s[0]) ||
@@ -197,6 +224,7 @@ int fk_config_load(fk_config *c, const char *path, int must_exist, char *err,
     }
     char line[4096], section[64] = "";
     int lineno = 0, rc = 0;
+    int set_on[sizeof keys / sizeof keys[0]] = {0}; /* line of each key */
     while (fgets(line, sizeof line, f)) {
         lineno++;
         size_t len = strlen(line);
@@ -205,7 +233,10 @@ int fk_config_load(fk_config *c, const char *path, int must_exist, char *err,
             rc = -1;
             break;
         }
-        char *s = trim(line);
+        /* Editors on Windows start UTF-8 files with a byte order mark. */
+        char *s = line;
+        if (lineno == 1 && !strncmp(s, "\xEF\xBB\xBF", 3)) s += 3;
+        s = trim(s);
         if (!*s || *s == '#' || *s == ';') continue;
         if (*s == '[') {
             char *e = strchr(s, ']');
@@ -249,6 +280,21 @@ int fk_config_load(fk_config *c, const char *path, int must_exist, char *err,
         if (!ks) {
             snprintf(err, errlen, "%s:%d: unknown key '%s' in [%s]", path,
                      lineno, k, section);
+            rc = -1;
+            break;
+        }
+        size_t ki = (size_t)(ks - keys);
+        if (set_on[ki]) {
+            snprintf(err, errlen,
+                     "%s:%d: %s.%s is set twice (first on line %d); keep one",
+                     path, lineno, section, k, set_on[ki]);
+            rc = -1;
+            break;
+        }
+        set_on[ki] = lineno;
+        if (strip_comment(v) < 0) {
+            snprintf(err, errlen, "%s:%d: %s.%s: unterminated quoted value",
+                     path, lineno, section, k);
             rc = -1;
             break;
         }

@@ -2,7 +2,9 @@
  * /etc/fukyu/fukyu.conf).  etc/fukyu.conf.example documents every key.
  *
  * Syntax: "[section]" lines, "key = value" lines, comments starting with
- * '#' or ';' on their own line, blank lines.  Unknown sections or keys and
+ * '#' or ';' on their own line or after white space at the end of a value
+ * (a value in double quotes is taken whole), blank lines; a UTF-8 byte
+ * order mark is skipped.  Unknown sections or keys, a key set twice and
  * bad values are errors naming the file and line. */
 #ifndef FK_CONFIG_H
 #define FK_CONFIG_H

@@ -448,6 +448,26 @@ static void test_credentials_redacted(void **state)
     result_free(&r);
 }
 
+/* Item 10: a store error names the file, not the statement. */
+static void test_store_error_names_file(void **state)
+{
+    (void)state;
+    char path[700], *er = NULL;
+    snprintf(path, sizeof path, "%s/not-a-store.db", dir);
+    tu_write_file(path, "this is not an SQLite database, just text.\n");
+    int rc = tu_run(NULL, &er, "%s summary --program eprescription --db %s",
+                    tu_bin("fukyu"), path);
+    assert_int_not_equal(rc, 0);
+    if (!strstr(er, path) || strstr(er, "PRAGMA")) fail_msg("%s", er);
+    free(er);
+    rc =
+        tu_run(NULL, &er, "%s collect --once --feed http://127.0.0.1:9 --db %s",
+               tu_bin("fukyu"), path);
+    assert_int_not_equal(rc, 0);
+    if (!strstr(er, path) || strstr(er, "PRAGMA")) fail_msg("%s", er);
+    free(er);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -460,6 +480,7 @@ int main(void)
         cmocka_unit_test(test_csv_formula_injection),
         cmocka_unit_test(test_future_as_of),
         cmocka_unit_test(test_credentials_redacted),
+        cmocka_unit_test(test_store_error_names_file),
     };
     return cmocka_run_group_tests_name("feed probes", tests, group_setup,
                                        group_teardown);

@@ -2,7 +2,8 @@
  * each one reproduced over loopback against the embedded server: slow
  * clients that trickle header lines, many connections from one address,
  * and requests whose framing two parsers could read differently (two
- * Content-Length headers, Transfer-Encoding). */
+ * Content-Length headers, Transfer-Encoding); and the configuration file's
+ * rules that check-config enforces (issue 12 item 10). */
 #include "tests/testutil.h"
 
 #include <arpa/inet.h>
@@ -16,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/config.h"
 #include "http/http.h"
 
 static char *dir;
@@ -256,6 +258,54 @@ static void test_request_desync(void **state)
     fk_http_stop(h);
 }
 
+/* Loads text as a config file; returns 0 or -1 with the error in err. */
+static int load(const char *text, fk_config *c, char *err, size_t n)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/t.conf", dir);
+    tu_write_file(path, text);
+    fk_config_defaults(c);
+    return fk_config_load(c, path, 1, err, n);
+}
+
+static void test_config_rules(void **state)
+{
+    (void)state;
+    fk_config c;
+    char err[512];
+    /* A key set twice names both lines. */
+    assert_int_equal(
+        load("[feed]\nlimit = 10\n\nlimit = 20\n", &c, err, sizeof err), -1);
+    if (!strstr(err, "t.conf:4: feed.limit is set twice (first on line 2)"))
+        fail_msg("%s", err);
+    /* Inline comments after white space; '#' inside a value stays. */
+    assert_int_equal(load("[feed]\nlimit = 10   # small pages\n"
+                          "url = http://h.example/a#b ; the feed\n"
+                          "token_file = \"/x # y\"  # quoted\n",
+                          &c, err, sizeof err),
+                     0);
+    assert_int_equal(c.limit, 10);
+    assert_string_equal(c.feed_url, "http://h.example/a#b");
+    assert_string_equal(c.token_file, "/x # y");
+    /* A UTF-8 byte order mark before the first section. */
+    assert_int_equal(
+        load("\xEF\xBB\xBF[feed]\nlimit = 7\n", &c, err, sizeof err), 0);
+    assert_int_equal(c.limit, 7);
+    /* check-config refuses a listen address the daemon could not use. */
+    static const char *bad[] = {"garbage", "127.0.0.1:99999"};
+    for (int i = 0; i < 2; i++) {
+        char path[600], text[200], *out = NULL, *er = NULL;
+        snprintf(path, sizeof path, "%s/l.conf", dir);
+        snprintf(text, sizeof text, "[http]\nlisten = %s\n", bad[i]);
+        tu_write_file(path, text);
+        int rc = tu_run(&out, &er, "%s check-config --config %s",
+                        tu_bin("fukyu"), path);
+        if (rc == 0 || !strstr(er, "http.listen"))
+            fail_msg("listen = %s: rc %d, %s%s", bad[i], rc, out, er);
+        free(out), free(er);
+    }
+}
+
 int main(void)
 {
     dir = tu_tmpdir();
@@ -263,6 +313,7 @@ int main(void)
         cmocka_unit_test(test_request_desync),
         cmocka_unit_test(test_per_client_limit),
         cmocka_unit_test(test_slow_clients),
+        cmocka_unit_test(test_config_rules),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     tu_rmtree(dir);
