@@ -35,6 +35,10 @@ TEST_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 MODULES := core data collector forecast charts reports http daemon
 LIB_SRC := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+# The municipality table is generated from the shipped CSV (awk), so the
+# two cannot disagree and a malformed row stops the build.
+MUNI_SRC := $(BUILD)/gen/munis.c
+LIB_OBJ += $(BUILD)/obj/gen/munis.o
 CLI_SRC := $(wildcard cli/*.c)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 SIM_SRC := $(wildcard sim/*.c)
@@ -58,6 +62,16 @@ deps:
 	sh scripts/deps.sh
 
 $(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(MUNI_SRC): data/municipalities.csv scripts/gen-munis.sh
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	@sh scripts/gen-munis.sh data/municipalities.csv $@
+
+$(BUILD)/obj/gen/munis.o: $(MUNI_SRC)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@

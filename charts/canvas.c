@@ -24,12 +24,6 @@ static _Thread_local PangoFontMap *g_fontmap;
 static _Thread_local PangoContext *g_ctx;
 static _Thread_local PangoFontDescription *g_font[2]; /* regular, bold */
 static _Thread_local cairo_font_options_t *g_fopts;
-static _Thread_local cairo_surface_t **g_capture; /* see fk_canvas_capture */
-
-void fk_canvas_capture(cairo_surface_t **slot)
-{
-    g_capture = slot;
-}
 
 int fk_charts_init(char *err, size_t errlen)
 {
@@ -88,7 +82,7 @@ static cairo_status_t sink(void *closure, const unsigned char *data,
                            unsigned int len)
 {
     fk_canvas *cv = closure;
-    if (fk_buf_append(cv->out, data, len) < 0) {
+    if (fk_buf_put(cv->out, data, len) < 0) {
         cv->write_failed = 1;
         return CAIRO_STATUS_WRITE_ERROR;
     }
@@ -100,9 +94,11 @@ int fk_lang_en(const char *lang)
     return lang && !strcmp(lang, "en");
 }
 
-int fk_canvas_open(fk_canvas *cv, const fk_chart_opts *o, fk_chart_format fmt,
-                   fk_chart_buf *out, fk_day as_of, char *err, size_t errlen)
+int fk_canvas_open(fk_canvas *cv, const fk_chart_opts *o,
+                   const fk_chart_target *t, fk_day as_of, char *err,
+                   size_t errlen)
 {
+    fk_chart_format fmt = t->format;
     memset(cv, 0, sizeof *cv);
     if (!g_ctx && fk_charts_init(err, errlen) < 0) return -1;
     int w = o && o->width ? o->width : FK_CHART_DEFAULT_W;
@@ -124,7 +120,6 @@ int fk_canvas_open(fk_canvas *cv, const fk_chart_opts *o, fk_chart_format fmt,
                  h);
         return -1;
     }
-    if (g_capture) fmt = (fk_chart_format)FK_CHART_REC;
     cv->fmt = fmt;
     cv->w = w;
     cv->h = h;
@@ -132,35 +127,39 @@ int fk_canvas_open(fk_canvas *cv, const fk_chart_opts *o, fk_chart_format fmt,
         fmin(2.0, fmax(0.6, sqrt((double)w * h /
                                  (FK_CHART_DEFAULT_W * FK_CHART_DEFAULT_H))));
     cv->en = fk_lang_en(o ? o->lang : NULL);
-    cv->out = out;
-    out->len = 0;
-    switch ((int)fmt) {
-    case FK_CHART_PNG:
-        cv->surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32,
-                                                 (int)lround(w * scale),
-                                                 (int)lround(h * scale));
-        break;
-    case FK_CHART_PDF: {
-        cv->surface = cairo_pdf_surface_create_for_stream(sink, cv, w, h);
-        int y, m, d;
-        fk_day_to_ymd(as_of >= 0 ? as_of : 0, &y, &m, &d);
-        char date[40];
-        snprintf(date, sizeof date, "%04d-%02d-%02dT00:00:00+09:00", y, m, d);
-        cairo_pdf_surface_set_metadata(cv->surface,
-                                       CAIRO_PDF_METADATA_CREATE_DATE, date);
-        cairo_pdf_surface_set_metadata(cv->surface, CAIRO_PDF_METADATA_CREATOR,
-                                       "fukyu");
-        break;
-    }
-    case FK_CHART_SVG:
-        cv->surface = cairo_svg_surface_create_for_stream(sink, cv, w, h);
-        break;
-    case FK_CHART_REC:
+    cv->out = t->out;
+    cv->record = t->record;
+    if (cv->out) fk_buf_reset(cv->out);
+    if (cv->record)
         cv->surface = cairo_recording_surface_create(
             CAIRO_CONTENT_COLOR_ALPHA, &(cairo_rectangle_t){0, 0, w, h});
-        break;
-    default: snprintf(err, errlen, "chart: unknown output format"); return -1;
-    }
+    else
+        switch ((int)fmt) {
+        case FK_CHART_PNG:
+            cv->surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32,
+                                                     (int)lround(w * scale),
+                                                     (int)lround(h * scale));
+            break;
+        case FK_CHART_PDF: {
+            cv->surface = cairo_pdf_surface_create_for_stream(sink, cv, w, h);
+            int y, m, d;
+            fk_day_to_ymd(as_of >= 0 ? as_of : 0, &y, &m, &d);
+            char date[40];
+            snprintf(date, sizeof date, "%04d-%02d-%02dT00:00:00+09:00", y, m,
+                     d);
+            cairo_pdf_surface_set_metadata(
+                cv->surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
+            cairo_pdf_surface_set_metadata(cv->surface,
+                                           CAIRO_PDF_METADATA_CREATOR, "fukyu");
+            break;
+        }
+        case FK_CHART_SVG:
+            cv->surface = cairo_svg_surface_create_for_stream(sink, cv, w, h);
+            break;
+        default:
+            snprintf(err, errlen, "chart: unknown output format");
+            return -1;
+        }
     if (cairo_surface_status(cv->surface) != CAIRO_STATUS_SUCCESS) {
         snprintf(err, errlen, "chart: cannot create surface: %s",
                  cairo_status_to_string(cairo_surface_status(cv->surface)));
@@ -183,48 +182,46 @@ int fk_canvas_open(fk_canvas *cv, const fk_chart_opts *o, fk_chart_format fmt,
  * them 1, 2, ... in order of appearance.  Only ids and references (after
  * '"' or '#') are touched; text is drawn as glyph outlines, never as
  * strings, so no label can contain such a token. */
-static int svg_renumber(fk_chart_buf *b)
+static int svg_renumber(fk_buf *b)
 {
     static const char tok[] = "surface";
     long map_from[64];
     int nmap = 0;
-    fk_chart_buf o = {0};
+    fk_buf o = {0};
     size_t i = 0;
     while (i < b->len) {
         size_t j = i;
-        if ((b->data[i] == '"' || b->data[i] == '#') &&
-            b->len - i > sizeof tok &&
-            !memcmp(b->data + i + 1, tok, sizeof tok - 1) &&
-            isdigit(b->data[i + sizeof tok])) {
+        if ((b->p[i] == '"' || b->p[i] == '#') && b->len - i > sizeof tok &&
+            !memcmp(b->p + i + 1, tok, sizeof tok - 1) &&
+            isdigit(b->p[i + sizeof tok])) {
             j = i + sizeof tok;
             long n = 0;
-            while (j < b->len && isdigit(b->data[j]))
-                n = n * 10 + (b->data[j++] - '0');
+            while (j < b->len && isdigit(b->p[j]))
+                n = n * 10 + (b->p[j++] - '0');
             int k = 0;
             while (k < nmap && map_from[k] != n) k++;
             if (k == nmap) {
                 if (nmap ==
                     64) { /* never seen in practice; keep output valid */
-                    fk_chart_buf_free(&o);
+                    fk_buf_free(&o);
                     return 0;
                 }
                 map_from[nmap++] = n;
             }
-            if (fk_buf_printf(&o, "%c%s%d", b->data[i], tok, k + 1) < 0)
-                goto oom;
+            if (fk_buf_printf(&o, "%c%s%d", b->p[i], tok, k + 1) < 0) goto oom;
             i = j;
             continue;
         }
-        while (j < b->len && b->data[j] != '"' && b->data[j] != '#') j++;
+        while (j < b->len && b->p[j] != '"' && b->p[j] != '#') j++;
         if (j == i) j++;
-        if (fk_buf_append(&o, b->data + i, j - i) < 0) goto oom;
+        if (fk_buf_put(&o, b->p + i, j - i) < 0) goto oom;
         i = j;
     }
-    free(b->data);
+    free(b->p);
     *b = o;
     return 0;
 oom:
-    fk_chart_buf_free(&o);
+    fk_buf_free(&o);
     return -1;
 }
 
@@ -233,11 +230,11 @@ int fk_canvas_close(fk_canvas *cv, char *err, size_t errlen)
     int rc = 0;
     cairo_status_t st = cairo_status(cv->cr);
     cairo_destroy(cv->cr);
-    if ((int)cv->fmt == FK_CHART_REC && g_capture) {
+    if (cv->record) {
         /* Not finished: a finished surface can no longer be painted. */
         if (st == CAIRO_STATUS_SUCCESS) st = cairo_surface_status(cv->surface);
         if (st == CAIRO_STATUS_SUCCESS) {
-            *g_capture = cv->surface;
+            *cv->record = cv->surface;
         } else {
             cairo_surface_destroy(cv->surface);
             snprintf(err, errlen, "chart: rendering failed: %s",
@@ -341,19 +338,27 @@ fk_rect fk_frame(fk_canvas *cv, const fk_chart_meta *m, const char *title,
             cv->w - 2 * mg);
     fk_text_size(cv, sub, 14 * s, 0, NULL, &sh);
     y += sh;
-    char src[512];
+    char src[768];
     snprintf(
-        src, sizeof src, "%s%s", FK_L(cv, "出典: ", "Source: "),
+        src, sizeof src, "%s%s%s%s", FK_L(cv, "出典: ", "Source: "),
         m->source
             ? m->source
             : FK_L(
                   cv,
                   "fukyu 集計（医療機関等の導入状況フィード adoption-feed/1）",
-                  "fukyu tally of the facility adoption feed (adoption-feed/1)"));
+                  "fukyu tally of the facility adoption feed (adoption-feed/1)"),
+        m->cites & FK_CHART_CITE_NAMES
+            ? FK_L(cv, "、市区町村名: 総務省「全国地方公共団体コード」",
+                   "; municipalities: MIC local government codes")
+            : "",
+        m->cites & FK_CHART_CITE_POPULATION
+            ? FK_L(cv, "、人口: 総務省統計局「令和2年国勢調査」",
+                   "; population: Statistics Bureau, 2020 census")
+            : "");
     fk_text(cv, src, 11 * s, 0, mg, cv->h - mg * 0.6, FK_LEFT, FK_BOTTOM,
             FK_GREY, cv->w - 2 * mg);
     fk_text_size(cv, src, 11 * s, 0, NULL, &fh);
-    if (cv->fmt == FK_CHART_PDF)
+    if (cv->fmt == FK_CHART_PDF && !cv->record)
         cairo_pdf_surface_set_metadata(cv->surface, CAIRO_PDF_METADATA_TITLE,
                                        title);
     return (fk_rect){mg, y + 14 * s, cv->w - mg,

@@ -18,6 +18,16 @@ typedef struct {
     double x0, y0, x1, y1;
 } fk_rect;
 
+/* Where a renderer draws: the bytes of format into out, or, with record
+ * set (embedding, charts/embed.c), a recording surface in layout units
+ * (points, whatever format) handed to *record unfinished, so that a report
+ * can paint the chart, still vector, on its own page. */
+typedef struct {
+    fk_chart_format format;
+    fk_buf *out;
+    cairo_surface_t **record;
+} fk_chart_target;
+
 typedef struct {
     cairo_surface_t *surface;
     cairo_t *cr;
@@ -25,26 +35,38 @@ typedef struct {
     double w, h; /* layout units */
     double s;    /* font and stroke scale for this canvas size */
     int en;      /* English labels */
-    fk_chart_buf *out;
+    fk_buf *out;
+    cairo_surface_t **record; /* embedding: the recording goes here */
     int write_failed;
 } fk_canvas;
 
-/* Opens a canvas writing into out (emptied first).  as_of becomes the PDF
- * creation date so that equal data give equal bytes. */
-int fk_canvas_open(fk_canvas *cv, const fk_chart_opts *o, fk_chart_format fmt,
-                   fk_chart_buf *out, fk_day as_of, char *err, size_t errlen);
+/* Opens a canvas on target t (its out is emptied first).  as_of becomes
+ * the PDF creation date so that equal data give equal bytes. */
+int fk_canvas_open(fk_canvas *cv, const fk_chart_opts *o,
+                   const fk_chart_target *t, fk_day as_of, char *err,
+                   size_t errlen);
 /* Finishes the surface and completes out; always releases the canvas. */
 int fk_canvas_close(fk_canvas *cv, char *err, size_t errlen);
 /* Appends an ARGB32 image surface to out as PNG (charts/png.c). */
-int fk_png_encode(cairo_surface_t *img, fk_chart_buf *out, char *err,
-                  size_t errlen);
+int fk_png_encode(cairo_surface_t *img, fk_buf *out, char *err, size_t errlen);
 
-/* Embedding (charts/embed.c): while a capture slot is set, fk_canvas_open
- * draws into a recording surface (layout units are points, whatever fmt)
- * and fk_canvas_close hands that surface to the slot instead of encoding
- * it, so that a report can paint the chart, still vector, on its page. */
-#define FK_CHART_REC 3
-void fk_canvas_capture(cairo_surface_t **slot);
+/* The renderers behind fk_chart_*_render and fk_chart_*_draw. */
+int fk_chart_trend_draw_on(const fk_chart_trend *c, const fk_chart_opts *o,
+                           const fk_chart_target *tg, char *err, size_t errlen);
+int fk_chart_funnel_draw_on(const fk_chart_funnel *c, const fk_chart_opts *o,
+                            const fk_chart_target *tg, char *err,
+                            size_t errlen);
+int fk_chart_ranking_draw_on(const fk_chart_prefs *c, const fk_chart_opts *o,
+                             const fk_chart_target *tg, char *err,
+                             size_t errlen);
+int fk_chart_map_draw_on(const fk_chart_prefs *c, const fk_chart_opts *o,
+                         const fk_chart_target *tg, char *err, size_t errlen);
+int fk_chart_weekly_draw_on(const fk_chart_weekly *c, const fk_chart_opts *o,
+                            const fk_chart_target *tg, char *err,
+                            size_t errlen);
+int fk_chart_munis_draw_on(const fk_chart_munis *c, const fk_chart_opts *o,
+                           const fk_chart_target *tg, char *err, size_t errlen);
+
 /* A layout in the charts' shared Pango context and fonts (fk_charts_init
  * first); the caller unrefs it. */
 PangoLayout *fk_canvas_layout(const char *s, double size, int bold,
@@ -135,10 +157,15 @@ int fk_chart_prefs_check(const fk_chart_prefs *c, char *err, size_t errlen);
 extern const unsigned char fk_map_tiles[FK_NPREF][2];
 
 /* A sorted horizontal bar list (ranking, municipalities) in rect b, in as
- * many columns as it needs for legible rows, with a reference line. */
+ * many columns as it needs for legible rows, with a reference line.  A
+ * highlighted row (the report's own prefecture) is drawn dark with a bold
+ * label and a marker; a faint one (too few facilities to compare) pale;
+ * show_n adds the denominator to the value ("45.2% (12/27)").  Value
+ * labels are moved past the reference line rather than drawn over it. */
 typedef struct {
     const char *label;
     const fk_chart_counts *c;
+    int highlight, faint, show_n;
 } fk_bar_item;
 void fk_bars(fk_canvas *cv, fk_rect b, const fk_bar_item *items, size_t n,
              fk_vkind k, const fk_chart_counts *ref, const char *ref_label,
@@ -153,10 +180,5 @@ void fk_title_weekly(const fk_chart_weekly *c, int en, char *out, size_t n);
 fk_vkind fk_munis_vkind(const fk_chart_munis *c);
 void fk_title_munis(const fk_chart_munis *c, fk_vkind k, int en, char *out,
                     size_t n);
-
-/* Byte buffer writes (used by the CSV writers too). */
-int fk_buf_append(fk_chart_buf *b, const void *p, size_t n);
-int fk_buf_printf(fk_chart_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "core/date.h"
 #include "data/ref.h"
 #include "forecast/forecast.h"
@@ -61,13 +62,24 @@ typedef struct {
     int pref;            /* area: 0 = national (全国), 1..47 a prefecture */
     fk_day as_of;        /* the date the data describe (JST) */
     const char *source;  /* source line after "出典: "; NULL = default */
+    unsigned cites;      /* FK_CHART_CITE_*: reference data drawn on */
 } fk_chart_meta;
+/* Reference data a chart uses, cited after the source (open-data terms). */
+#define FK_CHART_CITE_NAMES      1u /* 総務省 municipality codes and names */
+#define FK_CHART_CITE_POPULATION 2u /* 総務省統計局 2020 census */
 
 /* Counts of one row: operating, applied (not operating) and the
  * denominator; "none" is total - adopting - applied. */
 typedef struct {
     double adopting, applied, total;
 } fk_chart_counts;
+
+/* part / total, 0 when total is 0: fk_counts_rate's rule (data/store.h)
+ * for the charts' counts, which are doubles. */
+static inline double fk_chart_share(double part, double total)
+{
+    return total > 0 ? part / total : 0.0;
+}
 
 /* y axis of the trend, ranking and map: rates, counts, or chosen from the
  * data (AUTO: counts / per-mille when every rate is below 1%). */
@@ -97,6 +109,8 @@ typedef struct {
     double target; /* target rate drawn as a line; 0 = none */
     fk_day fy_end; /* fiscal-year-end marker; < 0 = none */
     fk_chart_mode mode;
+    int coverage; /* population coverage: obs adopting = covered population,
+                   * total = the area's population (always as rates) */
 } fk_chart_trend;
 
 /* ---- funnel: none / applied / operating per type ---------------------- */
@@ -112,6 +126,8 @@ typedef struct {
     fk_chart_counts prefs[FK_NPREF]; /* index 0 = prefecture 01 */
     fk_chart_counts national;
     fk_chart_mode mode;
+    int highlight; /* the ranking highlights and labels this prefecture
+                    * (1..47: a prefecture's report or page); 0 = none */
 } fk_chart_prefs;
 
 /* ---- weekly: new adopters per ISO week, stacked by type ---------------- */
@@ -127,6 +143,10 @@ typedef struct {
 } fk_chart_weekly;
 
 /* ---- municipalities of one prefecture --------------------------------- */
+/* Municipalities with fewer facilities than this swing by chance: the
+ * chart draws them pale, the movers table leaves them out. */
+#define FK_CHART_SMALL_MUNI 20
+
 typedef struct {
     char code[6];     /* JIS X 0402 */
     const char *name; /* NULL: the code is shown */
@@ -143,48 +163,40 @@ typedef struct {
 } fk_chart_munis;
 
 /* ---- output ------------------------------------------------------------ */
-/* A growable byte buffer the renderers write into. */
-typedef struct {
-    unsigned char *data;
-    size_t len, cap;
-} fk_chart_buf;
-void fk_chart_buf_free(fk_chart_buf *b);
-/* Writes the buffer to path atomically (temporary file, fsync, rename). */
-int fk_chart_buf_save(const fk_chart_buf *b, const char *path, char *err,
-                      size_t errlen);
-
+/* The renderers write into an fk_buf (core/buf.h); fk_file_write
+ * (core/file.h) publishes one atomically. */
 int fk_chart_trend_render(const fk_chart_trend *c, const fk_chart_opts *o,
-                          fk_chart_format fmt, fk_chart_buf *out, char *err,
+                          fk_chart_format fmt, fk_buf *out, char *err,
                           size_t errlen);
 int fk_chart_funnel_render(const fk_chart_funnel *c, const fk_chart_opts *o,
-                           fk_chart_format fmt, fk_chart_buf *out, char *err,
+                           fk_chart_format fmt, fk_buf *out, char *err,
                            size_t errlen);
 int fk_chart_ranking_render(const fk_chart_prefs *c, const fk_chart_opts *o,
-                            fk_chart_format fmt, fk_chart_buf *out, char *err,
+                            fk_chart_format fmt, fk_buf *out, char *err,
                             size_t errlen);
 int fk_chart_map_render(const fk_chart_prefs *c, const fk_chart_opts *o,
-                        fk_chart_format fmt, fk_chart_buf *out, char *err,
+                        fk_chart_format fmt, fk_buf *out, char *err,
                         size_t errlen);
 int fk_chart_weekly_render(const fk_chart_weekly *c, const fk_chart_opts *o,
-                           fk_chart_format fmt, fk_chart_buf *out, char *err,
+                           fk_chart_format fmt, fk_buf *out, char *err,
                            size_t errlen);
 int fk_chart_munis_render(const fk_chart_munis *c, const fk_chart_opts *o,
-                          fk_chart_format fmt, fk_chart_buf *out, char *err,
+                          fk_chart_format fmt, fk_buf *out, char *err,
                           size_t errlen);
 
 /* The numbers each chart draws, as RFC 4180 CSV (UTF-8, CRLF line ends):
  * a title row, the as-of date, then one row per value drawn with its
  * numerator and denominator.  lang as in fk_chart_opts. */
-int fk_chart_trend_csv(const fk_chart_trend *c, const char *lang,
-                       fk_chart_buf *out, char *err, size_t errlen);
-int fk_chart_funnel_csv(const fk_chart_funnel *c, const char *lang,
-                        fk_chart_buf *out, char *err, size_t errlen);
-int fk_chart_prefs_csv(const fk_chart_prefs *c, const char *lang,
-                       fk_chart_buf *out, char *err, size_t errlen);
-int fk_chart_weekly_csv(const fk_chart_weekly *c, const char *lang,
-                        fk_chart_buf *out, char *err, size_t errlen);
-int fk_chart_munis_csv(const fk_chart_munis *c, const char *lang,
-                       fk_chart_buf *out, char *err, size_t errlen);
+int fk_chart_trend_csv(const fk_chart_trend *c, const char *lang, fk_buf *out,
+                       char *err, size_t errlen);
+int fk_chart_funnel_csv(const fk_chart_funnel *c, const char *lang, fk_buf *out,
+                        char *err, size_t errlen);
+int fk_chart_prefs_csv(const fk_chart_prefs *c, const char *lang, fk_buf *out,
+                       char *err, size_t errlen);
+int fk_chart_weekly_csv(const fk_chart_weekly *c, const char *lang, fk_buf *out,
+                        char *err, size_t errlen);
+int fk_chart_munis_csv(const fk_chart_munis *c, const char *lang, fk_buf *out,
+                       char *err, size_t errlen);
 
 /* ---- drawing onto a caller's page (charts/embed.c) -------------------- */
 /* Each chart drawn as vectors into cr with its top-left corner at (x, y),
@@ -194,17 +206,11 @@ int fk_chart_munis_csv(const fk_chart_munis *c, const char *lang,
 int fk_chart_trend_draw(cairo_t *cr, double x, double y,
                         const fk_chart_trend *c, const fk_chart_opts *o,
                         char *err, size_t errlen);
-int fk_chart_funnel_draw(cairo_t *cr, double x, double y,
-                         const fk_chart_funnel *c, const fk_chart_opts *o,
-                         char *err, size_t errlen);
 int fk_chart_ranking_draw(cairo_t *cr, double x, double y,
                           const fk_chart_prefs *c, const fk_chart_opts *o,
                           char *err, size_t errlen);
 int fk_chart_map_draw(cairo_t *cr, double x, double y, const fk_chart_prefs *c,
                       const fk_chart_opts *o, char *err, size_t errlen);
-int fk_chart_weekly_draw(cairo_t *cr, double x, double y,
-                         const fk_chart_weekly *c, const fk_chart_opts *o,
-                         char *err, size_t errlen);
 int fk_chart_munis_draw(cairo_t *cr, double x, double y,
                         const fk_chart_munis *c, const fk_chart_opts *o,
                         char *err, size_t errlen);

@@ -8,24 +8,22 @@
 #include <stdio.h>
 #include <string.h>
 
-static int field(fk_chart_buf *b, const char *s, int last)
+static int field(fk_buf *b, const char *s, int last)
 {
     int rc = 0;
     if (strpbrk(s, ",\"\r\n")) {
-        rc |= fk_buf_append(b, "\"", 1);
+        rc |= fk_buf_put(b, "\"", 1);
         for (const char *p = s; *p; p++)
-            rc |= *p == '"' ? fk_buf_append(b, "\"\"", 2)
-                            : fk_buf_append(b, p, 1);
-        rc |= fk_buf_append(b, "\"", 1);
+            rc |= *p == '"' ? fk_buf_put(b, "\"\"", 2) : fk_buf_put(b, p, 1);
+        rc |= fk_buf_put(b, "\"", 1);
     } else {
-        rc |= fk_buf_append(b, s, strlen(s));
+        rc |= fk_buf_put(b, s, strlen(s));
     }
-    return rc | (last ? fk_buf_append(b, "\r\n", 2) : fk_buf_append(b, ",", 1));
+    return rc | (last ? fk_buf_put(b, "\r\n", 2) : fk_buf_put(b, ",", 1));
 }
 
 /* The leading columns: chart, program, area, as_of. */
-static int lead(fk_chart_buf *b, const char *title, const fk_chart_meta *m,
-                int en)
+static int lead(fk_buf *b, const char *title, const fk_chart_meta *m, int en)
 {
     char area[64], d[FK_DATE_LEN];
     fk_pref_label(m->pref, en, 0, area, sizeof area);
@@ -33,7 +31,7 @@ static int lead(fk_chart_buf *b, const char *title, const fk_chart_meta *m,
            field(b, area, 0) | field(b, fk_date_format(m->as_of, d), 0);
 }
 
-static int done(fk_chart_buf *b, int rc, char *err, size_t errlen)
+static int done(fk_buf *b, int rc, char *err, size_t errlen)
 {
     if (rc) {
         snprintf(err, errlen, "csv: out of memory");
@@ -43,30 +41,28 @@ static int done(fk_chart_buf *b, int rc, char *err, size_t errlen)
     return 0;
 }
 
-static double rate(double a, double t)
-{
-    return t > 0 ? a / t : 0;
-}
-
-int fk_chart_trend_csv(const fk_chart_trend *c, const char *lang,
-                       fk_chart_buf *out, char *err, size_t errlen)
+int fk_chart_trend_csv(const fk_chart_trend *c, const char *lang, fk_buf *out,
+                       char *err, size_t errlen)
 {
     int en = fk_lang_en(lang), rc = 0;
     char title[256], d[FK_DATE_LEN];
     fk_title_trend(c, en, title, sizeof title);
-    out->len = 0;
-    rc |= fk_buf_printf(
-        out, "chart,program,area,as_of,type,date,series,adopting,total,rate,"
-             "lo80,hi80,lo95,hi95\r\n");
+    fk_buf_reset(out);
+    rc |= fk_buf_printf(out,
+                        "chart,program,area,as_of,type,date,series,%s,rate,"
+                        "lo80,hi80,lo95,hi95\r\n",
+                        c->coverage ? "covered_population,population"
+                                    : "adopting,total");
     for (int t = 0; t <= FK_NTYPE; t++) {
         const fk_chart_line *l = &c->lines[t];
         const char *key = t < FK_NTYPE ? fk_types[t].key : "all";
         for (size_t i = 0; i < l->nobs; i++) {
             rc |= lead(out, title, &c->meta, en);
-            rc |= fk_buf_printf(out, "%s,%s,observed,%.0f,%.0f,%.6f,,,,\r\n",
-                                key, fk_date_format(l->obs[i].date, d),
-                                l->obs[i].adopting, l->obs[i].total,
-                                rate(l->obs[i].adopting, l->obs[i].total));
+            rc |= fk_buf_printf(
+                out, "%s,%s,observed,%.0f,%.0f,%.6f,,,,\r\n", key,
+                fk_date_format(l->obs[i].date, d), l->obs[i].adopting,
+                l->obs[i].total,
+                fk_chart_share(l->obs[i].adopting, l->obs[i].total));
         }
         for (size_t i = 0; i < l->nfc; i++) {
             const fk_fc_point *f = &l->fc[i];
@@ -80,13 +76,13 @@ int fk_chart_trend_csv(const fk_chart_trend *c, const char *lang,
     return done(out, rc, err, errlen);
 }
 
-int fk_chart_funnel_csv(const fk_chart_funnel *c, const char *lang,
-                        fk_chart_buf *out, char *err, size_t errlen)
+int fk_chart_funnel_csv(const fk_chart_funnel *c, const char *lang, fk_buf *out,
+                        char *err, size_t errlen)
 {
     int en = fk_lang_en(lang), rc = 0;
     char title[256];
     fk_title_funnel(c, en, title, sizeof title);
-    out->len = 0;
+    fk_buf_reset(out);
     rc |= fk_buf_printf(
         out, "chart,program,area,as_of,type,operating,applied,none,total,"
              "operating_rate,applied_rate\r\n");
@@ -97,21 +93,21 @@ int fk_chart_funnel_csv(const fk_chart_funnel *c, const char *lang,
         rc |= fk_buf_printf(out, "%s,%.0f,%.0f,%.0f,%.0f,%.6f,%.6f\r\n",
                             t < FK_NTYPE ? fk_types[t].key : "all", r->adopting,
                             r->applied, r->total - r->adopting - r->applied,
-                            r->total, rate(r->adopting, r->total),
-                            rate(r->applied, r->total));
+                            r->total, fk_chart_share(r->adopting, r->total),
+                            fk_chart_share(r->applied, r->total));
     }
     return done(out, rc, err, errlen);
 }
 
-int fk_chart_prefs_csv(const fk_chart_prefs *c, const char *lang,
-                       fk_chart_buf *out, char *err, size_t errlen)
+int fk_chart_prefs_csv(const fk_chart_prefs *c, const char *lang, fk_buf *out,
+                       char *err, size_t errlen)
 {
     int en = fk_lang_en(lang), rc = 0;
     char title[256], name[64];
     fk_chart_meta m = c->meta;
     m.pref = 0;
     fk_title_prefs(c, 0, en, title, sizeof title);
-    out->len = 0;
+    fk_buf_reset(out);
     rc |= fk_buf_printf(
         out, "chart,program,area,as_of,type,prefecture_code,prefecture,"
              "adopting,applied,total,rate\r\n");
@@ -126,18 +122,19 @@ int fk_chart_prefs_csv(const fk_chart_prefs *c, const char *lang,
             fk_pref_label(i < FK_NPREF ? i + 1 : 0, en, 0, name, sizeof name),
             0);
         rc |= fk_buf_printf(out, "%.0f,%.0f,%.0f,%.6f\r\n", r->adopting,
-                            r->applied, r->total, rate(r->adopting, r->total));
+                            r->applied, r->total,
+                            fk_chart_share(r->adopting, r->total));
     }
     return done(out, rc, err, errlen);
 }
 
-int fk_chart_weekly_csv(const fk_chart_weekly *c, const char *lang,
-                        fk_chart_buf *out, char *err, size_t errlen)
+int fk_chart_weekly_csv(const fk_chart_weekly *c, const char *lang, fk_buf *out,
+                        char *err, size_t errlen)
 {
     int en = fk_lang_en(lang), rc = 0;
     char title[256], d[FK_DATE_LEN];
     fk_title_weekly(c, en, title, sizeof title);
-    out->len = 0;
+    fk_buf_reset(out);
     rc |= fk_buf_printf(
         out, "chart,program,area,as_of,week,monday,hospital,clinic,dental,"
              "pharmacy,total\r\n");
@@ -155,13 +152,13 @@ int fk_chart_weekly_csv(const fk_chart_weekly *c, const char *lang,
     return done(out, rc, err, errlen);
 }
 
-int fk_chart_munis_csv(const fk_chart_munis *c, const char *lang,
-                       fk_chart_buf *out, char *err, size_t errlen)
+int fk_chart_munis_csv(const fk_chart_munis *c, const char *lang, fk_buf *out,
+                       char *err, size_t errlen)
 {
     int en = fk_lang_en(lang), rc = 0;
     char title[256];
     fk_title_munis(c, fk_munis_vkind(c), en, title, sizeof title);
-    out->len = 0;
+    fk_buf_reset(out);
     rc |= fk_buf_printf(
         out, "chart,program,area,as_of,type,municipality_code,municipality,"
              "adopting,applied,total,rate\r\n");
@@ -178,7 +175,8 @@ int fk_chart_munis_csv(const fk_chart_munis *c, const char *lang,
                                   : (en ? "(prefecture)" : "（都道府県計）"),
                     0);
         rc |= fk_buf_printf(out, "%.0f,%.0f,%.0f,%.6f\r\n", r->adopting,
-                            r->applied, r->total, rate(r->adopting, r->total));
+                            r->applied, r->total,
+                            fk_chart_share(r->adopting, r->total));
     }
     return done(out, rc, err, errlen);
 }

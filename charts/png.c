@@ -23,14 +23,14 @@
 #define FK_PNG_LEVEL 2
 
 typedef struct {
-    fk_chart_buf *out;
+    fk_buf *out;
     int failed;
 } png_sink;
 
 static void on_write(png_structp png, png_bytep data, size_t len)
 {
     png_sink *s = png_get_io_ptr(png);
-    if (fk_buf_append(s->out, data, len) < 0) {
+    if (fk_buf_put(s->out, data, len) < 0) {
         s->failed = 1;
         png_error(png, "out of memory");
     }
@@ -88,8 +88,7 @@ static void convert_row(const uint32_t *src, unsigned char *dst, int w,
     }
 }
 
-int fk_png_encode(cairo_surface_t *img, fk_chart_buf *out, char *err,
-                  size_t errlen)
+int fk_png_encode(cairo_surface_t *img, fk_buf *out, char *err, size_t errlen)
 {
     cairo_surface_flush(img);
     const unsigned char *data = cairo_image_surface_get_data(img);

@@ -63,10 +63,12 @@ static int check(const fk_chart_trend *c, char *err, size_t errlen)
 /* Whether the chart shows counts: asked for, or every rate under 1%. */
 static int use_counts(const fk_chart_trend *c)
 {
+    if (c->coverage) return 0;
     if (c->mode != FK_CHART_AUTO) return c->mode == FK_CHART_COUNT;
     for (int t = 0; t <= FK_NTYPE; t++)
         for (size_t i = 0; i < c->lines[t].nobs; i++)
-            if (c->lines[t].obs[i].adopting / c->lines[t].obs[i].total >= 0.01)
+            if (fk_chart_share(c->lines[t].obs[i].adopting,
+                               c->lines[t].obs[i].total) >= 0.01)
                 return 0;
     return 1;
 }
@@ -102,7 +104,7 @@ static void draw_lines(fk_canvas *cv, const fk_chart_trend *c, const plot *p,
         if (!l->nobs || !l->nfc) continue;
         const fk_chart_obs *last = &l->obs[l->nobs - 1];
         double k = counts ? last->total : 100.0,
-               r0 = last->adopting / last->total;
+               r0 = fk_chart_share(last->adopting, last->total);
         for (int band = 0; band < 2; band++) {
             cairo_move_to(cr, px(p, last->date), py(p, r0 * k));
             for (size_t i = 0; i < l->nfc; i++)
@@ -125,7 +127,9 @@ static void draw_lines(fk_canvas *cv, const fk_chart_trend *c, const plot *p,
             double k = counts ? 0 : 100.0;
             for (size_t i = 0; i < l->nobs; i++) {
                 double v = counts ? l->obs[i].adopting
-                                  : l->obs[i].adopting / l->obs[i].total * k;
+                                  : fk_chart_share(l->obs[i].adopting,
+                                                   l->obs[i].total) *
+                                        k;
                 double x = px(p, l->obs[i].date), y = py(p, v);
                 if (i == 0)
                     cairo_move_to(cr, x, y);
@@ -140,8 +144,9 @@ static void draw_lines(fk_canvas *cv, const fk_chart_trend *c, const plot *p,
             if (l->nfc) {
                 const fk_chart_obs *last = &l->obs[l->nobs - 1];
                 double kk = counts ? last->total : 100.0;
-                cairo_move_to(cr, px(p, last->date),
-                              py(p, last->adopting / last->total * kk));
+                cairo_move_to(
+                    cr, px(p, last->date),
+                    py(p, fk_chart_share(last->adopting, last->total) * kk));
                 for (size_t i = 0; i < l->nfc; i++)
                     cairo_line_to(cr, px(p, l->fc[i].date),
                                   py(p, l->fc[i].rate * kk));
@@ -154,7 +159,9 @@ static void draw_lines(fk_canvas *cv, const fk_chart_trend *c, const plot *p,
             size_t every = l->nobs > 6 ? l->nobs / 6 : 1;
             for (size_t i = every / 2; i < l->nobs; i += every) {
                 double v = counts ? l->obs[i].adopting
-                                  : l->obs[i].adopting / l->obs[i].total * 100;
+                                  : fk_chart_share(l->obs[i].adopting,
+                                                   l->obs[i].total) *
+                                        100;
                 fk_marker(cv, t, px(p, l->obs[i].date), py(p, v), 4 * cv->s);
             }
             cairo_set_dash(cr, NULL, 0, 0);
@@ -172,7 +179,7 @@ static void draw_end_labels(fk_canvas *cv, const fk_chart_trend *c,
         const fk_chart_obs *last = &l->obs[l->nobs - 1];
         end_label *e = &lab[n++];
         char v[32], f[32] = "";
-        double r = last->adopting / last->total,
+        double r = fk_chart_share(last->adopting, last->total),
                k = counts ? last->total : 100.0;
         if (counts)
             fk_fmt_count(last->adopting, v, sizeof v);
@@ -315,16 +322,19 @@ static void draw_markers(fk_canvas *cv, const fk_chart_trend *c, const plot *p,
 void fk_title_trend(const fk_chart_trend *c, int en, char *out, size_t n)
 {
     const char *prog = fk_program_label(c->meta.program, en);
-    if (use_counts(c))
+    if (c->coverage)
+        snprintf(out, n,
+                 en ? "%s: population coverage" : "%s 人口カバー率の推移",
+                 prog);
+    else if (use_counts(c))
         snprintf(out, n,
                  en ? "%s: facilities operating" : "%s 運用施設数の推移", prog);
     else
         snprintf(out, n, en ? "%s: adoption rate" : "%s 導入率の推移", prog);
 }
 
-int fk_chart_trend_render(const fk_chart_trend *c, const fk_chart_opts *o,
-                          fk_chart_format fmt, fk_chart_buf *out, char *err,
-                          size_t errlen)
+int fk_chart_trend_draw_on(const fk_chart_trend *c, const fk_chart_opts *o,
+                           const fk_chart_target *tg, char *err, size_t errlen)
 {
     if (check(c, err, errlen) < 0) return -1;
     int counts = use_counts(c);
@@ -337,9 +347,10 @@ int fk_chart_trend_render(const fk_chart_trend *c, const fk_chart_opts *o,
         if (l->obs[0].date < p.lo) p.lo = l->obs[0].date;
         if (l->obs[l->nobs - 1].date > p.hi) p.hi = l->obs[l->nobs - 1].date;
         for (size_t i = 0; i < l->nobs; i++)
-            vmax =
-                fmax(vmax, counts ? l->obs[i].adopting
-                                  : l->obs[i].adopting / l->obs[i].total * 100);
+            vmax = fmax(vmax, counts ? l->obs[i].adopting
+                                     : fk_chart_share(l->obs[i].adopting,
+                                                      l->obs[i].total) *
+                                           100);
         double k = counts ? l->obs[l->nobs - 1].total : 100;
         for (size_t i = 0; i < l->nfc; i++) {
             vmax = fmax(vmax, fmax(l->fc[i].hi95, l->fc[i].rate) * k);
@@ -362,13 +373,19 @@ int fk_chart_trend_render(const fk_chart_trend *c, const fk_chart_opts *o,
     p.ymax = step * (nt - 1);
 
     fk_canvas cv;
-    if (fk_canvas_open(&cv, o, fmt, out, c->meta.as_of, err, errlen) < 0)
-        return -1;
-    char title[256], note[160] = "";
+    if (fk_canvas_open(&cv, o, tg, c->meta.as_of, err, errlen) < 0) return -1;
+    char title[256], note[320] = "";
     fk_title_trend(c, cv.en, title, sizeof title);
-    snprintf(note, sizeof note, "%s%s%s",
+    snprintf(note, sizeof note, "%s%s%s%s",
              c->weekly ? FK_L(&cv, "週次", "weekly")
                        : FK_L(&cv, "日次", "daily"),
+             c->coverage ? FK_L(&cv,
+                                "・導入施設が1つ以上ある市区町村の人口の割合"
+                                "（2020年国勢調査）",
+                                "; share of the population living in "
+                                "municipalities with an adopting facility "
+                                "(2020 census)")
+                         : "",
              counts && c->mode == FK_CHART_AUTO
                  ? FK_L(&cv, "・導入率が1%未満のため施設数で表示",
                         "; rates below 1%, counts shown")
@@ -410,4 +427,12 @@ int fk_chart_trend_render(const fk_chart_trend *c, const fk_chart_opts *o,
     draw_markers(&cv, c, &p, counts, fs * 0.95);
     draw_end_labels(&cv, c, &p, counts, fs);
     return fk_canvas_close(&cv, err, errlen);
+}
+
+int fk_chart_trend_render(const fk_chart_trend *c, const fk_chart_opts *o,
+                          fk_chart_format fmt, fk_buf *out, char *err,
+                          size_t errlen)
+{
+    fk_chart_target tg = {fmt, out, NULL};
+    return fk_chart_trend_draw_on(c, o, &tg, err, errlen);
 }

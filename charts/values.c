@@ -9,7 +9,7 @@ fk_vkind fk_vkind_for(const fk_chart_counts *rows, size_t n, fk_chart_mode mode)
     if (mode == FK_CHART_COUNT) return FK_V_COUNT;
     if (mode == FK_CHART_RATE) return FK_V_PCT;
     for (size_t i = 0; i < n; i++)
-        if (rows[i].total > 0 && rows[i].adopting / rows[i].total >= 0.01)
+        if (fk_chart_share(rows[i].adopting, rows[i].total) >= 0.01)
             return FK_V_PCT;
     return FK_V_PERMILLE;
 }
@@ -18,7 +18,7 @@ double fk_vvalue(fk_vkind k, const fk_chart_counts *c)
 {
     if (k == FK_V_COUNT) return c->adopting;
     if (!(c->total > 0)) return 0;
-    return c->adopting / c->total * (k == FK_V_PCT ? 100 : 1000);
+    return fk_chart_share(c->adopting, c->total) * (k == FK_V_PCT ? 100 : 1000);
 }
 
 void fk_vformat(fk_vkind k, const fk_chart_counts *c, char *out, size_t n)
@@ -28,9 +28,9 @@ void fk_vformat(fk_vkind k, const fk_chart_counts *c, char *out, size_t n)
     else if (!(c->total > 0))
         snprintf(out, n, "—");
     else if (k == FK_V_PCT)
-        fk_fmt_pct(c->adopting / c->total, out, n);
+        fk_fmt_pct(fk_chart_share(c->adopting, c->total), out, n);
     else
-        fk_fmt_permille(c->adopting / c->total, out, n);
+        fk_fmt_permille(fk_chart_share(c->adopting, c->total), out, n);
 }
 
 const char *fk_vunit(fk_vkind k, int en)

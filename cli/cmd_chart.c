@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "charts/chart.h"
+#include "core/file.h"
 #include "reports/chartdata.h"
 
 static int run(int argc, char **argv);
@@ -18,7 +19,8 @@ const fk_command fk_cmd_chart = {
     "draw a chart (PNG, PDF or SVG) from the store",
     "usage: fukyu chart KIND --program P --out FILE [--prefecture NN] [--type T]\n"
     "                   [--date D] [--lang ja|en] [--width W] [--height H] [--scale S]\n"
-    "                   [--csv FILE] [--db PATH] [--config PATH]\n"
+    "                   [--metric rate|population_coverage] [--csv FILE]\n"
+    "                   [--db PATH] [--config PATH]\n"
     "\n"
     "KIND: trend | funnel | ranking | map | weekly | municipalities\n"
     "  --program P      eprescription or ehr_sharing\n"
@@ -30,6 +32,10 @@ const fk_command fk_cmd_chart = {
     "  --lang ja|en     labels (default: [reports] lang)\n"
     "  --width W --height H  layout size, px for PNG, pt for PDF/SVG (1200x700)\n"
     "  --scale S        PNG pixels per unit (default 1)\n"
+    "  --metric M       trend only: rate (default, with forecasts) or\n"
+    "                   population_coverage (人口カバー率: the share of the\n"
+    "                   area's 2020 population living in municipalities with\n"
+    "                   at least one adopting facility)\n"
     "  --csv FILE       also write the numbers drawn as CSV (RFC 4180, UTF-8)\n",
 };
 
@@ -52,11 +58,12 @@ enum {
     O_HEIGHT,
     O_SCALE,
     O_OUT,
-    O_CSV
+    O_CSV,
+    O_METRIC
 };
 
 typedef struct {
-    int kind, type, pref;
+    int kind, type, pref, coverage;
     const char *program, *lang, *out, *csv;
     fk_day date;
     fk_chart_opts opts;
@@ -73,13 +80,14 @@ static int kind_by_name(const char *s)
 }
 
 /* Writes a rendered buffer and the CSV; frees both. */
-static int finish(const chart_args *a, fk_chart_buf *img, fk_chart_buf *csv,
-                  int rc, char *err)
+static int finish(const chart_args *a, fk_buf *img, fk_buf *csv, int rc,
+                  char *err)
 {
-    if (rc == 0) rc = fk_chart_buf_save(img, a->out, err, 512);
-    if (rc == 0 && a->csv) rc = fk_chart_buf_save(csv, a->csv, err, 512);
-    fk_chart_buf_free(img);
-    fk_chart_buf_free(csv);
+    if (rc == 0) rc = fk_file_write(a->out, img->p, img->len, err, 512);
+    if (rc == 0 && a->csv)
+        rc = fk_file_write(a->csv, csv->p, csv->len, err, 512);
+    fk_buf_free(img);
+    fk_buf_free(csv);
     return rc < 0 ? fk_cli_fail("chart: %s", err) : 0;
 }
 
@@ -90,20 +98,23 @@ static int do_trend(fk_store *st, const chart_args *a, fk_chart_format fmt,
                     char *err)
 {
     fk_cd_trend t;
-    if (fk_cd_trend_load(st, a->program, a->pref, a->date, a->env.cfg.target, 0,
-                         &t, err, 512) < 0)
+    if ((a->coverage
+             ? fk_cd_coverage_load(st, a->program, a->pref, a->date, &t, err,
+                                   512)
+             : fk_cd_trend_load(st, a->program, a->pref, a->date,
+                                a->env.cfg.target, 0, &t, err, 512)) < 0)
         return fk_cli_fail("chart: %s", err);
     for (int i = 0; i <= FK_NTYPE; i++) {
         if (a->type >= 0 && i != a->type) {
             t.chart.lines[i].nobs = 0;
             t.chart.lines[i].nfc = 0;
-        } else if (t.line[i].nobs && !t.line[i].has_fc) {
+        } else if (t.line[i].nobs && !t.line[i].has_fc && !a->coverage) {
             fprintf(stderr, "fukyu chart: no forecast for %s: %s\n",
                     i == FK_NTYPE ? "all types" : fk_types[i].key,
                     t.line[i].fc_err);
         }
     }
-    fk_chart_buf img = {0}, csv = {0};
+    fk_buf img = {0}, csv = {0};
     int r = fk_chart_trend_render(&t.chart, &a->opts, fmt, &img, err, 512);
     if (r == 0 && a->csv)
         r = fk_chart_trend_csv(&t.chart, a->opts.lang, &csv, err, 512);
@@ -122,7 +133,7 @@ static int do_funnel(fk_store *st, const chart_args *a, fk_chart_format fmt,
             if (t != a->type) c.rows[t] = (fk_chart_counts){0, 0, 0};
         c.rows[FK_CHART_ALL] = c.rows[a->type];
     }
-    fk_chart_buf img = {0}, csv = {0};
+    fk_buf img = {0}, csv = {0};
     int r = fk_chart_funnel_render(&c, &a->opts, fmt, &img, err, 512);
     if (r == 0 && a->csv)
         r = fk_chart_funnel_csv(&c, a->opts.lang, &csv, err, 512);
@@ -135,7 +146,7 @@ static int do_prefs(fk_store *st, const chart_args *a, fk_chart_format fmt,
     fk_chart_prefs c;
     if (fk_cd_prefs_load(st, a->program, a->date, a->type, &c, err, 512) < 0)
         return fk_cli_fail("chart: %s", err);
-    fk_chart_buf img = {0}, csv = {0};
+    fk_buf img = {0}, csv = {0};
     int r = a->kind == K_MAP
                 ? fk_chart_map_render(&c, &a->opts, fmt, &img, err, 512)
                 : fk_chart_ranking_render(&c, &a->opts, fmt, &img, err, 512);
@@ -156,7 +167,7 @@ static int do_weekly(fk_store *st, const chart_args *a, fk_chart_format fmt,
     for (size_t w = 0; a->type >= 0 && w < c.nweeks; w++)
         for (int t = 0; t < FK_NTYPE; t++)
             if (t != a->type) weeks[w].added[t] = 0;
-    fk_chart_buf img = {0}, csv = {0};
+    fk_buf img = {0}, csv = {0};
     int r = fk_chart_weekly_render(&c, &a->opts, fmt, &img, err, 512);
     if (r == 0 && a->csv)
         r = fk_chart_weekly_csv(&c, a->opts.lang, &csv, err, 512);
@@ -171,7 +182,7 @@ static int do_munis(fk_store *st, const chart_args *a, fk_chart_format fmt,
     if (fk_cd_munis_load(st, a->program, a->pref, a->date, a->type, &c, err,
                          512) < 0)
         return fk_cli_fail("chart: %s", err);
-    fk_chart_buf img = {0}, csv = {0};
+    fk_buf img = {0}, csv = {0};
     int r = fk_chart_munis_render(&c, &a->opts, fmt, &img, err, 512);
     if (r == 0 && a->csv)
         r = fk_chart_munis_csv(&c, a->opts.lang, &csv, err, 512);
@@ -192,6 +203,7 @@ static int parse(int argc, char **argv, chart_args *a)
         {"scale", required_argument, NULL, O_SCALE},
         {"out", required_argument, NULL, O_OUT},
         {"csv", required_argument, NULL, O_CSV},
+        {"metric", required_argument, NULL, O_METRIC},
         FK_COMMON_LONGOPTS,
         {0, 0, 0, 0}};
     const fk_command *cmd = &fk_cmd_chart;
@@ -246,6 +258,13 @@ static int parse(int argc, char **argv, chart_args *a)
             break;
         case O_OUT: a->out = optarg; break;
         case O_CSV: a->csv = optarg; break;
+        case O_METRIC:
+            if (strcmp(optarg, "rate") && strcmp(optarg, "population_coverage"))
+                return fk_cli_usage_error(
+                    cmd, "--metric: '%s' is not rate or population_coverage",
+                    optarg);
+            a->coverage = !strcmp(optarg, "population_coverage");
+            break;
         default:
             return fk_cli_usage_error(cmd, "unknown or incomplete option '%s'",
                                       argv[optind - 1]);
@@ -262,6 +281,9 @@ static int parse(int argc, char **argv, chart_args *a)
     if (fk_chart_format_from_path(a->out) < 0)
         return fk_cli_usage_error(
             cmd, "--out: '%s' must end in .png, .pdf or .svg", a->out);
+    if (a->coverage && a->kind != K_TREND)
+        return fk_cli_usage_error(
+            cmd, "--metric population_coverage is drawn by trend only");
     if (a->kind == K_MUNI && !a->pref)
         return fk_cli_usage_error(cmd, "municipalities needs --prefecture");
     return -1; /* parsed; go on */

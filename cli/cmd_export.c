@@ -22,12 +22,14 @@ const fk_command fk_cmd_export = {
     "Writes every facility that has not adopted program P (eprescription,\n"
     "ehr_sharing) in the latest stored pull: status none (not started),\n"
     "applied, or both (--status all, the default).  Narrow it with\n"
-    "--prefecture, --municipality (5-digit code) and --type (hospital, clinic,\n"
+    "--prefecture, --municipality (5-digit code; a designated city's code\n"
+    "covers its wards) and --type (hospital, clinic,\n"
     "dental, pharmacy).  --newly-adopted-since D lists instead the facilities\n"
     "operating since D or later (to thank them, or to stop calling them).\n"
     "\n"
     "Columns: code, name, type, prefecture_code, prefecture, municipality,\n"
-    "address, phone, beds, status, status_ja, applied_since, days_since_applied\n"
+    "municipality_name (empty for a code newer than fukyu's table), address,\n"
+    "phone, beds, status, status_ja, applied_since, days_since_applied\n"
     "(operating_since instead of the last two with --newly-adopted-since);\n"
     "--header ja gives Japanese titles (and sheet name) instead.\n"
     "\n"
@@ -58,6 +60,7 @@ enum {
 typedef struct {
     fk_export_opts x;
     const char *out, *muni, *status, *encoding;
+    char muni_code[6];
     int have_format;
 } args;
 
@@ -146,21 +149,8 @@ static int check(const fk_command *me, args *a)
         return fk_cli_usage_error(me, "--format is required (csv or xlsx)");
     if (!a->out || !*a->out) return fk_cli_usage_error(me, "--out is required");
     if (a->muni) {
-        int digits = strlen(a->muni) == 5 && strspn(a->muni, "0123456789") == 5;
-        char p2[3] = {a->muni[0], digits ? a->muni[1] : '\0', '\0'};
-        const fk_pref *p = digits ? fk_pref_by_str(p2) : NULL;
-        if (!p)
-            return fk_cli_usage_error(
-                me,
-                "--municipality: '%s' is not a 5-digit municipality code "
-                "starting with a prefecture code 01..47",
-                a->muni);
-        if (f->pref && f->pref != p->code)
-            return fk_cli_usage_error(
-                me, "--municipality %s is not in --prefecture %02d", a->muni,
-                f->pref);
-        f->pref = p->code;
-        f->muni = a->muni;
+        if (fk_cli_arg_muni(me, a->muni, &f->pref, a->muni_code)) return 2;
+        f->muni = a->muni_code;
     }
     if (a->status && f->adopted_since >= 0)
         return fk_cli_usage_error(

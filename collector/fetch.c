@@ -8,6 +8,8 @@
  * passes the cap, so an oversized page is never read to its end. */
 #include "collector/fetch.h"
 
+#include "core/buf.h"
+
 #include <ctype.h>
 #include <curl/curl.h>
 #include <stdio.h>
@@ -18,9 +20,8 @@ struct fk_fetch {
     CURL *curl;
     struct curl_slist *headers;     /* with the token, if any */
     struct curl_slist *headers_inm; /* the same plus If-None-Match */
-    char *buf;
-    size_t len, cap;
-    int64_t max;
+    fk_buf body;
+    int64_t max; /* the body cap, counted after gzip decoding */
     fk_response *r;
     const volatile sig_atomic_t *stop;
     char errbuf[CURL_ERROR_SIZE];
@@ -30,21 +31,12 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
 {
     fk_fetch *f = ud;
     size_t add = size * n;
-    if ((int64_t)(f->len + add) > f->max) {
+    if ((int64_t)(f->body.len + add) > f->max) {
         f->r->too_big = 1;
         return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
     }
-    if (f->len + add + 1 > f->cap) {
-        size_t ncap = f->cap ? f->cap : 1 << 16;
-        while (ncap < f->len + add + 1) ncap *= 2;
-        char *nb = realloc(f->buf, ncap);
-        if (!nb) return 0;
-        f->buf = nb;
-        f->cap = ncap;
-    }
-    memcpy(f->buf + f->len, p, add);
-    f->len += add;
-    return add;
+    /* Out of memory also aborts it: this pull fails, the process goes on. */
+    return fk_buf_put(&f->body, p, add) < 0 ? 0 : add;
 }
 
 static size_t on_header(char *p, size_t size, size_t n, void *ud)
@@ -178,7 +170,7 @@ void fk_fetch_get(fk_fetch *f, const char *url, const char *if_none_match,
     memset(r, 0, sizeof *r);
     r->retry_after = -1;
     f->r = r;
-    f->len = 0;
+    fk_buf_reset(&f->body);
     f->errbuf[0] = '\0';
     curl_slist_free_all(f->headers_inm);
     f->headers_inm = NULL;
@@ -207,13 +199,13 @@ void fk_fetch_get(fk_fetch *f, const char *url, const char *if_none_match,
         /* A response cut short is not a response. */
         r->status = r->too_big ? r->status : 0;
     }
-    if (!f->buf) {
-        f->buf = malloc(1);
-        f->cap = f->buf ? 1 : 0;
-    }
-    if (f->buf) f->buf[f->len] = '\0';
-    r->body = f->buf;
-    r->len = f->len;
+    if (f->body.oom)
+        snprintf(r->error, sizeof r->error, "out of memory reading the body");
+    /* Never NULL: an empty (or unallocatable) body is "". */
+    static char empty[1];
+    fk_buf_reserve(&f->body, 0);
+    r->body = f->body.p ? f->body.p : empty;
+    r->len = f->body.len;
 }
 
 char *fk_fetch_escape(fk_fetch *f, const char *s)
@@ -235,6 +227,6 @@ void fk_fetch_free(fk_fetch *f)
         memset(i->data, 0, strlen(i->data));
     curl_slist_free_all(f->headers);
     curl_slist_free_all(f->headers_inm);
-    free(f->buf);
+    fk_buf_free(&f->body);
     free(f);
 }

@@ -55,7 +55,27 @@ typedef struct {
     size_t ncursors;
     unsigned rng;
     struct timespec t0; /* when the pull started (CLOCK_MONOTONIC) */
+    /* Municipality codes not in the reference table (kept, counted). */
+    char (*unknown)[6];
+    size_t nunknown, capunknown;
 } pull;
+
+/* Notes a well-formed municipality code the table lacks, once. */
+static int note_unknown_muni(pull *p, const char *code)
+{
+    if (!code[0] || fk_muni_by_code(code)) return 0;
+    for (size_t i = 0; i < p->nunknown; i++)
+        if (!strcmp(p->unknown[i], code)) return 0;
+    if (p->nunknown == p->capunknown) {
+        size_t c = p->capunknown ? p->capunknown * 2 : 16;
+        char(*n)[6] = realloc(p->unknown, c * sizeof *n);
+        if (!n) return -1;
+        p->unknown = n;
+        p->capunknown = c;
+    }
+    memcpy(p->unknown[p->nunknown++], code, 6);
+    return 0;
+}
 
 static int failf(pull *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -264,6 +284,8 @@ static int take_records(pull *p, const cJSON *doc, int page)
         }
         int rc = fk_apply_record(p->ap, &r);
         if (rc < 0) return failf(p, "store: %s", fk_store_error(p->st));
+        if (rc == FK_APPLY_OK && note_unknown_muni(p, r.muni) < 0)
+            return failf(p, "out of memory");
         if (rc == FK_APPLY_DUP) {
             snprintf(why, sizeof why,
                      "code: %s repeats a code already seen in this pull", code);
@@ -442,6 +464,7 @@ int fk_collect_once(fk_store *st, const fk_collect_options *o,
     int rc = p.f ? run_pages(&p) : failf(&p, "%s", err);
     for (size_t i = 0; i < p.ncursors; i++) free(p.cursors[i]);
     free(p.cursors);
+    free(p.unknown);
     fk_fetch_free(p.f);
     snprintf(res->as_of, sizeof res->as_of, "%s", p.as_of_s);
     if (rc == 304) {
@@ -464,6 +487,7 @@ int fk_collect_once(fk_store *st, const fk_collect_options *o,
         }
     }
     if (rc == 200) {
+        p.ps.unknown_munis = (int64_t)p.nunknown;
         if (fk_apply_commit(p.ap, &p.ps) < 0) {
             snprintf(res->reason, sizeof res->reason, "%s", fk_store_error(st));
             snprintf(res->outcome, sizeof res->outcome, "failed");

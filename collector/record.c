@@ -192,13 +192,12 @@ int fk_record_check(const cJSON *j, fk_day as_of, fk_record *r, char *code_out,
         if (!cJSON_IsString(muni))
             return fail(why, n, "municipality: expected a string");
         const char *m = muni->valuestring;
-        if (strlen(m) != 5 || !digits(m, 5))
-            return fail(why, n, "municipality: '%.20s' is not a 5-digit code",
-                        m);
-        if (m[0] != p[0] || m[1] != p[1])
+        char mwhy[96];
+        int mp = fk_muni_parse(m, r->muni, mwhy, sizeof mwhy);
+        if (mp < 0) return fail(why, n, "municipality: %s", mwhy);
+        if (mp != r->pref)
             return fail(why, n, "municipality: '%s' is not in prefecture %s", m,
                         p);
-        memcpy(r->muni, m, 6);
     }
 
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(j, "name");

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/sched.h"
+
 typedef enum {
     K_STR,
     K_INT,
@@ -119,16 +121,6 @@ static int strip_comment(char *v)
     return 0;
 }
 
-static int parse_hhmm(const char *s, size_t len)
-{
-    if (len != 5 || s[2] != ':' || !isdigit((unsigned char)s[0]) ||
-        !isdigit((unsigned char)s[1]) || !isdigit((unsigned char)s[3]) ||
-        !isdigit((unsigned char)s[4]))
-        return -1;
-    int h = (s[0] - '0') * 10 + s[1] - '0', m = (s[3] - '0') * 10 + s[4] - '0';
-    return h < 24 && m < 60 ? h * 60 + m : -1;
-}
-
 static const char *check_value(const key_spec *ks, const char *v, fk_config *c)
 {
     char *field = (char *)c + ks->off;
@@ -182,29 +174,17 @@ static const char *check_value(const key_spec *ks, const char *v, fk_config *c)
         return NULL;
     case K_TIMES: {
         if (strlen(v) >= ks->size) return "value too long";
-        const char *p = v;
-        int n = 0;
-        while (*p) {
-            const char *e = strchr(p, ',');
-            size_t len = e ? (size_t)(e - p) : strlen(p);
-            while (len && isspace((unsigned char)*p)) p++, len--;
-            while (len && isspace((unsigned char)p[len - 1])) len--;
-            if (parse_hhmm(p, len) < 0) return "expected HH:MM[,HH:MM...]";
-            n++;
-            if (!e) break;
-            p = e + 1;
-        }
-        if (!n) return "expected HH:MM[,HH:MM...]";
+        int t[FK_SCHED_MAX_TIMES];
+        char why[128];
+        if (fk_times_parse(v, t, why, sizeof why) <= 0)
+            return "expected HH:MM[,HH:MM...]";
         memcpy(field, v, strlen(v) + 1);
         return NULL;
     }
     case K_WEEKLY: {
-        static const char *days[] = {"mon", "tue", "wed", "thu",
-                                     "fri", "sat", "sun"};
-        int ok = 0;
-        for (int i = 0; i < 7; i++)
-            if (!strncmp(v, days[i], 3) && v[3] == ' ') ok = 1;
-        if (!ok || parse_hhmm(v + 4, strlen(v + 4)) < 0)
+        int wd, m;
+        char why[128];
+        if (fk_weekly_parse(v, &wd, &m, why, sizeof why) < 0)
             return "expected DAY HH:MM, e.g. \"mon 07:00\"";
         memcpy(field, v, strlen(v) + 1);
         return NULL;

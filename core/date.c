@@ -82,7 +82,7 @@ char *fk_date_format(fk_day day, char out[FK_DATE_LEN])
 
 fk_day fk_day_jst(time_t t)
 {
-    long long s = (long long)t + 9 * 3600;
+    long long s = (long long)t + FK_JST_OFFSET;
     long long q = s / 86400;
     if (s < 0 && s % 86400) q--;
     return (fk_day)q;

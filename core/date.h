@@ -14,6 +14,8 @@
 typedef int32_t fk_day;
 
 #define FK_DATE_LEN 11 /* "YYYY-MM-DD" + NUL */
+/* Japan Standard Time is UTC+9 all year: Japan has no daylight saving. */
+#define FK_JST_OFFSET (9 * 3600)
 
 fk_day fk_day_from_ymd(int y, int m, int d);
 void fk_day_to_ymd(fk_day day, int *y, int *m, int *d);

@@ -13,11 +13,9 @@
 #include <stdint.h>
 
 #include "core/config.h"
+#include "core/sched.h"
 
 /* ---- the schedule (daemon/schedule.c) ----------------------------------- */
-
-#define FK_SCHED_MAX_TIMES 64
-#define FK_JST_OFFSET      (9 * 3600) /* Japan has no daylight saving time */
 
 typedef struct {
     int interval;                  /* minutes between pulls; 0 = use times */

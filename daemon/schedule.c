@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/date.h"
+#include "core/sched.h"
 
 #define DAY 86400
 
@@ -20,83 +21,30 @@ static int64_t floordiv(int64_t a, int64_t b)
     return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 
-static int hhmm(const char *p, size_t len)
-{
-    if (len != 5 || p[2] != ':' || !isdigit((unsigned char)p[0]) ||
-        !isdigit((unsigned char)p[1]) || !isdigit((unsigned char)p[3]) ||
-        !isdigit((unsigned char)p[4]))
-        return -1;
-    int h = (p[0] - '0') * 10 + p[1] - '0', m = (p[3] - '0') * 10 + p[4] - '0';
-    return h < 24 && m < 60 ? h * 60 + m : -1;
-}
-
-static int cmp_int(const void *a, const void *b)
-{
-    int x = *(const int *)a, y = *(const int *)b;
-    return (x > y) - (x < y);
-}
-
-static int parse_times(fk_schedule *s, const char *v, char *err, size_t n)
-{
-    s->ntimes = 0;
-    const char *p = v;
-    while (*p) {
-        const char *e = strchr(p, ',');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        while (len && isspace((unsigned char)*p)) p++, len--;
-        while (len && isspace((unsigned char)p[len - 1])) len--;
-        int m = hhmm(p, len);
-        if (m < 0) {
-            snprintf(err, n, "schedule.times: '%.*s' is not HH:MM", (int)len,
-                     p);
-            return -1;
-        }
-        if (s->ntimes == FK_SCHED_MAX_TIMES) {
-            snprintf(err, n, "schedule.times: more than %d times",
-                     FK_SCHED_MAX_TIMES);
-            return -1;
-        }
-        s->times[s->ntimes++] = m;
-        if (!e) break;
-        p = e + 1;
-    }
-    qsort(s->times, (size_t)s->ntimes, sizeof s->times[0], cmp_int);
-    int k = 0; /* duplicates would only mean two pulls in one minute */
-    for (int i = 0; i < s->ntimes; i++)
-        if (k == 0 || s->times[k - 1] != s->times[i])
-            s->times[k++] = s->times[i];
-    s->ntimes = k;
-    return 0;
-}
-
 int fk_schedule_from_config(fk_schedule *s, const fk_config *c, char *err,
                             size_t n)
 {
-    static const char *days[] = {"mon", "tue", "wed", "thu",
-                                 "fri", "sat", "sun"};
     memset(s, 0, sizeof *s);
     s->interval = c->interval;
+    char why[200];
     if (c->interval < 0) {
         snprintf(err, n, "schedule.interval: %d is negative", c->interval);
         return -1;
     }
     if (c->interval == 0) {
-        if (parse_times(s, c->times, err, n) < 0) return -1;
+        s->ntimes = fk_times_parse(c->times, s->times, why, sizeof why);
+        if (s->ntimes < 0) {
+            snprintf(err, n, "schedule.times: %s", why);
+            return -1;
+        }
         if (s->ntimes == 0) {
             snprintf(err, n, "schedule: interval is 0 and times is empty");
             return -1;
         }
     }
-    const char *w = c->weekly_report;
-    s->weekly_wday = -1;
-    for (int i = 0; i < 7; i++)
-        if (!strncmp(w, days[i], 3) && w[3] == ' ') s->weekly_wday = i;
-    s->weekly_min = s->weekly_wday < 0 ? -1 : hhmm(w + 4, strlen(w + 4));
-    if (s->weekly_min < 0) {
-        snprintf(
-            err, n,
-            "schedule.weekly_report: '%s' is not DAY HH:MM, e.g. \"mon 07:00\"",
-            w);
+    if (fk_weekly_parse(c->weekly_report, &s->weekly_wday, &s->weekly_min, why,
+                        sizeof why) < 0) {
+        snprintf(err, n, "schedule.weekly_report: %s", why);
         return -1;
     }
     return 0;

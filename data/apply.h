@@ -69,8 +69,11 @@ typedef struct {
     int64_t changes; /* status changes (history entries) */
     int64_t openings, closures;
     int64_t set_aside;
-    int64_t pages, bytes; /* bytes: JSON after gzip decoding */
-    int64_t wire_bytes;   /* as received */
+    int64_t unknown_munis; /* distinct municipality codes of the stored
+                            * records that fk_munis lacks (the collector
+                            * counts them; logged with a stored pull) */
+    int64_t pages, bytes;  /* bytes: JSON after gzip decoding */
+    int64_t wire_bytes;    /* as received */
     int http_status;
     double seconds;
 } fk_pull_stats;

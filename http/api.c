@@ -100,7 +100,8 @@ static enum MHD_Result summary(fk_req *r)
 static enum MHD_Result series(fk_req *r)
 {
     static const char *const allowed[] = {
-        "program", "type", "prefecture", "from", "to", "weekly", NULL};
+        "program", "type",   "prefecture", "municipality", "from", "to",
+        "weekly",  "metric", NULL};
     enum MHD_Result ret;
     const char *program = NULL;
     int type = -1, pref = 0;
@@ -118,6 +119,19 @@ static enum MHD_Result series(fk_req *r)
     if (has_from && has_to && from > to)
         return fk_reply_json_error(r, MHD_HTTP_BAD_REQUEST,
                                    "from: must not be after to");
+    fk_area area = {pref, ""};
+    const char *metric = fk_param(r, "metric");
+    int muni = fk_param_muni(r, &area.pref, area.muni, &ret);
+    if (muni < 0) return ret;
+    if (metric && strcmp(metric, "rate") &&
+        strcmp(metric, "population_coverage"))
+        return fk_reply_json_error(r, MHD_HTTP_BAD_REQUEST,
+                                   "metric: not rate or population_coverage");
+    int cover = metric && !strcmp(metric, "population_coverage");
+    if (cover && muni)
+        return fk_reply_json_error(r, MHD_HTTP_BAD_REQUEST,
+                                   "metric: population_coverage is for Japan "
+                                   "or a prefecture, not a municipality");
     if (!fk_auth_aggregate(r, 1, &ret)) return ret;
     fk_day latest;
     fk_store *st = open_latest(r, &latest, &ret);
@@ -132,10 +146,9 @@ static enum MHD_Result series(fk_req *r)
                                    "from..to: at most %d days per request",
                                    FK_API_MAX_DAYS);
     }
-    fk_area area = {pref, ""};
     char err[600];
     char *js = fk_json_series(st, program, type, &area, from, to, (int)weekly,
-                              err, sizeof err);
+                              cover, err, sizeof err);
     fk_pool_put(r->srv, st);
     if (!js)
         return fk_reply_json_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
@@ -179,7 +192,7 @@ static enum MHD_Result forecast(fk_req *r)
     if (m && (method = fk_fc_method_by_name(m)) < 0)
         return fk_reply_json_error(
             r, MHD_HTTP_BAD_REQUEST,
-            "method: not a forecast method (auto, pace, holt, logistic, bass)");
+            "method: not a forecast method (auto, pace, holt, logistic, bass, pipeline)");
     if (!fk_auth_aggregate(r, 1, &ret)) return ret;
     fk_day latest;
     fk_store *st = open_latest(r, &latest, &ret);

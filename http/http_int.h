@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "core/buf.h"
 #include "core/config.h"
 #include "data/store.h"
 #include "http/http.h"
@@ -73,19 +74,9 @@ void fk_guard_notify(void *cls, struct MHD_Connection *con, void **ctx,
  * the next request on this connection. */
 void fk_guard_arm(fk_http *h, struct MHD_Connection *con, int armed);
 
-/* ---- growing text buffer (buf.c) ---- */
-typedef struct {
-    char *p;
-    size_t len, cap;
-    int oom; /* an allocation failed: p is incomplete */
-} fk_sbuf;
-void fk_sb_put(fk_sbuf *b, const char *s, size_t n);
-void fk_sb_puts(fk_sbuf *b, const char *s);
-void fk_sb_printf(fk_sbuf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/* ---- HTML (html.c) ---- */
 /* Appends s with & < > " ' escaped for HTML text and attributes. */
-void fk_sb_html(fk_sbuf *b, const char *s);
-void fk_sb_free(fk_sbuf *b);
+void fk_html_put(fk_buf *b, const char *s);
 
 /* ---- replies (reply.c); each returns what MHD_queue_response did ---- */
 enum {
@@ -150,6 +141,9 @@ const char *fk_param(fk_req *r, const char *key);
 int fk_param_program(fk_req *r, const char **out, enum MHD_Result *ret);
 int fk_param_pref(fk_req *r, int *out, enum MHD_Result *ret);
 int fk_param_type(fk_req *r, int *out, enum MHD_Result *ret); /* "all" = -1 */
+/* municipality=CODE (fk_muni_parse) into out[6]; sets *pref to its
+ * prefecture, which must agree with a prefecture given before (*pref). */
+int fk_param_muni(fk_req *r, int *pref, char out[6], enum MHD_Result *ret);
 int fk_param_date(fk_req *r, const char *key, fk_day *out,
                   enum MHD_Result *ret);
 int fk_param_int(fk_req *r, const char *key, long min, long max, long *out,

@@ -54,8 +54,8 @@ enum MHD_Result fk_route_metrics(fk_req *r)
     if (load_health(r, &ph, err, sizeof err) < 0)
         return fk_reply_text(r, MHD_HTTP_SERVICE_UNAVAILABLE,
                              "store not available: %s", err);
-    fk_sbuf b = {0};
-    fk_sb_puts(
+    fk_buf b = {0};
+    fk_buf_puts(
         &b,
         "# HELP fukyu_pulls_total Pulls recorded in the store, by outcome.\n"
         "# TYPE fukyu_pulls_total counter\n");
@@ -68,17 +68,17 @@ enum MHD_Result fk_route_metrics(fk_req *r)
                     {"running", ph.running},
                     {"interrupted", ph.interrupted}};
     for (size_t i = 0; i < sizeof outcomes / sizeof outcomes[0]; i++)
-        fk_sb_printf(&b, "fukyu_pulls_total{outcome=\"%s\"} %lld\n",
-                     outcomes[i].name, (long long)outcomes[i].n);
+        fk_buf_printf(&b, "fukyu_pulls_total{outcome=\"%s\"} %lld\n",
+                      outcomes[i].name, (long long)outcomes[i].n);
     if (ph.last_ok_time >= 0)
-        fk_sb_printf(
+        fk_buf_printf(
             &b,
             "# HELP fukyu_last_success_timestamp_seconds When the last stored or unchanged pull finished.\n"
             "# TYPE fukyu_last_success_timestamp_seconds gauge\n"
             "fukyu_last_success_timestamp_seconds %lld\n",
             (long long)ph.last_ok_time);
     if (ph.last_id > 0) {
-        fk_sb_printf(
+        fk_buf_printf(
             &b,
             "# HELP fukyu_last_pull_duration_seconds How long the latest finished pull took.\n"
             "# TYPE fukyu_last_pull_duration_seconds gauge\n"
@@ -92,22 +92,22 @@ enum MHD_Result fk_route_metrics(fk_req *r)
             ph.last_seconds, (long long)ph.last_records,
             (long long)ph.last_set_aside);
         if (ph.last_finished >= 0)
-            fk_sb_printf(
+            fk_buf_printf(
                 &b,
                 "# HELP fukyu_last_pull_timestamp_seconds When the latest finished pull ended.\n"
                 "# TYPE fukyu_last_pull_timestamp_seconds gauge\n"
                 "fukyu_last_pull_timestamp_seconds %lld\n",
                 (long long)ph.last_finished);
     }
-    fk_sb_puts(
+    fk_buf_puts(
         &b,
         "# HELP fukyu_http_responses_total Responses sent by this server, by status class.\n"
         "# TYPE fukyu_http_responses_total counter\n");
     for (int c = 1; c <= 5; c++)
-        fk_sb_printf(&b, "fukyu_http_responses_total{code=\"%dxx\"} %llu\n", c,
-                     (unsigned long long)__atomic_load_n(&r->srv->answered[c],
-                                                         __ATOMIC_RELAXED));
-    fk_sb_printf(
+        fk_buf_printf(&b, "fukyu_http_responses_total{code=\"%dxx\"} %llu\n", c,
+                      (unsigned long long)__atomic_load_n(&r->srv->answered[c],
+                                                          __ATOMIC_RELAXED));
+    fk_buf_printf(
         &b,
         "# HELP fukyu_http_slow_clients_total Connections closed because their request head missed header_timeout.\n"
         "# TYPE fukyu_http_slow_clients_total counter\n"
@@ -118,6 +118,6 @@ enum MHD_Result fk_route_metrics(fk_req *r)
                 : fk_reply(r, MHD_HTTP_OK,
                            "text/plain; version=0.0.4; charset=utf-8", b.p,
                            b.len, FK_CACHE_NOSTORE);
-    fk_sb_free(&b);
+    fk_buf_free(&b);
     return ret;
 }

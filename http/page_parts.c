@@ -37,26 +37,26 @@ static const char *kind_label(const char *key)
     return key;
 }
 
-void fk_page_head(fk_sbuf *b, const char *title)
+void fk_page_head(fk_buf *b, const char *title)
 {
-    fk_sb_puts(
+    fk_buf_puts(
         b,
         "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
-    fk_sb_html(b, title);
-    fk_sb_printf(b, "</title><style>%s</style></head>\n<body>\n", css);
+    fk_html_put(b, title);
+    fk_buf_printf(b, "</title><style>%s</style></head>\n<body>\n", css);
 }
 
-void fk_page_asof(fk_sbuf *b, fk_day as_of)
+void fk_page_asof(fk_buf *b, fk_day as_of)
 {
     char iso[FK_DATE_LEN], wa[64];
-    fk_sb_puts(b, "<p>データ時点: <time datetime=\"");
-    fk_sb_puts(b, fk_date_format(as_of, iso));
-    fk_sb_puts(b, "\">");
-    fk_sb_puts(b, iso);
-    fk_sb_puts(b, "（");
-    fk_sb_html(b, fk_date_wareki(as_of, wa, sizeof wa));
-    fk_sb_puts(b, "）</time></p>\n");
+    fk_buf_puts(b, "<p>データ時点: <time datetime=\"");
+    fk_buf_puts(b, fk_date_format(as_of, iso));
+    fk_buf_puts(b, "\">");
+    fk_buf_puts(b, iso);
+    fk_buf_puts(b, "（");
+    fk_html_put(b, fk_date_wareki(as_of, wa, sizeof wa));
+    fk_buf_puts(b, "）</time></p>\n");
 }
 
 static void sum(const fk_counts by[FK_NTYPE], fk_counts *all)
@@ -69,53 +69,58 @@ static void sum(const fk_counts by[FK_NTYPE], fk_counts *all)
     }
 }
 
-static void row(fk_sbuf *b, const char *label, const fk_counts *now,
-                const fk_counts *prev)
+static void row(fk_buf *b, const char *label, const fk_counts *now,
+                const fk_counts *prev, double cov)
 {
     double pt = 100 * (fk_counts_rate(now) - fk_counts_rate(prev));
     long long d = (long long)(now->adopting - prev->adopting);
-    fk_sb_puts(b, "<tr><th scope=\"row\">");
-    fk_sb_html(b, label);
-    fk_sb_printf(
+    fk_buf_puts(b, "<tr><th scope=\"row\">");
+    fk_html_put(b, label);
+    fk_buf_printf(
         b,
         "</th><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%.1f%%</td>"
+        "<td class=\"n\">%.1f%%</td>"
         "<td class=\"n %s\">%+.2f pt（%+lld）</td><td class=\"n\">%lld</td></tr>\n",
         (long long)now->adopting, (long long)now->total,
-        100 * fk_counts_rate(now),
+        100 * fk_counts_rate(now), 100 * cov,
         pt > 0   ? "up"
         : pt < 0 ? "down"
                  : "",
         pt, d, (long long)now->applied);
 }
 
-int fk_page_headline(fk_sbuf *b, fk_store *st, const char *program, int pref,
+int fk_page_headline(fk_buf *b, fk_store *st, const char *program, int pref,
                      fk_day as_of)
 {
     fk_area area = {pref, ""};
     fk_counts now[FK_NTYPE], prev[FK_NTYPE], all_now, all_prev;
+    double cov[FK_NTYPE + 1];
     if (fk_store_counts(st, program, as_of, &area, now) < 0 ||
-        fk_store_counts(st, program, as_of - 7, &area, prev) < 0)
+        fk_store_counts(st, program, as_of - 7, &area, prev) < 0 ||
+        fk_store_coverage(st, program, as_of, pref, cov) < 0)
         return -1;
     sum(now, &all_now);
     sum(prev, &all_prev);
-    fk_sb_printf(
+    fk_buf_printf(
         b,
         "<p class=\"headline\">全体の普及率 <strong>%.1f%%</strong>（%lld / %lld 施設）</p>\n",
         100 * fk_counts_rate(&all_now), (long long)all_now.adopting,
         (long long)all_now.total);
-    fk_sb_puts(
+    fk_buf_puts(
         b,
         "<table><thead><tr><th scope=\"col\">施設種別</th><th scope=\"col\">運用中</th>"
         "<th scope=\"col\">対象施設</th><th scope=\"col\">普及率</th>"
+        "<th scope=\"col\" title=\"運用中の施設が1つ以上ある市区町村の"
+        "人口（2020年国勢調査）の割合\">人口カバー率</th>"
         "<th scope=\"col\">前週比</th><th scope=\"col\">申請済（未運用）</th></tr></thead><tbody>\n");
     for (int t = 0; t < FK_NTYPE; t++)
-        row(b, fk_types[t].label_ja, &now[t], &prev[t]);
-    row(b, "合計", &all_now, &all_prev);
-    fk_sb_puts(b, "</tbody></table>\n");
+        row(b, fk_types[t].label_ja, &now[t], &prev[t], cov[t]);
+    row(b, "合計", &all_now, &all_prev, cov[FK_NTYPE]);
+    fk_buf_puts(b, "</tbody></table>\n");
     return 0;
 }
 
-void fk_page_chart(fk_sbuf *b, const fk_http *h, const char *dir,
+void fk_page_chart(fk_buf *b, const fk_http *h, const char *dir,
                    const char *kind, const char *program)
 {
     static const char *const other[] = {"pdf", "svg", "csv"};
@@ -123,43 +128,43 @@ void fk_page_chart(fk_sbuf *b, const fk_http *h, const char *dir,
     const char *label = kind_label(kind);
     /* The caption comes first so that a missing chart reads as
      * "title: not yet made" rather than floating under the previous one. */
-    fk_sb_puts(b, "<figure><figcaption>");
-    fk_sb_html(b, label);
+    fk_buf_puts(b, "<figure><figcaption>");
+    fk_html_put(b, label);
     for (int i = 0; i < 3; i++) {
         snprintf(rel, sizeof rel, "charts/%s/%s-%s.%s", dir, kind, program,
                  other[i]);
         if (fk_rendered_exists(h, rel))
-            fk_sb_printf(b, " <a href=\"/%s\">%s</a>", rel, other[i]);
+            fk_buf_printf(b, " <a href=\"/%s\">%s</a>", rel, other[i]);
     }
-    fk_sb_puts(b, "</figcaption>");
+    fk_buf_puts(b, "</figcaption>");
     snprintf(rel, sizeof rel, "charts/%s/%s-%s.png", dir, kind, program);
     if (fk_rendered_exists(h, rel)) {
-        fk_sb_printf(b, "<img src=\"/%s\" alt=\"", rel);
-        fk_sb_html(b, label);
-        fk_sb_puts(b, "\" width=\"1200\" height=\"700\">");
+        fk_buf_printf(b, "<img src=\"/%s\" alt=\"", rel);
+        fk_html_put(b, label);
+        fk_buf_puts(b, "\" width=\"1200\" height=\"700\">");
     } else {
-        fk_sb_puts(b, "<p class=\"missing\">まだ作成されていません</p>");
+        fk_buf_puts(b, "<p class=\"missing\">まだ作成されていません</p>");
     }
-    fk_sb_puts(b, "</figure>\n");
+    fk_buf_puts(b, "</figure>\n");
 }
 
-void fk_page_link_if(fk_sbuf *b, const fk_http *h, const char *rel,
+void fk_page_link_if(fk_buf *b, const fk_http *h, const char *rel,
                      const char *label)
 {
     if (fk_rendered_exists(h, rel)) {
-        fk_sb_printf(b, "<li><a href=\"/%s\">", rel);
-        fk_sb_html(b, label);
-        fk_sb_puts(b, "</a></li>\n");
+        fk_buf_printf(b, "<li><a href=\"/%s\">", rel);
+        fk_html_put(b, label);
+        fk_buf_puts(b, "</a></li>\n");
     } else {
-        fk_sb_puts(b, "<li>");
-        fk_sb_html(b, label);
-        fk_sb_puts(b, "（まだ作成されていません）</li>\n");
+        fk_buf_puts(b, "<li>");
+        fk_html_put(b, label);
+        fk_buf_puts(b, "（まだ作成されていません）</li>\n");
     }
 }
 
-void fk_page_foot(fk_sbuf *b)
+void fk_page_foot(fk_buf *b)
 {
-    fk_sb_puts(
+    fk_buf_puts(
         b,
         "<footer><p>出典: 医療機関等の導入状況フィード（adoption-feed/1）を fukyu が集計。"
         "普及率 = 運用中の施設 ÷ 対象施設（対象外を除く）。</p>"

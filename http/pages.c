@@ -11,8 +11,8 @@
 
 static const char *const national_kinds[] = {"trend", "funnel", "ranking",
                                              "map", "weekly"};
-static const char *const pref_kinds[] = {"trend", "funnel", "municipalities",
-                                         "weekly"};
+static const char *const pref_kinds[] = {"trend", "funnel", "ranking",
+                                         "municipalities", "weekly"};
 
 /* Checks parameters and access and takes a store connection.  Answers
  * from the page cache when the page cannot have changed (NULL, *ret set);
@@ -54,7 +54,7 @@ static fk_store *begin(fk_req *r, int pref, fk_day *as_of, uint64_t *key,
     return st;
 }
 
-static enum MHD_Result finish(fk_req *r, fk_store *st, fk_sbuf *b, int failed,
+static enum MHD_Result finish(fk_req *r, fk_store *st, fk_buf *b, int failed,
                               int pref, uint64_t key, int have_key)
 {
     fk_pool_put(r->srv, st);
@@ -69,42 +69,43 @@ static enum MHD_Result finish(fk_req *r, fk_store *st, fk_sbuf *b, int failed,
         ret = fk_reply(r, MHD_HTTP_OK, "text/html; charset=utf-8", b->p, b->len,
                        FK_CACHE_REVALIDATE);
     }
-    fk_sb_free(b);
+    fk_buf_free(b);
     return ret;
 }
 
-static int pref_table(fk_sbuf *b, fk_store *st, fk_day as_of)
+static int pref_table(fk_buf *b, fk_store *st, fk_day as_of)
 {
     fk_counts c[FK_NPROGRAM][FK_NPREF];
     for (int p = 0; p < FK_NPROGRAM; p++)
         if (fk_store_counts_by_pref(st, fk_programs[p].key, as_of, -1, c[p]) <
             0)
             return -1;
-    fk_sb_puts(
+    fk_buf_puts(
         b,
         "<h2 id=\"prefectures\">都道府県別</h2>\n<table><thead><tr><th scope=\"col\">都道府県</th>"
         "<th scope=\"col\">地方</th>");
     for (int p = 0; p < FK_NPROGRAM; p++) {
-        fk_sb_puts(b, "<th scope=\"col\">");
-        fk_sb_html(b, fk_programs[p].label_ja);
-        fk_sb_puts(b, "</th>");
+        fk_buf_puts(b, "<th scope=\"col\">");
+        fk_html_put(b, fk_programs[p].label_ja);
+        fk_buf_puts(b, "</th>");
     }
-    fk_sb_puts(b, "</tr></thead><tbody>\n");
+    fk_buf_puts(b, "</tr></thead><tbody>\n");
     for (int i = 0; i < FK_NPREF; i++) {
         const fk_pref *pf = &fk_prefs[i];
-        fk_sb_printf(b, "<tr><th scope=\"row\"><a href=\"/prefecture/%s\">",
-                     pf->code2);
-        fk_sb_html(b, pf->name_ja);
-        fk_sb_puts(b, "</a></th><td>");
-        fk_sb_html(b, pf->region_ja);
-        fk_sb_puts(b, "</td>");
+        fk_buf_printf(b, "<tr><th scope=\"row\"><a href=\"/prefecture/%s\">",
+                      pf->code2);
+        fk_html_put(b, pf->name_ja);
+        fk_buf_puts(b, "</a></th><td>");
+        fk_html_put(b, pf->region_ja);
+        fk_buf_puts(b, "</td>");
         for (int p = 0; p < FK_NPROGRAM; p++)
-            fk_sb_printf(b, "<td class=\"n\">%.1f%%（%lld / %lld）</td>",
-                         100 * fk_counts_rate(&c[p][i]),
-                         (long long)c[p][i].adopting, (long long)c[p][i].total);
-        fk_sb_puts(b, "</tr>\n");
+            fk_buf_printf(b, "<td class=\"n\">%.1f%%（%lld / %lld）</td>",
+                          100 * fk_counts_rate(&c[p][i]),
+                          (long long)c[p][i].adopting,
+                          (long long)c[p][i].total);
+        fk_buf_puts(b, "</tr>\n");
     }
-    fk_sb_puts(b, "</tbody></table>\n");
+    fk_buf_puts(b, "</tbody></table>\n");
     return 0;
 }
 
@@ -116,44 +117,44 @@ enum MHD_Result fk_route_home(fk_req *r)
     int have_key;
     fk_store *st = begin(r, 0, &as_of, &key, &have_key, &ret);
     if (!st) return ret;
-    fk_sbuf b = {0};
+    fk_buf b = {0};
     int failed = 0;
     fk_page_head(&b,
                  "電子処方箋・電子カルテ情報共有サービスの普及状況（全国）");
-    fk_sb_puts(
+    fk_buf_puts(
         &b,
         "<header><h1>電子処方箋・電子カルテ情報共有サービスの普及状況（全国）</h1>\n");
     fk_page_asof(&b, as_of);
-    fk_sb_puts(&b, "<nav>");
+    fk_buf_puts(&b, "<nav>");
     for (int p = 0; p < FK_NPROGRAM; p++) {
-        fk_sb_printf(&b, "<a href=\"#%s\">", fk_programs[p].key);
-        fk_sb_html(&b, fk_programs[p].label_ja);
-        fk_sb_puts(&b, "</a>");
+        fk_buf_printf(&b, "<a href=\"#%s\">", fk_programs[p].key);
+        fk_html_put(&b, fk_programs[p].label_ja);
+        fk_buf_puts(&b, "</a>");
     }
-    fk_sb_puts(
+    fk_buf_puts(
         &b,
         "<a href=\"#prefectures\">都道府県別</a><a href=\"#reports\">レポート</a></nav></header>\n");
     for (int p = 0; p < FK_NPROGRAM && !failed; p++) {
         const char *prog = fk_programs[p].key;
-        fk_sb_printf(&b, "<section><h2 id=\"%s\">", prog);
-        fk_sb_html(&b, fk_programs[p].label_ja);
-        fk_sb_puts(&b, "</h2>\n");
+        fk_buf_printf(&b, "<section><h2 id=\"%s\">", prog);
+        fk_html_put(&b, fk_programs[p].label_ja);
+        fk_buf_puts(&b, "</h2>\n");
         failed = fk_page_headline(&b, st, prog, 0, as_of) < 0;
         for (size_t k = 0; k < sizeof national_kinds / sizeof national_kinds[0];
              k++)
             fk_page_chart(&b, r->srv, "national", national_kinds[k], prog);
-        fk_sb_puts(&b, "</section>\n");
+        fk_buf_puts(&b, "</section>\n");
     }
-    fk_sb_puts(&b, "<h2 id=\"reports\">レポート</h2><ul>\n");
+    fk_buf_puts(&b, "<h2 id=\"reports\">レポート</h2><ul>\n");
     fk_page_link_if(&b, r->srv, "reports/weekly/latest.pdf",
                     "週次レポート（最新、PDF）");
-    fk_sb_puts(&b, "</ul>\n");
+    fk_buf_puts(&b, "</ul>\n");
     if (!failed) failed = pref_table(&b, st, as_of) < 0;
     fk_page_foot(&b);
     return finish(r, st, &b, failed, 0, key, have_key);
 }
 
-static int muni_table(fk_sbuf *b, fk_store *st, int pref, fk_day as_of)
+static int muni_table(fk_buf *b, fk_store *st, int pref, fk_day as_of)
 {
     fk_muni_counts *m[FK_NPROGRAM] = {0};
     size_t n[FK_NPROGRAM] = {0};
@@ -162,38 +163,40 @@ static int muni_table(fk_sbuf *b, fk_store *st, int pref, fk_day as_of)
         rc = fk_store_counts_by_muni(st, fk_programs[p].key, as_of, pref, -1,
                                      &m[p], &n[p]);
     if (rc == 0 && n[0] > 0) {
-        fk_sb_puts(
+        fk_buf_puts(
             b, "<h2 id=\"municipalities\">市区町村別</h2>\n<table><thead><tr>"
-               "<th scope=\"col\">市区町村コード</th>");
+               "<th scope=\"col\">市区町村</th><th scope=\"col\">コード</th>");
         for (int p = 0; p < FK_NPROGRAM; p++) {
-            fk_sb_puts(b, "<th scope=\"col\">");
-            fk_sb_html(b, fk_programs[p].label_ja);
-            fk_sb_puts(b, "</th>");
+            fk_buf_puts(b, "<th scope=\"col\">");
+            fk_html_put(b, fk_programs[p].label_ja);
+            fk_buf_puts(b, "</th>");
         }
-        fk_sb_puts(b, "</tr></thead><tbody>\n");
+        fk_buf_puts(b, "</tr></thead><tbody>\n");
         /* Both lists are sorted by code; walk the first and look each code
          * up in the others. */
         size_t j[FK_NPROGRAM] = {0};
         for (size_t i = 0; i < n[0]; i++) {
-            fk_sb_puts(b, "<tr><th scope=\"row\">");
-            fk_sb_html(b, m[0][i].code);
-            fk_sb_puts(b, "</th>");
+            fk_buf_puts(b, "<tr><th scope=\"row\">");
+            fk_html_put(b, fk_muni_label(m[0][i].code));
+            fk_buf_puts(b, "</th><td>");
+            fk_html_put(b, m[0][i].code);
+            fk_buf_puts(b, "</td>");
             for (int p = 0; p < FK_NPROGRAM; p++) {
                 while (j[p] < n[p] && strcmp(m[p][j[p]].code, m[0][i].code) < 0)
                     j[p]++;
                 if (j[p] < n[p] && !strcmp(m[p][j[p]].code, m[0][i].code)) {
                     const fk_counts *c = &m[p][j[p]].c;
-                    fk_sb_printf(b,
-                                 "<td class=\"n\">%.1f%%（%lld / %lld）</td>",
-                                 100 * fk_counts_rate(c),
-                                 (long long)c->adopting, (long long)c->total);
+                    fk_buf_printf(b,
+                                  "<td class=\"n\">%.1f%%（%lld / %lld）</td>",
+                                  100 * fk_counts_rate(c),
+                                  (long long)c->adopting, (long long)c->total);
                 } else {
-                    fk_sb_puts(b, "<td class=\"n\">—</td>");
+                    fk_buf_puts(b, "<td class=\"n\">—</td>");
                 }
             }
-            fk_sb_puts(b, "</tr>\n");
+            fk_buf_puts(b, "</tr>\n");
         }
-        fk_sb_puts(b, "</tbody></table>\n");
+        fk_buf_puts(b, "</tbody></table>\n");
     }
     for (int p = 0; p < FK_NPROGRAM; p++) free(m[p]);
     return rc;
@@ -216,7 +219,7 @@ enum MHD_Result fk_route_pref(fk_req *r)
     int have_key;
     fk_store *st = begin(r, pf->code, &as_of, &key, &have_key, &ret);
     if (!st) return ret;
-    fk_sbuf b = {0};
+    fk_buf b = {0};
     int failed = 0;
     char title[256], dir[16], rel[96];
     snprintf(title, sizeof title,
@@ -224,32 +227,32 @@ enum MHD_Result fk_route_pref(fk_req *r)
              pf->name_ja);
     snprintf(dir, sizeof dir, "pref/%s", pf->code2);
     fk_page_head(&b, title);
-    fk_sb_puts(&b, "<header><h1>");
-    fk_sb_html(&b, title);
-    fk_sb_puts(&b, "</h1>\n");
+    fk_buf_puts(&b, "<header><h1>");
+    fk_html_put(&b, title);
+    fk_buf_puts(&b, "</h1>\n");
     fk_page_asof(&b, as_of);
-    fk_sb_puts(&b, "<nav><a href=\"/\">全国</a>");
+    fk_buf_puts(&b, "<nav><a href=\"/\">全国</a>");
     for (int p = 0; p < FK_NPROGRAM; p++) {
-        fk_sb_printf(&b, "<a href=\"#%s\">", fk_programs[p].key);
-        fk_sb_html(&b, fk_programs[p].label_ja);
-        fk_sb_puts(&b, "</a>");
+        fk_buf_printf(&b, "<a href=\"#%s\">", fk_programs[p].key);
+        fk_html_put(&b, fk_programs[p].label_ja);
+        fk_buf_puts(&b, "</a>");
     }
-    fk_sb_puts(&b,
-               "<a href=\"#municipalities\">市区町村別</a></nav></header>\n");
+    fk_buf_puts(&b,
+                "<a href=\"#municipalities\">市区町村別</a></nav></header>\n");
     for (int p = 0; p < FK_NPROGRAM && !failed; p++) {
         const char *prog = fk_programs[p].key;
-        fk_sb_printf(&b, "<section><h2 id=\"%s\">", prog);
-        fk_sb_html(&b, fk_programs[p].label_ja);
-        fk_sb_puts(&b, "</h2>\n");
+        fk_buf_printf(&b, "<section><h2 id=\"%s\">", prog);
+        fk_html_put(&b, fk_programs[p].label_ja);
+        fk_buf_puts(&b, "</h2>\n");
         failed = fk_page_headline(&b, st, prog, pf->code, as_of) < 0;
         for (size_t k = 0; k < sizeof pref_kinds / sizeof pref_kinds[0]; k++)
             fk_page_chart(&b, r->srv, dir, pref_kinds[k], prog);
-        fk_sb_puts(&b, "</section>\n");
+        fk_buf_puts(&b, "</section>\n");
     }
-    fk_sb_puts(&b, "<h2>レポート</h2><ul>\n");
+    fk_buf_puts(&b, "<h2>レポート</h2><ul>\n");
     snprintf(rel, sizeof rel, "reports/prefecture/%s/latest.pdf", pf->code2);
     fk_page_link_if(&b, r->srv, rel, "都道府県レポート（最新、PDF）");
-    fk_sb_puts(&b, "</ul>\n");
+    fk_buf_puts(&b, "</ul>\n");
     if (!failed) failed = muni_table(&b, st, pf->code, as_of) < 0;
     fk_page_foot(&b);
     return finish(r, st, &b, failed, pf->code, key, have_key);

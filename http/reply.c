@@ -133,41 +133,42 @@ enum MHD_Result fk_reply_json_error(fk_req *r, unsigned status, const char *fmt,
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fk_sbuf b = {0};
-    fk_sb_puts(&b, "{\"error\": \"");
+    fk_buf b = {0};
+    fk_buf_puts(&b, "{\"error\": \"");
     for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
         if (*p == '"' || *p == '\\')
-            fk_sb_printf(&b, "\\%c", *p);
+            fk_buf_printf(&b, "\\%c", *p);
         else if (*p < 0x20)
-            fk_sb_printf(&b, "\\u%04x", *p);
+            fk_buf_printf(&b, "\\u%04x", *p);
         else
-            fk_sb_put(&b, (const char *)p, 1);
+            fk_buf_put(&b, (const char *)p, 1);
     }
-    fk_sb_puts(&b, "\"}\n");
+    fk_buf_puts(&b, "\"}\n");
     enum MHD_Result ret =
         b.oom ? MHD_NO
               : fk_reply(r, status, "application/json; charset=utf-8", b.p,
                          b.len, FK_CACHE_NOSTORE);
-    fk_sb_free(&b);
+    fk_buf_free(&b);
     return ret;
 }
 
 enum MHD_Result fk_reply_html_error(fk_req *r, unsigned status, const char *msg)
 {
-    fk_sbuf b = {0};
-    fk_sb_printf(
+    fk_buf b = {0};
+    fk_buf_printf(
         &b,
         "<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">"
         "<title>%u — 電子処方箋・電子カルテ 普及状況</title></head><body>"
         "<h1>%u</h1><p>",
         status, status);
-    fk_sb_html(&b, msg);
-    fk_sb_puts(&b, "</p><p><a href=\"/\">全国の概況へ</a></p></body></html>\n");
+    fk_html_put(&b, msg);
+    fk_buf_puts(&b,
+                "</p><p><a href=\"/\">全国の概況へ</a></p></body></html>\n");
     enum MHD_Result ret = b.oom
                               ? MHD_NO
                               : fk_reply(r, status, "text/html; charset=utf-8",
                                          b.p, b.len, FK_CACHE_NOSTORE);
-    fk_sb_free(&b);
+    fk_buf_free(&b);
     return ret;
 }
 

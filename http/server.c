@@ -10,6 +10,8 @@
  * whitelisted paths. */
 #include "http/http_int.h"
 
+#include "core/alloc.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -204,8 +206,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con,
         return dispatch(r);
     }
     fk_guard_arm(h, con, 0);
-    r = calloc(1, sizeof *r);
-    if (!r) return MHD_NO;
+    r = fk_xcalloc(1, sizeof *r);
     *req_cls = r;
     r->srv = h;
     r->con = con;
@@ -289,11 +290,7 @@ fk_http *fk_http_start(const fk_http_options *o, char *err, size_t errlen)
                  "1, max_per_client and header_timeout not negative");
         return NULL;
     }
-    fk_http *h = calloc(1, sizeof *h);
-    if (!h) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
+    fk_http *h = fk_xcalloc(1, sizeof *h);
     snprintf(h->db_path, sizeof h->db_path, "%s", o->db_path);
     snprintf(h->out_dir, sizeof h->out_dir, "%s", o->out_dir);
     h->public_aggregates = o->public_aggregates;

@@ -6,6 +6,7 @@
  * on a national series and they are independent. */
 #include "reports/chartdata.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,7 +49,8 @@ static void *fc_run(void *arg)
         return NULL;
     }
     for (size_t i = 0; i < l->nobs; i++)
-        fo[i] = (fk_obs){l->obs[i].date, l->obs[i].adopting, l->obs[i].total};
+        fo[i] = (fk_obs){l->obs[i].date, l->obs[i].adopting, l->obs[i].total,
+                         l->applied ? l->applied[i] : NAN};
     l->has_fc = fk_forecast_run(fo, l->nobs, &j->o, &l->f, l->fc_err,
                                 sizeof l->fc_err) == 0;
     if (l->has_fc && j->backtest) {
@@ -72,21 +74,28 @@ static void *fc_run(void *arg)
 }
 
 /* One line from daily points (days with no denominator are skipped),
- * weekly once it spans more than half a year, ending on the last day. */
-static int make_line(const fk_point *pts, size_t n, fk_cd_line *l, int *weekly,
-                     char *err, size_t errlen)
+ * weekly once it spans more than half a year, ending on the last day;
+ * and the first day the target was reached. */
+static int make_line(const fk_point *pts, size_t n, double target,
+                     fk_cd_line *l, int *weekly, char *err, size_t errlen)
 {
     size_t m = 0;
+    l->reached = -1; /* on the daily series, before thinning */
+    for (size_t i = 0; target > 0 && i < n && l->reached < 0; i++)
+        if (pts[i].c.total > 0 && fk_counts_rate(&pts[i].c) >= target)
+            l->reached = pts[i].date;
     *weekly = n > 183;
     size_t step = *weekly ? 7 : 1;
     l->obs = calloc(n ? n : 1, sizeof *l->obs);
-    if (!l->obs) {
+    l->applied = calloc(n ? n : 1, sizeof *l->applied);
+    if (!l->obs || !l->applied) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
     /* Walk from the last day backwards in steps so the as-of date is a point. */
     for (size_t i = n ? (n - 1) % step : 0; i < n; i += step) {
         if (pts[i].c.total <= 0) continue;
+        l->applied[m] = (double)pts[i].c.applied;
         l->obs[m++] = (fk_chart_obs){pts[i].date, (double)pts[i].c.adopting,
                                      (double)pts[i].c.total};
     }
@@ -131,7 +140,7 @@ int fk_cd_trend_start(fk_store *st, const char *program, int pref, fk_day date,
         first = date;
     fk_area area = {pref, ""};
     fk_chart_trend *c = &out->chart;
-    c->meta = (fk_chart_meta){program, pref, date, NULL};
+    c->meta = (fk_chart_meta){program, pref, date, NULL, 0};
     c->target = target;
     c->fy_end = fk_fy_end(date);
     out->daily_from = first - fk_weekday(first) - 1;
@@ -163,7 +172,7 @@ int fk_cd_trend_start(fk_store *st, const char *program, int pref, fk_day date,
     }
     int rc = 0;
     for (int t = 0; t <= FK_NTYPE && rc == 0; t++)
-        rc = make_line(t == FK_NTYPE ? all : out->daily[t] + skip, n,
+        rc = make_line(t == FK_NTYPE ? all : out->daily[t] + skip, n, target,
                        &out->line[t], &c->weekly, err, errlen);
     free(all);
     if (rc < 0) {
@@ -223,10 +232,49 @@ void fk_cd_trend_free(fk_cd_trend *t)
     fk_cd_trend_wait(t);
     for (int i = 0; i <= FK_NTYPE; i++) {
         free(t->line[i].obs);
+        free(t->line[i].applied);
         if (t->line[i].has_fc) fk_forecast_free(&t->line[i].f);
     }
     for (int i = 0; i < FK_NTYPE; i++) free(t->daily[i]);
     memset(t, 0, sizeof *t);
+}
+
+int fk_cd_coverage_load(fk_store *st, const char *program, int pref,
+                        fk_day date, fk_cd_trend *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    fk_day first;
+    if (fk_store_first_day(st, program, &first) < 0 || first > date)
+        first = date;
+    fk_chart_trend *c = &out->chart;
+    c->meta =
+        (fk_chart_meta){program, pref, date, NULL, FK_CHART_CITE_POPULATION};
+    c->fy_end = -1;
+    c->coverage = 1;
+    size_t n = (size_t)(date - first) + 1;
+    double *cov = calloc(n, sizeof *cov);
+    fk_point *pts = calloc(n, sizeof *pts);
+    int64_t pop = fk_muni_population(pref);
+    int rc = cov && pts ? 0 : -1;
+    if (rc < 0) snprintf(err, errlen, "out of memory");
+    /* Lines as counts: covered population over the area's population. */
+    for (int t = 0; t <= FK_NTYPE && rc == 0; t++) {
+        if (fk_store_coverage_series(st, program, t < FK_NTYPE ? t : -1, pref,
+                                     first, date, cov) < 0) {
+            rc = store_fail(st, err, errlen);
+            break;
+        }
+        for (size_t i = 0; i < n; i++)
+            pts[i] = (fk_point){first + (fk_day)i,
+                                {llround(cov[i] * (double)pop), 0, pop}};
+        rc = make_line(pts, n, 0, &out->line[t], &c->weekly, err, errlen);
+        c->lines[t] =
+            (fk_chart_line){out->line[t].obs, out->line[t].nobs, NULL, 0};
+    }
+    free(cov);
+    free(pts);
+    if (rc < 0) fk_cd_trend_free(out);
+    return rc;
 }
 
 int fk_cd_funnel_load(fk_store *st, const char *program, int pref, fk_day date,
@@ -237,7 +285,7 @@ int fk_cd_funnel_load(fk_store *st, const char *program, int pref, fk_day date,
     fk_counts by[FK_NTYPE];
     if (fk_store_counts(st, program, date, &area, by) < 0)
         return store_fail(st, err, errlen);
-    out->meta = (fk_chart_meta){program, pref, date, NULL};
+    out->meta = (fk_chart_meta){program, pref, date, NULL, 0};
     for (int t = 0; t < FK_NTYPE; t++) {
         out->rows[t] = fk_cd_counts(&by[t]);
         fk_cd_counts_add(&out->rows[FK_CHART_ALL], &by[t]);
@@ -252,7 +300,7 @@ int fk_cd_prefs_load(fk_store *st, const char *program, fk_day date, int type,
     fk_counts by[FK_NPREF];
     if (fk_store_counts_by_pref(st, program, date, type, by) < 0)
         return store_fail(st, err, errlen);
-    out->meta = (fk_chart_meta){program, 0, date, NULL};
+    out->meta = (fk_chart_meta){program, 0, date, NULL, 0};
     out->type = type;
     /* Every facility has a prefecture: Japan is the sum of the 47. */
     for (int i = 0; i < FK_NPREF; i++) {
@@ -292,7 +340,7 @@ static int cut_weeks(const char *program, int pref, fk_day first, fk_day date,
                 (double)(daily[t][ie].c.adopting - daily[t][ib].c.adopting);
             weeks[w].added[t] = d > 0 ? d : 0; /* closures are not adoptions */
         }
-    out->meta = (fk_chart_meta){program, pref, date, NULL};
+    out->meta = (fk_chart_meta){program, pref, date, NULL, 0};
     out->weeks = weeks;
     out->nweeks = nw;
     return 0;
@@ -357,10 +405,12 @@ int fk_cd_munis_load(fk_store *st, const char *program, int pref, fk_day date,
     }
     for (size_t i = 0; i < n; i++) {
         memcpy(m[i].code, mc[i].code, sizeof m[i].code);
+        m[i].name =
+            fk_muni_by_code(m[i].code) ? fk_muni_label(m[i].code) : NULL;
         m[i].c = fk_cd_counts(&mc[i].c);
     }
     free(mc);
-    out->meta = (fk_chart_meta){program, pref, date, NULL};
+    out->meta = (fk_chart_meta){program, pref, date, NULL, FK_CHART_CITE_NAMES};
     out->type = type;
     out->munis = m;
     out->nmunis = n;

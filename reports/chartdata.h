@@ -17,7 +17,9 @@
  * the fiscal-year end (at least 4 weeks ahead) with the target date. */
 typedef struct {
     fk_chart_obs *obs;
+    double *applied; /* [nobs] applied, not yet operating (for pipeline) */
     size_t nobs;
+    fk_day reached; /* first day at or above the target (daily), or -1 */
     fk_forecast f;
     int has_fc; /* 0: fc_err says why (e.g. too little data) */
     char fc_err[160];
@@ -64,6 +66,13 @@ int fk_cd_trend_start(fk_store *st, const char *program, int pref, fk_day date,
                       const fk_fc_method methods[FK_NTYPE + 1],
                       fk_cd_trend *out, char *err, size_t errlen);
 void fk_cd_trend_wait(fk_cd_trend *t);
+
+/* Population coverage (fk_store_coverage_series) as trend lines: each
+ * observation is the covered population over the area's population; no
+ * forecast, no target (chart.coverage set). */
+int fk_cd_coverage_load(fk_store *st, const char *program, int pref,
+                        fk_day date, fk_cd_trend *out, char *err,
+                        size_t errlen);
 
 /* Operating / applied / denominator per type and all types. */
 int fk_cd_funnel_load(fk_store *st, const char *program, int pref, fk_day date,

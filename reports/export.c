@@ -19,6 +19,7 @@ enum {
     C_PREF_CODE,
     C_PREF,
     C_MUNI,
+    C_MUNI_NAME, /* from the reference table; "" for a code it lacks */
     C_ADDRESS,
     C_PHONE,
     C_BEDS,
@@ -34,17 +35,17 @@ enum {
  * interface for scripts; change them only with a new column. */
 static const char *const titles[2][2][NCOL_MAX] = {
     {{"code", "name", "type", "prefecture_code", "prefecture", "municipality",
-      "address", "phone", "beds", "status", "status_ja", "applied_since",
-      "days_since_applied"},
+      "municipality_name", "address", "phone", "beds", "status", "status_ja",
+      "applied_since", "days_since_applied"},
      {"医療機関コード", "名称", "種別", "都道府県コード", "都道府県",
-      "市区町村コード", "所在地", "電話番号", "病床数", "状況区分", "状況",
-      "申請日", "申請からの日数"}},
+      "市区町村コード", "市区町村名", "所在地", "電話番号", "病床数",
+      "状況区分", "状況", "申請日", "申請からの日数"}},
     {{"code", "name", "type", "prefecture_code", "prefecture", "municipality",
-      "address", "phone", "beds", "status", "status_ja", "operating_since",
-      NULL},
+      "municipality_name", "address", "phone", "beds", "status", "status_ja",
+      "operating_since", NULL},
      {"医療機関コード", "名称", "種別", "都道府県コード", "都道府県",
-      "市区町村コード", "所在地", "電話番号", "病床数", "状況区分", "状況",
-      "運用開始日", NULL}},
+      "市区町村コード", "市区町村名", "所在地", "電話番号", "病床数",
+      "状況区分", "状況", "運用開始日", NULL}},
 };
 
 static const char *const sheet_names[2][2] = {
@@ -71,6 +72,7 @@ static int on_facility(const fk_facility_row *r, void *ctx)
 {
     walk *w = ctx;
     const fk_pref *p = fk_pref_by_code(r->pref);
+    const fk_muni *m = fk_muni_by_code(r->muni);
     char code2[3];
     snprintf(code2, sizeof code2, "%02d", r->pref);
     fk_cell c[NCOL_MAX] = {
@@ -83,6 +85,7 @@ static int on_facility(const fk_facility_row *r, void *ctx)
         [C_PREF_CODE] = {FK_CELL_TEXT, code2, 0},
         [C_PREF] = {FK_CELL_TEXT, p ? p->name_ja : "", 0},
         [C_MUNI] = {FK_CELL_TEXT, r->muni, 0},
+        [C_MUNI_NAME] = {FK_CELL_TEXT, m ? m->name_ja : "", 0},
         [C_ADDRESS] = {FK_CELL_TEXT, r->address, 0},
         [C_PHONE] = {FK_CELL_TEXT, r->phone, 0},
         [C_BEDS] = {r->beds >= 0 ? FK_CELL_INT : FK_CELL_EMPTY, NULL, r->beds},
@@ -109,33 +112,6 @@ static int header(walk *w, int ja)
          n++)
         c[n] = (fk_cell){FK_CELL_TEXT, t[n], 0};
     return write_row(w, c, n);
-}
-
-/* Creates the temporary file beside path with the mode a plain fopen would
- * give (mkstemp makes it 0600), and closes it for the writer to reopen. */
-static int make_temp(const char *path, char *tmp, size_t n, char *err,
-                     size_t errlen)
-{
-    if ((size_t)snprintf(tmp, n, "%s.tmp-XXXXXX", path) >= n) {
-        snprintf(err, errlen, "%s: path too long", path);
-        return -1;
-    }
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        snprintf(err, errlen, "%s: cannot create a file there: %s", path,
-                 strerror(errno));
-        return -1;
-    }
-    mode_t mask = umask(0);
-    umask(mask);
-    if (fchmod(fd, 0666 & ~mask) < 0) {
-        snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-        close(fd);
-        unlink(tmp);
-        return -1;
-    }
-    close(fd);
-    return 0;
 }
 
 static int check_filter(const fk_export_opts *o, fk_facility_filter *f,
@@ -172,15 +148,20 @@ int fk_export_facilities(fk_store *st, const fk_export_opts *o,
         snprintf(err, errlen, "store: %s", fk_store_error(st));
         return -1;
     }
-    char tmp[PATH_MAX + 32];
-    if (make_temp(path, tmp, sizeof tmp, err, errlen) < 0) return -1;
+    /* The writers open the temporary file by name (libxlsxwriter can do
+     * nothing else); fk_atomic_commit syncs it and renames it into place. */
+    fk_atomic at;
+    if (fk_atomic_begin(&at, path, err, errlen) < 0) return -1;
+    close(at.fd);
+    at.fd = -1;
+    const char *tmp = at.tmp;
     int ja = o->header_ja != 0;
     if (o->format == FK_EXPORT_XLSX)
         w.xlsx = fk_xlsx_open(tmp, sheet_names[w.adopted][ja], err, errlen);
     else
         w.csv = fk_csv_open(tmp, o->encoding, o->bom, err, errlen);
     if (!w.xlsx && !w.csv) {
-        unlink(tmp);
+        fk_atomic_abort(&at);
         return -1;
     }
     int rc = header(&w, ja);
@@ -204,15 +185,11 @@ int fk_export_facilities(fk_store *st, const fk_export_opts *o,
         snprintf(err, errlen, "%s: %s", path, cerr);
         ok = 0;
     }
-    if (ok && rename(tmp, path) < 0) {
-        snprintf(err, errlen, "%s: cannot rename %s into place: %s", path, tmp,
-                 strerror(errno));
-        ok = 0;
-    }
     if (!ok) {
-        unlink(tmp);
+        fk_atomic_abort(&at);
         return -1;
     }
+    if (fk_atomic_commit(&at, err, errlen) < 0) return -1;
     if (res) *res = (fk_export_result){w.rows, replaced, w.as_of};
     return 0;
 }

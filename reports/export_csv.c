@@ -18,29 +18,13 @@ struct fk_csv {
     FILE *f;
     iconv_t cd; /* (iconv_t)-1 for UTF-8 */
     int64_t replaced;
-    char *line, *enc; /* the row in UTF-8, and encoded */
-    size_t len, cap, enc_cap;
+    fk_buf line, enc; /* the row in UTF-8, and encoded */
     char err[256];
 };
 
-static int grow(char **p, size_t *cap, size_t need)
-{
-    if (need <= *cap) return 0;
-    size_t n = *cap ? *cap : 256;
-    while (n < need) n *= 2;
-    char *q = realloc(*p, n);
-    if (!q) return -1;
-    *p = q;
-    *cap = n;
-    return 0;
-}
-
 static int put(fk_csv *c, const char *s, size_t n)
 {
-    if (grow(&c->line, &c->cap, c->len + n) < 0) return -1;
-    memcpy(c->line + c->len, s, n);
-    c->len += n;
-    return 0;
+    return fk_buf_put(&c->line, s, n);
 }
 
 /* Text that a spreadsheet would take for a formula (= + - @, and tab or
@@ -109,33 +93,33 @@ static size_t seq_len(unsigned char b)
 /* Encodes c->line into c->enc; returns the encoded length or -1. */
 static long encode(fk_csv *c)
 {
-    if (grow(&c->enc, &c->enc_cap, c->len + 16) < 0) return -1;
-    char *in = c->line, *out = c->enc;
-    size_t inleft = c->len, outleft = c->enc_cap;
+    fk_buf_reset(&c->enc);
+    char *in = c->line.p;
+    size_t inleft = c->line.len;
     while (inleft) {
-        if (iconv(c->cd, &in, &inleft, &out, &outleft) != (size_t)-1) break;
-        if (errno == E2BIG || outleft < 1) {
-            size_t used = (size_t)(out - c->enc);
-            if (grow(&c->enc, &c->enc_cap, c->enc_cap * 2) < 0) return -1;
-            out = c->enc + used;
-            outleft = c->enc_cap - used;
-            continue;
-        }
+        /* Room for the worst case of what is left, grown when short. */
+        size_t room = inleft * 2 + 16;
+        char *out = fk_buf_reserve(&c->enc, room), *start = out;
+        if (!out) return -1;
+        size_t outleft = room;
+        size_t r = iconv(c->cd, &in, &inleft, &out, &outleft);
+        int e = errno;
+        c->enc.len += (size_t)(out - start);
+        if (r != (size_t)-1 || e == E2BIG) continue;
         /* EILSEQ or EINVAL: a character with no cp932 form. */
         size_t skip = seq_len((unsigned char)*in);
         if (skip > inleft) skip = inleft;
-        *out++ = '?';
-        outleft--;
+        fk_buf_putc(&c->enc, '?');
         in += skip;
         inleft -= skip;
         c->replaced++;
     }
-    return (long)(out - c->enc);
+    return c->enc.oom ? -1 : (long)c->enc.len;
 }
 
 int fk_csv_row(fk_csv *c, const fk_cell *cells, int n)
 {
-    c->len = 0;
+    fk_buf_reset(&c->line);
     int rc = 0;
     for (int i = 0; i < n && !rc; i++) {
         char num[32];
@@ -153,15 +137,15 @@ int fk_csv_row(fk_csv *c, const fk_cell *cells, int n)
         snprintf(c->err, sizeof c->err, "out of memory");
         return -1;
     }
-    const char *data = c->line;
-    size_t len = c->len;
+    const char *data = c->line.p;
+    size_t len = c->line.len;
     if (c->cd != (iconv_t)-1) {
         long el = encode(c);
         if (el < 0) {
             snprintf(c->err, sizeof c->err, "out of memory");
             return -1;
         }
-        data = c->enc;
+        data = c->enc.p;
         len = (size_t)el;
     }
     if (fwrite(data, 1, len, c->f) != len) {
@@ -179,15 +163,14 @@ const char *fk_csv_error(const fk_csv *c)
 int fk_csv_close(fk_csv *c, int64_t *replaced, char *err, size_t errlen)
 {
     int rc = 0;
-    /* Synced before the caller renames it into place, so a crash cannot
-     * leave a complete-looking name over an empty file. */
-    if (fflush(c->f) != 0 || fsync(fileno(c->f)) != 0) rc = -1;
+    /* The caller's fk_atomic_commit syncs the file before renaming it. */
+    if (fflush(c->f) != 0) rc = -1;
     if (fclose(c->f) != 0) rc = -1;
     if (rc && err) snprintf(err, errlen, "write: %s", strerror(errno));
     if (replaced) *replaced = c->replaced;
     if (c->cd != (iconv_t)-1) iconv_close(c->cd);
-    free(c->line);
-    free(c->enc);
+    fk_buf_free(&c->line);
+    fk_buf_free(&c->enc);
     free(c);
     return rc;
 }

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/buf.h"
+#include "core/file.h"
 #include "reports/export.h"
 
 typedef enum {

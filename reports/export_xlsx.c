@@ -149,13 +149,7 @@ int fk_xlsx_close(fk_xlsx *x, char *err, size_t errlen)
         rc = fk_xlsx_verify(x->path, "xl/worksheets/sheet1.xml",
                             (int64_t)x->row, err, errlen);
     }
-    /* Synced before the caller renames it into place (as the CSV is). */
-    int fd = rc == 0 ? open(x->path, O_RDONLY) : -1;
-    if (rc == 0 && (fd < 0 || fsync(fd) < 0)) {
-        snprintf(err, errlen, "sync: %s", strerror(errno));
-        rc = -1;
-    }
-    if (fd >= 0) close(fd);
+    /* The caller's fk_atomic_commit syncs the file before renaming it. */
     free(x);
     return rc;
 }

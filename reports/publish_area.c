@@ -5,6 +5,8 @@
  * touches the store; each chart file is timed for the run's stats. */
 #include "reports/report_int.h"
 
+#include "core/file.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,27 +32,6 @@ double pub_ms(void)
 static double cpu_ms(void)
 {
     return clock_ms(CLOCK_THREAD_CPUTIME_ID);
-}
-
-static int mkdirs(const char *path, char *err, size_t errlen)
-{
-    char p[FK_PATH_BUF];
-    snprintf(p, sizeof p, "%s", path);
-    for (char *s = p + 1;; s++) {
-        if (*s == '/' || !*s) {
-            char c = *s;
-            *s = 0;
-            /* EEXIST also when another drawing thread made it first. */
-            if (mkdir(p, 0777) < 0 && errno != EEXIST) {
-                snprintf(err, errlen, "%s: cannot create directory: %s", p,
-                         strerror(errno));
-                return -1;
-            }
-            *s = c;
-            if (!c) break;
-        }
-    }
-    return 0;
 }
 
 /* latest.pdf -> the week's file: a new link under a temporary name renamed
@@ -84,7 +65,7 @@ static const char *const kind_name[] = {"trend", "funnel", "ranking",
 static const char *const exts[3] = {"png", "pdf", "svg"};
 
 static int render(int kind, const void *c, const fk_chart_opts *o,
-                  fk_chart_format f, fk_chart_buf *b, char *err, size_t n)
+                  fk_chart_format f, fk_buf *b, char *err, size_t n)
 {
     switch (kind) {
     case K_TREND: return fk_chart_trend_render(c, o, f, b, err, n);
@@ -96,8 +77,8 @@ static int render(int kind, const void *c, const fk_chart_opts *o,
     }
 }
 
-static int csv(int kind, const void *c, const char *lang, fk_chart_buf *b,
-               char *err, size_t n)
+static int csv(int kind, const void *c, const char *lang, fk_buf *b, char *err,
+               size_t n)
 {
     switch (kind) {
     case K_TREND: return fk_chart_trend_csv(c, lang, b, err, n);
@@ -116,9 +97,10 @@ static void count(fk_publish_time *t, double ms)
     if (ms > t->max_ms) t->max_ms = ms;
 }
 
-/* One chart in the three formats and its numbers as CSV, into dir. */
-static int emit(pub_area *a, const char *dir, const char *program, int kind,
-                const void *chart)
+/* One chart in the formats of fmts (bit per fk_chart_format) and its
+ * numbers as CSV, into dir. */
+static int emit_as(pub_area *a, const char *dir, const char *program, int kind,
+                   const void *chart, unsigned fmts)
 {
     char path[FK_PATH_BUF + 64];
     fk_chart_opts co = {a->o->lang, 0, 0, 0};
@@ -129,25 +111,33 @@ static int emit(pub_area *a, const char *dir, const char *program, int kind,
         return -1;
     }
     for (int f = 0; f <= FK_CHART_SVG; f++) {
-        fk_chart_buf b = {0};
+        if (!(fmts & 1u << f)) continue;
+        fk_buf b = {0};
         double t0 = cpu_ms();
         int rc = render(kind, chart, &co, (fk_chart_format)f, &b, a->err,
                         sizeof a->err);
         count(&a->s.fmt[f], cpu_ms() - t0);
         snprintf(path, sizeof path, "%s/%s-%s.%s", dir, kind_name[kind],
                  program, exts[f]);
-        if (rc == 0) rc = fk_chart_buf_save(&b, path, a->err, sizeof a->err);
-        fk_chart_buf_free(&b);
+        if (rc == 0)
+            rc = fk_file_write(path, b.p, b.len, a->err, sizeof a->err);
+        fk_buf_free(&b);
         if (rc < 0) return -1;
         a->s.charts++;
     }
-    fk_chart_buf b = {0};
+    fk_buf b = {0};
     snprintf(path, sizeof path, "%s/%s-%s.csv", dir, kind_name[kind], program);
     int rc = csv(kind, chart, a->o->lang, &b, a->err, sizeof a->err);
-    if (rc == 0) rc = fk_chart_buf_save(&b, path, a->err, sizeof a->err);
-    fk_chart_buf_free(&b);
+    if (rc == 0) rc = fk_file_write(path, b.p, b.len, a->err, sizeof a->err);
+    fk_buf_free(&b);
     if (rc == 0) a->s.csv++;
     return rc;
+}
+
+static int emit(pub_area *a, const char *dir, const char *program, int kind,
+                const void *chart)
+{
+    return emit_as(a, dir, program, kind, chart, 7u);
 }
 
 /* The charts of one program in the area. */
@@ -164,7 +154,16 @@ static int area_charts(pub_area *a, const char *dir, int i)
     int rc = emit(a, dir, program, K_WEEKLY, &wk);
     fk_cd_weekly_free(&wk);
     if (rc < 0) return -1;
-    if (a->pref) return emit(a, dir, program, K_MUNIS, &a->munis[i]);
+    if (a->pref) {
+        /* Where the prefecture stands: the ranking with its own bar
+         * marked, for the prefecture's page (PNG; the report draws its
+         * own, and the national PDF/SVG hold the same figures). */
+        fk_chart_prefs rk = a->d.p[i].prefs;
+        rk.highlight = a->pref;
+        if (emit_as(a, dir, program, K_RANKING, &rk, 1u << FK_CHART_PNG) < 0)
+            return -1;
+        return emit(a, dir, program, K_MUNIS, &a->munis[i]);
+    }
     /* The map and ranking draw the report's prefecture figures. */
     if (emit(a, dir, program, K_RANKING, &a->d.p[i].prefs) < 0) return -1;
     return emit(a, dir, program, K_MAP, &a->d.p[i].prefs);
@@ -184,20 +183,20 @@ void pub_area_write(pub_area *a)
         snprintf(rdir, sizeof rdir, "%s/reports/weekly", o->out_dir);
     }
     a->rc = -1;
-    if (mkdirs(dir, a->err, sizeof a->err) < 0 ||
-        mkdirs(rdir, a->err, sizeof a->err) < 0)
+    if (fk_mkdir_p(dir, a->err, sizeof a->err) < 0 ||
+        fk_mkdir_p(rdir, a->err, sizeof a->err) < 0)
         return;
     double t0 = cpu_ms();
     for (int i = 0; i < FK_NPROGRAM; i++)
         if (area_charts(a, dir, i) < 0) return;
     if (a->pref) a->s.pref_sets_ms += cpu_ms() - t0;
-    fk_chart_buf b = {0};
+    fk_buf b = {0};
     t0 = cpu_ms();
     int rc = rp_render_buf(&a->d, &b, a->err, sizeof a->err);
     count(&a->s.report, cpu_ms() - t0);
     snprintf(file, sizeof file, "%s/%s.pdf", rdir, a->week);
-    if (rc == 0) rc = fk_chart_buf_save(&b, file, a->err, sizeof a->err);
-    fk_chart_buf_free(&b);
+    if (rc == 0) rc = fk_file_write(file, b.p, b.len, a->err, sizeof a->err);
+    fk_buf_free(&b);
     if (rc < 0) return;
     a->s.reports++;
     snprintf(file, sizeof file, "%s.pdf", a->week);

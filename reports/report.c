@@ -2,6 +2,8 @@
  * the sections laid out in order into one PDF written atomically. */
 #include "reports/report_int.h"
 
+#include "core/file.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -75,8 +77,7 @@ int fk_report_pick_date(fk_store *st, const char *week, fk_day date,
     return 0;
 }
 
-int rp_render_buf(const rp_data *dp, fk_chart_buf *buf, char *err,
-                  size_t errlen)
+int rp_render_buf(const rp_data *dp, fk_buf *buf, char *err, size_t errlen)
 {
     const rp_data d = *dp;
     const fk_report_opts *o = &d.o;
@@ -116,10 +117,10 @@ int rp_render_buf(const rp_data *dp, fk_chart_buf *buf, char *err,
 
 int rp_render(const rp_data *d, const char *path, char *err, size_t errlen)
 {
-    fk_chart_buf buf = {0};
+    fk_buf buf = {0};
     int rc = rp_render_buf(d, &buf, err, errlen);
-    if (rc == 0) rc = fk_chart_buf_save(&buf, path, err, errlen);
-    fk_chart_buf_free(&buf);
+    if (rc == 0) rc = fk_file_write(path, buf.p, buf.len, err, errlen);
+    fk_buf_free(&buf);
     return rc;
 }
 

@@ -46,7 +46,7 @@ void rp_para(rp_doc *d, const char *s, double size, unsigned rgb);
 void rp_heading(rp_doc *d, const char *s, double keep);
 void rp_subheading(rp_doc *d, const char *s);
 /* Writes all pages as a PDF into out. */
-int rp_doc_pdf(rp_doc *d, fk_chart_buf *out, char *err, size_t errlen);
+int rp_doc_pdf(rp_doc *d, fk_buf *out, char *err, size_t errlen);
 
 /* Tables: fixed columns; rows break across pages with the header again. */
 #define RP_MAXCOL 12
@@ -73,7 +73,8 @@ typedef struct {
     const char *program;
     fk_counts now[FK_NTYPE], prev[FK_NTYPE]; /* the area, as_of and - 7 */
     fk_counts all_now, all_prev;
-    fk_cd_trend *trend; /* owned unless shared */
+    double cov[FK_NTYPE + 1]; /* population coverage on as_of; [FK_NTYPE] all */
+    fk_cd_trend *trend;       /* owned unless shared */
     int trend_owned;
     fk_chart_prefs prefs; /* all types on as_of, for map and ranking */
     /* per prefecture: [type] with [FK_NTYPE] = all types */
@@ -85,7 +86,7 @@ typedef struct {
 typedef struct {
     int64_t id;
     char started[32], as_of[16], outcome[16], reason[200], feed[200];
-    int64_t records, changes, set_aside;
+    int64_t records, changes, set_aside, unknown_munis;
 } rp_pull;
 
 typedef struct {
@@ -122,8 +123,7 @@ void rp_methods(rp_doc *doc, const rp_data *d);
 /* Lays out the report of loaded figures and writes it atomically; _buf
  * leaves the PDF in buf (emptied first) instead. */
 int rp_render(const rp_data *d, const char *path, char *err, size_t errlen);
-int rp_render_buf(const rp_data *d, fk_chart_buf *buf, char *err,
-                  size_t errlen);
+int rp_render_buf(const rp_data *d, fk_buf *buf, char *err, size_t errlen);
 
 /* ---- publishing (publish.c reads, publish_area.c draws and writes) ----- */
 /* One area read from the store, waiting to be drawn and written. */

@@ -180,18 +180,8 @@ void rp_table_row(rp_doc *d, rp_table *t, const char *const *cells, int bold)
 static cairo_status_t sink(void *closure, const unsigned char *data,
                            unsigned int len)
 {
-    fk_chart_buf *b = closure;
-    if (b->len + len > b->cap) {
-        size_t cap = b->cap ? b->cap : 65536;
-        while (cap < b->len + len) cap *= 2;
-        unsigned char *p = realloc(b->data, cap);
-        if (!p) return CAIRO_STATUS_WRITE_ERROR;
-        b->data = p;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, data, len);
-    b->len += len;
-    return CAIRO_STATUS_SUCCESS;
+    return fk_buf_put(closure, data, len) < 0 ? CAIRO_STATUS_WRITE_ERROR
+                                              : CAIRO_STATUS_SUCCESS;
 }
 
 static void furniture(rp_doc *d, cairo_t *cr, size_t page)
@@ -216,14 +206,14 @@ static void furniture(rp_doc *d, cairo_t *cr, size_t page)
     fk_chart_text(cr, "fukyu", 8.5, 0, RP_RIGHT, RP_PAGE_H - 31, 2, GREY, 0);
 }
 
-int rp_doc_pdf(rp_doc *d, fk_chart_buf *out, char *err, size_t errlen)
+int rp_doc_pdf(rp_doc *d, fk_buf *out, char *err, size_t errlen)
 {
     end_page(d);
     if (d->failed) {
         snprintf(err, errlen, "report: drawing failed (out of memory)");
         return -1;
     }
-    out->len = 0;
+    fk_buf_reset(out);
     cairo_surface_t *pdf =
         cairo_pdf_surface_create_for_stream(sink, out, RP_PAGE_W, RP_PAGE_H);
     /* The as-of date as creation date: the same data give the same bytes. */

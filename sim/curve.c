@@ -13,6 +13,8 @@
  * search. */
 #include "sim/sim.h"
 
+#include "core/alloc.h"
+
 #include <math.h>
 #include <stdlib.h>
 
@@ -178,8 +180,7 @@ static void init_once(void)
     size_t days = (size_t)(tab_to - tab_from + 1);
     for (int p = 0; p < 2; p++)
         for (int t = 0; t < FK_NTYPE; t++) {
-            tab[p][t] = calloc(days, sizeof(double));
-            if (!tab[p][t]) abort();
+            tab[p][t] = fk_xcalloc(days, sizeof(double));
             if (p == SIM_EP)
                 tabulate(ep_points[t], tab[p][t]);
             else if (t <= FK_CLINIC)

@@ -3,6 +3,8 @@
  * for the list).  Pages are numbered from 0 by offset / limit. */
 #include "sim/sim.h"
 
+#include "core/alloc.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,7 @@ static const char *const bad_names[SIM_BAD_NKINDS] = {
     [SIM_BAD_STATUS] = "status",
     [SIM_BAD_MISSING_SINCE] = "missing-since",
     [SIM_BAD_UNKNOWN_FIELD] = "unknown-field",
+    [SIM_BAD_NEW_MUNI] = "new-muni",
 };
 
 static const char *const field_names[] = {"snapshot", "as_of", "total",
@@ -147,11 +150,7 @@ parsed:
     if (f.kind == SIM_F_RETRY_AFTER) {
         fs->retry_after = (int)f.value;
     } else {
-        sim_fault *p = realloc(fs->f, (fs->n + 1) * sizeof *p);
-        if (!p) {
-            snprintf(err, errlen, "out of memory");
-            return -1;
-        }
+        sim_fault *p = fk_xrealloc(fs->f, fs->n + 1, sizeof *p);
         fs->f = p;
         fs->f[fs->n++] = f;
     }

@@ -45,7 +45,8 @@ static const char usage[] =
     "  big:PAGE:BYTES              pad the page with an unknown field of BYTES bytes\n"
     "  bad-record:KIND:COUNT       corrupt COUNT records spread through the snapshot;\n"
     "      KIND: code type-digit pref muni date future dup name beds status\n"
-    "            missing-since unknown-field (the last one is valid and must be kept)\n";
+    "            missing-since, and two valid ones the collector must keep:\n"
+    "            unknown-field, new-muni (a code like 13999, not in the table)\n";
 
 static int usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
@@ -186,10 +187,10 @@ int main(int argc, char **argv)
                   stderr);
             rc = 1;
         } else {
-            sim_buf b = {0};
+            fk_buf b = {0};
             sim_snapshot_counts_json(s, &b);
             puts(b.p);
-            sim_buf_free(&b);
+            fk_buf_free(&b);
             sim_snapshot_free(s);
         }
     } else {

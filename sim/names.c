@@ -67,12 +67,7 @@ static void plain_name(const sim_muni *m, int type, uint64_t h, char *o,
     const char *parts[5] = {0};
     switch (type) {
     case FK_HOSPITAL: {
-        static const char *const own[] = {"市立", "町立", "村立", "区立"};
-        const char *suffix = m->name + strlen(m->stem);
-        const char *o1 = strcmp(suffix, "市") == 0   ? own[0]
-                         : strcmp(suffix, "町") == 0 ? own[1]
-                         : strcmp(suffix, "村") == 0 ? own[2]
-                                                     : own[3];
+        const char *o1 = m->owner;
         const char *const pat[6][5] = {
             {st, "病院"},
             {o1, st, "病院"},
@@ -117,7 +112,7 @@ static void plain_name(const sim_muni *m, int type, uint64_t h, char *o,
     for (int i = 0; i < 5 && parts[i]; i++) cat(o, n, parts[i]);
 }
 
-void sim_fac_name(const sim_registry *r, const sim_fac *f, sim_buf *out)
+void sim_fac_name(const sim_registry *r, const sim_fac *f, fk_buf *out)
 {
     char name[800] = "";
     const sim_muni *m = &r->munis.m[f->muni];
@@ -150,34 +145,34 @@ void sim_fac_name(const sim_registry *r, const sim_fac *f, sim_buf *out)
         break;
     default: plain_name(m, f->type, h, name, sizeof name);
     }
-    sim_buf_json(out, name);
+    sim_json_put(out, name);
 }
 
-void sim_fac_address(const sim_registry *r, const sim_fac *f, sim_buf *out)
+void sim_fac_address(const sim_registry *r, const sim_fac *f, fk_buf *out)
 {
     char a[160] = "";
     const sim_muni *m = &r->munis.m[f->muni];
     uint64_t h = sim_mix((uint64_t)f->seed * 31 + 7);
     cat(a, sizeof a, fk_prefs[f->pref - 1].name_ja);
-    cat(a, sizeof a, m->name);
+    cat(a, sizeof a, m->row->name_ja);
     cat(a, sizeof a, PICK(kanji, h));
     cat(a, sizeof a, "町");
     char num[32];
     snprintf(num, sizeof num, "%u-%u-%u", (unsigned)(1 + (h >> 8) % 9),
              (unsigned)(1 + (h >> 16) % 30), (unsigned)(1 + (h >> 24) % 40));
     cat(a, sizeof a, num);
-    sim_buf_json(out, a);
+    sim_json_put(out, a);
 }
 
-void sim_fac_phone(const sim_fac *f, sim_buf *out)
+void sim_fac_phone(const sim_fac *f, fk_buf *out)
 {
     uint64_t h = sim_mix((uint64_t)f->seed * 17 + 3);
     if (f->pref == 13 || f->pref == 27) /* two-digit area codes: 03, 06 */
-        sim_buf_printf(out, "\"0%d-%04u-%04u\"", f->pref == 13 ? 3 : 6,
-                       (unsigned)(h % 10000), (unsigned)((h >> 16) % 10000));
+        fk_buf_printf(out, "\"0%d-%04u-%04u\"", f->pref == 13 ? 3 : 6,
+                      (unsigned)(h % 10000), (unsigned)((h >> 16) % 10000));
     else
-        sim_buf_printf(out, "\"0%02u-%03u-%04u\"",
-                       (unsigned)(11 + (f->pref * 7 + h % 3) % 89),
-                       (unsigned)((h >> 8) % 1000),
-                       (unsigned)((h >> 24) % 10000));
+        fk_buf_printf(out, "\"0%02u-%03u-%04u\"",
+                      (unsigned)(11 + (f->pref * 7 + h % 3) % 89),
+                      (unsigned)((h >> 8) % 1000),
+                      (unsigned)((h >> 24) % 10000));
 }

@@ -16,6 +16,8 @@
  * months; some facilities applied early and have not started yet. */
 #include "sim/sim.h"
 
+#include "core/alloc.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,13 +277,9 @@ int sim_registry_build(sim_registry *r, uint64_t seed, double scale)
         for (int p = 0; p < FK_NPREF; p++)
             cap += (size_t)present[t][p] * 11 / 10 + 4;
     }
-    r->fac = malloc(cap * sizeof *r->fac);
-    double *keys = malloc(cap * sizeof *keys);
-    ranked *rk = malloc(cap * sizeof *rk);
-    if (!r->fac || !keys || !rk) {
-        free(keys), free(rk);
-        return -1;
-    }
+    r->fac = fk_xcalloc(cap, sizeof *r->fac);
+    double *keys = fk_xcalloc(cap, sizeof *keys);
+    ranked *rk = fk_xcalloc(cap, sizeof *rk);
     for (int p = 1; p <= FK_NPREF; p++)
         for (int t = 0; t < FK_NTYPE; t++) {
             size_t before = r->n;

@@ -61,51 +61,51 @@ int sim_cursor_parse(const char *c, uint64_t hash, size_t *offset)
 static const char *const status_key[] = {"none", "applied", "operating",
                                          "not_applicable"};
 
-static void put_code(sim_buf *b, int pref, char digit, uint32_t inst,
+static void put_code(fk_buf *b, int pref, char digit, uint32_t inst,
                      int ndigits)
 {
     char c[12];
     c[0] = (char)('0' + pref / 10), c[1] = (char)('0' + pref % 10),
     c[2] = digit;
     for (int i = 9; i >= 3; i--, inst /= 10) c[i] = (char)('0' + inst % 10);
-    sim_buf_put(b, "\"", 1);
-    sim_buf_put(b, c, (size_t)ndigits);
-    sim_buf_put(b, "\"", 1);
+    fk_buf_put(b, "\"", 1);
+    fk_buf_put(b, c, (size_t)ndigits);
+    fk_buf_put(b, "\"", 1);
 }
 
-static void put_program(sim_buf *b, const sim_fac *f, sim_program p, fk_day d,
+static void put_program(fk_buf *b, const sim_fac *f, sim_program p, fk_day d,
                         int bad, fk_day as_of)
 {
     char date[FK_DATE_LEN];
     fk_day since = 0;
     sim_status st = sim_fac_status(f, p, d, &since);
-    sim_buf_puts(b, "{\"status\":");
+    fk_buf_puts(b, "{\"status\":");
     if (p == SIM_EP && bad == SIM_BAD_STATUS) {
-        sim_buf_puts(b, "\"bogus\"}");
+        fk_buf_puts(b, "\"bogus\"}");
         return;
     }
     if (p == SIM_EP && (bad == SIM_BAD_DATE || bad == SIM_BAD_FUTURE ||
                         bad == SIM_BAD_MISSING_SINCE)) {
-        sim_buf_puts(b, "\"operating\"");
-        if (bad == SIM_BAD_DATE) sim_buf_puts(b, ",\"since\":\"2024-02-30\"");
+        fk_buf_puts(b, "\"operating\"");
+        if (bad == SIM_BAD_DATE) fk_buf_puts(b, ",\"since\":\"2024-02-30\"");
         if (bad == SIM_BAD_FUTURE)
-            sim_buf_printf(b, ",\"since\":\"%s\"",
-                           fk_date_format(as_of + 30, date));
-        sim_buf_puts(b, "}");
+            fk_buf_printf(b, ",\"since\":\"%s\"",
+                          fk_date_format(as_of + 30, date));
+        fk_buf_puts(b, "}");
         return;
     }
-    sim_buf_printf(b, "\"%s\"", status_key[st]);
+    fk_buf_printf(b, "\"%s\"", status_key[st]);
     if (st == SIM_APPLIED || st == SIM_OPERATING) {
-        sim_buf_puts(b, ",\"since\":\"");
-        sim_buf_puts(b, fk_date_format(since, date));
-        sim_buf_puts(b, "\"");
+        fk_buf_puts(b, ",\"since\":\"");
+        fk_buf_puts(b, fk_date_format(since, date));
+        fk_buf_puts(b, "\"");
     }
     if (bad == SIM_BAD_UNKNOWN_FIELD)
-        sim_buf_puts(b, ",\"x_source\":\"sim\",\"x_rev\":[1,2]");
-    sim_buf_puts(b, "}");
+        fk_buf_puts(b, ",\"x_source\":\"sim\",\"x_rev\":[1,2]");
+    fk_buf_puts(b, "}");
 }
 
-static void put_record(const sim_page_req *q, size_t pos, sim_buf *b)
+static void put_record(const sim_page_req *q, size_t pos, fk_buf *b)
 {
     const sim_registry *r = q->reg;
     const sim_snapshot *s = q->snap;
@@ -132,48 +132,53 @@ static void put_record(const sim_page_req *q, size_t pos, sim_buf *b)
         f = &r->fac[s->idx[pos]];
     }
     const sim_muni *m = &r->munis.m[f->muni];
-    int pref = f->pref, mpref = pref;
-    uint16_t code3 = m->code3;
+    int pref = f->pref;
+    const char *mcode = m->row->code;
     char digit = fk_types[f->type].fee_digit;
     const char *type = fk_types[f->type].key;
     if (bad == SIM_BAD_TYPE_DIGIT) digit = '1', type = "pharmacy";
     if (bad == SIM_BAD_MUNI) {
         const sim_muni *o = &r->munis.m[r->munis.first[pref % FK_NPREF + 1]];
-        mpref = o->pref, code3 = o->code3;
+        mcode = o->row->code;
+    }
+    char newcode[6];
+    if (bad == SIM_BAD_NEW_MUNI) { /* as after a merger: XX999 is unused */
+        snprintf(newcode, sizeof newcode, "%02d999", pref);
+        mcode = newcode;
     }
 
-    sim_buf_reserve(b, 1024);
-    sim_buf_puts(b, "{\"code\":");
+    fk_buf_reserve(b, 1024);
+    fk_buf_puts(b, "{\"code\":");
     put_code(b, pref, digit, f->inst, bad == SIM_BAD_CODE ? 9 : 10);
-    sim_buf_puts(b, ",\"type\":\"");
-    sim_buf_puts(b, type);
-    sim_buf_puts(b, "\",\"name\":");
+    fk_buf_puts(b, ",\"type\":\"");
+    fk_buf_puts(b, type);
+    fk_buf_puts(b, "\",\"name\":");
     if (bad == SIM_BAD_NAME)
-        sim_buf_puts(b, "\"\"");
+        fk_buf_puts(b, "\"\"");
     else
         sim_fac_name(r, f, b);
     int shown = bad == SIM_BAD_PREF ? pref % FK_NPREF + 1 : pref;
-    sim_buf_printf(
-        b, ",\"prefecture\":\"%02d\",\"municipality\":\"%02d%03u\",\"beds\":",
-        shown, mpref, (unsigned)code3);
-    sim_buf_uint(b, bad == SIM_BAD_BEDS ? 9999 : f->beds);
-    sim_buf_puts(b, ",\"address\":");
+    fk_buf_printf(
+        b, ",\"prefecture\":\"%02d\",\"municipality\":\"%s\",\"beds\":", shown,
+        mcode);
+    sim_uint_put(b, bad == SIM_BAD_BEDS ? 9999 : f->beds);
+    fk_buf_puts(b, ",\"address\":");
     sim_fac_address(r, f, b);
-    sim_buf_puts(b, ",\"phone\":");
+    fk_buf_puts(b, ",\"phone\":");
     sim_fac_phone(f, b);
     if (bad == SIM_BAD_UNKNOWN_FIELD)
-        sim_buf_puts(
+        fk_buf_puts(
             b,
             ",\"x_note\":\"unknown field\",\"x_meta\":{\"rev\":3,\"tags\":[\"a\",null]}");
-    sim_buf_puts(b, ",\"programs\":{\"eprescription\":");
+    fk_buf_puts(b, ",\"programs\":{\"eprescription\":");
     put_program(b, f, SIM_EP, s->date, bad, s->date);
-    sim_buf_puts(b, ",\"ehr_sharing\":");
+    fk_buf_puts(b, ",\"ehr_sharing\":");
     put_program(b, f, SIM_EHR, s->date, bad == SIM_BAD_UNKNOWN_FIELD ? bad : 0,
                 s->date);
-    sim_buf_puts(b, "}}");
+    fk_buf_puts(b, "}}");
 }
 
-void sim_render_page(const sim_page_req *q, sim_buf *b)
+void sim_render_page(const sim_page_req *q, fk_buf *b)
 {
     const sim_snapshot *s = q->snap;
     sim_faults *fs = q->faults;
@@ -191,54 +196,56 @@ void sim_render_page(const sim_page_req *q, sim_buf *b)
     listed = (size_t)shrt >= listed ? 0 : listed - (size_t)shrt;
     size_t end = q->offset + q->limit < listed ? q->offset + q->limit : listed;
 
-    sim_buf_reserve(b, (end > q->offset ? end - q->offset : 0) * 420 + 512);
-    sim_buf_puts(b, "{\"schema\":");
-    sim_buf_puts(b, sim_fault_take(fs, SIM_F_SCHEMA, pg)
-                        ? "\"adoption-feed/2\""
-                        : "\"adoption-feed/1\"");
+    fk_buf_reserve(b, (end > q->offset ? end - q->offset : 0) * 420 + 512);
+    fk_buf_puts(b, "{\"schema\":");
+    fk_buf_puts(b, sim_fault_take(fs, SIM_F_SCHEMA, pg)
+                       ? "\"adoption-feed/2\""
+                       : "\"adoption-feed/1\"");
     const sim_fault *big = sim_fault_take(fs, SIM_F_BIG, pg);
     if (big) {
-        sim_buf_puts(b, ",\"x_padding\":\"");
-        sim_buf_reserve(b, (size_t)big->value);
-        memset(b->p + b->len, 'x', (size_t)big->value);
-        b->len += (size_t)big->value;
-        sim_buf_puts(b, "\"");
+        fk_buf_puts(b, ",\"x_padding\":\"");
+        char *o = fk_buf_reserve(b, (size_t)big->value);
+        if (o) {
+            memset(o, 'x', (size_t)big->value);
+            b->len += (size_t)big->value;
+        }
+        fk_buf_puts(b, "\"");
     }
     if (!missing[SIM_FLD_SNAPSHOT]) {
         if (mistype[SIM_FLD_SNAPSHOT])
-            sim_buf_puts(b, ",\"snapshot\":20250209");
+            fk_buf_puts(b, ",\"snapshot\":20250209");
         else if (sim_fault_take(fs, SIM_F_DRIFT_SNAPSHOT, pg))
-            sim_buf_printf(b, ",\"snapshot\":\"%sT05:30:00+09:00\"", s->as_of);
+            fk_buf_printf(b, ",\"snapshot\":\"%sT05:30:00+09:00\"", s->as_of);
         else
-            sim_buf_printf(b, ",\"snapshot\":\"%s\"", s->stamp);
+            fk_buf_printf(b, ",\"snapshot\":\"%s\"", s->stamp);
     }
     if (!missing[SIM_FLD_AS_OF]) {
         char d[FK_DATE_LEN];
         if (mistype[SIM_FLD_AS_OF])
-            sim_buf_puts(b, ",\"as_of\":true");
+            fk_buf_puts(b, ",\"as_of\":true");
         else if (sim_fault_take(fs, SIM_F_DRIFT_ASOF, pg))
-            sim_buf_printf(b, ",\"as_of\":\"%s\"",
-                           fk_date_format(s->date - 1, d));
+            fk_buf_printf(b, ",\"as_of\":\"%s\"",
+                          fk_date_format(s->date - 1, d));
         else
-            sim_buf_printf(b, ",\"as_of\":\"%s\"", s->as_of);
+            fk_buf_printf(b, ",\"as_of\":\"%s\"", s->as_of);
     }
     if (!missing[SIM_FLD_TOTAL]) {
         size_t total =
             s->n + (sim_fault_take(fs, SIM_F_DRIFT_TOTAL, pg) ? 1 : 0);
-        sim_buf_printf(
+        fk_buf_printf(
             b, mistype[SIM_FLD_TOTAL] ? ",\"total\":\"%zu\"" : ",\"total\":%zu",
             total);
     }
     if (!missing[SIM_FLD_FACILITIES]) {
         if (mistype[SIM_FLD_FACILITIES]) {
-            sim_buf_puts(b, ",\"facilities\":{}");
+            fk_buf_puts(b, ",\"facilities\":{}");
         } else {
-            sim_buf_puts(b, ",\"facilities\":[");
+            fk_buf_puts(b, ",\"facilities\":[");
             for (size_t p = q->offset; p < end; p++) {
-                if (p > q->offset) sim_buf_put(b, ",", 1);
+                if (p > q->offset) fk_buf_put(b, ",", 1);
                 put_record(q, p, b);
             }
-            sim_buf_puts(b, "]");
+            fk_buf_puts(b, "]");
         }
     }
     char cur[96];
@@ -247,11 +254,11 @@ void sim_render_page(const sim_page_req *q, sim_buf *b)
             snprintf(cur, sizeof cur, "%s", q->cursor_in);
         else
             sim_cursor_make(q->offset, s->hash, cur, sizeof cur);
-        sim_buf_printf(b, ",\"next_cursor\":\"%s\"}", cur);
+        fk_buf_printf(b, ",\"next_cursor\":\"%s\"}", cur);
     } else if (end < listed) {
         sim_cursor_make(end, s->hash, cur, sizeof cur);
-        sim_buf_printf(b, ",\"next_cursor\":\"%s\"}", cur);
+        fk_buf_printf(b, ",\"next_cursor\":\"%s\"}", cur);
     } else {
-        sim_buf_puts(b, ",\"next_cursor\":null}");
+        fk_buf_puts(b, ",\"next_cursor\":null}");
     }
 }

@@ -54,7 +54,7 @@ static int set_date(server *sv, fk_day d)
     return 0;
 }
 
-static int gzip_buf(const sim_buf *in, sim_buf *out)
+static int gzip_buf(const fk_buf *in, fk_buf *out)
 {
     z_stream z;
     memset(&z, 0, sizeof z);
@@ -62,7 +62,10 @@ static int gzip_buf(const sim_buf *in, sim_buf *out)
                      Z_DEFAULT_STRATEGY) != Z_OK)
         return -1;
     size_t bound = deflateBound(&z, (uLong)in->len);
-    sim_buf_reserve(out, bound);
+    if (!fk_buf_reserve(out, bound)) {
+        deflateEnd(&z);
+        return -1;
+    }
     z.next_in = (Bytef *)in->p;
     z.avail_in = (uInt)in->len;
     z.next_out = (Bytef *)out->p;
@@ -75,7 +78,7 @@ static int gzip_buf(const sim_buf *in, sim_buf *out)
 
 typedef struct {
     int code;
-    sim_buf body;
+    fk_buf body;
     const char *ctype;
     char etag[40];   /* empty: no ETag header */
     int retry_after; /* -1: none */
@@ -84,9 +87,9 @@ typedef struct {
 
 static enum MHD_Result send_reply(struct MHD_Connection *c, reply *r)
 {
-    size_t len = r->body.len;
-    char *p = r->body.p ? r->body.p : strdup("");
-    r->body.p = NULL;
+    size_t len;
+    char *p = fk_buf_detach(&r->body, &len);
+    if (!p) return MHD_NO; /* out of memory: drop this connection only */
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(len, p, MHD_RESPMEM_MUST_FREE);
     if (!resp) {
@@ -112,10 +115,10 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, reply *r)
 static void error_body(reply *r, int code, const char *msg)
 {
     r->code = code;
-    r->body.len = 0;
-    sim_buf_puts(&r->body, "{\"error\":");
-    sim_buf_json(&r->body, msg);
-    sim_buf_puts(&r->body, "}");
+    fk_buf_reset(&r->body);
+    fk_buf_puts(&r->body, "{\"error\":");
+    sim_json_put(&r->body, msg);
+    fk_buf_puts(&r->body, "}");
 }
 
 static int parse_limit(const char *s, long *out)
@@ -202,9 +205,9 @@ static int facilities(server *sv, struct MHD_Connection *c, reply *r,
     sim_page_req q = {sv->reg, s, fs, offset, (size_t)limit, page, cur};
     sim_render_page(&q, &r->body);
     if (sim_fault_take(fs, SIM_F_NOT_JSON, page)) {
-        r->body.len = 0;
-        sim_buf_puts(&r->body,
-                     "<html><body><h1>502 Bad Gateway</h1></body></html>\n");
+        fk_buf_reset(&r->body);
+        fk_buf_puts(&r->body,
+                    "<html><body><h1>502 Bad Gateway</h1></body></html>\n");
         r->ctype = "text/html";
     } else if (sim_fault_take(fs, SIM_F_TRUNCATE, page)) {
         r->body.len /= 2;
@@ -213,13 +216,13 @@ static int facilities(server *sv, struct MHD_Connection *c, reply *r,
     const char *ae =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Encoding");
     if (ae && strstr(ae, "gzip")) {
-        sim_buf z = {0};
+        fk_buf z = {0};
         if (gzip_buf(&r->body, &z) == 0) {
-            sim_buf_free(&r->body);
+            fk_buf_free(&r->body);
             r->body = z;
             r->gzipped = 1;
         } else {
-            sim_buf_free(&z);
+            fk_buf_free(&z);
         }
     }
     return 0;
@@ -269,7 +272,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
             error_body(&r, 500, "out of memory");
         } else {
             r.code = 200;
-            sim_buf_printf(&r.body, "{\"as_of\":\"%s\"}", ds);
+            fk_buf_printf(&r.body, "{\"as_of\":\"%s\"}", ds);
         }
     } else if (strcmp(url, "/_sim/counts") == 0 && strcmp(method, "GET") == 0) {
         sim_snapshot *s = acquire(sv);
@@ -283,7 +286,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
         fprintf(stderr, "feedsim: %s %s%s -> %d (%zu bytes%s)\n", method, url,
                 note, r.code, r.body.len, r.gzipped ? ", gzip" : "");
     enum MHD_Result ret = send_reply(c, &r);
-    sim_buf_free(&r.body);
+    fk_buf_free(&r.body);
     return ret;
 }
 

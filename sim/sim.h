@@ -8,24 +8,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "core/date.h"
 #include "data/ref.h"
 
-/* ---- growable byte buffer (buf.c) ---- */
-typedef struct {
-    char *p;
-    size_t len, cap;
-} sim_buf;
-
-void sim_buf_reserve(sim_buf *b, size_t extra);
-void sim_buf_put(sim_buf *b, const void *s, size_t n);
-void sim_buf_puts(sim_buf *b, const char *s);
-void sim_buf_printf(sim_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/* ---- JSON output into an fk_buf (json.c) ---- */
 /* Appends s as a JSON string literal, quotes included. */
-void sim_buf_json(sim_buf *b, const char *s);
-void sim_buf_uint(sim_buf *b, uint64_t v);
-void sim_buf_free(sim_buf *b);
+void sim_json_put(fk_buf *b, const char *s);
+void sim_uint_put(fk_buf *b, uint64_t v);
 
 /* ---- hashing: everything random derives from the seed through these ---- */
 static inline uint64_t sim_mix(uint64_t x)
@@ -63,11 +53,10 @@ void sim_curves_init(void);
 
 /* ---- municipalities (muni.c) ---- */
 typedef struct {
-    uint16_t code3; /* last three digits of the 5-digit code */
+    const fk_muni *row; /* code and name (a ward, never a designated city) */
+    const char *owner; /* 市立, 区立, 町立 or 村立: for public hospitals */
     uint8_t pref;
-    uint8_t city;  /* 1 when the name ends in 市 */
-    char stem[16]; /* name without the 市/区/町/村 suffix */
-    char name[20];
+    char stem[40]; /* name without 市/区/町/村 (and a ward's city) */
 } sim_muni;
 
 typedef struct {
@@ -79,7 +68,7 @@ typedef struct {
 
 int sim_munis_build(sim_munis *ms, uint64_t seed);
 void sim_munis_free(sim_munis *ms);
-/* A municipality of pref chosen by u in [0,1), weighted (big cities first). */
+/* A municipality of pref chosen by u in [0,1), weighted by population. */
 uint32_t sim_muni_pick(const sim_munis *ms, int pref, double u);
 
 /* ---- the registry (registry.c) ---- */
@@ -127,9 +116,9 @@ sim_status sim_fac_status(const sim_fac *f, sim_program p, fk_day d,
                           fk_day *since);
 
 /* ---- names, addresses, phones (names.c) ---- */
-void sim_fac_name(const sim_registry *r, const sim_fac *f, sim_buf *out);
-void sim_fac_address(const sim_registry *r, const sim_fac *f, sim_buf *out);
-void sim_fac_phone(const sim_fac *f, sim_buf *out);
+void sim_fac_name(const sim_registry *r, const sim_fac *f, fk_buf *out);
+void sim_fac_address(const sim_registry *r, const sim_fac *f, fk_buf *out);
+void sim_fac_phone(const sim_fac *f, fk_buf *out);
 
 /* ---- faults (fault.c) ---- */
 typedef enum {
@@ -152,7 +141,8 @@ typedef enum {
     SIM_F_RETRY_AFTER
 } sim_fault_kind;
 
-/* Record corruptions of bad-record; SIM_BAD_UNKNOWN_FIELD is the valid one. */
+/* Record corruptions of bad-record; the last two are valid records the
+ * collector must keep (sim_bad_valid). */
 typedef enum {
     SIM_BAD_NONE = 0,
     SIM_BAD_CODE,
@@ -167,6 +157,7 @@ typedef enum {
     SIM_BAD_STATUS,
     SIM_BAD_MISSING_SINCE,
     SIM_BAD_UNKNOWN_FIELD,
+    SIM_BAD_NEW_MUNI, /* a well-formed municipality code the table lacks */
     SIM_BAD_NKINDS
 } sim_bad_kind;
 
@@ -228,7 +219,7 @@ sim_snapshot *sim_snapshot_build(const sim_registry *r, const sim_faults *fs,
                                  fk_day d);
 void sim_snapshot_free(sim_snapshot *s);
 /* The --counts JSON document (no trailing newline). */
-void sim_snapshot_counts_json(const sim_snapshot *s, sim_buf *out);
+void sim_snapshot_counts_json(const sim_snapshot *s, fk_buf *out);
 
 /* ---- page rendering (render.c) ---- */
 typedef struct {
@@ -241,7 +232,7 @@ typedef struct {
 } sim_page_req;
 
 /* Renders the JSON body of one page into out. */
-void sim_render_page(const sim_page_req *q, sim_buf *out);
+void sim_render_page(const sim_page_req *q, fk_buf *out);
 /* Opaque cursor: base64url of "offset:hash". */
 void sim_cursor_make(size_t offset, uint64_t hash, char *out, size_t n);
 /* 0 and *offset, -1 malformed, -2 from another snapshot. */

@@ -4,6 +4,8 @@
  * GET /_sim/counts (records the contract sets aside are not counted). */
 #include "sim/sim.h"
 
+#include "core/alloc.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,8 +33,7 @@ static void place_bad(sim_snapshot *s, const sim_faults *fs)
 sim_snapshot *sim_snapshot_build(const sim_registry *r, const sim_faults *fs,
                                  fk_day d)
 {
-    sim_snapshot *s = calloc(1, sizeof *s);
-    if (!s) return NULL;
+    sim_snapshot *s = fk_xcalloc(1, sizeof *s);
     s->date = d;
     uint64_t scale_bits;
     memcpy(&scale_bits, &r->scale, sizeof scale_bits);
@@ -42,26 +43,20 @@ sim_snapshot *sim_snapshot_build(const sim_registry *r, const sim_faults *fs,
              (unsigned long long)s->hash);
     fk_date_format(d, s->as_of);
     snprintf(s->stamp, sizeof s->stamp, "%sT04:00:00+09:00", s->as_of);
-    s->idx = malloc((r->n ? r->n : 1) * sizeof *s->idx);
-    if (!s->idx) {
-        free(s);
-        return NULL;
-    }
+    s->idx = fk_xcalloc(r->n ? r->n : 1, sizeof *s->idx);
     size_t n = 0;
     for (size_t i = 0; i < r->n; i++)
         if (r->fac[i].open <= d && d < r->fac[i].close)
             s->idx[n++] = (uint32_t)i;
     s->n = n;
     if (fs && sim_fault_sum(fs, SIM_F_BAD_RECORD) > 0) {
-        s->bad = calloc(s->n ? s->n : 1, 1);
-        if (!s->bad) {
-            sim_snapshot_free(s);
-            return NULL;
-        }
+        s->bad = fk_xcalloc(s->n, 1);
         place_bad(s, fs);
     }
     for (size_t p = 0; p < s->n; p++) {
-        if (s->bad && s->bad[p] && s->bad[p] != SIM_BAD_UNKNOWN_FIELD) continue;
+        if (s->bad && s->bad[p] && s->bad[p] != SIM_BAD_UNKNOWN_FIELD &&
+            s->bad[p] != SIM_BAD_NEW_MUNI)
+            continue;
         const sim_fac *f = &r->fac[s->idx[p]];
         s->counted++;
         for (int prog = 0; prog < 2; prog++) {
@@ -89,31 +84,31 @@ void sim_snapshot_free(sim_snapshot *s)
     free(s);
 }
 
-static void counts_obj(sim_buf *out, const sim_count *c)
+static void counts_obj(fk_buf *out, const sim_count *c)
 {
     for (int t = 0; t < FK_NTYPE; t++)
-        sim_buf_printf(
+        fk_buf_printf(
             out, "%s\"%s\":{\"adopting\":%ld,\"applied\":%ld,\"total\":%ld}",
             t ? "," : "{", fk_types[t].key, c[t].adopting, c[t].applied,
             c[t].total);
-    sim_buf_puts(out, "}");
+    fk_buf_puts(out, "}");
 }
 
-void sim_snapshot_counts_json(const sim_snapshot *s, sim_buf *out)
+void sim_snapshot_counts_json(const sim_snapshot *s, fk_buf *out)
 {
-    sim_buf_printf(out, "{\"as_of\":\"%s\",\"facilities\":%ld,\"programs\":{",
-                   s->as_of, s->counted);
+    fk_buf_printf(out, "{\"as_of\":\"%s\",\"facilities\":%ld,\"programs\":{",
+                  s->as_of, s->counted);
     for (int prog = 0; prog < 2; prog++) {
-        sim_buf_printf(out, "%s\"%s\":{\"national\":", prog ? "," : "",
-                       fk_programs[prog].key);
+        fk_buf_printf(out, "%s\"%s\":{\"national\":", prog ? "," : "",
+                      fk_programs[prog].key);
         counts_obj(out, s->counts[prog][0]);
-        sim_buf_puts(out, ",\"prefectures\":{");
+        fk_buf_puts(out, ",\"prefectures\":{");
         for (int p = 1; p <= FK_NPREF; p++) {
-            sim_buf_printf(out, "%s\"%s\":", p > 1 ? "," : "",
-                           fk_prefs[p - 1].code2);
+            fk_buf_printf(out, "%s\"%s\":", p > 1 ? "," : "",
+                          fk_prefs[p - 1].code2);
             counts_obj(out, s->counts[prog][p]);
         }
-        sim_buf_puts(out, "}}");
+        fk_buf_puts(out, "}}");
     }
-    sim_buf_puts(out, "}}");
+    fk_buf_puts(out, "}}");
 }

@@ -17,6 +17,7 @@
 
 #include "charts/canvas.h"
 #include "charts/chart.h"
+#include "core/file.h"
 
 #define NDAYS  746 /* 2023-01-26 .. 2025-02-09 */
 #define NFC    8
@@ -147,7 +148,7 @@ static void make_munis(fk_chart_munis *c, size_t n)
 
 /* Renders kind k (0..5) of the synthetic data. */
 static int render(int k, const fk_chart_opts *o, fk_chart_format fmt,
-                  fk_chart_buf *out, char *err)
+                  fk_buf *out, char *err)
 {
     static fk_chart_trend tr;
     static fk_chart_funnel fu;
@@ -217,18 +218,18 @@ static int teardown(void **state)
 }
 
 /* Saves into the scratch dir (and FK_CHART_KEEP when set); returns path. */
-static const char *save(const fk_chart_buf *b, const char *name)
+static const char *save(const fk_buf *b, const char *name)
 {
     static char path[4][700];
     static int i;
     char err[256], *p = path[i++ % 4];
     snprintf(p, 700, "%s/%s", dir, name);
-    assert_int_equal(fk_chart_buf_save(b, p, err, sizeof err), 0);
+    assert_int_equal(fk_file_write(p, b->p, b->len, err, sizeof err), 0);
     const char *keep = getenv("FK_CHART_KEEP");
     if (keep && *keep) {
         char k[700];
         snprintf(k, sizeof k, "%s/%s", keep, name);
-        assert_int_equal(fk_chart_buf_save(b, k, err, sizeof err), 0);
+        assert_int_equal(fk_file_write(k, b->p, b->len, err, sizeof err), 0);
     }
     return p;
 }
@@ -239,20 +240,20 @@ static unsigned be32(const unsigned char *p)
            p[3];
 }
 
-static void check_png(const fk_chart_buf *b, unsigned w, unsigned h)
+static void check_png(const fk_buf *b, unsigned w, unsigned h)
 {
     static const unsigned char sig[8] = {0x89, 'P',  'N',  'G',
                                          '\r', '\n', 0x1a, '\n'};
     assert_true(b->len > 33);
-    assert_memory_equal(b->data, sig, 8);
-    assert_memory_equal(b->data + 12, "IHDR", 4);
-    assert_int_equal(be32(b->data + 16), w);
-    assert_int_equal(be32(b->data + 20), h);
+    assert_memory_equal(b->p, sig, 8);
+    assert_memory_equal(b->p + 12, "IHDR", 4);
+    assert_int_equal(be32((const unsigned char *)b->p + 16), w);
+    assert_int_equal(be32((const unsigned char *)b->p + 20), h);
 }
 
-static void check_svg(const fk_chart_buf *b)
+static void check_svg(const fk_buf *b)
 {
-    const char *s = (const char *)b->data;
+    const char *s = b->p;
     assert_true(b->len > 100);
     assert_int_equal(strncmp(s, "<?xml", 5), 0);
     assert_non_null(strstr(s, "<svg"));
@@ -293,7 +294,7 @@ static void test_every_kind_every_format(void **state)
     fk_chart_opts o = {0};
     for (int k = 0; k < 6; k++)
         for (int f = 0; f < 3; f++) {
-            fk_chart_buf b = {0};
+            fk_buf b = {0};
             if (render(k, &o, (fk_chart_format)f, &b, err) != 0)
                 fail_msg("%s.%s: %s", kinds[k], exts[f], err);
             snprintf(name, sizeof name, "%s.%s", kinds[k], exts[f]);
@@ -302,11 +303,11 @@ static void test_every_kind_every_format(void **state)
                 check_png(&b, FK_CHART_DEFAULT_W, FK_CHART_DEFAULT_H);
             if (f == FK_CHART_SVG) check_svg(&b);
             if (f == FK_CHART_PDF) {
-                assert_memory_equal(b.data, "%PDF-", 5);
+                assert_memory_equal(b.p, "%PDF-", 5);
                 check_pdf(path, titles_ja[k],
                           k == 1 || k == 4 || k == 0 ? "電子処方箋" : "出典");
             }
-            fk_chart_buf_free(&b);
+            fk_buf_free(&b);
         }
 }
 
@@ -334,10 +335,11 @@ static void test_png_decodes(void **state)
     char err[256];
     fk_chart_opts o = {0};
     for (int k = 0; k < 6; k++) {
-        fk_chart_buf b = {0};
+        fk_buf b = {0};
         assert_int_equal(render(k, &o, FK_CHART_PNG, &b, err), 0);
-        assert_int_equal(b.data[25], 2); /* IHDR colour type: RGB, no alpha */
-        png_reader r = {b.data, b.len};
+        assert_int_equal((unsigned char)b.p[25],
+                         2); /* IHDR colour type: RGB, no alpha */
+        png_reader r = {(const unsigned char *)b.p, b.len};
         cairo_surface_t *img =
             cairo_image_surface_create_from_png_stream(read_png, &r);
         assert_int_equal(cairo_surface_status(img), CAIRO_STATUS_SUCCESS);
@@ -363,13 +365,13 @@ static void test_png_decodes(void **state)
         if (dark < 1000)
             fail_msg("%s.png: only %ld dark pixels", kinds[k], dark);
         cairo_surface_destroy(img);
-        fk_chart_buf_free(&b);
+        fk_buf_free(&b);
     }
 }
 
 /* Every kind and format drawn on a second thread with its own fonts
  * (as the publisher's drawing threads do) gives the main thread's bytes. */
-static fk_chart_buf thread_out[6][3];
+static fk_buf thread_out[6][3];
 static int thread_rc;
 
 static void *draw_all(void *arg)
@@ -397,14 +399,14 @@ static void test_other_thread(void **state)
     assert_int_equal(thread_rc, 0);
     for (int k = 0; k < 6; k++)
         for (int f = 0; f < 3; f++) {
-            fk_chart_buf a = {0};
+            fk_buf a = {0};
             assert_int_equal(render(k, &o, (fk_chart_format)f, &a, err), 0);
-            const fk_chart_buf *b = &thread_out[k][f];
-            if (a.len != b->len || memcmp(a.data, b->data, a.len))
+            const fk_buf *b = &thread_out[k][f];
+            if (a.len != b->len || memcmp(a.p, b->p, a.len))
                 fail_msg("%s.%s drawn on another thread differs", kinds[k],
                          exts[f]);
-            fk_chart_buf_free(&a);
-            fk_chart_buf_free(&thread_out[k][f]);
+            fk_buf_free(&a);
+            fk_buf_free(&thread_out[k][f]);
         }
 }
 
@@ -414,19 +416,19 @@ static void test_png_size_and_scale(void **state)
     char err[256];
     fk_chart_opts o = {"ja", 800, 500, 2.0};
     for (int k = 0; k < 6; k++) {
-        fk_chart_buf b = {0};
+        fk_buf b = {0};
         assert_int_equal(render(k, &o, FK_CHART_PNG, &b, err), 0);
         check_png(&b, 1600, 1000);
-        fk_chart_buf_free(&b);
+        fk_buf_free(&b);
     }
     fk_chart_opts bad = {"fr", 0, 0, 0};
-    fk_chart_buf b = {0};
+    fk_buf b = {0};
     assert_int_equal(render(0, &bad, FK_CHART_PNG, &b, err), -1);
     assert_non_null(strstr(err, "unknown language 'fr'"));
     fk_chart_opts tiny = {NULL, 10, 10, 1};
     assert_int_equal(render(0, &tiny, FK_CHART_PNG, &b, err), -1);
     assert_non_null(strstr(err, "size 10x10"));
-    fk_chart_buf_free(&b);
+    fk_buf_free(&b);
 }
 
 static void test_deterministic(void **state)
@@ -436,14 +438,14 @@ static void test_deterministic(void **state)
     fk_chart_opts o = {0};
     for (int k = 0; k < 6; k++)
         for (int f = 0; f < 3; f++) {
-            fk_chart_buf a = {0}, b = {0};
+            fk_buf a = {0}, b = {0};
             assert_int_equal(render(k, &o, (fk_chart_format)f, &a, err), 0);
             assert_int_equal(render(k, &o, (fk_chart_format)f, &b, err), 0);
-            if (a.len != b.len || memcmp(a.data, b.data, a.len))
+            if (a.len != b.len || memcmp(a.p, b.p, a.len))
                 fail_msg("%s.%s differs between two renders of the same data",
                          kinds[k], exts[f]);
-            fk_chart_buf_free(&a);
-            fk_chart_buf_free(&b);
+            fk_buf_free(&a);
+            fk_buf_free(&b);
         }
 }
 
@@ -456,15 +458,15 @@ static void test_english(void **state)
         "adoption rate", "adoption stage",        "adoption by prefecture",
         "adoption map",  "new adopters per week", "adoption by municipality"};
     for (int k = 0; k < 6; k++) {
-        fk_chart_buf b = {0};
+        fk_buf b = {0};
         assert_int_equal(render(k, &o, FK_CHART_PDF, &b, err), 0);
         snprintf(name, sizeof name, "%s-en.pdf", kinds[k]);
         check_pdf(save(&b, name), want[k], "as of 9 Feb 2025");
-        fk_chart_buf_free(&b);
+        fk_buf_free(&b);
         assert_int_equal(render(k, &o, FK_CHART_PNG, &b, err), 0);
         snprintf(name, sizeof name, "%s-en.png", kinds[k]);
         save(&b, name);
-        fk_chart_buf_free(&b);
+        fk_buf_free(&b);
     }
 }
 
@@ -475,7 +477,7 @@ static void test_near_zero(void **state)
     char err[256];
     fk_chart_trend tr;
     fk_chart_prefs pr;
-    fk_chart_buf b = {0};
+    fk_buf b = {0};
     make_trend(&tr, "ehr_sharing", 0.005, 0);
     assert_int_equal(
         fk_chart_trend_render(&tr, NULL, FK_CHART_PDF, &b, err, sizeof err), 0);
@@ -504,7 +506,7 @@ static void test_near_zero(void **state)
     assert_int_equal(
         fk_chart_map_render(&pr, NULL, FK_CHART_PDF, &b, err, sizeof err), 0);
     check_pdf(save(&b, "map-ehr-count.pdf"), "運用施設数の地図", "運用施設数");
-    fk_chart_buf_free(&b);
+    fk_buf_free(&b);
 }
 
 static void test_small_municipality_list(void **state)
@@ -512,19 +514,45 @@ static void test_small_municipality_list(void **state)
     (void)state;
     char err[256];
     fk_chart_munis mu;
-    fk_chart_buf b = {0};
+    fk_buf b = {0};
     make_munis(&mu, 12);
     assert_int_equal(
         fk_chart_munis_render(&mu, NULL, FK_CHART_PNG, &b, err, sizeof err), 0);
     save(&b, "munis-12.png");
-    fk_chart_buf_free(&b);
+    fk_buf_free(&b);
+}
+
+/* A prefecture's own bar is marked and named with its rank; municipality
+ * bars carry their denominators and small ones are called out. */
+static void test_highlight_and_denominators(void **state)
+{
+    (void)state;
+    char err[256];
+    fk_chart_prefs pr;
+    make_prefs(&pr, 1);
+    pr.highlight = 13;
+    fk_buf b = {0};
+    assert_int_equal(
+        fk_chart_ranking_render(&pr, NULL, FK_CHART_PDF, &b, err, sizeof err),
+        0);
+    check_pdf(save(&b, "ranking-13.pdf"), "▶ 東京", "▶は東京都（47都道府県中");
+    fk_buf_free(&b);
+    fk_chart_munis mu;
+    make_munis(&mu, 12);
+    assert_int_equal(
+        fk_chart_munis_render(&mu, NULL, FK_CHART_PDF, &b, err, sizeof err), 0);
+    char want[64];
+    snprintf(want, sizeof want, "(%.0f/%.0f)", mu.munis[0].c.adopting,
+             mu.munis[0].c.total);
+    check_pdf(save(&b, "munis-n.pdf"), want, "淡色=対象20未満");
+    fk_buf_free(&b);
 }
 
 static void test_bad_input(void **state)
 {
     (void)state;
     char err[256];
-    fk_chart_buf b = {0};
+    fk_buf b = {0};
     fk_chart_trend tr = {0};
     tr.meta.program = "eprescription";
     assert_int_equal(
@@ -574,7 +602,7 @@ static void test_bad_input(void **state)
         fk_chart_weekly_render(&wk, NULL, FK_CHART_PNG, &b, err, sizeof err),
         -1);
     assert_non_null(strstr(err, "week 4"));
-    fk_chart_buf_free(&b);
+    fk_buf_free(&b);
 
     assert_int_equal(fk_chart_format_from_path("a/b.PNG"), FK_CHART_PNG);
     assert_int_equal(fk_chart_format_from_path("x.pdf"), FK_CHART_PDF);
@@ -587,11 +615,11 @@ static void test_csv(void **state)
 {
     (void)state;
     char err[256];
-    fk_chart_buf b = {0};
+    fk_buf b = {0};
     fk_chart_munis mu;
     make_munis(&mu, 4);
     assert_int_equal(fk_chart_munis_csv(&mu, "ja", &b, err, sizeof err), 0);
-    const char *s = (const char *)b.data;
+    const char *s = b.p;
     assert_int_equal(
         strncmp(s, "chart,program,area,as_of,type,municipality_code,", 48), 0);
     /* Quoted field with a comma; CRLF ends; header + 4 + prefecture row. */
@@ -606,45 +634,45 @@ static void test_csv(void **state)
     make_funnel(&fu);
     assert_int_equal(fk_chart_funnel_csv(&fu, "ja", &b, err, sizeof err), 0);
     assert_non_null(strstr(
-        (char *)b.data,
+        b.p,
         "全国,2025-02-09,pharmacy,40411,4000,16083,60494,0.668017,0.066122\r\n"));
 
     fk_chart_prefs pr;
     make_prefs(&pr, 1);
     assert_int_equal(fk_chart_prefs_csv(&pr, "en", &b, err, sizeof err), 0);
-    assert_non_null(strstr((char *)b.data, ",all,13,Tokyo,"));
-    assert_non_null(strstr((char *)b.data, ",all,00,Japan (national),"));
+    assert_non_null(strstr(b.p, ",all,13,Tokyo,"));
+    assert_non_null(strstr(b.p, ",all,00,Japan (national),"));
 
     fk_chart_trend tr;
     make_trend(&tr, "eprescription", 1, 1);
     assert_int_equal(fk_chart_trend_csv(&tr, "ja", &b, err, sizeof err), 0);
     assert_non_null(strstr(
-        (char *)b.data,
+        b.p,
         "電子処方箋 導入率の推移,eprescription,全国,2025-02-09,pharmacy,2023-01-26,observed,"));
-    assert_non_null(strstr((char *)b.data, ",forecast,,,"));
+    assert_non_null(strstr(b.p, ",forecast,,,"));
 
     fk_chart_weekly wk;
     make_weekly(&wk);
     assert_int_equal(fk_chart_weekly_csv(&wk, "ja", &b, err, sizeof err), 0);
-    assert_non_null(strstr((char *)b.data, ",2023-W50,2023-12-11,"));
-    fk_chart_buf_free(&b);
+    assert_non_null(strstr(b.p, ",2023-W50,2023-12-11,"));
+    fk_buf_free(&b);
 }
 
 static void test_save_atomic(void **state)
 {
     (void)state;
     char err[256], path[700];
-    fk_chart_buf b = {0};
+    fk_buf b = {0};
     assert_int_equal(fk_buf_printf(&b, "hello"), 0);
     snprintf(path, sizeof path, "%s/no/such/dir/x.png", dir);
-    assert_int_equal(fk_chart_buf_save(&b, path, err, sizeof err), -1);
+    assert_int_equal(fk_file_write(path, b.p, b.len, err, sizeof err), -1);
     assert_non_null(strstr(err, path));
     char sub[700];
     snprintf(sub, sizeof sub, "%s/atomic", dir);
     assert_int_equal(mkdir(sub, 0755), 0);
     snprintf(path, sizeof path, "%s/out.svg", sub);
-    assert_int_equal(fk_chart_buf_save(&b, path, err, sizeof err), 0);
-    assert_int_equal(fk_chart_buf_save(&b, path, err, sizeof err),
+    assert_int_equal(fk_file_write(path, b.p, b.len, err, sizeof err), 0);
+    assert_int_equal(fk_file_write(path, b.p, b.len, err, sizeof err),
                      0); /* replaces */
     DIR *d = opendir(sub);
     int n = 0;
@@ -656,7 +684,7 @@ static void test_save_atomic(void **state)
     char *got = tu_read_file(path, &len);
     assert_string_equal(got, "hello");
     free(got);
-    fk_chart_buf_free(&b);
+    fk_buf_free(&b);
 }
 
 static void test_helpers(void **state)
@@ -779,7 +807,7 @@ static void test_cli(void **state)
     snprintf(cmd, sizeof cmd, "%s/cli-map.png", dir);
     size_t len;
     char *png = tu_read_file(cmd, &len);
-    fk_chart_buf b = {(unsigned char *)png, len, len};
+    fk_buf b = {.p = png, .len = len, .cap = len};
     check_png(&b, 2400, 1400);
     free(png);
     rc = tu_run(
@@ -802,6 +830,7 @@ int main(void)
         cmocka_unit_test(test_english),
         cmocka_unit_test(test_near_zero),
         cmocka_unit_test(test_small_municipality_list),
+        cmocka_unit_test(test_highlight_and_denominators),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_save_atomic),

@@ -5,6 +5,7 @@
  * pull is stored), the token command, and the embedding API in-process. */
 #include "tests/testutil.h"
 
+#include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -408,7 +409,7 @@ static void test_files(void **state)
     /* Names outside the layout. */
     const char *bad[] = {
         "/charts/national/municipalities-eprescription.png", /* pref-only kind */
-        "/charts/pref/13/ranking-eprescription.png", /* national-only kind */
+        "/charts/pref/13/map-eprescription.png", /* national-only kind */
         "/charts/national/trend-eprescription.PNG",
         "/charts/national/trend-eprescription.gif",
         "/charts/national/trend-other.png",
@@ -550,11 +551,72 @@ static void test_api_shapes(void **state)
         " --to 2025-02-09 --weekly");
     same_as_cli("/api/v1/series?program=eprescription&from=2025-01-01",
                 "series --program eprescription --from 2025-01-01");
+    /* A designated city as a whole, named; population coverage. */
+    same_as_cli("/api/v1/series?program=eprescription&municipality=27100"
+                "&from=2025-02-01",
+                "series --program eprescription --municipality 27100 --from "
+                "2025-02-01");
+    same_as_cli("/api/v1/series?program=eprescription&prefecture=13"
+                "&metric=population_coverage&from=2025-02-01",
+                "series --program eprescription --prefecture 13 --metric "
+                "population_coverage --from 2025-02-01");
+    resp r;
+    get(&r,
+        "/api/v1/series?program=eprescription&municipality=27100&from=2025-02-09",
+        NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"area\":\"27100\",\"name\":\"大阪市\""));
+    free(r.body);
+    get(&r, "/api/v1/summary?program=eprescription", NULL);
+    assert_non_null(strstr(r.body, "\"population_coverage\":"));
+    free(r.body);
     same_as_cli("/api/v1/forecast?program=eprescription&type=pharmacy",
                 "forecast --program eprescription --type pharmacy");
     same_as_cli(
         "/api/v1/forecast?program=eprescription&method=holt&horizon=10&target=0.5",
         "forecast --program eprescription --method holt --horizon 10 --target 0.5");
+}
+
+/* No forecast the API serves has a lower bound below the last observed
+ * share (beyond what a growing denominator explains: the simulator's
+ * change by well under 1% over the horizon), for every type and method. */
+static void test_api_forecast_floor(void **state)
+{
+    (void)state;
+    static const char *const types[] = {"hospital", "clinic", "dental",
+                                        "pharmacy", NULL};
+    static const char *const methods[] = {"auto",     "pace", "holt",
+                                          "logistic", "bass", "pipeline"};
+    for (int t = 0; t < 5; t++)
+        for (int m = 0; m < 6; m++) {
+            char path[200];
+            snprintf(path, sizeof path,
+                     "/api/v1/forecast?program=eprescription&method=%s%s%s",
+                     methods[m], types[t] ? "&type=" : "",
+                     types[t] ? types[t] : "");
+            resp r;
+            get(&r, path, NULL);
+            assert_int_equal(r.status, 200);
+            cJSON *root = cJSON_Parse(r.body);
+            assert_non_null(root);
+            double last =
+                cJSON_GetObjectItem(cJSON_GetObjectItem(root, "last"), "rate")
+                    ->valuedouble;
+            const cJSON *p;
+            int n = 0;
+            cJSON_ArrayForEach(p, cJSON_GetObjectItem(root, "points"))
+            {
+                double lo80 = cJSON_GetObjectItem(p, "lo80")->valuedouble,
+                       lo95 = cJSON_GetObjectItem(p, "lo95")->valuedouble;
+                if (!(lo95 >= 0.99 * last - 1e-6 && lo80 >= lo95))
+                    fail_msg("%s: lower bound %.6f below last %.6f", path, lo95,
+                             last);
+                n++;
+            }
+            assert_true(n > 0);
+            cJSON_Delete(root);
+            free(r.body);
+        }
 }
 
 static void test_api_bad_params(void **state)
@@ -586,6 +648,14 @@ static void test_api_bad_params(void **state)
         {"/api/v1/forecast?program=eprescription&target=2", "target"},
         {"/api/v1/forecast?program=eprescription&method=magic", "method"},
         {"/api/v1/series?program=eprescription&from=2025%2f01%2f01", "from:"},
+        {"/api/v1/series?program=eprescription&municipality=2710",
+         "municipality: '2710' is not a 5-digit"},
+        {"/api/v1/series?program=eprescription&prefecture=13&municipality=27100",
+         "not in the given prefecture"},
+        {"/api/v1/series?program=eprescription&metric=share", "metric:"},
+        {"/api/v1/series?program=eprescription&municipality=27100"
+         "&metric=population_coverage",
+         "not a municipality"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         resp r;
@@ -1076,6 +1146,7 @@ int main(void)
         cmocka_unit_test(test_path_tricks),
         cmocka_unit_test(test_etag),
         cmocka_unit_test(test_api_shapes),
+        cmocka_unit_test(test_api_forecast_floor),
         cmocka_unit_test(test_api_bad_params),
         cmocka_unit_test(test_export_scopes),
         cmocka_unit_test(test_private_aggregates),
