@@ -81,7 +81,7 @@ void fk_config_defaults(fk_config *c)
     c->public_aggregates = 1;
     c->max_connections = 64;
     c->request_timeout = 30;
-    c->max_per_client = 8;
+    c->max_per_client = 32;
     c->header_timeout = 10;
     c->stale_after = 1560; /* a daily pull plus two hours */
 }

@@ -253,8 +253,11 @@ static void write_conf(const char *path, const char *url, const char *db,
         text, sizeof text,
         "# daemon test\n[feed]\nurl = %s\nlimit = 500\nretries = 1\nbackoff_ms = 10\n"
         "[store]\npath = %s\n[reports]\nout_dir = %s\n[http]\nlisten = 127.0.0.1:0\n"
-        "[schedule]\ninterval = 1\n%s",
-        url, db, out, extra ? extra : "");
+        "[schedule]\n%s%s",
+        url, db, out,
+        /* A key may be set once: extra's interval replaces the default. */
+        extra && strstr(extra, "interval =") ? "" : "interval = 1\n",
+        extra ? extra : "");
     tu_write_file(path, text);
 }
 
