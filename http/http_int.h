@@ -40,6 +40,13 @@ struct fk_http {
     fk_page_slot pages[1 + FK_NPREF];
     /* Requests answered, by status class (1xx..5xx), for /metrics. */
     uint64_t answered[6];
+    /* The slow-client guard (guard.c): one slot per open connection. */
+    pthread_mutex_t guard_mu;
+    pthread_cond_t guard_cv;
+    pthread_t guard_thread;
+    struct fk_guard_slot *guard;
+    int nguard, guard_seconds, guard_stop;
+    uint64_t slow_closed; /* connections cut at their header deadline */
 };
 
 /* One request, from its first callback to its completion. */
@@ -52,7 +59,20 @@ typedef struct {
     struct timespec t0;
     unsigned status;
     uint64_t bytes;
+    int close; /* answer with Connection: close (framing in doubt) */
 } fk_req;
+
+/* ---- slow-client guard (guard.c) ---- */
+/* Starts the watchdog for up to slots connections with a head deadline of
+ * seconds (0: no guard).  Returns 0, or -1 when out of resources. */
+int fk_guard_start(fk_http *h, int slots, int seconds);
+void fk_guard_stop(fk_http *h);
+/* MHD_OPTION_NOTIFY_CONNECTION callback (cls is the fk_http). */
+void fk_guard_notify(void *cls, struct MHD_Connection *con, void **ctx,
+                     enum MHD_ConnectionNotificationCode code);
+/* armed 0: the request head is complete; 1: a new deadline from now for
+ * the next request on this connection. */
+void fk_guard_arm(fk_http *h, struct MHD_Connection *con, int armed);
 
 /* ---- HTML (html.c) ---- */
 /* Appends s with & < > " ' escaped for HTML text and attributes. */
