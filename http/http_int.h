@@ -24,8 +24,8 @@ typedef struct {
 } fk_page_slot;
 
 /* An API answer and what it was built from (apicache.c). */
-#define FK_API_SLOTS    256
-#define FK_API_MAX_BODY (512 * 1024)
+#define FK_API_SLOTS    64
+#define FK_API_MAX_BODY (256 * 1024) /* at most 16 MiB kept in all */
 typedef struct {
     uint64_t hash;   /* of key */
     int64_t version; /* fk_store_data_version it was built under */
