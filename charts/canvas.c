@@ -24,12 +24,6 @@ static _Thread_local PangoFontMap *g_fontmap;
 static _Thread_local PangoContext *g_ctx;
 static _Thread_local PangoFontDescription *g_font[2]; /* regular, bold */
 static _Thread_local cairo_font_options_t *g_fopts;
-static _Thread_local cairo_surface_t **g_capture; /* see fk_canvas_capture */
-
-void fk_canvas_capture(cairo_surface_t **slot)
-{
-    g_capture = slot;
-}
 
 int fk_charts_init(char *err, size_t errlen)
 {
@@ -100,9 +94,11 @@ int fk_lang_en(const char *lang)
     return lang && !strcmp(lang, "en");
 }
 
-int fk_canvas_open(fk_canvas *cv, const fk_chart_opts *o, fk_chart_format fmt,
-                   fk_buf *out, fk_day as_of, char *err, size_t errlen)
+int fk_canvas_open(fk_canvas *cv, const fk_chart_opts *o,
+                   const fk_chart_target *t, fk_day as_of, char *err,
+                   size_t errlen)
 {
+    fk_chart_format fmt = t->format;
     memset(cv, 0, sizeof *cv);
     if (!g_ctx && fk_charts_init(err, errlen) < 0) return -1;
     int w = o && o->width ? o->width : FK_CHART_DEFAULT_W;
@@ -124,7 +120,6 @@ int fk_canvas_open(fk_canvas *cv, const fk_chart_opts *o, fk_chart_format fmt,
                  h);
         return -1;
     }
-    if (g_capture) fmt = (fk_chart_format)FK_CHART_REC;
     cv->fmt = fmt;
     cv->w = w;
     cv->h = h;
@@ -132,35 +127,39 @@ int fk_canvas_open(fk_canvas *cv, const fk_chart_opts *o, fk_chart_format fmt,
         fmin(2.0, fmax(0.6, sqrt((double)w * h /
                                  (FK_CHART_DEFAULT_W * FK_CHART_DEFAULT_H))));
     cv->en = fk_lang_en(o ? o->lang : NULL);
-    cv->out = out;
-    fk_buf_reset(out);
-    switch ((int)fmt) {
-    case FK_CHART_PNG:
-        cv->surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32,
-                                                 (int)lround(w * scale),
-                                                 (int)lround(h * scale));
-        break;
-    case FK_CHART_PDF: {
-        cv->surface = cairo_pdf_surface_create_for_stream(sink, cv, w, h);
-        int y, m, d;
-        fk_day_to_ymd(as_of >= 0 ? as_of : 0, &y, &m, &d);
-        char date[40];
-        snprintf(date, sizeof date, "%04d-%02d-%02dT00:00:00+09:00", y, m, d);
-        cairo_pdf_surface_set_metadata(cv->surface,
-                                       CAIRO_PDF_METADATA_CREATE_DATE, date);
-        cairo_pdf_surface_set_metadata(cv->surface, CAIRO_PDF_METADATA_CREATOR,
-                                       "fukyu");
-        break;
-    }
-    case FK_CHART_SVG:
-        cv->surface = cairo_svg_surface_create_for_stream(sink, cv, w, h);
-        break;
-    case FK_CHART_REC:
+    cv->out = t->out;
+    cv->record = t->record;
+    if (cv->out) fk_buf_reset(cv->out);
+    if (cv->record)
         cv->surface = cairo_recording_surface_create(
             CAIRO_CONTENT_COLOR_ALPHA, &(cairo_rectangle_t){0, 0, w, h});
-        break;
-    default: snprintf(err, errlen, "chart: unknown output format"); return -1;
-    }
+    else
+        switch ((int)fmt) {
+        case FK_CHART_PNG:
+            cv->surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32,
+                                                     (int)lround(w * scale),
+                                                     (int)lround(h * scale));
+            break;
+        case FK_CHART_PDF: {
+            cv->surface = cairo_pdf_surface_create_for_stream(sink, cv, w, h);
+            int y, m, d;
+            fk_day_to_ymd(as_of >= 0 ? as_of : 0, &y, &m, &d);
+            char date[40];
+            snprintf(date, sizeof date, "%04d-%02d-%02dT00:00:00+09:00", y, m,
+                     d);
+            cairo_pdf_surface_set_metadata(
+                cv->surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
+            cairo_pdf_surface_set_metadata(cv->surface,
+                                           CAIRO_PDF_METADATA_CREATOR, "fukyu");
+            break;
+        }
+        case FK_CHART_SVG:
+            cv->surface = cairo_svg_surface_create_for_stream(sink, cv, w, h);
+            break;
+        default:
+            snprintf(err, errlen, "chart: unknown output format");
+            return -1;
+        }
     if (cairo_surface_status(cv->surface) != CAIRO_STATUS_SUCCESS) {
         snprintf(err, errlen, "chart: cannot create surface: %s",
                  cairo_status_to_string(cairo_surface_status(cv->surface)));
@@ -231,11 +230,11 @@ int fk_canvas_close(fk_canvas *cv, char *err, size_t errlen)
     int rc = 0;
     cairo_status_t st = cairo_status(cv->cr);
     cairo_destroy(cv->cr);
-    if ((int)cv->fmt == FK_CHART_REC && g_capture) {
+    if (cv->record) {
         /* Not finished: a finished surface can no longer be painted. */
         if (st == CAIRO_STATUS_SUCCESS) st = cairo_surface_status(cv->surface);
         if (st == CAIRO_STATUS_SUCCESS) {
-            *g_capture = cv->surface;
+            *cv->record = cv->surface;
         } else {
             cairo_surface_destroy(cv->surface);
             snprintf(err, errlen, "chart: rendering failed: %s",
@@ -351,7 +350,7 @@ fk_rect fk_frame(fk_canvas *cv, const fk_chart_meta *m, const char *title,
     fk_text(cv, src, 11 * s, 0, mg, cv->h - mg * 0.6, FK_LEFT, FK_BOTTOM,
             FK_GREY, cv->w - 2 * mg);
     fk_text_size(cv, src, 11 * s, 0, NULL, &fh);
-    if (cv->fmt == FK_CHART_PDF)
+    if (cv->fmt == FK_CHART_PDF && !cv->record)
         cairo_pdf_surface_set_metadata(cv->surface, CAIRO_PDF_METADATA_TITLE,
                                        title);
     return (fk_rect){mg, y + 14 * s, cv->w - mg,

@@ -18,6 +18,16 @@ typedef struct {
     double x0, y0, x1, y1;
 } fk_rect;
 
+/* Where a renderer draws: the bytes of format into out, or, with record
+ * set (embedding, charts/embed.c), a recording surface in layout units
+ * (points, whatever format) handed to *record unfinished, so that a report
+ * can paint the chart, still vector, on its own page. */
+typedef struct {
+    fk_chart_format format;
+    fk_buf *out;
+    cairo_surface_t **record;
+} fk_chart_target;
+
 typedef struct {
     cairo_surface_t *surface;
     cairo_t *cr;
@@ -26,24 +36,37 @@ typedef struct {
     double s;    /* font and stroke scale for this canvas size */
     int en;      /* English labels */
     fk_buf *out;
+    cairo_surface_t **record; /* embedding: the recording goes here */
     int write_failed;
 } fk_canvas;
 
-/* Opens a canvas writing into out (emptied first).  as_of becomes the PDF
- * creation date so that equal data give equal bytes. */
-int fk_canvas_open(fk_canvas *cv, const fk_chart_opts *o, fk_chart_format fmt,
-                   fk_buf *out, fk_day as_of, char *err, size_t errlen);
+/* Opens a canvas on target t (its out is emptied first).  as_of becomes
+ * the PDF creation date so that equal data give equal bytes. */
+int fk_canvas_open(fk_canvas *cv, const fk_chart_opts *o,
+                   const fk_chart_target *t, fk_day as_of, char *err,
+                   size_t errlen);
 /* Finishes the surface and completes out; always releases the canvas. */
 int fk_canvas_close(fk_canvas *cv, char *err, size_t errlen);
 /* Appends an ARGB32 image surface to out as PNG (charts/png.c). */
 int fk_png_encode(cairo_surface_t *img, fk_buf *out, char *err, size_t errlen);
 
-/* Embedding (charts/embed.c): while a capture slot is set, fk_canvas_open
- * draws into a recording surface (layout units are points, whatever fmt)
- * and fk_canvas_close hands that surface to the slot instead of encoding
- * it, so that a report can paint the chart, still vector, on its page. */
-#define FK_CHART_REC 3
-void fk_canvas_capture(cairo_surface_t **slot);
+/* The renderers behind fk_chart_*_render and fk_chart_*_draw. */
+int fk_chart_trend_draw_on(const fk_chart_trend *c, const fk_chart_opts *o,
+                           const fk_chart_target *tg, char *err, size_t errlen);
+int fk_chart_funnel_draw_on(const fk_chart_funnel *c, const fk_chart_opts *o,
+                            const fk_chart_target *tg, char *err,
+                            size_t errlen);
+int fk_chart_ranking_draw_on(const fk_chart_prefs *c, const fk_chart_opts *o,
+                             const fk_chart_target *tg, char *err,
+                             size_t errlen);
+int fk_chart_map_draw_on(const fk_chart_prefs *c, const fk_chart_opts *o,
+                         const fk_chart_target *tg, char *err, size_t errlen);
+int fk_chart_weekly_draw_on(const fk_chart_weekly *c, const fk_chart_opts *o,
+                            const fk_chart_target *tg, char *err,
+                            size_t errlen);
+int fk_chart_munis_draw_on(const fk_chart_munis *c, const fk_chart_opts *o,
+                           const fk_chart_target *tg, char *err, size_t errlen);
+
 /* A layout in the charts' shared Pango context and fonts (fk_charts_init
  * first); the caller unrefs it. */
 PangoLayout *fk_canvas_layout(const char *s, double size, int bold,

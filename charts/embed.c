@@ -1,7 +1,7 @@
 /* embed.c - charts drawn onto someone else's page, and text in the charts'
  * fonts there: the weekly reports lay out A4 PDF pages themselves and put
  * the charts on them as vectors (not pictures), so the renderers draw into
- * a recording surface (canvas.c's capture slot) that is then replayed on
+ * a recording surface (an explicit recording target) that is then replayed on
  * the caller's context. */
 #include "charts/canvas.h"
 
@@ -10,7 +10,6 @@
 /* Replays a captured chart at (x, y); the render call's rc decides. */
 static int place(cairo_t *cr, double x, double y, cairo_surface_t *rec, int rc)
 {
-    fk_canvas_capture(NULL);
     if (rc < 0 || !rec) {
         if (rec) cairo_surface_destroy(rec);
         return -1;
@@ -23,15 +22,13 @@ static int place(cairo_t *cr, double x, double y, cairo_surface_t *rec, int rc)
     return 0;
 }
 
-/* The renderers write nothing into out while capturing; it is freed anyway
- * so that no path can leak it. */
-#define EMBED(call)                                                     \
+/* Draws into a recording surface (an explicit target: no output bytes)
+ * and replays it on cr. */
+#define EMBED(name, c)                                                  \
     do {                                                                \
         cairo_surface_t *rec = NULL;                                    \
-        fk_buf out = {0};                                               \
-        fk_canvas_capture(&rec);                                        \
-        int rc = (call);                                                \
-        fk_buf_free(&out);                                              \
+        fk_chart_target tg = {FK_CHART_PDF, NULL, &rec};                \
+        int rc = fk_chart_##name##_draw_on(c, o, &tg, err, errlen);     \
         if (place(cr, x, y, rec, rc) < 0) {                             \
             if (rc == 0) snprintf(err, errlen, "chart: nothing drawn"); \
             return -1;                                                  \
@@ -43,27 +40,27 @@ int fk_chart_trend_draw(cairo_t *cr, double x, double y,
                         const fk_chart_trend *c, const fk_chart_opts *o,
                         char *err, size_t errlen)
 {
-    EMBED(fk_chart_trend_render(c, o, FK_CHART_PDF, &out, err, errlen));
+    EMBED(trend, c);
 }
 
 int fk_chart_ranking_draw(cairo_t *cr, double x, double y,
                           const fk_chart_prefs *c, const fk_chart_opts *o,
                           char *err, size_t errlen)
 {
-    EMBED(fk_chart_ranking_render(c, o, FK_CHART_PDF, &out, err, errlen));
+    EMBED(ranking, c);
 }
 
 int fk_chart_map_draw(cairo_t *cr, double x, double y, const fk_chart_prefs *c,
                       const fk_chart_opts *o, char *err, size_t errlen)
 {
-    EMBED(fk_chart_map_render(c, o, FK_CHART_PDF, &out, err, errlen));
+    EMBED(map, c);
 }
 
 int fk_chart_munis_draw(cairo_t *cr, double x, double y,
                         const fk_chart_munis *c, const fk_chart_opts *o,
                         char *err, size_t errlen)
 {
-    EMBED(fk_chart_munis_render(c, o, FK_CHART_PDF, &out, err, errlen));
+    EMBED(munis, c);
 }
 
 double fk_chart_text(cairo_t *cr, const char *s, double size, int bold,

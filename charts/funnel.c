@@ -46,14 +46,12 @@ void fk_title_funnel(const fk_chart_funnel *c, int en, char *out, size_t n)
              fk_program_label(c->meta.program, en));
 }
 
-int fk_chart_funnel_render(const fk_chart_funnel *c, const fk_chart_opts *o,
-                           fk_chart_format fmt, fk_buf *out, char *err,
-                           size_t errlen)
+int fk_chart_funnel_draw_on(const fk_chart_funnel *c, const fk_chart_opts *o,
+                            const fk_chart_target *tg, char *err, size_t errlen)
 {
     if (check(c, err, errlen) < 0) return -1;
     fk_canvas cv;
-    if (fk_canvas_open(&cv, o, fmt, out, c->meta.as_of, err, errlen) < 0)
-        return -1;
+    if (fk_canvas_open(&cv, o, tg, c->meta.as_of, err, errlen) < 0) return -1;
     cairo_t *cr = cv.cr;
     char title[256], buf[160], a[32], b2[32], n[32];
     fk_title_funnel(c, cv.en, title, sizeof title);
@@ -145,4 +143,12 @@ int fk_chart_funnel_render(const fk_chart_funnel *c, const fk_chart_opts *o,
                 FK_TOP, FK_GREY, 0);
     }
     return fk_canvas_close(&cv, err, errlen);
+}
+
+int fk_chart_funnel_render(const fk_chart_funnel *c, const fk_chart_opts *o,
+                           fk_chart_format fmt, fk_buf *out, char *err,
+                           size_t errlen)
+{
+    fk_chart_target tg = {fmt, out, NULL};
+    return fk_chart_funnel_draw_on(c, o, &tg, err, errlen);
 }

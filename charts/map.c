@@ -28,16 +28,14 @@ const unsigned char fk_map_tiles[FK_NPREF][2] = {
     {0, 7}, /* 47 Okinawa */
 };
 
-int fk_chart_map_render(const fk_chart_prefs *c, const fk_chart_opts *o,
-                        fk_chart_format fmt, fk_buf *out, char *err,
-                        size_t errlen)
+int fk_chart_map_draw_on(const fk_chart_prefs *c, const fk_chart_opts *o,
+                         const fk_chart_target *tg, char *err, size_t errlen)
 {
     if (fk_chart_prefs_check(c, err, errlen) < 0) return -1;
     fk_canvas cv;
     fk_chart_meta meta = c->meta;
     meta.pref = 0;
-    if (fk_canvas_open(&cv, o, fmt, out, meta.as_of, err, errlen) < 0)
-        return -1;
+    if (fk_canvas_open(&cv, o, tg, meta.as_of, err, errlen) < 0) return -1;
     cairo_t *cr = cv.cr;
     fk_vkind k = fk_vkind_for(c->prefs, FK_NPREF, c->mode);
     char title[256], name[48], val[64], buf[160];
@@ -128,4 +126,12 @@ int fk_chart_map_render(const fk_chart_prefs *c, const fk_chart_opts *o,
                 FK_TOP, fk_rgb_hex(0xB00000), 0);
     }
     return fk_canvas_close(&cv, err, errlen);
+}
+
+int fk_chart_map_render(const fk_chart_prefs *c, const fk_chart_opts *o,
+                        fk_chart_format fmt, fk_buf *out, char *err,
+                        size_t errlen)
+{
+    fk_chart_target tg = {fmt, out, NULL};
+    return fk_chart_map_draw_on(c, o, &tg, err, errlen);
 }

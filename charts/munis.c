@@ -28,9 +28,8 @@ void fk_title_munis(const fk_chart_munis *c, fk_vkind k, int en, char *out,
              fk_program_label(c->meta.program, en), fk_type_label(c->type, en));
 }
 
-int fk_chart_munis_render(const fk_chart_munis *c, const fk_chart_opts *o,
-                          fk_chart_format fmt, fk_buf *out, char *err,
-                          size_t errlen)
+int fk_chart_munis_draw_on(const fk_chart_munis *c, const fk_chart_opts *o,
+                           const fk_chart_target *tg, char *err, size_t errlen)
 {
     if (!fk_pref_by_code(c->meta.pref)) {
         snprintf(err, errlen,
@@ -65,7 +64,7 @@ int fk_chart_munis_render(const fk_chart_munis *c, const fk_chart_opts *o,
     }
     fk_vkind k = fk_munis_vkind(c);
     fk_canvas cv;
-    if (fk_canvas_open(&cv, o, fmt, out, c->meta.as_of, err, errlen) < 0) {
+    if (fk_canvas_open(&cv, o, tg, c->meta.as_of, err, errlen) < 0) {
         free(items);
         return -1;
     }
@@ -83,4 +82,12 @@ int fk_chart_munis_render(const fk_chart_munis *c, const fk_chart_opts *o,
             fk_type_rgb[c->type < 0 ? FK_CLINIC : c->type]);
     free(items);
     return fk_canvas_close(&cv, err, errlen);
+}
+
+int fk_chart_munis_render(const fk_chart_munis *c, const fk_chart_opts *o,
+                          fk_chart_format fmt, fk_buf *out, char *err,
+                          size_t errlen)
+{
+    fk_chart_target tg = {fmt, out, NULL};
+    return fk_chart_munis_draw_on(c, o, &tg, err, errlen);
 }

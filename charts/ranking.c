@@ -38,16 +38,15 @@ void fk_title_prefs(const fk_chart_prefs *c, int map, int en, char *out,
              fk_program_label(c->meta.program, en), fk_type_label(c->type, en));
 }
 
-int fk_chart_ranking_render(const fk_chart_prefs *c, const fk_chart_opts *o,
-                            fk_chart_format fmt, fk_buf *out, char *err,
-                            size_t errlen)
+int fk_chart_ranking_draw_on(const fk_chart_prefs *c, const fk_chart_opts *o,
+                             const fk_chart_target *tg, char *err,
+                             size_t errlen)
 {
     if (fk_chart_prefs_check(c, err, errlen) < 0) return -1;
     fk_canvas cv;
     fk_chart_meta meta = c->meta;
     meta.pref = 0;
-    if (fk_canvas_open(&cv, o, fmt, out, meta.as_of, err, errlen) < 0)
-        return -1;
+    if (fk_canvas_open(&cv, o, tg, meta.as_of, err, errlen) < 0) return -1;
     fk_vkind k = fk_vkind_for(c->prefs, FK_NPREF, c->mode);
     char title[256], names[FK_NPREF][48];
     fk_title_prefs(c, 0, cv.en, title, sizeof title);
@@ -63,4 +62,12 @@ int fk_chart_ranking_render(const fk_chart_prefs *c, const fk_chart_opts *o,
             FK_L(&cv, "全国", "national"),
             fk_type_rgb[c->type < 0 ? FK_CLINIC : c->type]);
     return fk_canvas_close(&cv, err, errlen);
+}
+
+int fk_chart_ranking_render(const fk_chart_prefs *c, const fk_chart_opts *o,
+                            fk_chart_format fmt, fk_buf *out, char *err,
+                            size_t errlen)
+{
+    fk_chart_target tg = {fmt, out, NULL};
+    return fk_chart_ranking_draw_on(c, o, &tg, err, errlen);
 }

@@ -328,9 +328,8 @@ void fk_title_trend(const fk_chart_trend *c, int en, char *out, size_t n)
         snprintf(out, n, en ? "%s: adoption rate" : "%s 導入率の推移", prog);
 }
 
-int fk_chart_trend_render(const fk_chart_trend *c, const fk_chart_opts *o,
-                          fk_chart_format fmt, fk_buf *out, char *err,
-                          size_t errlen)
+int fk_chart_trend_draw_on(const fk_chart_trend *c, const fk_chart_opts *o,
+                           const fk_chart_target *tg, char *err, size_t errlen)
 {
     if (check(c, err, errlen) < 0) return -1;
     int counts = use_counts(c);
@@ -369,8 +368,7 @@ int fk_chart_trend_render(const fk_chart_trend *c, const fk_chart_opts *o,
     p.ymax = step * (nt - 1);
 
     fk_canvas cv;
-    if (fk_canvas_open(&cv, o, fmt, out, c->meta.as_of, err, errlen) < 0)
-        return -1;
+    if (fk_canvas_open(&cv, o, tg, c->meta.as_of, err, errlen) < 0) return -1;
     char title[256], note[160] = "";
     fk_title_trend(c, cv.en, title, sizeof title);
     snprintf(note, sizeof note, "%s%s%s",
@@ -417,4 +415,12 @@ int fk_chart_trend_render(const fk_chart_trend *c, const fk_chart_opts *o,
     draw_markers(&cv, c, &p, counts, fs * 0.95);
     draw_end_labels(&cv, c, &p, counts, fs);
     return fk_canvas_close(&cv, err, errlen);
+}
+
+int fk_chart_trend_render(const fk_chart_trend *c, const fk_chart_opts *o,
+                          fk_chart_format fmt, fk_buf *out, char *err,
+                          size_t errlen)
+{
+    fk_chart_target tg = {fmt, out, NULL};
+    return fk_chart_trend_draw_on(c, o, &tg, err, errlen);
 }

@@ -13,9 +13,8 @@ void fk_title_weekly(const fk_chart_weekly *c, int en, char *out, size_t n)
              fk_program_label(c->meta.program, en));
 }
 
-int fk_chart_weekly_render(const fk_chart_weekly *c, const fk_chart_opts *o,
-                           fk_chart_format fmt, fk_buf *out, char *err,
-                           size_t errlen)
+int fk_chart_weekly_draw_on(const fk_chart_weekly *c, const fk_chart_opts *o,
+                            const fk_chart_target *tg, char *err, size_t errlen)
 {
     if (!c->nweeks) {
         snprintf(err, errlen, "weekly: no weeks to draw");
@@ -43,8 +42,7 @@ int fk_chart_weekly_render(const fk_chart_weekly *c, const fk_chart_opts *o,
         vmax = fmax(vmax, sum);
     }
     fk_canvas cv;
-    if (fk_canvas_open(&cv, o, fmt, out, c->meta.as_of, err, errlen) < 0)
-        return -1;
+    if (fk_canvas_open(&cv, o, tg, c->meta.as_of, err, errlen) < 0) return -1;
     cairo_t *cr = cv.cr;
     char title[256], buf[64];
     fk_title_weekly(c, cv.en, title, sizeof title);
@@ -129,4 +127,12 @@ int fk_chart_weekly_render(const fk_chart_weekly *c, const fk_chart_opts *o,
         first = 0;
     }
     return fk_canvas_close(&cv, err, errlen);
+}
+
+int fk_chart_weekly_render(const fk_chart_weekly *c, const fk_chart_opts *o,
+                           fk_chart_format fmt, fk_buf *out, char *err,
+                           size_t errlen)
+{
+    fk_chart_target tg = {fmt, out, NULL};
+    return fk_chart_weekly_draw_on(c, o, &tg, err, errlen);
 }
