@@ -31,7 +31,14 @@ static uint64_t hash_key(const char *key)
 
 void fk_api_cache_init(fk_http *h)
 {
-    pthread_rwlock_init(&h->api_mu, NULL);
+    /* Writers first: under a steady stream of hits the reader-preferring
+     * default could keep a new answer waiting indefinitely. */
+    pthread_rwlockattr_t a;
+    pthread_rwlockattr_init(&a);
+    pthread_rwlockattr_setkind_np(&a,
+                                  PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    pthread_rwlock_init(&h->api_mu, &a);
+    pthread_rwlockattr_destroy(&a);
 }
 
 int fk_api_cached(fk_req *r, int64_t version, const char *key,
