@@ -20,11 +20,14 @@ const fk_command fk_cmd_backtest = {
     "                      [--method M] [--json] [--db PATH] [--config PATH]\n"
     "\n"
     "Fits each method on the data up to each observation in turn and compares\n"
-    "its forecasts 4, 8, 13 and 26 weeks ahead with what was observed then.\n"
+    "its forecasts 4, 8, 13, 19 and 26 weeks ahead with what was observed then.\n"
     "Prints per method and horizon: n, MAE (percentage points of share),\n"
-    "MAPE, and how often the 80% and 95% intervals held the actual value\n"
-    "(intervals calibrated, as the forecast does, on the errors already\n"
-    "known at each origin, so out of sample); then the method auto picks.\n"
+    "MAPE, how often the 80% and 95% intervals held the actual value and\n"
+    "their interval (Winkler) scores: width plus 2/alpha times any miss,\n"
+    "lower is better (intervals calibrated, as the forecast does, on the\n"
+    "errors already known at each origin, so out of sample); then each\n"
+    "method's mean 80% score and coverage at 13 and 19 weeks, and the\n"
+    "method auto picks.\n"
     "The auto row re-chooses at every origin from the data up to it.\n"
     "--type all (default) sums the facility types; --method limits the\n"
     "table to one method.\n",
@@ -71,6 +74,8 @@ static int print_json(const fk_backtest *bt)
             add_num(r, "mape", c->mape);
             add_num(r, "cover80", c->cover80);
             add_num(r, "cover95", c->cover95);
+            add_num(r, "is80", c->is80);
+            add_num(r, "is95", c->is95);
             cJSON_AddItemToArray(rows, r);
         }
     }
@@ -91,13 +96,21 @@ static void cell(double v, int prec, const char *suffix)
         printf(" %8s", "-");
 }
 
+/* Whether a method compared anything (pipeline needs applied counts). */
+static int scored(const fk_backtest *bt, int m)
+{
+    for (int k = 0; k < FK_BT_NH; k++)
+        if (bt->cell[m][k].n > 0) return 1;
+    return 0;
+}
+
 static void print_table(const fk_backtest *bt)
 {
-    printf("%-9s %7s %4s %8s %8s %8s %8s\n", "method", "horizon", "n",
-           "MAE(pt)", "MAPE(%)", "cover80", "cover95");
+    printf("%-9s %7s %4s %8s %8s %8s %8s %8s %8s\n", "method", "horizon", "n",
+           "MAE(pt)", "MAPE(%)", "cover80", "cover95", "IS80(pt)", "IS95(pt)");
     for (int m = 1; m <= FK_FC_NMETHODS; m++) {
         int mm = m % FK_FC_NMETHODS; /* auto last */
-        if (!bt->ran[mm]) continue;
+        if (!bt->ran[mm] || !scored(bt, mm)) continue;
         for (int k = 0; k < FK_BT_NH; k++) {
             const fk_bt_cell *c = &bt->cell[mm][k];
             printf("%-9s %6dw %4d", fk_fc_method_name((fk_fc_method)mm),
@@ -106,9 +119,25 @@ static void print_table(const fk_backtest *bt)
             cell(c->mape, 1, "");
             cell(100 * c->cover80, 0, "%");
             cell(100 * c->cover95, 0, "%");
+            cell(c->is80, 3, "");
+            cell(c->is95, 3, "");
             putchar('\n');
         }
     }
+    printf(
+        "\n80%% interval score (pt), mean over the 13w and 19w forecasts:\n");
+    for (int m = 1; m <= FK_FC_NMETHODS; m++) {
+        int mm = m % FK_FC_NMETHODS, n;
+        double is, cov;
+        if (!bt->ran[mm] || !scored(bt, mm)) continue;
+        fk_bt_mid_score(bt, (fk_fc_method)mm, &is, &cov, &n);
+        printf("%-9s %4d", fk_fc_method_name((fk_fc_method)mm), n);
+        cell(is, 3, "");
+        cell(100 * cov, 0, "%");
+        putchar('\n');
+    }
+    if (bt->ran[FK_FC_PIPELINE] && !scored(bt, FK_FC_PIPELINE))
+        printf("\npipeline: no applied counts in this series\n");
     printf("\norigins: %d\nauto picks: %s\n", bt->norigins,
            fk_fc_method_name(bt->pick));
 }

@@ -25,7 +25,8 @@ const fk_command fk_cmd_forecast = {
     "\n"
     "Projects the adoption share (adopting / total) weekly from the last\n"
     "observation, with 80% and 95% intervals.\n"
-    "  --input FILE     CSV with header date,adopting,total, dates ascending\n"
+    "  --input FILE     CSV with header date,adopting,total[,applied], dates\n"
+    "                   ascending\n"
     "  --program P      the stored series of a program (eprescription,\n"
     "                   ehr_sharing), sampled weekly; --type hospital|clinic|\n"
     "                   dental|pharmacy (default all) and --prefecture\n"
@@ -33,16 +34,18 @@ const fk_command fk_cmd_forecast = {
     "  --until DATE     last day of the horizon (default: the next 31 March,\n"
     "                   at least 4 weeks ahead); --horizon WEEKS instead\n"
     "  --method M       auto (default: best in a backtest), pace, holt,\n"
-    "                   logistic, bass\n"
+    "                   logistic, bass, pipeline (from applied counts:\n"
+    "                   the store, or a CSV with an applied column)\n"
 
     "  --target SHARE   report when this share is reached (default:\n"
     "                   [reports] target from the configuration)\n"
     "  --cap SHARE      fix the logistic ceiling instead of fitting it\n"
     "  --json           print JSON instead of a table\n"
     "\n"
-    "Intervals are calibrated on the method's own past errors 1-26 weeks\n"
-    "ahead (rolling origins), so that an 80% interval held the actual share\n"
-    "about 80% of the time; see `fukyu backtest`.\n",
+    "Intervals are on the increment over the last share (log scale), from\n"
+    "the method's own past errors 1-26 weeks ahead (rolling origins) pooled\n"
+    "with a prior; no lower bound falls below the last share except as a\n"
+    "growing denominator explains; see `fukyu backtest`.\n",
 };
 
 enum {
@@ -122,7 +125,10 @@ static void print_table(const fk_forecast *f, double target, fk_day end)
     else
         printf("fiscal year end: beyond the horizon\n");
     if (target > 0) {
-        if (f->target_date >= 0)
+        if (f->target_reached)
+            printf("target %.1f%%: already reached, first observed %s\n",
+                   100 * target, fk_date_format(f->target_date, d));
+        else if (f->target_date >= 0)
             printf("target %.1f%%: reached %s\n", 100 * target,
                    fk_date_format(f->target_date, d));
         else

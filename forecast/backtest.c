@@ -9,7 +9,7 @@
 
 #include "forecast/fc_internal.h"
 
-const int fk_bt_horizons[FK_BT_NH] = {4, 8, 13, 26};
+const int fk_bt_horizons[FK_BT_NH] = {4, 8, 13, 19, 26};
 
 void fk_bt_options_default(fk_bt_options *o)
 {
@@ -18,7 +18,7 @@ void fk_bt_options_default(fk_bt_options *o)
 }
 
 typedef struct {
-    double abs, ape;
+    double abs, ape, is80, is95;
     int n, nape, in80, in95;
 } acc;
 
@@ -33,27 +33,12 @@ static void score(acc *c, double p, const double *dev, double y, int bands)
     c->abs += e, c->n++;
     if (y > 0) c->ape += e / y, c->nape++;
     if (!bands) return;
-    c->in80 += clip01(p + dev[1]) <= y && y <= clip01(p + dev[2]);
-    c->in95 += clip01(p + dev[0]) <= y && y <= clip01(p + dev[3]);
-}
-
-/* Calibrated offsets of every fitted method at origin k, as the forecast
- * made on that day would have had them (errors known by then only). */
-static int origin_bands(const fk_fc_table *t, size_t k, const fk_fc_options *fo,
-                        fk_fc_dev (*dev)[FK_BT_MAXH + 1], int *have, char *err,
-                        size_t errlen)
-{
-    for (int m = FK_FC_PACE; m < FK_FC_NMETHODS; m++) {
-        const fk_fc_model *mo = &t->model[(size_t)m * t->norig + k];
-        have[m] = 0;
-        if (!(t->mask & (1u << m)) || mo->method != (fk_fc_method)m) continue;
-        fk_fc_cal cal;
-        fk_fc_table_cal(t, (fk_fc_method)m, t->day[k], &cal);
-        if (fk_fc_cal_dev(&cal, mo, fo, FK_BT_MAXH, dev[m], err, errlen) < 0)
-            return -1;
-        have[m] = 1;
-    }
-    return 0;
+    double l80 = clip01(p + dev[1]), h80 = clip01(p + dev[2]),
+           l95 = clip01(p + dev[0]), h95 = clip01(p + dev[3]);
+    c->in80 += l80 <= y && y <= h80;
+    c->in95 += l95 <= y && y <= h95;
+    c->is80 += fk_fc_winkler(l80, h80, y, 0.2);
+    c->is95 += fk_fc_winkler(l95, h95, y, 0.05);
 }
 
 int fk_backtest_run(const fk_obs *obs, size_t n, const fk_bt_options *o,
@@ -80,13 +65,9 @@ int fk_backtest_run(const fk_obs *obs, size_t n, const fk_bt_options *o,
     for (int m = 0; m < FK_FC_NMETHODS; m++) out->ran[m] = (mask >> m) & 1u;
     acc a[FK_FC_NMETHODS][FK_BT_NH];
     memset(a, 0, sizeof a);
-    fk_fc_dev dev[FK_FC_NMETHODS][FK_BT_MAXH + 1];
-    int have[FK_FC_NMETHODS] = {0}, bands = !o->fc.point_only, rc = 0;
+    int bands = !o->fc.point_only;
     for (size_t k = first;
          k < t.norig && t.day[k] + 7 * fk_bt_horizons[0] <= last; k++) {
-        if (bands &&
-            (rc = origin_bands(&t, k, &o->fc, dev, have, err, errlen)) < 0)
-            break;
         fk_fc_method pick =
             mask & 1u ? fk_fc_table_pick(&t, t.day[k]) : FK_FC_PACE;
         int used = 0;
@@ -98,16 +79,16 @@ int fk_backtest_run(const fk_obs *obs, size_t n, const fk_bt_options *o,
                 if (!(mask & (1u << m))) continue;
                 fk_fc_method src = m == FK_FC_AUTO ? pick : (fk_fc_method)m;
                 double p = fk_fc_table_pred(&t, src, k, c);
-                if (!isfinite(p) || (bands && !have[src])) continue;
-                score(&a[m][b], p, dev[src][h], y, bands);
+                const fk_fc_dev *d = bands ? fk_fc_table_dev(&t, src, k) : NULL;
+                if (!isfinite(p) || (bands && !d)) continue;
+                score(&a[m][b], p, d ? d[h] : NULL, y, bands);
                 used = 1;
             }
         }
         out->norigins += used;
     }
-    if (rc == 0) out->pick = fk_fc_table_pick(&t, last);
+    out->pick = fk_fc_table_pick(&t, last);
     fk_fc_table_free(&t);
-    if (rc < 0) return -1;
     for (int m = 0; m < FK_FC_NMETHODS; m++)
         for (int k = 0; k < FK_BT_NH; k++) {
             const acc *c = &a[m][k];
@@ -117,6 +98,8 @@ int fk_backtest_run(const fk_obs *obs, size_t n, const fk_bt_options *o,
             x->mape = c->nape ? 100.0 * c->ape / c->nape : NAN;
             x->cover80 = c->n && bands ? (double)c->in80 / c->n : NAN;
             x->cover95 = c->n && bands ? (double)c->in95 / c->n : NAN;
+            x->is80 = c->n && bands ? 100.0 * c->is80 / c->n : NAN;
+            x->is95 = c->n && bands ? 100.0 * c->is95 / c->n : NAN;
         }
     return 0;
 }
@@ -128,6 +111,21 @@ double fk_bt_mean_mae(const fk_backtest *bt, fk_fc_method m)
     for (int h = 0; h < FK_BT_NH; h++)
         if (bt->cell[m][h].n > 0) s += bt->cell[m][h].mae, k++;
     return k ? s / k : NAN;
+}
+
+void fk_bt_mid_score(const fk_backtest *bt, fk_fc_method m, double *is80,
+                     double *cover80, int *n)
+{
+    double s = 0, c = 0;
+    int k = 0;
+    for (int h = 0; h < FK_BT_NH; h++) {
+        const fk_bt_cell *x = &bt->cell[m][h];
+        if ((fk_bt_horizons[h] != 13 && fk_bt_horizons[h] != 19) || x->n == 0 ||
+            !isfinite(x->is80))
+            continue;
+        s += x->is80 * x->n, c += x->cover80 * x->n, k += x->n;
+    }
+    *is80 = k ? s / k : NAN, *cover80 = k ? c / k : NAN, *n = k;
 }
 
 fk_fc_method fk_fc_auto_method(const fk_obs *obs, size_t n,

@@ -16,10 +16,8 @@
 
 #include "forecast/forecast.h"
 
-#define FK_BT_NH 4
-extern const int fk_bt_horizons[FK_BT_NH]; /* 4, 8, 13, 26 weeks */
-
-#define FK_BT_MAXH 26 /* the longest of them */
+#define FK_BT_NH 5
+extern const int fk_bt_horizons[FK_BT_NH]; /* 4, 8, 13, 19, 26 weeks */
 
 /* Auto judges each horizon on the latest this many forecasts whose outcome
  * is known, so that it follows the recent behaviour of the series. */
@@ -27,8 +25,8 @@ extern const int fk_bt_horizons[FK_BT_NH]; /* 4, 8, 13, 26 weeks */
 /* Fewer known 4-week forecasts than this and auto does not trust the
  * backtest: pace. */
 #define FK_BT_MIN_ORIGINS 3
-/* Another method replaces pace only with a mean MAE at least this much
- * (relative) below pace's. */
+/* Another method replaces pace only if the mean of its MAE and its 80%
+ * interval score, each relative to pace's, is at least this much below 1. */
 #define FK_BT_AUTO_MARGIN 0.2
 
 typedef struct {
@@ -37,6 +35,10 @@ typedef struct {
     double mape;    /* mean absolute percentage error, % (NAN if none) */
     double cover80; /* share of actuals inside the 80% interval, 0..1 */
     double cover95;
+    /* Interval (Winkler) score of the 80% and 95% intervals, points of
+     * share, lower is better: width plus 2/alpha times the distance by
+     * which the actual fell outside (10x for 80%, 40x for 95%). */
+    double is80, is95;
 } fk_bt_cell;
 
 typedef struct {
@@ -62,9 +64,15 @@ int fk_backtest_run(const fk_obs *obs, size_t n, const fk_bt_options *o,
 /* Mean of a method's MAE over the horizons that had comparisons; NAN if
  * none. */
 double fk_bt_mean_mae(const fk_backtest *bt, fk_fc_method m);
+/* Mean 80% interval score and 80% coverage over the 13- and 19-week
+ * horizons (the ones a fiscal-year-end projection lives on), each
+ * forecast weighted equally; NAN if none. */
+void fk_bt_mid_score(const fk_backtest *bt, fk_fc_method m, double *is80,
+                     double *cover80, int *n);
 /* What FK_FC_AUTO resolves to for these observations: the method with the
- * lowest mean MAE over the four horizons among those that produced every
- * forecast pace did, if it beats pace by FK_BT_AUTO_MARGIN; else pace. */
+ * best mean of MAE and 80% interval score relative to pace's over the
+ * horizons, among those that produced every forecast pace did, if it
+ * beats pace by FK_BT_AUTO_MARGIN; else pace. */
 fk_fc_method fk_fc_auto_method(const fk_obs *obs, size_t n,
                                const fk_fc_options *o);
 

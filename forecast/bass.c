@@ -69,16 +69,6 @@ static double bass_mean(const fk_fc_model *m, double h)
     return bass_curve(m->p, m->s->t[m->s->n - 1] + h);
 }
 
-static int bass_bands(const fk_fc_model *m, const fk_fc_options *o, int nsteps,
-                      fk_fc_dev *dev, char *err, size_t errlen)
-{
-    if (fk_fc_curve_bands(m, o, nsteps, dev, bass_curve, refit) < 0) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    return 0;
-}
-
 static void fill(fk_fc_model *m, const fk_fc_series *s, const double *p,
                  double v)
 {
@@ -87,7 +77,6 @@ static void fill(fk_fc_model *m, const fk_fc_series *s, const double *p,
     for (int i = 0; i < 4; i++) m->p[i] = p[i];
     m->sse = v;
     m->mean = bass_mean;
-    m->bands = bass_bands;
 }
 
 int fk_fc_fit_bass(const fk_fc_series *s, const fk_fc_options *o,

@@ -1,6 +1,7 @@
 /* fc_internal.h - what the forecast files share and nothing else sees:
  * the prepared series, the fitted-model record each method fills, the
- * Nelder-Mead minimiser, a seeded random source and small numeric helpers.
+ * rolling-origin table, calibration, the Nelder-Mead minimiser and small
+ * numeric helpers.
  * Tests include it to check fitted parameters directly. */
 #ifndef FK_FC_INTERNAL_H
 #define FK_FC_INTERNAL_H
@@ -16,6 +17,9 @@ typedef struct {
     const double *r; /* adopting / total */
     size_t n;
     fk_day first, last;
+    const double *tot; /* the denominators (NULL: taken as constant) */
+    const double *q;   /* applied (not yet operating) / total; NULL or NAN
+                          where the source has no applied counts */
 } fk_fc_series;
 
 /* Interval offsets from the model mean per weekly step h = 0..nsteps:
@@ -31,10 +35,12 @@ struct fk_fc_model {
     /* Point forecast h weeks (real) after the last observation, before the
      * cumulative floor and clipping are applied. */
     double (*mean)(const fk_fc_model *m, double h);
-    /* Fills dev[0..nsteps]; 0 or -1 with err. */
-    int (*bands)(const fk_fc_model *m, const fk_fc_options *o, int nsteps,
-                 fk_fc_dev *dev, char *err, size_t errlen);
 };
+
+/* The series of observations (t, r, tot, q in one malloc'd block that
+ * fk_fc_series_free releases).  0, or -1 when out of memory. */
+int fk_fc_series_make(const fk_obs *obs, size_t n, fk_fc_series *s);
+void fk_fc_series_free(fk_fc_series *s);
 
 /* Each method: fits the series; 0 or -1 with a reason in err. */
 int fk_fc_fit_pace(const fk_fc_series *s, const fk_fc_options *o,
@@ -45,6 +51,8 @@ int fk_fc_fit_logistic(const fk_fc_series *s, const fk_fc_options *o,
                        fk_fc_model *m, char *err, size_t errlen);
 int fk_fc_fit_bass(const fk_fc_series *s, const fk_fc_options *o,
                    fk_fc_model *m, char *err, size_t errlen);
+int fk_fc_fit_pipeline(const fk_fc_series *s, const fk_fc_options *o,
+                       fk_fc_model *m, char *err, size_t errlen);
 
 /* Fits a method: the full grid of starts when warm is NULL, else only
  * from warm's parameters (a fit of the same method on a shorter prefix of
@@ -58,23 +66,13 @@ int fk_fc_fit_logistic_warm(const fk_fc_series *s, const fk_fc_options *o,
 int fk_fc_fit_bass_warm(const fk_fc_series *s, const fk_fc_options *o,
                         const fk_fc_model *warm, fk_fc_model *m);
 
-/* The curve methods (logistic, bass) share their interval simulation:
- * residual bootstrap with refits plus a random walk for drift away from
- * the curve.  refit(y, p) refits in place from the start p. */
-typedef double (*fk_fc_curve_fn)(const double *p, double t);
-typedef double (*fk_fc_refit_fn)(const fk_fc_series *s, const fk_fc_options *o,
-                                 double *p);
-int fk_fc_curve_bands(const fk_fc_model *m, const fk_fc_options *o, int nsteps,
-                      fk_fc_dev *dev, fk_fc_curve_fn curve,
-                      fk_fc_refit_fn refit);
-
 /* ---- rolling-origin table (table.c) ------------------------------------
  * Every method's point forecast from every origin (one observation per
  * week at most) at the checkpoint horizons, and the share that was then
  * observed.  The backtest scores it, auto chooses from it and calibration
  * turns its errors into intervals, so each fit is made once. */
-#define FK_FC_NCK 6
-extern const int fk_fc_ck_weeks[FK_FC_NCK]; /* 1, 2, 4, 8, 13, 26 */
+#define FK_FC_NCK 7
+extern const int fk_fc_ck_weeks[FK_FC_NCK]; /* 1, 2, 4, 8, 13, 19, 26 */
 int fk_fc_ck_index(int weeks);              /* index in fk_fc_ck_weeks, or -1 */
 
 typedef struct {
@@ -88,7 +86,13 @@ typedef struct {
     double *actual;     /* [norig][FK_FC_NCK]; NAN: past the last obs */
     fk_day *day;        /* [norig] origin dates */
     double *speed;      /* [norig] fk_fc_speed of each prefix */
+    fk_fc_options opt;  /* the options the table was built with */
+    /* [method][norig] calibrated interval offsets 0..FK_FC_MAXH weeks
+     * at each origin, filled on first use (fk_fc_table_dev) */
+    fk_fc_dev *dev;
+    unsigned char *dev_done;
 } fk_fc_table;
+#define FK_FC_MAXH 26 /* the longest checkpoint */
 
 /* How fast the share moves lately: the mean absolute weekly change over
  * the last `weeks` weeks (the last two observations when the window holds
@@ -112,35 +116,50 @@ double fk_fc_table_pred(const fk_fc_table *t, fk_fc_method m, size_t o, int k);
  * date): the method with the lowest mean MAE over the backtest horizons on
  * the latest FK_BT_AUTO_ORIGINS forecasts per horizon; see backtest.h. */
 fk_fc_method fk_fc_table_pick(const fk_fc_table *t, fk_day now);
+/* The interval offsets (FK_FC_MAXH + 1 steps) method m would have drawn
+ * at origin o, calibrated on the errors known that day; NULL where the
+ * method has no fit there.  Computed once per origin and method. */
+const fk_fc_dev *fk_fc_table_dev(const fk_fc_table *t, fk_fc_method m,
+                                 size_t o);
 
-/* ---- calibrated intervals (calibrate.c) ------------------------------- */
-/* Errors needed at a checkpoint before it is calibrated (conformal 80%
- * needs at least 4), and how many of the latest are used. */
-#define FK_FC_CAL_MIN 5
+/* ---- calibrated intervals (calibrate.c) -------------------------------
+ * Adoption is cumulative, so the uncertainty is in how much more is added:
+ * the interval is built on the increment over the last share, on a log
+ * scale, from the method's own errors there (see calibrate.c). */
+/* How many of the latest known errors per checkpoint are used. */
 #define FK_FC_CAL_MAX 52
-/* Model bands are widened by this factor where no checkpoint has enough
- * errors yet (see docs/forecast.md for how it was measured). */
-#define FK_FC_WIDEN 2.0
+/* The prior the errors are mixed with: a normal on the log ratio worth
+ * FK_FC_PRIOR_N errors, centred on the point forecast, 80% of increments
+ * between a third and three times the forecast one (sd ln 3 / z80). */
+#define FK_FC_PRIOR_N  4.0
+#define FK_FC_PRIOR_SD 0.8572
+/* Offset of the log scale, in recent progress: a flat forecast or a
+ * standstill still has a defined ratio. */
+#define FK_FC_OFFSET 0.25
 
 typedef struct {
-    int ncal;            /* calibrated checkpoints, ascending */
-    double h[FK_FC_NCK]; /* their horizons in weeks */
-    double q80[FK_FC_NCK], q95[FK_FC_NCK]; /* half-widths in weeks of
-                                             the recent speed */
-    int nerr[FK_FC_NCK];                   /* errors behind each */
+    /* per checkpoint: the 2.5%, 10%, 90% and 97.5% quantiles of the log
+     * increment ratio (the known errors mixed with the prior), and how
+     * many errors are behind them (0: the prior alone) */
+    double q[FK_FC_NCK][4];
+    int nerr[FK_FC_NCK];
 } fk_fc_cal;
 
 /* Calibration of method m from the errors known on day `now`. */
 void fk_fc_table_cal(const fk_fc_table *t, fk_fc_method m, fk_day now,
                      fk_fc_cal *c);
-/* Interval offsets dev[0..nsteps] for model m under calibration c
- * (symmetric half-widths interpolated between the calibrated checkpoints,
- * growing in proportion to the horizon past the last one); with no
- * calibrated checkpoint, the wider of the model's and pace's bands times
- * FK_FC_WIDEN.  Never narrower further ahead.  0 or -1 with err. */
-int fk_fc_cal_dev(const fk_fc_cal *c, const fk_fc_model *m,
-                  const fk_fc_options *o, int nsteps, fk_fc_dev *dev, char *err,
-                  size_t errlen);
+/* The prior alone (no errors known). */
+void fk_fc_cal_prior(fk_fc_cal *c);
+/* Interval offsets dev[0..nsteps] from the point forecast of model m
+ * under calibration c; see calibrate.c.  Never outside [0, 1], lower
+ * bounds never below fk_fc_floor, bounds never falling with the horizon
+ * and the point always inside. */
+void fk_fc_cal_dev(const fk_fc_cal *c, const fk_fc_model *m,
+                   const fk_fc_options *o, int nsteps, fk_fc_dev *dev);
+/* The lowest share h weeks ahead that is still consistent with nothing
+ * being given up: the last share, lowered only by as much as the
+ * denominator's recent growth (if any) carried on would lower it. */
+double fk_fc_floor(const fk_fc_series *s, int pace_weeks, double h);
 
 /* Nelder-Mead: minimises f over R^dim from x (overwritten with the best
  * point); step is the initial simplex size per coordinate.  Returns the
@@ -149,17 +168,10 @@ typedef double (*fk_fc_objective)(const double *x, void *ctx);
 double fk_fc_nelder_mead(fk_fc_objective f, void *ctx, double *x, int dim,
                          const double *step, int maxeval, double tol);
 
-/* Deterministic random numbers (splitmix64). */
-typedef struct {
-    uint64_t s;
-} fk_fc_rng;
-void fk_fc_rng_seed(fk_fc_rng *g, uint64_t seed);
-double fk_fc_rng_uniform(fk_fc_rng *g); /* [0, 1) */
-double fk_fc_rng_normal(fk_fc_rng *g);  /* standard normal */
-
-/* Quantile q in [0,1] of v[0..n) (sorts v). */
-double fk_fc_quantile(double *v, size_t n, double q);
 double fk_fc_sigmoid(double x);
+/* Winkler's interval score of [lo, hi] at level 1 - alpha for actual y:
+ * the width plus 2 / alpha times the distance of a miss. */
+double fk_fc_winkler(double lo, double hi, double y, double alpha);
 /* The highest observed share, kept below 1 (a curve's cap lies above it). */
 double fk_fc_max_share(const fk_fc_series *s);
 double fk_fc_logit(double p);

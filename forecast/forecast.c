@@ -2,14 +2,13 @@
  * rolling-origin table (forecast/table.c) from which auto chooses and the
  * intervals are calibrated (forecast/calibrate.c), fits the method on the
  * whole series and turns it into weekly points, the fiscal-year-end value
- * and the date a target is met.
+ * and the date a target is met (or, once passed, was first observed).
  *
  * Rules every method obeys here rather than in its own file:
  * - adoption is cumulative, so the point forecast never drops below the
  *   last observed share (a method whose trend turns down gives a flat
- *   line); only the interval's lower side may go below it;
- * - interval half-widths never shrink with the horizon (the uncertainty
- *   at step h is at least that at h - 1);
+ *   line), and neither does a lower bound, but for what a growing
+ *   denominator explains (calibrate.c shapes the bands);
  * - everything is clipped to [0, 1]. */
 #include "forecast/forecast.h"
 
@@ -21,7 +20,7 @@
 #include "forecast/fc_internal.h"
 
 static const char *const method_names[FK_FC_NMETHODS] = {
-    "auto", "pace", "holt", "logistic", "bass",
+    "auto", "pace", "holt", "logistic", "bass", "pipeline",
 };
 
 const char *fk_fc_method_name(fk_fc_method m)
@@ -42,7 +41,6 @@ void fk_fc_options_default(fk_fc_options *o)
     o->method = FK_FC_AUTO;
     o->horizon_weeks = 13;
     o->pace_weeks = 8;
-    o->seed = 20230126u; /* launch day of e-prescriptions */
 }
 
 int fk_fc_check_obs(const fk_obs *obs, size_t n, char *err, size_t errlen)
@@ -63,6 +61,15 @@ int fk_fc_check_obs(const fk_obs *obs, size_t n, char *err, size_t errlen)
                 err, errlen,
                 "observation %zu (%s): adopting %g of total %g is not a share",
                 i + 1, fk_date_format(o->date, a), o->adopting, o->total);
+            return -1;
+        }
+        if (!isnan(o->applied) &&
+            !(o->applied >= 0 && o->adopting + o->applied <= o->total)) {
+            snprintf(err, errlen,
+                     "observation %zu (%s): applied %g with adopting %g "
+                     "exceeds total %g",
+                     i + 1, fk_date_format(o->date, a), o->applied, o->adopting,
+                     o->total);
             return -1;
         }
         if (i > 0 && o->date <= obs[i - 1].date) {
@@ -133,6 +140,7 @@ int fk_fc_fit(fk_fc_method method, const fk_fc_series *s,
     case FK_FC_BASS:
         return warm ? fk_fc_fit_bass_warm(s, o, warm, m)
                     : fk_fc_fit_bass(s, o, m, err, errlen);
+    case FK_FC_PIPELINE: return fk_fc_fit_pipeline(s, o, m, err, errlen);
     default:
         snprintf(err, errlen, "unknown forecast method %d", (int)method);
         return -1;
@@ -177,10 +185,7 @@ static int shape(const fk_fc_model *m, const fk_fc_options *o,
     if (!o->point_only) {
         dev = calloc((size_t)nb + 2, sizeof *dev);
         if (!dev) goto oom;
-        if (fk_fc_cal_dev(cal, m, o, nb + 1, dev, err, errlen) < 0) {
-            free(dev);
-            return -1;
-        }
+        fk_fc_cal_dev(cal, m, o, nb + 1, dev);
         sh.dev = (const fk_fc_dev *)dev, sh.nb = nb;
     }
     out->points = calloc((size_t)steps, sizeof *out->points);
@@ -196,7 +201,12 @@ static int shape(const fk_fc_model *m, const fk_fc_options *o,
     }
     out->target_date = -1;
     if (o->target > 0) {
-        if (sh.r_last >= o->target) out->target_date = s->last;
+        for (size_t i = 0; i < s->n && out->target_date < 0; i++)
+            if (s->r[i] >= o->target) {
+                /* passed already: when it was first observed there */
+                out->target_date = s->first + (fk_day)lround(7 * s->t[i]);
+                out->target_reached = 1;
+            }
         for (fk_day d = s->last + 1; out->target_date < 0 && d <= end; d++) {
             fk_fc_point p;
             if (point_at(&sh, d, &p) < 0) goto nonfinite;
@@ -229,22 +239,17 @@ int fk_forecast_run(const fk_obs *obs, size_t n, const fk_fc_options *opt,
         snprintf(err, errlen, "target %g is outside [0, 1]", opt->target);
         return -1;
     }
-    double *t = malloc(sizeof(double) * n), *r = malloc(sizeof(double) * n);
-    if (!t || !r) {
-        free(t), free(r);
+    fk_fc_series s;
+    if (fk_fc_series_make(obs, n, &s) < 0) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    for (size_t i = 0; i < n; i++) {
-        t[i] = (obs[i].date - obs[0].date) / 7.0;
-        r[i] = obs[i].adopting / obs[i].total;
-    }
-    fk_fc_series s = {t, r, n, obs[0].date, obs[n - 1].date};
     fk_fc_method method = opt->method;
     /* One rolling-origin table serves both the choice and the intervals:
      * auto needs every method's errors, calibration the chosen one's. */
     fk_fc_table tab = {0};
-    fk_fc_cal cal = {0};
+    fk_fc_cal cal;
+    fk_fc_cal_prior(&cal);
     int rc = 0;
     if (method == FK_FC_AUTO || !opt->point_only) {
         unsigned mask = method == FK_FC_AUTO ? ~0u : 1u << method;
@@ -259,9 +264,9 @@ int fk_forecast_run(const fk_obs *obs, size_t n, const fk_fc_options *opt,
     if (rc == 0) rc = shape(&m, opt, &cal, end, steps, out, err, errlen);
     out->method = method;
     out->last_date = obs[n - 1].date;
-    out->last_rate = r[n - 1];
+    out->last_rate = s.r[n - 1];
     fk_fc_table_free(&tab);
-    free(t), free(r);
+    fk_fc_series_free(&s);
     if (rc < 0) fk_forecast_free(out);
     return rc;
 }

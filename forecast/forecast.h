@@ -18,9 +18,10 @@ typedef enum {
     FK_FC_PACE,
     FK_FC_HOLT,
     FK_FC_LOGISTIC,
-    FK_FC_BASS
+    FK_FC_BASS,
+    FK_FC_PIPELINE
 } fk_fc_method;
-#define FK_FC_NMETHODS 5
+#define FK_FC_NMETHODS 6
 
 const char *fk_fc_method_name(fk_fc_method m); /* "auto", "pace", ... */
 int fk_fc_method_by_name(const char *name);    /* fk_fc_method or -1 */
@@ -28,7 +29,8 @@ int fk_fc_method_by_name(const char *name);    /* fk_fc_method or -1 */
 typedef struct {
     fk_day date;
     double adopting;
-    double total; /* > 0 */
+    double total;   /* > 0 */
+    double applied; /* applied, not yet operating; NAN when unknown */
 } fk_obs;
 
 typedef struct {
@@ -44,7 +46,6 @@ typedef struct {
                              it (horizon_weeks is then ignored); else 0 */
     double target;       /* 0 = none */
     int pace_weeks;      /* window of the pace line, default 8 */
-    unsigned seed;       /* for simulation / bootstrap; deterministic */
     double cap;          /* logistic ceiling: 0 = fitted (<= 1), else set */
     int point_only;      /* 1: skip interval simulation (bounds = rate) */
 } fk_fc_options;
@@ -58,6 +59,9 @@ typedef struct {
     int has_fy_end; /* next 31 March within the horizon */
     fk_fc_point fy_end;
     fk_day target_date; /* first day reaching target, or -1 */
+    int target_reached; /* 1: already reached in the observations, on
+                           target_date (the first observation at or
+                           above it); 0: target_date is projected */
 } fk_forecast;
 
 /* Minimum data for any method: this many observations spanning at least
@@ -67,7 +71,8 @@ typedef struct {
 
 void fk_fc_options_default(fk_fc_options *o);
 /* Checks observations: enough of them, shares (0 <= adopting <= total,
- * total > 0), dates strictly ascending.  0, or -1 with a reason. */
+ * total > 0, applied NAN or 0 <= applied <= total - adopting), dates
+ * strictly ascending.  0, or -1 with a reason. */
 int fk_fc_check_obs(const fk_obs *obs, size_t n, char *err, size_t errlen);
 /* Returns 0, or -1 with a reason in err ("insufficient data: ..."). */
 int fk_forecast_run(const fk_obs *obs, size_t n, const fk_fc_options *opt,

@@ -5,10 +5,8 @@
  *
  * alpha, beta and phi minimise the one-step-ahead squared error; phi is
  * kept in [0.80, 0.98], the usual range, so that the trend flattens but
- * does not vanish at once.  Intervals are the closed form for the
- * additive damped-trend state space model:
- *     var(h) = s^2 (1 + sum_{j=1}^{h-1} (alpha + alpha beta phi_j)^2),
- *     phi_j = phi + ... + phi^j.
+ * does not vanish at once.  Intervals come from calibrate.c, as for
+ * every method.
  *
  * Parameters: p[0] level, p[1] trend, p[2] phi, p[3] alpha, p[4] beta,
  * p[5] one-step residual standard deviation. */
@@ -61,24 +59,6 @@ static double holt_mean(const fk_fc_model *m, double h)
     return m->p[0] + m->p[1] * damp_sum(m->p[2], h);
 }
 
-static int holt_bands(const fk_fc_model *m, const fk_fc_options *o, int nsteps,
-                      fk_fc_dev *dev, char *err, size_t errlen)
-{
-    (void)o, (void)err, (void)errlen;
-    double phi = m->p[2], a = m->p[3], b = m->p[4], s = m->p[5], acc = 1.0;
-    dev[0][0] = dev[0][1] = dev[0][2] = dev[0][3] = 0;
-    for (int h = 1; h <= nsteps; h++) {
-        if (h > 1) {
-            double c = a + a * b * damp_sum(phi, h - 1);
-            acc += c * c;
-        }
-        double sd = s * sqrt(acc);
-        dev[h][0] = -FK_FC_Z95 * sd, dev[h][1] = -FK_FC_Z80 * sd;
-        dev[h][2] = FK_FC_Z80 * sd, dev[h][3] = FK_FC_Z95 * sd;
-    }
-    return 0;
-}
-
 int fk_fc_fit_holt(const fk_fc_series *s, const fk_fc_options *o,
                    fk_fc_model *m, char *err, size_t errlen)
 {
@@ -129,6 +109,5 @@ int fk_fc_fit_holt(const fk_fc_series *s, const fk_fc_options *o,
     m->p[5] = sqrt(sse / (K > 4 ? K - 3 : K));
     m->sse = sse;
     m->mean = holt_mean;
-    m->bands = holt_bands;
     return 0;
 }

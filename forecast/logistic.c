@@ -68,16 +68,6 @@ static double logistic_mean(const fk_fc_model *m, double h)
     return logistic_curve(m->p, m->s->t[m->s->n - 1] + h);
 }
 
-static int logistic_bands(const fk_fc_model *m, const fk_fc_options *o,
-                          int nsteps, fk_fc_dev *dev, char *err, size_t errlen)
-{
-    if (fk_fc_curve_bands(m, o, nsteps, dev, logistic_curve, refit) < 0) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    return 0;
-}
-
 static void fill(fk_fc_model *m, const fk_fc_series *s, const fk_fc_options *o,
                  const double *p, double v)
 {
@@ -87,7 +77,6 @@ static void fill(fk_fc_model *m, const fk_fc_series *s, const fk_fc_options *o,
     m->p[3] = o->cap > 0;
     m->sse = v;
     m->mean = logistic_mean;
-    m->bands = logistic_bands;
 }
 
 int fk_fc_fit_logistic(const fk_fc_series *s, const fk_fc_options *o,

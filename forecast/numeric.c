@@ -1,7 +1,6 @@
 /* numeric.c - the numerical tools the methods share: a Nelder-Mead
  * minimiser (robust on the small, badly scaled least-squares problems the
- * curve fits pose, and needing no derivatives), a seeded random source so
- * that intervals are reproducible, and quantiles. */
+ * curve fits pose, and needing no derivatives) and small helpers. */
 #include "forecast/fc_internal.h"
 
 #include <math.h>
@@ -109,46 +108,6 @@ double fk_fc_nelder_mead(fk_fc_objective f, void *ctx, double *x, int dim,
         best = v;
     }
     return best;
-}
-
-void fk_fc_rng_seed(fk_fc_rng *g, uint64_t seed)
-{
-    g->s = seed ^ 0x9E3779B97F4A7C15ull;
-}
-
-static uint64_t next64(fk_fc_rng *g)
-{
-    uint64_t z = (g->s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-double fk_fc_rng_uniform(fk_fc_rng *g)
-{
-    return (double)(next64(g) >> 11) * 0x1.0p-53;
-}
-
-double fk_fc_rng_normal(fk_fc_rng *g)
-{
-    double u = fk_fc_rng_uniform(g), v = fk_fc_rng_uniform(g);
-    return sqrt(-2.0 * log(1.0 - u)) * cos(2.0 * M_PI * v);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-double fk_fc_quantile(double *v, size_t n, double q)
-{
-    if (n == 0) return NAN;
-    qsort(v, n, sizeof *v, cmp_double);
-    double pos = q * (double)(n - 1);
-    size_t i = (size_t)pos;
-    if (i + 1 >= n) return v[n - 1];
-    return v[i] + (pos - (double)i) * (v[i + 1] - v[i]);
 }
 
 double fk_fc_sigmoid(double x)

@@ -28,25 +28,28 @@ static int parse_num(const char *s, size_t len, double *out)
     return 0;
 }
 
-static int parse_row(const char *s, size_t len, fk_obs *o, char *why, size_t wn)
+/* One data row of `ncol` fields (3, or 4 with applied). */
+static int parse_row(const char *s, size_t len, int ncol, fk_obs *o, char *why,
+                     size_t wn)
 {
-    const char *f[3];
-    size_t fl[3], nf = 0;
+    const char *f[4];
+    size_t fl[4], nf = 0;
     const char *p = s, *end = s + len;
+    const char *want =
+        ncol == 4 ? "date,adopting,total,applied" : "date,adopting,total";
     for (;;) {
         const char *c = memchr(p, ',', (size_t)(end - p));
-        if (nf == 3) {
-            snprintf(why, wn,
-                     "more than 3 fields (expected date,adopting,total)");
+        if (nf == (size_t)ncol) {
+            snprintf(why, wn, "more than %d fields (expected %s)", ncol, want);
             return -1;
         }
         f[nf] = p, fl[nf] = (size_t)((c ? c : end) - p), nf++;
         if (!c) break;
         p = c + 1;
     }
-    if (nf != 3) {
-        snprintf(why, wn, "%zu field%s (expected date,adopting,total)", nf,
-                 nf == 1 ? "" : "s");
+    if (nf != (size_t)ncol) {
+        snprintf(why, wn, "%zu field%s (expected %s)", nf, nf == 1 ? "" : "s",
+                 want);
         return -1;
     }
     if (fk_date_parsen(f[0], fl[0], &o->date) < 0) {
@@ -69,6 +72,20 @@ static int parse_row(const char *s, size_t len, fk_obs *o, char *why, size_t wn)
                  (int)fl[2], f[2]);
         return -1;
     }
+    o->applied = NAN;
+    if (ncol == 4) {
+        if (parse_num(f[3], fl[3], &o->applied) < 0) {
+            snprintf(why, wn, "applied '%.*s' is not a non-negative number",
+                     (int)fl[3], f[3]);
+            return -1;
+        }
+        if (o->adopting + o->applied > o->total) {
+            snprintf(why, wn,
+                     "adopting %.*s plus applied %.*s exceeds total %.*s",
+                     (int)fl[1], f[1], (int)fl[3], f[3], (int)fl[2], f[2]);
+            return -1;
+        }
+    }
     return 0;
 }
 
@@ -79,6 +96,7 @@ int fk_obs_parse_csv(const char *text, size_t len, const char *name,
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) text += 3, len -= 3;
     fk_obs *v = NULL;
     size_t nv = 0, cap = 0, line = 0, blank_at = 0;
+    int ncol = 3;
     const char *p = text, *end = text + len;
     char why[200];
     while (p < end) {
@@ -99,15 +117,21 @@ int fk_obs_parse_csv(const char *text, size_t len, const char *name,
                      blank_at);
             goto fail;
         } else if (line == 1) {
-            if (l != 19 || memcmp(p, "date,adopting,total", 19) != 0) {
+            if (l == 19 && memcmp(p, "date,adopting,total", 19) == 0)
+                ncol = 3;
+            else if (l == 27 &&
+                     memcmp(p, "date,adopting,total,applied", 27) == 0)
+                ncol = 4;
+            else {
                 snprintf(err, errlen,
-                         "%s:1: header must be exactly 'date,adopting,total'",
+                         "%s:1: header must be exactly 'date,adopting,total' "
+                         "or 'date,adopting,total,applied'",
                          name);
                 goto fail;
             }
         } else {
             fk_obs o;
-            if (parse_row(p, l, &o, why, sizeof why) < 0) {
+            if (parse_row(p, l, ncol, &o, why, sizeof why) < 0) {
                 snprintf(err, errlen, "%s:%zu: %s", name, line, why);
                 goto fail;
             }
@@ -207,8 +231,8 @@ int fk_obs_from_series(const fk_point *pts, size_t npts, fk_obs **out,
     for (size_t i = npts; i >= 1;) {
         const fk_point *p = &pts[i - 1];
         if (p->c.total > 0)
-            v[nv++] =
-                (fk_obs){p->date, (double)p->c.adopting, (double)p->c.total};
+            v[nv++] = (fk_obs){p->date, (double)p->c.adopting,
+                               (double)p->c.total, (double)p->c.applied};
         if (i <= 7) break;
         i -= 7;
     }

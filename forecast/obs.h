@@ -10,7 +10,8 @@
 #include "data/store.h"
 #include "forecast/forecast.h"
 
-/* Parses CSV text: header exactly `date,adopting,total`, then one row per
+/* Parses CSV text: header exactly `date,adopting,total` (applied then
+ * unknown, NAN) or `date,adopting,total,applied`, then one row per
  * observation with strictly ascending dates; a UTF-8 BOM and CRLF line
  * ends are accepted, blank lines only at the end.  name is used in error
  * messages ("NAME:LINE: what is wrong").  *out is malloc'd. */

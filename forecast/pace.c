@@ -3,12 +3,9 @@
  * share, as the ministry's own projections do.
  *
  * Parameters: p[0] = slope (share per week), p[1] = last share,
- * p[2] = drift volatility (share per sqrt(week)), p[3] = window (weeks).
- *
- * Intervals are closed form, treating the share as a random walk with
- * drift: the pace itself wanders (policy pushes, deadlines), so the error
- * after h weeks has variance s^2 h from the walk plus (s h)^2 / W from the
- * slope estimated over a window of W weeks. */
+ * p[2] = drift volatility (share per sqrt(week): how far each step of
+ * the history strayed from the current pace), p[3] = window (weeks).
+ * Intervals come from calibrate.c, as for every method. */
 #include "forecast/fc_internal.h"
 
 #include <math.h>
@@ -17,19 +14,6 @@
 static double pace_mean(const fk_fc_model *m, double h)
 {
     return m->p[1] + m->p[0] * h;
-}
-
-static int pace_bands(const fk_fc_model *m, const fk_fc_options *o, int nsteps,
-                      fk_fc_dev *dev, char *err, size_t errlen)
-{
-    (void)o, (void)err, (void)errlen;
-    double s = m->p[2], w = m->p[3];
-    for (int h = 0; h <= nsteps; h++) {
-        double sd = sqrt(s * s * h + s * s * (double)h * h / w);
-        dev[h][0] = -FK_FC_Z95 * sd, dev[h][1] = -FK_FC_Z80 * sd;
-        dev[h][2] = FK_FC_Z80 * sd, dev[h][3] = FK_FC_Z95 * sd;
-    }
-    return 0;
 }
 
 int fk_fc_fit_pace(const fk_fc_series *s, const fk_fc_options *o,
@@ -70,6 +54,5 @@ int fk_fc_fit_pace(const fk_fc_series *s, const fk_fc_options *o,
     m->p[3] = fmax(tl - s->t[i0], 1.0);
     m->sse = ss;
     m->mean = pace_mean;
-    m->bands = pace_bands;
     return 0;
 }

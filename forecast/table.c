@@ -20,7 +20,7 @@
 
 #include "forecast/backtest.h"
 
-const int fk_fc_ck_weeks[FK_FC_NCK] = {1, 2, 4, 8, 13, 26};
+const int fk_fc_ck_weeks[FK_FC_NCK] = {1, 2, 4, 8, 13, 19, 26};
 
 #define FULL_EVERY  8
 #define ALL_METHODS ((1u << FK_FC_NMETHODS) - 1 - (1u << FK_FC_AUTO))
@@ -86,6 +86,29 @@ static size_t latest_start(const fk_obs *obs, size_t n, const size_t *cand,
     return last_old + 1 - need;
 }
 
+int fk_fc_series_make(const fk_obs *obs, size_t n, fk_fc_series *s)
+{
+    memset(s, 0, sizeof *s);
+    double *b = malloc(sizeof(double) * 4 * (n ? n : 1));
+    if (!b) return -1;
+    double *t = b, *r = b + n, *tot = b + 2 * n, *q = b + 3 * n;
+    for (size_t i = 0; i < n; i++) {
+        t[i] = (obs[i].date - obs[0].date) / 7.0;
+        r[i] = obs[i].adopting / obs[i].total;
+        tot[i] = obs[i].total;
+        q[i] = obs[i].applied / obs[i].total; /* NAN stays NAN */
+    }
+    *s = (fk_fc_series){t,   r, n, n ? obs[0].date : 0, n ? obs[n - 1].date : 0,
+                        tot, q};
+    return 0;
+}
+
+void fk_fc_series_free(fk_fc_series *s)
+{
+    free((void *)s->t);
+    memset(s, 0, sizeof *s);
+}
+
 double fk_fc_speed(const fk_fc_series *s, int weeks)
 {
     size_t n = s->n, i0 = n - 1;
@@ -147,10 +170,7 @@ int fk_fc_table_build(const fk_obs *obs, size_t n, const fk_fc_options *o,
     size_t start =
         which == FK_FC_TABLE_LATEST ? latest_start(obs, n, cand, nc) : 0;
     size_t no = t->norig = nc - start, nm = FK_FC_NMETHODS;
-    double *tt = malloc(sizeof(double) * (n ? n : 1)),
-           *rr = malloc(sizeof(double) * (n ? n : 1));
-    t->whole =
-        (fk_fc_series){tt, rr, n, n ? obs[0].date : 0, n ? obs[n - 1].date : 0};
+    int whole_ok = fk_fc_series_make(obs, n, &t->whole) == 0;
     t->pre = calloc(no + 1, sizeof *t->pre);
     t->at = calloc(no + 1, sizeof *t->at);
     t->day = calloc(no + 1, sizeof *t->day);
@@ -158,19 +178,19 @@ int fk_fc_table_build(const fk_obs *obs, size_t n, const fk_fc_options *o,
     t->pred = malloc(sizeof(double) * (nm * no * FK_FC_NCK + 1));
     t->actual = malloc(sizeof(double) * (no * FK_FC_NCK + 1));
     t->speed = malloc(sizeof(double) * (no + 1));
-    if (!tt || !rr || !t->pre || !t->at || !t->day || !t->model || !t->pred ||
-        !t->actual || !t->speed)
+    t->opt = *o;
+    t->dev = malloc(sizeof *t->dev * (nm * no * (FK_FC_MAXH + 1) + 1));
+    t->dev_done = calloc(nm * no + 1, 1);
+    if (!whole_ok || !t->pre || !t->at || !t->day || !t->model || !t->pred ||
+        !t->actual || !t->speed || !t->dev || !t->dev_done)
         goto oom;
-    for (size_t i = 0; i < n; i++) {
-        tt[i] = (obs[i].date - obs[0].date) / 7.0;
-        rr[i] = obs[i].adopting / obs[i].total;
-    }
     for (size_t k = 0; k < nm * no * FK_FC_NCK; k++) t->pred[k] = NAN;
     for (size_t k = 0; k < no; k++) {
         size_t i = cand[start + k];
         t->at[k] = i;
         t->day[k] = obs[i].date;
-        t->pre[k] = (fk_fc_series){tt, rr, i + 1, obs[0].date, obs[i].date};
+        t->pre[k] = t->whole;
+        t->pre[k].n = i + 1, t->pre[k].last = obs[i].date;
         t->speed[k] =
             fk_fc_speed(&t->pre[k], o->pace_weeks > 0 ? o->pace_weeks : 8);
         for (int c = 0; c < FK_FC_NCK; c++) {
@@ -192,53 +212,85 @@ oom:
 
 void fk_fc_table_free(fk_fc_table *t)
 {
-    free((void *)t->whole.t), free((void *)t->whole.r);
+    fk_fc_series_free(&t->whole);
     free(t->pre), free(t->at), free(t->day), free(t->model), free(t->pred),
         free(t->actual);
-    free(t->speed);
+    free(t->speed), free(t->dev), free(t->dev_done);
     memset(t, 0, sizeof *t);
 }
 
+const fk_fc_dev *fk_fc_table_dev(const fk_fc_table *t, fk_fc_method m, size_t o)
+{
+    size_t i = (size_t)m * t->norig + o;
+    const fk_fc_model *mo = &t->model[i];
+    if (!(t->mask & (1u << m)) || mo->method != m) return NULL;
+    fk_fc_dev *d = &t->dev[i * (FK_FC_MAXH + 1)];
+    if (!t->dev_done[i]) {
+        fk_fc_cal cal;
+        fk_fc_table_cal(t, m, t->day[o], &cal);
+        fk_fc_cal_dev(&cal, mo, &t->opt, FK_FC_MAXH, d);
+        t->dev_done[i] = 1;
+    }
+    return d;
+}
+
+double fk_fc_winkler(double lo, double hi, double y, double alpha)
+{
+    return hi - lo + 2 / alpha * (fmax(lo - y, 0) + fmax(y - hi, 0));
+}
+
+/* Auto counts both the point and the interval: each method's MAE and 80%
+ * interval score, averaged over the backtest horizons on the latest
+ * FK_BT_AUTO_ORIGINS forecasts per horizon whose outcome is known on day
+ * `now`, are taken relative to pace's, and the mean of the two ratios
+ * must be below 1 - FK_BT_AUTO_MARGIN for a method to replace pace.
+ * Only methods that produced every forecast pace did compete. */
 fk_fc_method fk_fc_table_pick(const fk_fc_table *t, fk_day now)
 {
     if (!(t->mask & (1u << FK_FC_PACE))) return FK_FC_PACE;
-    double sum[FK_FC_NMETHODS] = {0};
+    double mae[FK_FC_NMETHODS] = {0}, isc[FK_FC_NMETHODS] = {0};
     int bad[FK_FC_NMETHODS] = {0}, horizons = 0, first_n = 0;
     for (int b = 0; b < FK_BT_NH; b++) {
-        int k = fk_fc_ck_index(fk_bt_horizons[b]);
-        double abs[FK_FC_NMETHODS] = {0};
+        int k = fk_fc_ck_index(fk_bt_horizons[b]), h = fk_bt_horizons[b];
+        double ae[FK_FC_NMETHODS] = {0}, ie[FK_FC_NMETHODS] = {0};
         int used = 0;
         for (size_t o = t->norig; o-- > 0 && used < FK_BT_AUTO_ORIGINS;) {
-            if (t->day[o] + 7 * fk_bt_horizons[b] > now) continue;
+            if (t->day[o] + 7 * h > now) continue;
             double y = t->actual[o * FK_FC_NCK + (size_t)k];
             if (!isfinite(fk_fc_table_pred(t, FK_FC_PACE, o, k)) ||
                 !isfinite(y))
                 continue;
             used++;
             for (int m = FK_FC_PACE; m < FK_FC_NMETHODS; m++) {
+                if (!(t->mask & (1u << m))) continue;
                 double p = fk_fc_table_pred(t, (fk_fc_method)m, o, k);
-                if (isfinite(p))
-                    abs[m] += fabs(p - y);
-                else
-                    bad[m] =
-                        1; /* judged on the forecasts pace made, or not at all */
+                const fk_fc_dev *d = fk_fc_table_dev(t, (fk_fc_method)m, o);
+                if (!isfinite(p) || !d) { /* judged on pace's forecasts */
+                    bad[m] = 1;
+                    continue;
+                }
+                ae[m] += fabs(p - y);
+                ie[m] += fk_fc_winkler(clip01(p + d[h][1]), clip01(p + d[h][2]),
+                                       y, 0.2);
             }
         }
         if (b == 0) first_n = used;
         if (used == 0) continue;
         horizons++;
         for (int m = FK_FC_PACE; m < FK_FC_NMETHODS; m++)
-            sum[m] += abs[m] / used;
+            mae[m] += ae[m] / used, isc[m] += ie[m] / used;
     }
-    if (first_n < FK_BT_MIN_ORIGINS || horizons == 0) return FK_FC_PACE;
+    if (first_n < FK_BT_MIN_ORIGINS || horizons == 0 ||
+        !(mae[FK_FC_PACE] > 0 && isc[FK_FC_PACE] > 0))
+        return FK_FC_PACE;
     fk_fc_method best = FK_FC_PACE;
-    for (int m = FK_FC_PACE + 1; m < FK_FC_NMETHODS; m++)
-        if ((t->mask & (1u << m)) && !bad[m] && sum[m] < sum[best])
-            best = (fk_fc_method)m;
+    double best_score = 1.0;
+    for (int m = FK_FC_PACE + 1; m < FK_FC_NMETHODS; m++) {
+        if (!(t->mask & (1u << m)) || bad[m]) continue;
+        double sc = (mae[m] / mae[FK_FC_PACE] + isc[m] / isc[FK_FC_PACE]) / 2;
+        if (sc < best_score) best = (fk_fc_method)m, best_score = sc;
+    }
     /* a challenger must beat pace clearly: with this few forecasts a small
      * lead is noise, and pace is the ministry's own yardstick */
-    if (best != FK_FC_PACE &&
-        !(sum[best] < (1.0 - FK_BT_AUTO_MARGIN) * sum[FK_FC_PACE]))
-        best = FK_FC_PACE;
-    return best;
+    return best_score < 1.0 - FK_BT_AUTO_MARGIN ? best : FK_FC_PACE;
 }

@@ -217,7 +217,7 @@ static enum MHD_Result forecast(fk_req *r)
     if (m && (method = fk_fc_method_by_name(m)) < 0)
         return fk_reply_json_error(
             r, MHD_HTTP_BAD_REQUEST,
-            "method: not a forecast method (auto, pace, holt, logistic, bass)");
+            "method: not a forecast method (auto, pace, holt, logistic, bass, pipeline)");
     if (!fk_auth_aggregate(r, 1, &ret)) return ret;
     int64_t version;
     fk_store *st = open_store(r, &version, &ret);

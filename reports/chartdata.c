@@ -6,6 +6,7 @@
  * on a national series and they are independent. */
 #include "reports/chartdata.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,7 +49,8 @@ static void *fc_run(void *arg)
         return NULL;
     }
     for (size_t i = 0; i < l->nobs; i++)
-        fo[i] = (fk_obs){l->obs[i].date, l->obs[i].adopting, l->obs[i].total};
+        fo[i] = (fk_obs){l->obs[i].date, l->obs[i].adopting, l->obs[i].total,
+                         l->applied ? l->applied[i] : NAN};
     l->has_fc = fk_forecast_run(fo, l->nobs, &j->o, &l->f, l->fc_err,
                                 sizeof l->fc_err) == 0;
     if (l->has_fc && j->backtest) {
@@ -72,21 +74,28 @@ static void *fc_run(void *arg)
 }
 
 /* One line from daily points (days with no denominator are skipped),
- * weekly once it spans more than half a year, ending on the last day. */
-static int make_line(const fk_point *pts, size_t n, fk_cd_line *l, int *weekly,
-                     char *err, size_t errlen)
+ * weekly once it spans more than half a year, ending on the last day;
+ * and the first day the target was reached. */
+static int make_line(const fk_point *pts, size_t n, double target,
+                     fk_cd_line *l, int *weekly, char *err, size_t errlen)
 {
     size_t m = 0;
+    l->reached = -1; /* on the daily series, before thinning */
+    for (size_t i = 0; target > 0 && i < n && l->reached < 0; i++)
+        if (pts[i].c.total > 0 && fk_counts_rate(&pts[i].c) >= target)
+            l->reached = pts[i].date;
     *weekly = n > 183;
     size_t step = *weekly ? 7 : 1;
     l->obs = calloc(n ? n : 1, sizeof *l->obs);
-    if (!l->obs) {
+    l->applied = calloc(n ? n : 1, sizeof *l->applied);
+    if (!l->obs || !l->applied) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
     /* Walk from the last day backwards in steps so the as-of date is a point. */
     for (size_t i = n ? (n - 1) % step : 0; i < n; i += step) {
         if (pts[i].c.total <= 0) continue;
+        l->applied[m] = (double)pts[i].c.applied;
         l->obs[m++] = (fk_chart_obs){pts[i].date, (double)pts[i].c.adopting,
                                      (double)pts[i].c.total};
     }
@@ -163,7 +172,7 @@ int fk_cd_trend_start(fk_store *st, const char *program, int pref, fk_day date,
     }
     int rc = 0;
     for (int t = 0; t <= FK_NTYPE && rc == 0; t++)
-        rc = make_line(t == FK_NTYPE ? all : out->daily[t] + skip, n,
+        rc = make_line(t == FK_NTYPE ? all : out->daily[t] + skip, n, target,
                        &out->line[t], &c->weekly, err, errlen);
     free(all);
     if (rc < 0) {
@@ -223,6 +232,7 @@ void fk_cd_trend_free(fk_cd_trend *t)
     fk_cd_trend_wait(t);
     for (int i = 0; i <= FK_NTYPE; i++) {
         free(t->line[i].obs);
+        free(t->line[i].applied);
         if (t->line[i].has_fc) fk_forecast_free(&t->line[i].f);
     }
     for (int i = 0; i < FK_NTYPE; i++) free(t->daily[i]);

@@ -17,7 +17,9 @@
  * the fiscal-year end (at least 4 weeks ahead) with the target date. */
 typedef struct {
     fk_chart_obs *obs;
+    double *applied; /* [nobs] applied, not yet operating (for pipeline) */
     size_t nobs;
+    fk_day reached; /* first day at or above the target (daily), or -1 */
     fk_forecast f;
     int has_fc; /* 0: fc_err says why (e.g. too little data) */
     char fc_err[160];

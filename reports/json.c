@@ -135,6 +135,7 @@ char *fk_json_forecast(const fk_forecast *f, int has_target, double target)
                                     fk_date_format(f->target_date, d));
         else
             cJSON_AddNullToObject(t, "date");
+        cJSON_AddBoolToObject(t, "reached", f->target_reached);
         cJSON_AddItemToObject(root, "target", t);
     } else {
         cJSON_AddNullToObject(root, "target");

@@ -75,9 +75,14 @@ int rp_summary(rp_doc *doc, const rp_data *d, char *err, size_t errlen)
 static void fc_cells(const rp_data *d, const fk_cd_line *l, double target,
                      char *fy, size_t nfy, char *tg, size_t ntg)
 {
+    if (l->reached >= 0) { /* passed already: no projection, the day */
+        char day[64];
+        rp_date(l->reached, d->en, day, sizeof day);
+        snprintf(tg, ntg, RP_L(d, "達成済み（%s）", "reached (%s)"), day);
+    }
     if (!l->has_fc) {
         snprintf(fy, nfy, "%s", RP_L(d, "データ不足", "too little data"));
-        snprintf(tg, ntg, "—");
+        if (l->reached < 0) snprintf(tg, ntg, "—");
         return;
     }
     if (l->f.has_fy_end) {
@@ -89,7 +94,9 @@ static void fc_cells(const rp_data *d, const fk_cd_line *l, double target,
     } else {
         snprintf(fy, nfy, "—");
     }
-    if (l->f.target_date >= 0)
+    if (l->reached >= 0)
+        ; /* said above */
+    else if (l->f.target_date >= 0)
         rp_date(l->f.target_date, d->en, tg, ntg);
     else
         snprintf(tg, ntg, "%s",
@@ -115,7 +122,8 @@ int rp_trends(rp_doc *doc, const rp_data *d, char *err, size_t errlen)
         doc->y += h + 6;
         char tpct[32], head[64];
         rp_pct(d->o.target, tpct, sizeof tpct);
-        snprintf(head, sizeof head, RP_L(d, "目標%s到達見込み", "Reaches %s"),
+        snprintf(head, sizeof head,
+                 RP_L(d, "目標%s到達（見込み）", "Reaches %s (projected)"),
                  tpct);
         rp_table t = {
             5,

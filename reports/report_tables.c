@@ -360,14 +360,17 @@ void rp_methods(rp_doc *doc, const rp_data *d)
         s, sizeof s,
         RP_L(
             d,
-            "予測：週次の観測から各手法（pace＝直近8週の増加ペース、holt、logistic、bass）を"
-            "過去の時点から繰り返し当てはめる検証（ローリング・オリジン）で比べ、誤差の最も小さい手法を"
-            "自動で選ぶ（auto）。区間は同じ検証の誤差から求めた80%%区間。目標は%s。誤差（MAE）は4週先・13週先の"
-            "予測と実績の差の平均（ポイント）。",
-            "Forecast: each method (pace = the last 8 weeks' rate of increase, holt, logistic, bass) is refitted "
-            "at past origins on the weekly observations and the one with the smallest error is chosen (auto). "
-            "Intervals are 80%% intervals from the same backtest errors. Target: %s. MAE: mean absolute error "
-            "of 4- and 13-week-ahead forecasts, in percentage points."),
+            "予測：週次の観測から各手法（pace＝直近8週の増加ペース、holt、logistic、bass、"
+            "pipeline＝申請済施設が運用に移る率と新規申請から）を過去の時点から繰り返し当てはめる検証"
+            "（ローリング・オリジン）で比べ、誤差と区間の精度の両方で最も良い手法を自動で選ぶ（auto）。"
+            "区間は同じ検証の誤差から求めた80%%区間で、今後の増加分の幅を表す（運用中の施設は減らないため、"
+            "下限は現在の率を下回らない）。目標は%s。誤差（MAE）は4週先・13週先の予測と実績の差の平均（ポイント）。",
+            "Forecast: each method (pace = the last 8 weeks' rate of increase, holt, logistic, bass, "
+            "pipeline = applied facilities turning operational, plus new applications) is refitted at past "
+            "origins on the weekly observations and the one best on both error and interval score is chosen "
+            "(auto). Intervals are 80%% intervals on the increase still to come, from the same backtest "
+            "errors (operating facilities stay, so no lower bound falls below today's rate). Target: %s. "
+            "MAE: mean absolute error of 4- and 13-week-ahead forecasts, in percentage points."),
         tp);
     rp_para(doc, s, 9, INK);
     if (d->p[0].trend->fixed_methods)
