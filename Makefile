@@ -7,7 +7,9 @@
 #   make check      style and static analysis: clang-format 14 against
 #                   .clang-format over every tracked .c/.h (no changes
 #                   allowed), then gcc -fanalyzer over all production code
-#   make bench      benchmarks that print figures
+#   make bench      benchmarks that print figures (and the soak below)
+#   make soak       the daemon through 50 pull-and-render cycles; checks
+#                   that memory, descriptors and /healthz stay flat
 #   make demo       the main job on the bundled default (see README)
 #   make install    PREFIX=/usr/local DESTDIR=
 
@@ -17,7 +19,7 @@ DESTDIR ?=
 BUILD   ?= build
 VERSION := 0.1.0
 
-PKGS    := libcurl libcjson sqlite3 cairo pangocairo libpng libmicrohttpd xlsxwriter libsystemd zlib nettle
+PKGS    := libcurl libcjson sqlite3 cairo pangocairo libpng libmicrohttpd xlsxwriter libsystemd zlib nettle libzip expat
 # Messages are cut to their buffers on purpose, hence no format-truncation.
 WARN    := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wno-format-truncation -Wvla -Wundef -Wcast-align
@@ -35,6 +37,10 @@ TEST_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 MODULES := core data collector forecast charts reports http daemon
 LIB_SRC := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+# The municipality table is generated from the shipped CSV (awk), so the
+# two cannot disagree and a malformed row stops the build.
+MUNI_SRC := $(BUILD)/gen/munis.c
+LIB_OBJ += $(BUILD)/obj/gen/munis.o
 CLI_SRC := $(wildcard cli/*.c)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 SIM_SRC := $(wildcard sim/*.c)
@@ -51,13 +57,23 @@ ANALYZE_SRC := $(LIB_SRC) $(CLI_SRC) $(SIM_SRC)
 ANALYZE_OK := $(ANALYZE_SRC:%.c=$(BUILD)/analyze/%.ok)
 CLANG_FORMAT ?= $(shell command -v clang-format-14 2>/dev/null || echo clang-format)
 
-.PHONY: all deps test test-asan bench demo install clean check check-format analyze
+.PHONY: all deps test test-asan bench soak demo install clean check check-format analyze
 all: $(BUILD)/fukyu $(BUILD)/fukyu-feedsim
 
 deps:
 	sh scripts/deps.sh
 
 $(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(MUNI_SRC): data/municipalities.csv scripts/gen-munis.sh
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	@sh scripts/gen-munis.sh data/municipalities.csv $@
+
+$(BUILD)/obj/gen/munis.o: $(MUNI_SRC)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
@@ -107,6 +123,9 @@ analyze: $(ANALYZE_OK)
 
 bench: all
 	@sh bench/run.sh $(BUILD)
+
+soak: all
+	@sh bench/soak.sh $(BUILD)
 
 demo: all
 	@sh scripts/demo.sh $(BUILD)

@@ -7,11 +7,31 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 typedef struct {
     double v;
     size_t i;
 } ranked;
+
+/* The value drawn after a bar: "45.2%", with the denominator on request. */
+static void item_value(fk_vkind k, const fk_bar_item *it, char *out, size_t n)
+{
+    fk_vformat(k, it->c, out, n);
+    if (!it->show_n || k == FK_V_COUNT) return;
+    char a[32], t[32];
+    size_t l = strlen(out);
+    fk_fmt_count(it->c->adopting, a, sizeof a);
+    fk_fmt_count(it->c->total, t, sizeof t);
+    snprintf(out + l, n - l, " (%s/%s)", a, t);
+}
+
+/* Pale: the colour mixed 70% with white. */
+static fk_rgb pale(fk_rgb c)
+{
+    return (fk_rgb){c.r + (1 - c.r) * 0.7, c.g + (1 - c.g) * 0.7,
+                    c.b + (1 - c.b) * 0.7};
+}
 
 static int by_value(const void *a, const void *b)
 {
@@ -55,10 +75,13 @@ void fk_bars(fk_canvas *cv, fk_rect b, const fk_bar_item *items, size_t n,
     double colw = (b.x1 - b.x0 - gap * (ncol - 1)) / ncol;
     double labw = 0, valw = 0;
     for (size_t i = 0; i < n; i++) {
-        fk_text_size(cv, items[i].label, fs, 0, &w, NULL);
+        /* Room for the highlight's bold label and its marker. */
+        snprintf(buf, sizeof buf, "%s%s", items[i].highlight ? "▶ " : "",
+                 items[i].label);
+        fk_text_size(cv, buf, fs, items[i].highlight, &w, NULL);
         labw = fmax(labw, w);
-        fk_vformat(k, items[i].c, val, sizeof val);
-        fk_text_size(cv, val, fs, 0, &w, NULL);
+        item_value(k, &items[i], val, sizeof val);
+        fk_text_size(cv, val, fs, items[i].highlight, &w, NULL);
         valw = fmax(valw, w);
     }
     labw = fmin(labw, colw * 0.35);
@@ -90,9 +113,11 @@ void fk_bars(fk_canvas *cv, fk_rect b, const fk_bar_item *items, size_t n,
                     FK_GREY, 0);
         }
         /* The reference line goes under the bars and their labels. */
+        double xref = -1;
         if (ref && ref->total > 0) {
             double x = bx0 + (bx1 - bx0) * fmin(1, fk_vvalue(k, ref) / xmax),
                    d[2] = {4 * s, 3 * s};
+            xref = x;
             fk_set_rgb(cr, fk_rgb_hex(0xB00000));
             cairo_set_line_width(cr, 1.4 * s);
             cairo_set_dash(cr, d, 2, 0);
@@ -112,14 +137,31 @@ void fk_bars(fk_canvas *cv, fk_rect b, const fk_bar_item *items, size_t n,
             const fk_bar_item *it = &items[rk[r].i];
             double yc = top + rh * ((double)(r - from) + 0.5);
             double x = bx0 + (bx1 - bx0) * fmin(1, rk[r].v / xmax);
-            fk_text(cv, it->label, fs, 0, bx0 - 5 * s, yc, FK_RIGHT, FK_MIDDLE,
-                    FK_INK, labw);
-            fk_set_rgb(cr, color);
+            int hi = it->highlight;
+            if (hi) { /* a band behind the row, so it is found at a glance */
+                fk_set_rgb(cr, fk_rgb_hex(0xFFF1C7));
+                cairo_rectangle(cr, cx0, yc - rh / 2, colw, rh);
+                cairo_fill(cr);
+            }
+            snprintf(buf, sizeof buf, "%s%s", hi ? "▶ " : "", it->label);
+            fk_text(cv, buf, fs, hi, bx0 - 5 * s, yc, FK_RIGHT, FK_MIDDLE,
+                    hi          ? fk_rgb_hex(0x8A3B00)
+                    : it->faint ? FK_GREY
+                                : FK_INK,
+                    labw);
+            fk_set_rgb(cr, hi          ? fk_rgb_hex(0xD55E00)
+                           : it->faint ? pale(color)
+                                       : color);
             cairo_rectangle(cr, bx0, yc - rh * 0.36, x - bx0, rh * 0.72);
             cairo_fill(cr);
-            fk_vformat(k, it->c, val, sizeof val);
-            fk_text(cv, val, fs, 0, x + 4 * s, yc, FK_LEFT, FK_MIDDLE, FK_INK,
-                    0);
+            item_value(k, it, val, sizeof val);
+            fk_text_size(cv, val, fs, hi, &w, NULL);
+            /* A value that would cross the reference line starts after it. */
+            double vx = x + 4 * s;
+            if (xref >= 0 && vx - 2 * s < xref && vx + w + 2 * s > xref)
+                vx = xref + 4 * s;
+            fk_text(cv, val, fs, hi, vx, yc, FK_LEFT, FK_MIDDLE,
+                    hi ? fk_rgb_hex(0x8A3B00) : FK_INK, 0);
         }
     }
     free(rk);

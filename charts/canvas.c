@@ -338,15 +338,23 @@ fk_rect fk_frame(fk_canvas *cv, const fk_chart_meta *m, const char *title,
             cv->w - 2 * mg);
     fk_text_size(cv, sub, 14 * s, 0, NULL, &sh);
     y += sh;
-    char src[512];
+    char src[768];
     snprintf(
-        src, sizeof src, "%s%s", FK_L(cv, "出典: ", "Source: "),
+        src, sizeof src, "%s%s%s%s", FK_L(cv, "出典: ", "Source: "),
         m->source
             ? m->source
             : FK_L(
                   cv,
                   "fukyu 集計（医療機関等の導入状況フィード adoption-feed/1）",
-                  "fukyu tally of the facility adoption feed (adoption-feed/1)"));
+                  "fukyu tally of the facility adoption feed (adoption-feed/1)"),
+        m->cites & FK_CHART_CITE_NAMES
+            ? FK_L(cv, "、市区町村名: 総務省「全国地方公共団体コード」",
+                   "; municipalities: MIC local government codes")
+            : "",
+        m->cites & FK_CHART_CITE_POPULATION
+            ? FK_L(cv, "、人口: 総務省統計局「令和2年国勢調査」",
+                   "; population: Statistics Bureau, 2020 census")
+            : "");
     fk_text(cv, src, 11 * s, 0, mg, cv->h - mg * 0.6, FK_LEFT, FK_BOTTOM,
             FK_GREY, cv->w - 2 * mg);
     fk_text_size(cv, src, 11 * s, 0, NULL, &fh);

@@ -66,6 +66,9 @@ int fk_chart_weekly_draw_on(const fk_chart_weekly *c, const fk_chart_opts *o,
                             size_t errlen);
 int fk_chart_munis_draw_on(const fk_chart_munis *c, const fk_chart_opts *o,
                            const fk_chart_target *tg, char *err, size_t errlen);
+int fk_chart_barriers_draw_on(const fk_chart_barriers *c,
+                              const fk_chart_opts *o, const fk_chart_target *tg,
+                              char *err, size_t errlen);
 
 /* A layout in the charts' shared Pango context and fonts (fk_charts_init
  * first); the caller unrefs it. */
@@ -157,10 +160,15 @@ int fk_chart_prefs_check(const fk_chart_prefs *c, char *err, size_t errlen);
 extern const unsigned char fk_map_tiles[FK_NPREF][2];
 
 /* A sorted horizontal bar list (ranking, municipalities) in rect b, in as
- * many columns as it needs for legible rows, with a reference line. */
+ * many columns as it needs for legible rows, with a reference line.  A
+ * highlighted row (the report's own prefecture) is drawn dark with a bold
+ * label and a marker; a faint one (too few facilities to compare) pale;
+ * show_n adds the denominator to the value ("45.2% (12/27)").  Value
+ * labels are moved past the reference line rather than drawn over it. */
 typedef struct {
     const char *label;
     const fk_chart_counts *c;
+    int highlight, faint, show_n;
 } fk_bar_item;
 void fk_bars(fk_canvas *cv, fk_rect b, const fk_bar_item *items, size_t n,
              fk_vkind k, const fk_chart_counts *ref, const char *ref_label,

@@ -62,7 +62,11 @@ typedef struct {
     int pref;            /* area: 0 = national (全国), 1..47 a prefecture */
     fk_day as_of;        /* the date the data describe (JST) */
     const char *source;  /* source line after "出典: "; NULL = default */
+    unsigned cites;      /* FK_CHART_CITE_*: reference data drawn on */
 } fk_chart_meta;
+/* Reference data a chart uses, cited after the source (open-data terms). */
+#define FK_CHART_CITE_NAMES      1u /* 総務省 municipality codes and names */
+#define FK_CHART_CITE_POPULATION 2u /* 総務省統計局 2020 census */
 
 /* Counts of one row: operating, applied (not operating) and the
  * denominator; "none" is total - adopting - applied. */
@@ -105,6 +109,8 @@ typedef struct {
     double target; /* target rate drawn as a line; 0 = none */
     fk_day fy_end; /* fiscal-year-end marker; < 0 = none */
     fk_chart_mode mode;
+    int coverage; /* population coverage: obs adopting = covered population,
+                   * total = the area's population (always as rates) */
 } fk_chart_trend;
 
 /* ---- funnel: none / applied / operating per type ---------------------- */
@@ -120,6 +126,8 @@ typedef struct {
     fk_chart_counts prefs[FK_NPREF]; /* index 0 = prefecture 01 */
     fk_chart_counts national;
     fk_chart_mode mode;
+    int highlight; /* the ranking highlights and labels this prefecture
+                    * (1..47: a prefecture's report or page); 0 = none */
 } fk_chart_prefs;
 
 /* ---- weekly: new adopters per ISO week, stacked by type ---------------- */
@@ -135,6 +143,10 @@ typedef struct {
 } fk_chart_weekly;
 
 /* ---- municipalities of one prefecture --------------------------------- */
+/* Municipalities with fewer facilities than this swing by chance: the
+ * chart draws them pale, the movers table leaves them out. */
+#define FK_CHART_SMALL_MUNI 20
+
 typedef struct {
     char code[6];     /* JIS X 0402 */
     const char *name; /* NULL: the code is shown */
@@ -186,6 +198,21 @@ int fk_chart_weekly_csv(const fk_chart_weekly *c, const char *lang, fk_buf *out,
 int fk_chart_munis_csv(const fk_chart_munis *c, const char *lang, fk_buf *out,
                        char *err, size_t errlen);
 
+/* ---- barriers: what follow-up calls heard, by the ministry's codes ----- */
+typedef struct {
+    fk_chart_meta meta;
+    fk_day from, to;            /* the period (-1: open), for the subtitle */
+    double counts[FK_NBARRIER]; /* contacts naming barrier k + 1 */
+    double with_barrier;        /* contacts naming at least one */
+    double contacts;            /* every contact of the period */
+} fk_chart_barriers;
+
+int fk_chart_barriers_render(const fk_chart_barriers *c, const fk_chart_opts *o,
+                             fk_chart_format fmt, fk_buf *out, char *err,
+                             size_t errlen);
+int fk_chart_barriers_csv(const fk_chart_barriers *c, const char *lang,
+                          fk_buf *out, char *err, size_t errlen);
+
 /* ---- drawing onto a caller's page (charts/embed.c) -------------------- */
 /* Each chart drawn as vectors into cr with its top-left corner at (x, y),
  * at its layout size (o->width x o->height points; scale is unused), so
@@ -202,6 +229,10 @@ int fk_chart_map_draw(cairo_t *cr, double x, double y, const fk_chart_prefs *c,
 int fk_chart_munis_draw(cairo_t *cr, double x, double y,
                         const fk_chart_munis *c, const fk_chart_opts *o,
                         char *err, size_t errlen);
+
+int fk_chart_barriers_draw(cairo_t *cr, double x, double y,
+                           const fk_chart_barriers *c, const fk_chart_opts *o,
+                           char *err, size_t errlen);
 
 /* Text in the charts' fonts on a caller's cairo context (fk_charts_init
  * first).  size in points; halign 0 left, 1 centre, 2 right; y is the top

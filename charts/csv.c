@@ -48,9 +48,11 @@ int fk_chart_trend_csv(const fk_chart_trend *c, const char *lang, fk_buf *out,
     char title[256], d[FK_DATE_LEN];
     fk_title_trend(c, en, title, sizeof title);
     fk_buf_reset(out);
-    rc |= fk_buf_printf(
-        out, "chart,program,area,as_of,type,date,series,adopting,total,rate,"
-             "lo80,hi80,lo95,hi95\r\n");
+    rc |= fk_buf_printf(out,
+                        "chart,program,area,as_of,type,date,series,%s,rate,"
+                        "lo80,hi80,lo95,hi95\r\n",
+                        c->coverage ? "covered_population,population"
+                                    : "adopting,total");
     for (int t = 0; t <= FK_NTYPE; t++) {
         const fk_chart_line *l = &c->lines[t];
         const char *key = t < FK_NTYPE ? fk_types[t].key : "all";

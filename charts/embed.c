@@ -95,3 +95,10 @@ void fk_chart_text_extent(const char *s, double size, int bold, double *w,
 {
     fk_text_size(NULL, s, size, bold, w, h);
 }
+
+int fk_chart_barriers_draw(cairo_t *cr, double x, double y,
+                           const fk_chart_barriers *c, const fk_chart_opts *o,
+                           char *err, size_t errlen)
+{
+    EMBED(barriers, c);
+}

@@ -52,10 +52,9 @@ int fk_chart_munis_draw_on(const fk_chart_munis *c, const fk_chart_opts *o,
         return -1;
     }
     for (size_t i = 0; i < c->nmunis; i++) {
-        items[i].label = c->munis[i].name && *c->munis[i].name
-                             ? c->munis[i].name
-                             : c->munis[i].code;
-        items[i].c = &c->munis[i].c;
+        const fk_chart_muni *m = &c->munis[i];
+        items[i] = (fk_bar_item){m->name && *m->name ? m->name : m->code, &m->c,
+                                 0, m->c.total < FK_CHART_SMALL_MUNI, 1};
         if (fk_counts_check("municipalities", c->munis[i].code, &c->munis[i].c,
                             err, errlen) < 0) {
             free(items);
@@ -68,12 +67,15 @@ int fk_chart_munis_draw_on(const fk_chart_munis *c, const fk_chart_opts *o,
         free(items);
         return -1;
     }
-    char title[256], note[64];
+    char title[256], note[256];
     fk_title_munis(c, k, cv.en, title, sizeof title);
     snprintf(note, sizeof note,
-             FK_L(&cv, "%zu 市区町村・破線は都道府県値",
-                  "%zu municipalities; dashed: prefecture"),
-             c->nmunis);
+             FK_L(&cv,
+                  "%zu市区町村・破線=都道府県値・( )=運用中/対象・淡色=対象%d"
+                  "未満",
+                  "%zu municipalities; dashed: prefecture; (operating/all); "
+                  "pale: under %d"),
+             c->nmunis, FK_CHART_SMALL_MUNI);
     fk_rect b = fk_frame(&cv, &c->meta, title, fk_vunit(k, cv.en), note);
     char pname[48];
     fk_pref_label(c->meta.pref, cv.en, 0, pname, sizeof pname);

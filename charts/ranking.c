@@ -3,6 +3,7 @@
 #include "charts/canvas.h"
 
 #include <stdio.h>
+#include <string.h>
 
 int fk_chart_prefs_check(const fk_chart_prefs *c, char *err, size_t errlen)
 {
@@ -48,15 +49,29 @@ int fk_chart_ranking_draw_on(const fk_chart_prefs *c, const fk_chart_opts *o,
     meta.pref = 0;
     if (fk_canvas_open(&cv, o, tg, meta.as_of, err, errlen) < 0) return -1;
     fk_vkind k = fk_vkind_for(c->prefs, FK_NPREF, c->mode);
-    char title[256], names[FK_NPREF][48];
+    char title[256], names[FK_NPREF][48], note[160];
     fk_title_prefs(c, 0, cv.en, title, sizeof title);
-    fk_rect b = fk_frame(&cv, &meta, title, fk_vunit(k, cv.en),
-                         FK_L(&cv, "破線は全国値", "dashed: national value"));
+    snprintf(note, sizeof note, "%s",
+             FK_L(&cv, "破線は全国値", "dashed: national value"));
+    if (fk_pref_by_code(c->highlight)) { /* say which bar is marked, and why */
+        int rank = 1;
+        double me = fk_vvalue(k, &c->prefs[c->highlight - 1]);
+        for (int i = 0; i < FK_NPREF; i++)
+            rank += fk_vvalue(k, &c->prefs[i]) > me;
+        char pn[48];
+        fk_pref_label(c->highlight, cv.en, 0, pn, sizeof pn);
+        size_t l = strlen(note);
+        snprintf(note + l, sizeof note - l,
+                 cv.en ? "; ▶ %s (rank %d of 47)"
+                       : "・▶は%s（47都道府県中%d位）",
+                 pn, rank);
+    }
+    fk_rect b = fk_frame(&cv, &meta, title, fk_vunit(k, cv.en), note);
     fk_bar_item items[FK_NPREF];
     for (int i = 0; i < FK_NPREF; i++) {
-        items[i].label =
-            fk_pref_label(i + 1, cv.en, 1, names[i], sizeof names[i]);
-        items[i].c = &c->prefs[i];
+        fk_pref_label(i + 1, cv.en, 1, names[i], sizeof names[i]);
+        items[i] =
+            (fk_bar_item){names[i], &c->prefs[i], c->highlight == i + 1, 0, 0};
     }
     fk_bars(&cv, b, items, FK_NPREF, k, k == FK_V_COUNT ? NULL : &c->national,
             FK_L(&cv, "全国", "national"),

@@ -63,6 +63,7 @@ static int check(const fk_chart_trend *c, char *err, size_t errlen)
 /* Whether the chart shows counts: asked for, or every rate under 1%. */
 static int use_counts(const fk_chart_trend *c)
 {
+    if (c->coverage) return 0;
     if (c->mode != FK_CHART_AUTO) return c->mode == FK_CHART_COUNT;
     for (int t = 0; t <= FK_NTYPE; t++)
         for (size_t i = 0; i < c->lines[t].nobs; i++)
@@ -321,7 +322,11 @@ static void draw_markers(fk_canvas *cv, const fk_chart_trend *c, const plot *p,
 void fk_title_trend(const fk_chart_trend *c, int en, char *out, size_t n)
 {
     const char *prog = fk_program_label(c->meta.program, en);
-    if (use_counts(c))
+    if (c->coverage)
+        snprintf(out, n,
+                 en ? "%s: population coverage" : "%s 人口カバー率の推移",
+                 prog);
+    else if (use_counts(c))
         snprintf(out, n,
                  en ? "%s: facilities operating" : "%s 運用施設数の推移", prog);
     else
@@ -369,11 +374,18 @@ int fk_chart_trend_draw_on(const fk_chart_trend *c, const fk_chart_opts *o,
 
     fk_canvas cv;
     if (fk_canvas_open(&cv, o, tg, c->meta.as_of, err, errlen) < 0) return -1;
-    char title[256], note[160] = "";
+    char title[256], note[320] = "";
     fk_title_trend(c, cv.en, title, sizeof title);
-    snprintf(note, sizeof note, "%s%s%s",
+    snprintf(note, sizeof note, "%s%s%s%s",
              c->weekly ? FK_L(&cv, "週次", "weekly")
                        : FK_L(&cv, "日次", "daily"),
+             c->coverage ? FK_L(&cv,
+                                "・導入施設が1つ以上ある市区町村の人口の割合"
+                                "（2020年国勢調査）",
+                                "; share of the population living in "
+                                "municipalities with an adopting facility "
+                                "(2020 census)")
+                         : "",
              counts && c->mode == FK_CHART_AUTO
                  ? FK_L(&cv, "・導入率が1%未満のため施設数で表示",
                         "; rates below 1%, counts shown")

@@ -133,6 +133,19 @@ int fk_cli_arg_pref(const fk_command *cmd, const char *s, int *out)
     return 0;
 }
 
+int fk_cli_arg_muni(const fk_command *cmd, const char *s, int *pref,
+                    char out[6])
+{
+    char why[128];
+    int p = fk_muni_parse(s, out, why, sizeof why);
+    if (p < 0) return fk_cli_usage_error(cmd, "--municipality: %s", why);
+    if (*pref && *pref != p)
+        return fk_cli_usage_error(
+            cmd, "--municipality %s is not in --prefecture %02d", s, *pref);
+    *pref = p;
+    return 0;
+}
+
 int fk_cli_arg_date(const fk_command *cmd, const char *opt, const char *s,
                     fk_day *out)
 {

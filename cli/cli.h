@@ -70,6 +70,10 @@ int fk_cli_arg_type(const fk_command *cmd, const char *s,
 int fk_cli_arg_pref(const fk_command *cmd, const char *s, int *out); /* 1..47 */
 int fk_cli_arg_date(const fk_command *cmd, const char *opt, const char *s,
                     fk_day *out);
+/* --municipality CODE (fk_muni_parse): sets *pref to the code's prefecture,
+ * which must agree with a --prefecture already given (*pref != 0). */
+int fk_cli_arg_muni(const fk_command *cmd, const char *s, int *pref,
+                    char out[6]);
 
 /* Resets getopt for a fresh parse. */
 void fk_cli_getopt_reset(void);

@@ -10,6 +10,7 @@
 #include "charts/chart.h"
 #include "core/file.h"
 #include "reports/chartdata.h"
+#include "reports/followup.h"
 
 static int run(int argc, char **argv);
 
@@ -19,9 +20,10 @@ const fk_command fk_cmd_chart = {
     "draw a chart (PNG, PDF or SVG) from the store",
     "usage: fukyu chart KIND --program P --out FILE [--prefecture NN] [--type T]\n"
     "                   [--date D] [--lang ja|en] [--width W] [--height H] [--scale S]\n"
-    "                   [--csv FILE] [--db PATH] [--config PATH]\n"
+    "                   [--metric rate|population_coverage] [--csv FILE]\n"
+    "                   [--db PATH] [--config PATH]\n"
     "\n"
-    "KIND: trend | funnel | ranking | map | weekly | municipalities\n"
+    "KIND: trend | funnel | ranking | map | weekly | municipalities | barriers\n"
     "  --program P      eprescription or ehr_sharing\n"
     "  --out FILE       .png, .pdf or .svg (written atomically)\n"
     "  --prefecture NN  01..47 (trend, funnel, weekly: the area; required for\n"
@@ -31,7 +33,13 @@ const fk_command fk_cmd_chart = {
     "  --lang ja|en     labels (default: [reports] lang)\n"
     "  --width W --height H  layout size, px for PNG, pt for PDF/SVG (1200x700)\n"
     "  --scale S        PNG pixels per unit (default 1)\n"
-    "  --csv FILE       also write the numbers drawn as CSV (RFC 4180, UTF-8)\n",
+    "  --metric M       trend only: rate (default, with forecasts) or\n"
+    "                   population_coverage (人口カバー率: the share of the\n"
+    "                   area's 2020 population living in municipalities with\n"
+    "                   at least one adopting facility)\n"
+    "  --csv FILE       also write the numbers drawn as CSV (RFC 4180, UTF-8)\n"
+    "barriers: the barriers (codes 1-7) named in follow-up contacts from\n"
+    "  --from D to --date D (each open by default), national or --prefecture\n",
 };
 
 enum {
@@ -40,7 +48,8 @@ enum {
     K_RANKING,
     K_MAP,
     K_WEEKLY,
-    K_MUNI
+    K_MUNI,
+    K_BARRIERS
 };
 
 enum {
@@ -53,22 +62,25 @@ enum {
     O_HEIGHT,
     O_SCALE,
     O_OUT,
-    O_CSV
+    O_CSV,
+    O_METRIC,
+    O_FROM
 };
 
 typedef struct {
-    int kind, type, pref;
+    int kind, type, pref, coverage;
     const char *program, *lang, *out, *csv;
-    fk_day date;
+    fk_day date, from;
+    int date_given; /* barriers: the period ends on --date, else is open */
     fk_chart_opts opts;
     fk_cli_env env;
 } chart_args;
 
 static int kind_by_name(const char *s)
 {
-    static const char *names[] = {"trend", "funnel", "ranking",
-                                  "map",   "weekly", "municipalities"};
-    for (int i = 0; i < 6; i++)
+    static const char *names[] = {"trend",  "funnel",         "ranking", "map",
+                                  "weekly", "municipalities", "barriers"};
+    for (int i = 0; i < 7; i++)
         if (!strcmp(s, names[i])) return i;
     return -1;
 }
@@ -92,14 +104,17 @@ static int do_trend(fk_store *st, const chart_args *a, fk_chart_format fmt,
                     char *err)
 {
     fk_cd_trend t;
-    if (fk_cd_trend_load(st, a->program, a->pref, a->date, a->env.cfg.target, 0,
-                         &t, err, 512) < 0)
+    if ((a->coverage
+             ? fk_cd_coverage_load(st, a->program, a->pref, a->date, &t, err,
+                                   512)
+             : fk_cd_trend_load(st, a->program, a->pref, a->date,
+                                a->env.cfg.target, 0, &t, err, 512)) < 0)
         return fk_cli_fail("chart: %s", err);
     for (int i = 0; i <= FK_NTYPE; i++) {
         if (a->type >= 0 && i != a->type) {
             t.chart.lines[i].nobs = 0;
             t.chart.lines[i].nfc = 0;
-        } else if (t.line[i].nobs && !t.line[i].has_fc) {
+        } else if (t.line[i].nobs && !t.line[i].has_fc && !a->coverage) {
             fprintf(stderr, "fukyu chart: no forecast for %s: %s\n",
                     i == FK_NTYPE ? "all types" : fk_types[i].key,
                     t.line[i].fc_err);
@@ -181,6 +196,27 @@ static int do_munis(fk_store *st, const chart_args *a, fk_chart_format fmt,
     return finish(a, &img, &csv, r, err);
 }
 
+/* The follow-up summary of the period, as reports/followup.h reads it. */
+static int do_barriers(fk_store *st, const chart_args *a, fk_chart_format fmt,
+                       char *err)
+{
+    fk_followup_filter f = {.program = a->program,
+                            .pref = a->pref,
+                            .from = a->from,
+                            .to = a->date_given ? a->date : -1,
+                            .no_conversion = 1};
+    fk_followup_summary s;
+    if (fk_followup_summarize(st, &f, &s) < 0)
+        return fk_cli_fail("chart: %s", fk_store_error(st));
+    fk_chart_barriers c;
+    fk_followup_chart(&f, &s, &c);
+    fk_buf img = {0}, csv = {0};
+    int r = fk_chart_barriers_render(&c, &a->opts, fmt, &img, err, 512);
+    if (r == 0 && a->csv)
+        r = fk_chart_barriers_csv(&c, a->opts.lang, &csv, err, 512);
+    return finish(a, &img, &csv, r, err);
+}
+
 static int parse(int argc, char **argv, chart_args *a)
 {
     static const struct option opts[] = {
@@ -194,6 +230,8 @@ static int parse(int argc, char **argv, chart_args *a)
         {"scale", required_argument, NULL, O_SCALE},
         {"out", required_argument, NULL, O_OUT},
         {"csv", required_argument, NULL, O_CSV},
+        {"metric", required_argument, NULL, O_METRIC},
+        {"from", required_argument, NULL, O_FROM},
         FK_COMMON_LONGOPTS,
         {0, 0, 0, 0}};
     const fk_command *cmd = &fk_cmd_chart;
@@ -225,6 +263,7 @@ static int parse(int argc, char **argv, chart_args *a)
             if (fk_date_parse(optarg, &a->date) < 0)
                 return fk_cli_usage_error(
                     cmd, "--date: '%s' is not a YYYY-MM-DD date", optarg);
+            a->date_given = 1;
             break;
         case O_LANG:
             if (strcmp(optarg, "ja") && strcmp(optarg, "en"))
@@ -248,6 +287,16 @@ static int parse(int argc, char **argv, chart_args *a)
             break;
         case O_OUT: a->out = optarg; break;
         case O_CSV: a->csv = optarg; break;
+        case O_METRIC:
+            if (strcmp(optarg, "rate") && strcmp(optarg, "population_coverage"))
+                return fk_cli_usage_error(
+                    cmd, "--metric: '%s' is not rate or population_coverage",
+                    optarg);
+            a->coverage = !strcmp(optarg, "population_coverage");
+            break;
+        case O_FROM:
+            if (fk_cli_arg_date(cmd, "--from", optarg, &a->from)) return 2;
+            break;
         default:
             return fk_cli_usage_error(cmd, "unknown or incomplete option '%s'",
                                       argv[optind - 1]);
@@ -264,6 +313,11 @@ static int parse(int argc, char **argv, chart_args *a)
     if (fk_chart_format_from_path(a->out) < 0)
         return fk_cli_usage_error(
             cmd, "--out: '%s' must end in .png, .pdf or .svg", a->out);
+    if (a->coverage && a->kind != K_TREND)
+        return fk_cli_usage_error(
+            cmd, "--metric population_coverage is drawn by trend only");
+    if (a->from >= 0 && a->kind != K_BARRIERS)
+        return fk_cli_usage_error(cmd, "--from applies to barriers only");
     if (a->kind == K_MUNI && !a->pref)
         return fk_cli_usage_error(cmd, "municipalities needs --prefecture");
     return -1; /* parsed; go on */
@@ -271,7 +325,7 @@ static int parse(int argc, char **argv, chart_args *a)
 
 static int run(int argc, char **argv)
 {
-    chart_args a = {.type = -1, .date = -1};
+    chart_args a = {.type = -1, .date = -1, .from = -1};
     int pr = parse(argc, argv, &a);
     if (pr >= 0) return pr;
     if (fk_cli_setup(&a.env) < 0) return 1;
@@ -295,6 +349,7 @@ static int run(int argc, char **argv)
         case K_FUNNEL: rc = do_funnel(st, &a, fmt, err); break;
         case K_WEEKLY: rc = do_weekly(st, &a, fmt, err); break;
         case K_MUNI: rc = do_munis(st, &a, fmt, err); break;
+        case K_BARRIERS: rc = do_barriers(st, &a, fmt, err); break;
         default: rc = do_prefs(st, &a, fmt, err); break;
         }
     }

@@ -17,17 +17,20 @@ const fk_command fk_cmd_export = {
     "                    [--prefecture NN] [--municipality CODE] [--type T]\n"
     "                    [--status none|applied|all] [--newly-adopted-since YYYY-MM-DD]\n"
     "                    [--header en|ja] [--encoding utf-8|cp932] [--no-bom]\n"
+    "                    [--order priority] [--not-contacted-since YYYY-MM-DD]\n"
     "                    [--db PATH] [--config PATH]\n"
     "\n"
     "Writes every facility that has not adopted program P (eprescription,\n"
     "ehr_sharing) in the latest stored pull: status none (not started),\n"
     "applied, or both (--status all, the default).  Narrow it with\n"
-    "--prefecture, --municipality (5-digit code) and --type (hospital, clinic,\n"
+    "--prefecture, --municipality (5-digit code; a designated city's code\n"
+    "covers its wards) and --type (hospital, clinic,\n"
     "dental, pharmacy).  --newly-adopted-since D lists instead the facilities\n"
     "operating since D or later (to thank them, or to stop calling them).\n"
     "\n"
     "Columns: code, name, type, prefecture_code, prefecture, municipality,\n"
-    "address, phone, beds, status, status_ja, applied_since, days_since_applied\n"
+    "municipality_name (empty for a code newer than fukyu's table), address,\n"
+    "phone, beds, status, status_ja, applied_since, days_since_applied\n"
     "(operating_since instead of the last two with --newly-adopted-since);\n"
     "--header ja gives Japanese titles (and sheet name) instead.\n"
     "\n"
@@ -38,7 +41,21 @@ const fk_command fk_cmd_export = {
     "that open a CSV directly read codes as numbers and drop their leading\n"
     "zeros (0110050775 -> 110050775); give Excel users the XLSX file, where\n"
     "codes are text.  FILE is replaced atomically; on failure it is left as\n"
-    "it was.\n",
+    "it was.\n"
+    "\n"
+    "The non-adopter list ends with empty columns for the follow-up teams:\n"
+    "followup_date, followup_outcome, followup_barriers (e.g. 1;4),\n"
+    "followup_team, followup_note (フォローアップ日, フォローアップ結果, 導入の障壁,\n"
+    "担当チーム, フォローアップメモ); `fukyu followup import` reads the filled-in\n"
+    "file back.  --not-contacted-since D leaves out the facilities contacted\n"
+    "for P on or after D.\n"
+    "\n"
+    "--order priority adds priority (1 = call first) and priority_reason and\n"
+    "sorts by them: (1) stalled applications (applied, not operating), the\n"
+    "longest stalled first; (2) hospitals not started, most beds first;\n"
+    "(3) the rest in area order.  Within each group, facilities whose\n"
+    "municipality already has a pharmacy operating P come first (the\n"
+    "'nearby facilities have not adopted' barrier is weaker there).\n",
 };
 
 enum {
@@ -52,12 +69,15 @@ enum {
     O_OUT,
     O_HEADER,
     O_ENCODING,
-    O_NO_BOM
+    O_NO_BOM,
+    O_ORDER,
+    O_NOT_CONTACTED
 };
 
 typedef struct {
     fk_export_opts x;
     const char *out, *muni, *status, *encoding;
+    char muni_code[6];
     int have_format;
 } args;
 
@@ -77,6 +97,8 @@ static int parse(const fk_command *me, int argc, char **argv, fk_cli_env *env,
         {"header", required_argument, NULL, O_HEADER},
         {"encoding", required_argument, NULL, O_ENCODING},
         {"no-bom", no_argument, NULL, O_NO_BOM},
+        {"order", required_argument, NULL, O_ORDER},
+        {"not-contacted-since", required_argument, NULL, O_NOT_CONTACTED},
         {0, 0, 0, 0},
     };
     fk_facility_filter *f = &a->x.filter;
@@ -121,6 +143,18 @@ static int parse(const fk_command *me, int argc, char **argv, fk_cli_env *env,
             break;
         case O_ENCODING: a->encoding = optarg; break;
         case O_NO_BOM: a->x.bom = 0; break;
+        case O_ORDER:
+            if (strcmp(optarg, "priority") && strcmp(optarg, "area"))
+                return fk_cli_usage_error(
+                    me, "--order: '%s' is not priority or area", optarg);
+            a->x.order_priority = !strcmp(optarg, "priority");
+            break;
+        case O_NOT_CONTACTED:
+            if (fk_cli_arg_date(me, "--not-contacted-since", optarg,
+                                &a->x.not_contacted_since))
+                return 2;
+            a->x.not_contacted = 1;
+            break;
         default:
             return fk_cli_usage_error(me, "unknown or incomplete option '%s'",
                                       argv[optind - 1]);
@@ -146,22 +180,13 @@ static int check(const fk_command *me, args *a)
         return fk_cli_usage_error(me, "--format is required (csv or xlsx)");
     if (!a->out || !*a->out) return fk_cli_usage_error(me, "--out is required");
     if (a->muni) {
-        int digits = strlen(a->muni) == 5 && strspn(a->muni, "0123456789") == 5;
-        char p2[3] = {a->muni[0], digits ? a->muni[1] : '\0', '\0'};
-        const fk_pref *p = digits ? fk_pref_by_str(p2) : NULL;
-        if (!p)
-            return fk_cli_usage_error(
-                me,
-                "--municipality: '%s' is not a 5-digit municipality code "
-                "starting with a prefecture code 01..47",
-                a->muni);
-        if (f->pref && f->pref != p->code)
-            return fk_cli_usage_error(
-                me, "--municipality %s is not in --prefecture %02d", a->muni,
-                f->pref);
-        f->pref = p->code;
-        f->muni = a->muni;
+        if (fk_cli_arg_muni(me, a->muni, &f->pref, a->muni_code)) return 2;
+        f->muni = a->muni_code;
     }
+    if ((a->x.order_priority || a->x.not_contacted) && f->adopted_since >= 0)
+        return fk_cli_usage_error(me,
+                                  "--order priority and --not-contacted-since "
+                                  "apply to the non-adopter list only");
     if (a->status && f->adopted_since >= 0)
         return fk_cli_usage_error(
             me, "--status and --newly-adopted-since do not go together");

@@ -15,7 +15,9 @@ const fk_command fk_cmd_pulls = {
     "\n"
     "One line per pull: id, start time (UTC), outcome (stored, unchanged,\n"
     "failed, running, interrupted), as_of, records, status changes, records\n"
-    "set aside, seconds, feed, and the reason of a failure.\n",
+    "set aside, municipality codes not in fukyu's table (unknown_munis: kept,\n"
+    "e.g. a municipality formed after the table's date), seconds, feed, and\n"
+    "the reason of a failure.\n",
 };
 
 const fk_command fk_cmd_rejects = {
@@ -31,10 +33,11 @@ const fk_command fk_cmd_rejects = {
 static int print_pull(const fk_pull_row *r, void *ctx)
 {
     (void)ctx;
-    printf("%-5lld %-20s %-11s %-10s %8lld %8lld %6lld %8.2f  %s%s%s\n",
+    printf("%-5lld %-20s %-11s %-10s %8lld %8lld %6lld %13lld %8.2f  %s%s%s\n",
            (long long)r->id, r->started_at, r->outcome,
            r->as_of[0] ? r->as_of : "-", (long long)r->records,
-           (long long)r->changes, (long long)r->set_aside, r->seconds, r->feed,
+           (long long)r->changes, (long long)r->set_aside,
+           (long long)r->unknown_munis, r->seconds, r->feed,
            r->reason[0] ? "  reason: " : "", r->reason);
     return 0;
 }
@@ -90,9 +93,9 @@ static int run_pulls(int argc, char **argv)
     if (fk_cli_setup(&env) < 0) return 1;
     fk_store *st = fk_cli_open_store(&env, FK_STORE_READONLY);
     if (!st) return 1;
-    printf("%-5s %-20s %-11s %-10s %8s %8s %6s %8s  %s\n", "id",
+    printf("%-5s %-20s %-11s %-10s %8s %8s %6s %13s %8s  %s\n", "id",
            "started (UTC)", "outcome", "as_of", "records", "changes", "aside",
-           "seconds", "feed");
+           "unknown_munis", "seconds", "feed");
     rc = fk_store_each_pull(st, (int)limit, NULL, print_pull, NULL);
     if (rc < 0) rc = fk_cli_fail("pulls: %s", fk_store_error(st));
     fk_store_close(st);

@@ -19,7 +19,10 @@ const fk_command fk_cmd_summary = {
     "date (default: the latest stored as_of), nationally or for one prefecture.\n"
     "adopting = operating on that date; total = facilities present whose status\n"
     "is not not_applicable; rate = adopting / total (0 when total is 0);\n"
-    "applied = applied but not yet operating.\n",
+    "applied = applied but not yet operating; population_coverage = the share\n"
+    "of the area's 2020 population living in municipalities where at least\n"
+    "one facility of the type is adopting (人口カバー率; wards count toward\n"
+    "their city).\n",
 };
 
 enum {
@@ -77,7 +80,9 @@ static int run(int argc, char **argv)
     }
     fk_area area = {pref, ""};
     fk_counts by[FK_NTYPE], all = {0, 0, 0};
-    if (fk_store_counts(st, program, date, &area, by) < 0) {
+    double cov[FK_NTYPE + 1];
+    if (fk_store_counts(st, program, date, &area, by) < 0 ||
+        fk_store_coverage(st, program, date, pref, cov) < 0) {
         int rc = fk_cli_fail("summary: %s", fk_store_error(st));
         fk_store_close(st);
         return rc;
@@ -104,14 +109,14 @@ static int run(int argc, char **argv)
     printf("%s (%s) — %s — %s (%s)\n", pi->label_ja, program,
            pref ? fk_pref_by_code(pref)->name_ja : "全国", ds,
            fk_date_wareki(date, wareki, sizeof wareki));
-    printf("%-10s %10s %10s %8s %10s\n", "type", "adopting", "total", "rate",
-           "applied");
-    for (int t = 0; t < FK_NTYPE; t++)
-        printf("%-10s %10lld %10lld %7.1f%% %10lld\n", fk_types[t].key,
-               (long long)by[t].adopting, (long long)by[t].total,
-               100 * fk_counts_rate(&by[t]), (long long)by[t].applied);
-    printf("%-10s %10lld %10lld %7.1f%% %10lld\n", "all",
-           (long long)all.adopting, (long long)all.total,
-           100 * fk_counts_rate(&all), (long long)all.applied);
+    printf("%-10s %10s %10s %8s %10s %13s\n", "type", "adopting", "total",
+           "rate", "applied", "pop_coverage");
+    for (int t = 0; t <= FK_NTYPE; t++) {
+        const fk_counts *c = t < FK_NTYPE ? &by[t] : &all;
+        printf("%-10s %10lld %10lld %7.1f%% %10lld %12.1f%%\n",
+               t < FK_NTYPE ? fk_types[t].key : "all", (long long)c->adopting,
+               (long long)c->total, 100 * fk_counts_rate(c),
+               (long long)c->applied, 100 * cov[t]);
+    }
     return 0;
 }

@@ -38,6 +38,11 @@ typedef struct {
     fk_pull_stats stats;
 } fk_collect_result;
 
+/* Sets up what the pulls share process-wide (cJSON's allocation hooks).
+ * fk_collect_once() does it too; a program with threads that use cJSON
+ * calls it before starting them. */
+void fk_collect_init(void);
+
 /* Runs one pull.  Returns 0 when stored or unchanged, -1 when it failed
  * (res->reason says why; the store is as it was). */
 int fk_collect_once(fk_store *st, const fk_collect_options *o,

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "collector/fetch.h"
+#include "collector/jsonarena.h"
 #include "collector/record.h"
 
 void fk_collect_options_from_config(fk_collect_options *o, const fk_config *c)
@@ -38,6 +39,7 @@ typedef struct {
     const fk_collect_options *o;
     fk_store *st;
     fk_fetch *f;
+    fk_jsonarena *arena; /* the current page's cJSON tree */
     fk_apply *ap;
     fk_collect_result *res;
     fk_pull_stats ps;
@@ -50,7 +52,27 @@ typedef struct {
     char **cursors;
     size_t ncursors;
     unsigned rng;
+    /* Municipality codes not in the reference table (kept, counted). */
+    char (*unknown)[6];
+    size_t nunknown, capunknown;
 } pull;
+
+/* Notes a well-formed municipality code the table lacks, once. */
+static int note_unknown_muni(pull *p, const char *code)
+{
+    if (!code[0] || fk_muni_by_code(code)) return 0;
+    for (size_t i = 0; i < p->nunknown; i++)
+        if (!strcmp(p->unknown[i], code)) return 0;
+    if (p->nunknown == p->capunknown) {
+        size_t c = p->capunknown ? p->capunknown * 2 : 16;
+        char(*n)[6] = realloc(p->unknown, c * sizeof *n);
+        if (!n) return -1;
+        p->unknown = n;
+        p->capunknown = c;
+    }
+    memcpy(p->unknown[p->nunknown++], code, 6);
+    return 0;
+}
 
 static int failf(pull *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -227,6 +249,8 @@ static int take_records(pull *p, const cJSON *doc, int page)
         }
         int rc = fk_apply_record(p->ap, &r);
         if (rc < 0) return failf(p, "store: %s", fk_store_error(p->st));
+        if (rc == FK_APPLY_OK && note_unknown_muni(p, r.muni) < 0)
+            return failf(p, "out of memory");
         if (rc == FK_APPLY_DUP) {
             snprintf(why, sizeof why,
                      "code: %s repeats a code already seen in this pull", code);
@@ -290,8 +314,11 @@ static int run_pages(pull *p)
         assert(p->ps.pages == page + 1);
         if (status == 304) return 304;
         const char *end = NULL;
+        fk_jsonarena_use(p->arena); /* only while cJSON allocates */
         cJSON *doc = cJSON_ParseWithLengthOpts(r.body, r.len, &end, 0);
+        fk_jsonarena_use(NULL);
         if (!doc) {
+            fk_jsonarena_reset(p->arena);
             long at = end ? (long)(end - r.body) : 0;
             return failf(p,
                          "page %d: body is not valid JSON (at byte %ld of %zu)",
@@ -301,10 +328,11 @@ static int run_pages(pull *p)
         if (rc == 0 && page == 0 &&
             fk_apply_snapshot(p->ap, p->snapshot, p->as_of, r.etag) < 0)
             rc = failf(p, "%s", fk_store_error(p->st));
+        if (rc == 0 && page == 0) fk_apply_expect(p->ap, p->total);
         if (rc == 0) rc = take_records(p, doc, page);
         char *next = NULL;
         if (rc == 0) rc = next_cursor(p, doc, page, &next);
-        cJSON_Delete(doc);
+        fk_jsonarena_reset(p->arena); /* the page's tree, all at once */
         if (rc < 0) return -1;
         if (rc == 0) break;
         /* A server that keeps sending empty pages with fresh cursors. */
@@ -317,6 +345,11 @@ static int run_pages(pull *p)
         return failf(p, "the pages delivered %lld records but total says %lld",
                      (long long)p->delivered, (long long)p->total);
     return 200;
+}
+
+void fk_collect_init(void)
+{
+    fk_jsonarena_init();
 }
 
 int fk_collect_once(fk_store *st, const fk_collect_options *o,
@@ -341,9 +374,14 @@ int fk_collect_once(fk_store *st, const fk_collect_options *o,
     res->pull_id = fk_apply_pull_id(p.ap);
     char err[300];
     p.f = fk_fetch_new(o, err, sizeof err);
-    int rc = p.f ? run_pages(&p) : failf(&p, "%s", err);
+    p.arena = fk_jsonarena_new();
+    int rc = !p.arena ? failf(&p, "out of memory")
+             : p.f    ? run_pages(&p)
+                      : failf(&p, "%s", err);
+    fk_jsonarena_free(p.arena);
     for (size_t i = 0; i < p.ncursors; i++) free(p.cursors[i]);
     free(p.cursors);
+    free(p.unknown);
     fk_fetch_free(p.f);
     snprintf(res->as_of, sizeof res->as_of, "%s", p.as_of_s);
     if (rc == 304) {
@@ -366,6 +404,7 @@ int fk_collect_once(fk_store *st, const fk_collect_options *o,
         }
     }
     if (rc == 200) {
+        p.ps.unknown_munis = (int64_t)p.nunknown;
         if (fk_apply_commit(p.ap, &p.ps) < 0) {
             snprintf(res->reason, sizeof res->reason, "%s", fk_store_error(st));
             snprintf(res->outcome, sizeof res->outcome, "failed");

@@ -21,6 +21,7 @@ typedef struct {
     char last_pull[200]; /* "pull 12 stored (as_of 2025-02-09)", for STATUS= */
     /* Set by the signal handlers; the collector polls stop during a pull. */
     volatile sig_atomic_t stop, reload;
+    volatile sig_atomic_t pull_now; /* SIGUSR1: pull (and render) now */
     sigset_t waitmask; /* the mask while waiting or pulling: our signals open */
 } fk_daemon;
 

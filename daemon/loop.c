@@ -3,12 +3,16 @@
  * The next deadline is the earliest of {next pull slot, next weekly report,
  * next watchdog ping}; one timerfd on CLOCK_REALTIME is armed at it in
  * absolute time, so slots stay on the wall clock (JST) and a clock change
- * wakes the loop to recompute (TFD_TIMER_CANCEL_ON_SET).  SIGTERM, SIGINT
- * and SIGHUP are blocked on every thread and let through only inside
- * ppoll() and during a pull; their handlers just set flags.  The HTTP
+ * wakes the loop to recompute (TFD_TIMER_CANCEL_ON_SET).  SIGTERM, SIGINT,
+ * SIGHUP and SIGUSR1 are blocked on every thread and let through only inside
+ * ppoll() and during a pull; their handlers just set flags.  SIGUSR1
+ * asks for a pull now (and the render that follows a stored one), out of
+ * schedule: `make soak` drives many cycles through it.  The HTTP
  * server's threads are started with the signals blocked, so they never
  * take them. */
 #include "daemon/daemon_int.h"
+
+#include "collector/collector.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -26,6 +30,8 @@ static void on_signal(int sig)
     if (!the_daemon) return;
     if (sig == SIGHUP)
         the_daemon->reload = 1;
+    else if (sig == SIGUSR1)
+        the_daemon->pull_now = 1;
     else
         the_daemon->stop = 1;
 }
@@ -37,10 +43,12 @@ static void setup_signals(fk_daemon *d)
     sigaddset(&ours, SIGTERM);
     sigaddset(&ours, SIGINT);
     sigaddset(&ours, SIGHUP);
+    sigaddset(&ours, SIGUSR1);
     pthread_sigmask(SIG_BLOCK, &ours, &d->waitmask);
     sigdelset(&d->waitmask, SIGTERM);
     sigdelset(&d->waitmask, SIGINT);
     sigdelset(&d->waitmask, SIGHUP);
+    sigdelset(&d->waitmask, SIGUSR1);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -48,6 +56,7 @@ static void setup_signals(fk_daemon *d)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
     signal(SIGPIPE, SIG_IGN); /* a client gone mid-reply is not fatal */
 }
 
@@ -139,8 +148,9 @@ static int loop(fk_daemon *d, int tfd)
             reload(d);
             if (!d->http) return 1;
         }
-        if (pull_now || time(NULL) >= d->next_pull) {
+        if (pull_now || d->pull_now || time(NULL) >= d->next_pull) {
             pull_now = 0;
+            d->pull_now = 0;
             if (fk_daemon_pull(d)) render_why = "new data stored";
             d->next_pull = fk_schedule_next_pull(&d->sched, time(NULL));
             fk_daemon_notify_status(d);
@@ -191,6 +201,7 @@ int fk_daemon_run(const fk_daemon_options *o)
     static fk_daemon d; /* large (paths), and reached by the handlers */
     memset(&d, 0, sizeof d);
     d.opt = *o;
+    fk_daemon_memory_init(); /* before any thread starts */
     char err[1400];
     if (fk_daemon_load_config(o, &d.cfg, &d.sched, err, sizeof err) < 0) {
         fk_daemon_log(FK_LOG_ERR, "config: %s", err);
@@ -203,6 +214,7 @@ int fk_daemon_run(const fk_daemon_options *o)
         fk_daemon_log(FK_LOG_ERR, "timerfd: %s", strerror(errno));
         return 1;
     }
+    fk_collect_init(); /* cJSON's hooks, before the HTTP threads use cJSON */
     if (fk_daemon_http_start(&d, err, sizeof err) < 0) {
         fk_daemon_log(FK_LOG_ERR, "%s", err);
         close(tfd);

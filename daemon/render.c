@@ -47,6 +47,7 @@ void fk_daemon_render(fk_daemon *d, const char *why)
     int rc = fk_publish_all(st, &po, &ps, err, sizeof err);
     fk_daemon_watchdog_idle(d);
     fk_store_close(st);
+    fk_daemon_memory_release(); /* the drawing threads' leftovers */
     if (rc < 0) {
         fk_daemon_log(FK_LOG_ERR, "render failed: %s", err);
         return;

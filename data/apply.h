@@ -48,6 +48,10 @@ int64_t fk_apply_pull_id(const fk_apply *ap);
 int fk_apply_snapshot(fk_apply *ap, const char *snapshot, fk_day as_of,
                       const char *etag);
 
+/* The number of records the snapshot says it has, so that the pull sizes
+ * its tables once rather than growing them (optional; a hint only). */
+void fk_apply_expect(fk_apply *ap, int64_t total);
+
 enum {
     FK_APPLY_OK = 0,
     FK_APPLY_DUP = 1
@@ -69,8 +73,11 @@ typedef struct {
     int64_t changes; /* status changes (history entries) */
     int64_t openings, closures;
     int64_t set_aside;
-    int64_t pages, bytes; /* bytes: JSON after gzip decoding */
-    int64_t wire_bytes;   /* as received */
+    int64_t unknown_munis; /* distinct municipality codes of the stored
+                            * records that fk_munis lacks (the collector
+                            * counts them; logged with a stored pull) */
+    int64_t pages, bytes;  /* bytes: JSON after gzip decoding */
+    int64_t wire_bytes;    /* as received */
     int http_status;
     double seconds;
 } fk_pull_stats;

@@ -18,6 +18,7 @@
 
 #include "data/apply.h"
 #include "data/delta.h"
+#include "data/stage.h"
 #include "data/store_int.h"
 
 /* Distinct programs one pull may name; a program's index here is its part
@@ -35,7 +36,8 @@ struct fk_apply {
     int64_t pull;
     struct timespec t0;
     int in_tx;
-    int first; /* no stored pull yet: rebuild the past */
+    int fk_off; /* foreign keys turned off for the pull (apply.c) */
+    int first;  /* no stored pull yet: rebuild the past */
     fk_day as_of, prev_as_of;
     char snapshot[128], etag[512];
     /* open facilities at the start, sorted by code */
@@ -46,6 +48,15 @@ struct fk_apply {
     char *progs[FK_APPLY_MAX_PROGS]; /* interned; index = series key */
     int nprogs;
     fk_delta_map deltas;
+    /* records to write, applied in code order at commit (stage.h) */
+    fk_stage *stage;
+    /* codes of this pull not in the index: a set of packed codes, and
+     * the codes that do not pack (outside the feed's rules) in a list */
+    uint32_t *newset;
+    size_t newcap, newused;
+    int64_t expect; /* records the snapshot says it has (fk_apply_expect) */
+    int64_t *odd;
+    size_t nodd, capodd;
     fk_apply_reject_t *rejects;
     size_t nrejects, caprejects;
     char *reasons; /* the rejects' reasons, each NUL-terminated */
@@ -64,9 +75,25 @@ int fk_apply_step_done(fk_apply *ap, sqlite3_stmt *s, const char *what);
 int fk_apply_load_index(fk_apply *ap);
 /* The index of code among the open facilities, or (size_t)-1. */
 size_t fk_apply_find(const fk_apply *ap, int64_t code);
+/* Remembers a code that is not in the index: 0 the first time, 1 when
+ * this pull has seen it already, -1 out of memory. */
+int fk_apply_seen_new(fk_apply *ap, int64_t code);
+/* Drops the secondary indexes of the tables a first pull fills and
+ * returns their CREATE statements to run after the inserts (sqlite3_free);
+ * NULL with the store's error set on failure. */
+char *fk_apply_drop_indexes(fk_apply *ap);
 /* A hash of everything stored from a record, independent of the order of
  * its programs. */
 int64_t fk_apply_record_hash(const fk_record *r);
+
+/* apply_series.c */
+/* Adds sign x the contribution of one status of a facility to its cell
+ * and the national one, from enter (the status part from max(since,
+ * enter)); flushes the cells when they grow past their bound.  0 or -1. */
+int fk_apply_contribute(fk_apply *ap, int prog, int type, int pref, int muni,
+                        fk_status status, fk_day since, fk_day enter, int sign);
+/* Writes the cells into series_delta and leaves the map to be cleared. */
+int fk_apply_flush_series(fk_apply *ap);
 
 /* pull_log.c */
 /* Seconds since the pull began. */

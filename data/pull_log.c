@@ -171,8 +171,8 @@ int fk_apply_log_outcome(fk_apply *ap, const char *outcome, const char *reason,
             "UPDATE pull SET finished_at = ?2, outcome = ?3, reason = ?4,"
             " snapshot = ?5, as_of = ?6, etag = ?7, http_status = ?8, pages = ?9,"
             " records = ?10, changes = ?11, openings = ?12, closures = ?13,"
-            " set_aside = ?14, bytes = ?15, seconds = ?16, wire_bytes = ?17"
-            " WHERE id = ?1",
+            " set_aside = ?14, bytes = ?15, seconds = ?16, wire_bytes = ?17,"
+            " unknown_munis = ?18 WHERE id = ?1",
             -1, &s, NULL) != SQLITE_OK)
         return fk_store_fail(ap->st, "pull log");
     sqlite3_bind_int64(s, 1, ap->pull);
@@ -199,6 +199,9 @@ int fk_apply_log_outcome(fk_apply *ap, const char *outcome, const char *reason,
     sqlite3_bind_int64(s, 13, ap->closures);
     sqlite3_bind_int64(s, 14, ap->set_aside);
     sqlite3_bind_double(s, 16, fk_apply_elapsed(ap));
+    /* Like records, only a stored pull keeps its count. */
+    sqlite3_bind_int64(
+        s, 18, ps && !strcmp(outcome, "stored") ? ps->unknown_munis : 0);
     int rc = sqlite3_step(s);
     sqlite3_finalize(s);
     return rc == SQLITE_DONE ? 0 : fk_store_fail(ap->st, "pull log");

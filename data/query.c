@@ -48,18 +48,24 @@ static void read_counts(sqlite3_stmt *s, int col, fk_counts *c)
 }
 
 /* Area filter: national (the pref = 0 roll-up rows), prefecture, or
- * municipality. */
+ * municipality.  A designated city's code stands for the city and all its
+ * wards, a range of codes (fk_muni_span), which the key serves too. */
 static const char *area_sql(const fk_area *a)
 {
     if (!a || a->pref == 0) return " AND pref = 0";
-    return a->muni[0] ? " AND pref = ?3 AND muni = ?4" : " AND pref = ?3";
+    return a->muni[0] ? " AND pref = ?3 AND muni BETWEEN ?4 AND ?5"
+                      : " AND pref = ?3";
 }
 
 static void bind_area(sqlite3_stmt *s, const fk_area *a)
 {
     if (!a || a->pref == 0) return;
     sqlite3_bind_int(s, 3, a->pref);
-    if (a->muni[0]) sqlite3_bind_text(s, 4, a->muni, -1, SQLITE_TRANSIENT);
+    if (!a->muni[0]) return;
+    char lo[6], hi[6];
+    fk_muni_span(a->muni, lo, hi);
+    sqlite3_bind_text(s, 4, lo, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 5, hi, -1, SQLITE_TRANSIENT);
 }
 
 int fk_store_counts(fk_store *st, const char *program, fk_day date,
@@ -174,13 +180,13 @@ int fk_store_series(fk_store *st, const char *program, int type,
         sql, sizeof sql,
         "SELECT day, SUM(d_adopting), SUM(d_applied), SUM(d_total) FROM series_delta"
         " WHERE program = ?1 AND day <= ?2%s%s GROUP BY day ORDER BY day",
-        area_sql(area), type >= 0 ? " AND type = ?5" : "");
+        area_sql(area), type >= 0 ? " AND type = ?6" : "");
     sqlite3_stmt *s;
     if (prepare(st, sql, &s) < 0) return -1;
     sqlite3_bind_text(s, 1, program, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(s, 2, to);
     bind_area(s, area);
-    if (type >= 0) sqlite3_bind_int(s, 5, type);
+    if (type >= 0) sqlite3_bind_int(s, 6, type);
     size_t len = (size_t)(to - from) + 1;
     fk_point *p = calloc(len, sizeof *p);
     if (!p) {
@@ -286,7 +292,8 @@ int fk_store_each_facility(fk_store *st, const fk_facility_filter *f,
         " s.status, s.since, f.first_seen FROM facility f"
         " JOIN status s ON s.code = f.code AND s.program = ?1"
         " WHERE f.closed_on IS NULL%s%s%s%s%s ORDER BY f.pref, f.muni, f.code",
-        f->pref ? " AND f.pref = ?2" : "", f->muni ? " AND f.muni = ?3" : "",
+        f->pref ? " AND f.pref = ?2" : "",
+        f->muni ? " AND f.muni BETWEEN ?3 AND ?7" : "",
         f->type >= 0 ? " AND f.type = ?4" : "",
         f->statuses ? " AND ((?5 >> s.status) & 1)" : "",
         f->adopted_since >= 0 ? " AND s.status = 2 AND s.since >= ?6" : "");
@@ -294,7 +301,12 @@ int fk_store_each_facility(fk_store *st, const fk_facility_filter *f,
     if (prepare(st, sql, &s) < 0) return -1;
     sqlite3_bind_text(s, 1, f->program, -1, SQLITE_TRANSIENT);
     if (f->pref) sqlite3_bind_int(s, 2, f->pref);
-    if (f->muni) sqlite3_bind_text(s, 3, f->muni, -1, SQLITE_TRANSIENT);
+    if (f->muni) { /* a designated city: with its wards (fk_muni_span) */
+        char lo[6], hi[6];
+        fk_muni_span(f->muni, lo, hi);
+        sqlite3_bind_text(s, 3, lo, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s, 7, hi, -1, SQLITE_TRANSIENT);
+    }
     if (f->type >= 0) sqlite3_bind_int(s, 4, f->type);
     if (f->statuses) sqlite3_bind_int(s, 5, (int)f->statuses);
     if (f->adopted_since >= 0) sqlite3_bind_int(s, 6, f->adopted_since);
@@ -331,7 +343,8 @@ int fk_store_each_pull(fk_store *st, int limit, const char *since,
     if (prepare(
             st,
             "SELECT id, started_at, feed, as_of, outcome, reason, records, changes,"
-            " set_aside, seconds FROM pull WHERE (?1 IS NULL OR started_at >= ?1)"
+            " set_aside, seconds, unknown_munis FROM pull"
+            " WHERE (?1 IS NULL OR started_at >= ?1)"
             " ORDER BY id DESC LIMIT ?2",
             &s) < 0)
         return -1;
@@ -353,6 +366,7 @@ int fk_store_each_pull(fk_store *st, int limit, const char *since,
         r.changes = sqlite3_column_int64(s, 7);
         r.set_aside = sqlite3_column_int64(s, 8);
         r.seconds = sqlite3_column_double(s, 9);
+        r.unknown_munis = sqlite3_column_int64(s, 10);
         stop = fn(&r, ctx);
     }
     sqlite3_finalize(s);

@@ -70,6 +70,33 @@ const fk_program_info fk_programs[FK_NPROGRAM] = {
      "EHR information sharing service"},
 };
 
+const fk_barrier_info fk_barriers[FK_NBARRIER] = {
+    {"安全に運用できるか不安", "Unsure it runs safely"},
+    {"度重なる改修の負担・ベンダー逼迫", "Repeated changes; busy vendors"},
+    {"ベンダーが機能に未対応", "Vendor lacks the functions"},
+    {"導入費用", "Cost of introduction"},
+    {"近隣施設が未導入", "Nearby facilities not adopted"},
+    {"患者からの要望がない", "No demand from patients"},
+    {"電子カルテ未導入", "No electronic health records"},
+};
+
+const fk_outcome_info fk_outcomes[FK_NOUTCOME] = {
+    {"reached", "対応あり", "Reached"},
+    {"unreachable", "不通", "Unreachable"},
+    {"declined", "導入せず", "Declined"},
+    {"will_adopt", "導入予定", "Will adopt"},
+    {"adopted", "導入済", "Adopted"},
+};
+
+int fk_outcome_by_name(const char *s)
+{
+    for (int i = 0; s && i < FK_NOUTCOME; i++)
+        if (!strcmp(fk_outcomes[i].key, s) ||
+            !strcmp(fk_outcomes[i].label_ja, s))
+            return i;
+    return -1;
+}
+
 const fk_pref *fk_pref_by_code(int code)
 {
     return code >= 1 && code <= FK_NPREF ? &fk_prefs[code - 1] : NULL;

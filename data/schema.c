@@ -153,8 +153,45 @@ static int migrate_to_1(sqlite3 *db, char *err, size_t errlen)
     return seed_reference(db, err, errlen);
 }
 
+/* Version 2: follow-up contacts (data/followup.c).  One row per call a
+ * team made; barriers is a bit set (bit k-1 = barrier code k, 1..7).  The
+ * natural key (facility, program, day, team, outcome) is unique, so a
+ * file imported twice adds nothing the second time. */
+static int migrate_to_2(sqlite3 *db, char *err, size_t errlen)
+{
+    return exec(
+        db,
+        "CREATE TABLE contact("
+        "  id INTEGER PRIMARY KEY,"
+        "  code INTEGER NOT NULL REFERENCES facility(code),"
+        "  program TEXT NOT NULL REFERENCES program(key),"
+        "  day INTEGER NOT NULL, team TEXT NOT NULL DEFAULT '',"
+        "  outcome TEXT NOT NULL CHECK(outcome IN"
+        "    ('reached','unreachable','declined','will_adopt','adopted')),"
+        "  barriers INTEGER NOT NULL DEFAULT 0"
+        "    CHECK(barriers BETWEEN 0 AND 127),"
+        "  note TEXT NOT NULL DEFAULT '', source TEXT NOT NULL DEFAULT '',"
+        "  created_at TEXT NOT NULL,"
+        "  UNIQUE(code, program, day, team, outcome));"
+        "CREATE INDEX contact_day ON contact(program, day);",
+        err, errlen);
+}
+
+/* Version 3: the pull log counts the municipality codes of a pull that the
+ * reference table lacks (a municipality newer than fukyu's table; the
+ * records are kept).  A count per pull cannot be derived afterwards: the
+ * facility table keeps only each facility's latest municipality.  */
+static int migrate_to_3(sqlite3 *db, char *err, size_t errlen)
+{
+    return exec(db,
+                "ALTER TABLE pull ADD COLUMN unknown_munis INTEGER NOT NULL"
+                " DEFAULT 0",
+                err, errlen);
+}
+
 /* migrations[i] brings version i to i + 1. */
-static int (*const migrations[])(sqlite3 *, char *, size_t) = {migrate_to_1};
+static int (*const migrations[])(sqlite3 *, char *, size_t) = {
+    migrate_to_1, migrate_to_2, migrate_to_3};
 
 static int user_version(sqlite3 *db)
 {

@@ -20,7 +20,7 @@
 #include "core/date.h"
 #include "data/ref.h"
 
-#define FK_SCHEMA_VERSION 1
+#define FK_SCHEMA_VERSION 3
 
 typedef struct fk_store fk_store;
 
@@ -88,6 +88,17 @@ int fk_store_series(fk_store *st, const char *program, int type,
                     const fk_area *area, fk_day from, fk_day to, fk_point **out,
                     size_t *n);
 
+/* Population coverage (人口カバー率, data/coverage.c): the 2020 population
+ * of the municipalities of an area (pref 0 = Japan) in which at least one
+ * facility of a type is adopting the program on a day, divided by the
+ * area's whole population; wards count toward their city.  Per type on a
+ * date (out[FK_NTYPE] = any type), or daily from..to for one type (type < 0:
+ * any type; out holds to - from + 1 values). */
+int fk_store_coverage(fk_store *st, const char *program, fk_day date, int pref,
+                      double out[FK_NTYPE + 1]);
+int fk_store_coverage_series(fk_store *st, const char *program, int type,
+                             int pref, fk_day from, fk_day to, double *out);
+
 /* The as_of of the latest stored pull; -1 with *as_of untouched if none. */
 int fk_store_latest_as_of(fk_store *st, fk_day *as_of);
 /* The first day with any adoption or applied delta for a program (the
@@ -144,6 +155,7 @@ typedef struct {
     const char *outcome; /* stored, unchanged, failed, running, interrupted */
     const char *reason;  /* "" when none */
     int64_t records, changes, set_aside;
+    int64_t unknown_munis; /* distinct municipality codes not in fk_munis */
     double seconds;
 } fk_pull_row;
 typedef int (*fk_pull_fn)(const fk_pull_row *row, void *ctx);

@@ -130,7 +130,8 @@ static enum MHD_Result summary(fk_req *r)
 static enum MHD_Result series(fk_req *r)
 {
     static const char *const allowed[] = {
-        "program", "type", "prefecture", "from", "to", "weekly", NULL};
+        "program", "type",   "prefecture", "municipality", "from", "to",
+        "weekly",  "metric", NULL};
     enum MHD_Result ret;
     const char *program = NULL;
     int type = -1, pref = 0;
@@ -148,6 +149,19 @@ static enum MHD_Result series(fk_req *r)
     if (has_from && has_to && from > to)
         return fk_reply_json_error(r, MHD_HTTP_BAD_REQUEST,
                                    "from: must not be after to");
+    fk_area area = {pref, ""};
+    const char *metric = fk_param(r, "metric");
+    int muni = fk_param_muni(r, &area.pref, area.muni, &ret);
+    if (muni < 0) return ret;
+    if (metric && strcmp(metric, "rate") &&
+        strcmp(metric, "population_coverage"))
+        return fk_reply_json_error(r, MHD_HTTP_BAD_REQUEST,
+                                   "metric: not rate or population_coverage");
+    int cover = metric && !strcmp(metric, "population_coverage");
+    if (cover && muni)
+        return fk_reply_json_error(r, MHD_HTTP_BAD_REQUEST,
+                                   "metric: population_coverage is for Japan "
+                                   "or a prefecture, not a municipality");
     if (!fk_auth_aggregate(r, 1, &ret)) return ret;
     int64_t version;
     fk_store *st = open_store(r, &version, &ret);
@@ -170,10 +184,9 @@ static enum MHD_Result series(fk_req *r)
                                    "from..to: at most %d days per request",
                                    FK_API_MAX_DAYS);
     }
-    fk_area area = {pref, ""};
     char err[600];
     char *js = fk_json_series(st, program, type, &area, from, to, (int)weekly,
-                              err, sizeof err);
+                              cover, err, sizeof err);
     fk_pool_put(r->srv, st);
     if (!js)
         return fk_reply_json_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
@@ -269,7 +282,8 @@ enum MHD_Result fk_route_api(fk_req *r)
     if (!strcmp(r->url, "/api/v1/summary")) return summary(r);
     if (!strcmp(r->url, "/api/v1/series")) return series(r);
     if (!strcmp(r->url, "/api/v1/forecast")) return forecast(r);
+    if (!strcmp(r->url, "/api/v1/followup")) return fk_route_api_followup(r);
     return fk_reply_json_error(
         r, MHD_HTTP_NOT_FOUND,
-        "not found (summary, series, forecast under /api/v1/)");
+        "not found (summary, series, forecast, followup under /api/v1/)");
 }

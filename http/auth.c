@@ -90,3 +90,24 @@ int fk_auth_area(fk_req *r, int pref, int json, enum MHD_Result *ret)
     }
     return 1;
 }
+
+int fk_auth_followup(fk_req *r, int pref, int json, enum MHD_Result *ret)
+{
+    fk_scope sc;
+    if (token_scope(r, json, &sc, ret) != 1) return 0;
+    if (sc.kind == FK_SCOPE_NATIONAL ||
+        (sc.kind == FK_SCOPE_FOLLOWUP && pref && sc.pref == pref))
+        return 1;
+    char msg[160];
+    if (pref)
+        snprintf(msg, sizeof msg,
+                 "follow-up data of prefecture %02d needs a followup:%02d or "
+                 "national token",
+                 pref, pref);
+    else
+        snprintf(msg, sizeof msg,
+                 "national follow-up data needs a token with the national "
+                 "scope");
+    *ret = deny(r, MHD_HTTP_FORBIDDEN, json, msg);
+    return 0;
+}

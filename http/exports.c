@@ -71,19 +71,9 @@ enum MHD_Result fk_route_export(fk_req *r)
         fk_param_int(r, "bom", 0, 1, &bom, &ret) < 0)
         return ret;
     if (p == 0) return bad(r, "program: required (eprescription, ehr_sharing)");
-    const char *muni = fk_param(r, "municipality");
-    if (muni) {
-        int ok = strlen(muni) == 5;
-        for (int i = 0; ok && i < 5; i++) ok = muni[i] >= '0' && muni[i] <= '9';
-        if (!ok) return bad(r, "municipality: not a 5-digit municipality code");
-        int mp = (muni[0] - '0') * 10 + (muni[1] - '0');
-        if (!fk_pref_by_code(mp))
-            return bad(
-                r, "municipality: its first two digits are not a prefecture");
-        if (pref && pref != mp)
-            return bad(r, "municipality: not in the given prefecture");
-        pref = mp;
-    }
+    char code[6];
+    int muni = fk_param_muni(r, &pref, code, &ret);
+    if (muni < 0) return ret;
     const char *status = fk_param(r, "status");
     if (!status || !strcmp(status, "all"))
         o.filter.statuses = 1u << FK_ST_NONE | 1u << FK_ST_APPLIED;
@@ -108,7 +98,7 @@ enum MHD_Result fk_route_export(fk_req *r)
     o.bom = o.encoding == FK_EXPORT_UTF8 && bom;
     o.filter.program = program;
     o.filter.pref = pref;
-    o.filter.muni = muni;
+    o.filter.muni = muni > 0 ? code : NULL;
     o.filter.type = type;
     o.filter.adopted_since = -1;
 

@@ -20,8 +20,8 @@
 
 static const char *const national_kinds[] = {"trend", "funnel", "ranking",
                                              "map",   "weekly", NULL};
-static const char *const pref_kinds[] = {"trend", "funnel", "municipalities",
-                                         "weekly", NULL};
+static const char *const pref_kinds[] = {"trend",          "funnel", "ranking",
+                                         "municipalities", "weekly", NULL};
 
 static const struct {
     const char *ext, *ctype;

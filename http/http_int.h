@@ -135,6 +135,9 @@ int fk_auth_aggregate(fk_req *r, int json, enum MHD_Result *ret);
 /* Facility-level data for an area (pref 0 = national): needs a live token
  * whose scope covers it (401 without one, 403 outside its scope). */
 int fk_auth_area(fk_req *r, int pref, int json, enum MHD_Result *ret);
+/* Follow-up figures of an area (pref 0 = national): a national token, or
+ * a followup:NN token for that prefecture (a pref:NN token is not one). */
+int fk_auth_followup(fk_req *r, int pref, int json, enum MHD_Result *ret);
 
 /* ---- query parameters (params.c) ---- */
 /* Checks that every query parameter is in allowed (NULL-terminated) and
@@ -147,6 +150,9 @@ const char *fk_param(fk_req *r, const char *key);
 int fk_param_program(fk_req *r, const char **out, enum MHD_Result *ret);
 int fk_param_pref(fk_req *r, int *out, enum MHD_Result *ret);
 int fk_param_type(fk_req *r, int *out, enum MHD_Result *ret); /* "all" = -1 */
+/* municipality=CODE (fk_muni_parse) into out[6]; sets *pref to its
+ * prefecture, which must agree with a prefecture given before (*pref). */
+int fk_param_muni(fk_req *r, int *pref, char out[6], enum MHD_Result *ret);
 int fk_param_date(fk_req *r, const char *key, fk_day *out,
                   enum MHD_Result *ret);
 int fk_param_int(fk_req *r, const char *key, long min, long max, long *out,
@@ -155,8 +161,11 @@ int fk_param_int(fk_req *r, const char *key, long min, long max, long *out,
 /* ---- routes ---- */
 enum MHD_Result fk_route_files(
     fk_req *r); /* /charts/..., /reports/... (files.c) */
-enum MHD_Result fk_route_api(fk_req *r);     /* /api/v1/... (api.c) */
-enum MHD_Result fk_route_export(fk_req *r);  /* /exports/... (exports.c) */
+enum MHD_Result fk_route_api(fk_req *r);    /* /api/v1/... (api.c) */
+enum MHD_Result fk_route_export(fk_req *r); /* /exports/... (exports.c) */
+/* /followup and /followup/NN, /api/v1/followup (followup.c) */
+enum MHD_Result fk_route_followup(fk_req *r);
+enum MHD_Result fk_route_api_followup(fk_req *r);
 enum MHD_Result fk_route_home(fk_req *r);    /* / (pages.c) */
 enum MHD_Result fk_route_pref(fk_req *r);    /* /prefecture/NN (pages.c) */
 enum MHD_Result fk_route_healthz(fk_req *r); /* (ops.c) */

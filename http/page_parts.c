@@ -70,7 +70,7 @@ static void sum(const fk_counts by[FK_NTYPE], fk_counts *all)
 }
 
 static void row(fk_buf *b, const char *label, const fk_counts *now,
-                const fk_counts *prev)
+                const fk_counts *prev, double cov)
 {
     double pt = 100 * (fk_counts_rate(now) - fk_counts_rate(prev));
     long long d = (long long)(now->adopting - prev->adopting);
@@ -79,9 +79,10 @@ static void row(fk_buf *b, const char *label, const fk_counts *now,
     fk_buf_printf(
         b,
         "</th><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%.1f%%</td>"
+        "<td class=\"n\">%.1f%%</td>"
         "<td class=\"n %s\">%+.2f pt（%+lld）</td><td class=\"n\">%lld</td></tr>\n",
         (long long)now->adopting, (long long)now->total,
-        100 * fk_counts_rate(now),
+        100 * fk_counts_rate(now), 100 * cov,
         pt > 0   ? "up"
         : pt < 0 ? "down"
                  : "",
@@ -93,8 +94,10 @@ int fk_page_headline(fk_buf *b, fk_store *st, const char *program, int pref,
 {
     fk_area area = {pref, ""};
     fk_counts now[FK_NTYPE], prev[FK_NTYPE], all_now, all_prev;
+    double cov[FK_NTYPE + 1];
     if (fk_store_counts(st, program, as_of, &area, now) < 0 ||
-        fk_store_counts(st, program, as_of - 7, &area, prev) < 0)
+        fk_store_counts(st, program, as_of - 7, &area, prev) < 0 ||
+        fk_store_coverage(st, program, as_of, pref, cov) < 0)
         return -1;
     sum(now, &all_now);
     sum(prev, &all_prev);
@@ -107,10 +110,12 @@ int fk_page_headline(fk_buf *b, fk_store *st, const char *program, int pref,
         b,
         "<table><thead><tr><th scope=\"col\">施設種別</th><th scope=\"col\">運用中</th>"
         "<th scope=\"col\">対象施設</th><th scope=\"col\">普及率</th>"
+        "<th scope=\"col\" title=\"運用中の施設が1つ以上ある市区町村の"
+        "人口（2020年国勢調査）の割合\">人口カバー率</th>"
         "<th scope=\"col\">前週比</th><th scope=\"col\">申請済（未運用）</th></tr></thead><tbody>\n");
     for (int t = 0; t < FK_NTYPE; t++)
-        row(b, fk_types[t].label_ja, &now[t], &prev[t]);
-    row(b, "合計", &all_now, &all_prev);
+        row(b, fk_types[t].label_ja, &now[t], &prev[t], cov[t]);
+    row(b, "合計", &all_now, &all_prev, cov[FK_NTYPE]);
     fk_buf_puts(b, "</tbody></table>\n");
     return 0;
 }
@@ -165,4 +170,12 @@ void fk_page_foot(fk_buf *b)
         "普及率 = 運用中の施設 ÷ 対象施設（対象外を除く）。</p>"
         "<p>データ: <a href=\"/api/v1/summary?program=eprescription\">API（JSON）</a> · "
         "<a href=\"/healthz\">稼働状況</a></p></footer>\n</body></html>\n");
+}
+
+const fk_pref *fk_page_pref(const char *nn)
+{
+    if (strlen(nn) == 2 && nn[0] >= '0' && nn[0] <= '9' && nn[1] >= '0' &&
+        nn[1] <= '9')
+        return fk_pref_by_str(nn);
+    return NULL;
 }

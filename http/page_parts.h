@@ -22,5 +22,7 @@ void fk_page_chart(fk_buf *b, const fk_http *h, const char *dir,
 void fk_page_link_if(fk_buf *b, const fk_http *h, const char *rel,
                      const char *label);
 void fk_page_foot(fk_buf *b);
+/* The prefecture a path segment names: exactly two digits, 01..47. */
+const fk_pref *fk_page_pref(const char *nn);
 
 #endif

@@ -11,8 +11,8 @@
 
 static const char *const national_kinds[] = {"trend", "funnel", "ranking",
                                              "map", "weekly"};
-static const char *const pref_kinds[] = {"trend", "funnel", "municipalities",
-                                         "weekly"};
+static const char *const pref_kinds[] = {"trend", "funnel", "ranking",
+                                         "municipalities", "weekly"};
 
 /* Checks parameters and access and takes a store connection.  Answers
  * from the page cache when the page cannot have changed (NULL, *ret set);
@@ -165,7 +165,7 @@ static int muni_table(fk_buf *b, fk_store *st, int pref, fk_day as_of)
     if (rc == 0 && n[0] > 0) {
         fk_buf_puts(
             b, "<h2 id=\"municipalities\">市区町村別</h2>\n<table><thead><tr>"
-               "<th scope=\"col\">市区町村コード</th>");
+               "<th scope=\"col\">市区町村</th><th scope=\"col\">コード</th>");
         for (int p = 0; p < FK_NPROGRAM; p++) {
             fk_buf_puts(b, "<th scope=\"col\">");
             fk_html_put(b, fk_programs[p].label_ja);
@@ -177,8 +177,10 @@ static int muni_table(fk_buf *b, fk_store *st, int pref, fk_day as_of)
         size_t j[FK_NPROGRAM] = {0};
         for (size_t i = 0; i < n[0]; i++) {
             fk_buf_puts(b, "<tr><th scope=\"row\">");
+            fk_html_put(b, fk_muni_label(m[0][i].code));
+            fk_buf_puts(b, "</th><td>");
             fk_html_put(b, m[0][i].code);
-            fk_buf_puts(b, "</th>");
+            fk_buf_puts(b, "</td>");
             for (int p = 0; p < FK_NPROGRAM; p++) {
                 while (j[p] < n[p] && strcmp(m[p][j[p]].code, m[0][i].code) < 0)
                     j[p]++;
@@ -203,10 +205,7 @@ static int muni_table(fk_buf *b, fk_store *st, int pref, fk_day as_of)
 enum MHD_Result fk_route_pref(fk_req *r)
 {
     const char *nn = r->url + strlen("/prefecture/");
-    const fk_pref *pf = NULL;
-    if (strlen(nn) == 2 && nn[0] >= '0' && nn[0] <= '9' && nn[1] >= '0' &&
-        nn[1] <= '9')
-        pf = fk_pref_by_str(nn);
+    const fk_pref *pf = fk_page_pref(nn);
     if (!pf)
         return fk_reply_html_error(
             r, MHD_HTTP_NOT_FOUND,

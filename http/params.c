@@ -117,6 +117,26 @@ int fk_param_type(fk_req *r, int *out, enum MHD_Result *ret)
     return 1;
 }
 
+int fk_param_muni(fk_req *r, int *pref, char out[6], enum MHD_Result *ret)
+{
+    const char *v = fk_param(r, "municipality");
+    if (!v) return 0;
+    char why[128];
+    int p = fk_muni_parse(v, out, why, sizeof why);
+    if (p < 0) {
+        *ret = fk_reply_json_error(r, MHD_HTTP_BAD_REQUEST, "municipality: %s",
+                                   why);
+        return -1;
+    }
+    if (*pref && *pref != p) {
+        *ret = fk_reply_json_error(r, MHD_HTTP_BAD_REQUEST,
+                                   "municipality: not in the given prefecture");
+        return -1;
+    }
+    *pref = p;
+    return 1;
+}
+
 int fk_param_date(fk_req *r, const char *key, fk_day *out, enum MHD_Result *ret)
 {
     const char *v = fk_param(r, key);

@@ -143,6 +143,8 @@ static enum MHD_Result dispatch(fk_req *r)
         return fk_route_files(r);
     if (prefix(u, "/api/")) return fk_route_api(r);
     if (prefix(u, "/exports/")) return fk_route_export(r);
+    if (!strcmp(u, "/followup") || prefix(u, "/followup/"))
+        return fk_route_followup(r);
     return fk_reply_html_error(r, MHD_HTTP_NOT_FOUND,
                                "ページが見つかりません (not found)");
 }

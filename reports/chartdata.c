@@ -140,7 +140,7 @@ int fk_cd_trend_start(fk_store *st, const char *program, int pref, fk_day date,
         first = date;
     fk_area area = {pref, ""};
     fk_chart_trend *c = &out->chart;
-    c->meta = (fk_chart_meta){program, pref, date, NULL};
+    c->meta = (fk_chart_meta){program, pref, date, NULL, 0};
     c->target = target;
     c->fy_end = fk_fy_end(date);
     out->daily_from = first - fk_weekday(first) - 1;
@@ -239,6 +239,44 @@ void fk_cd_trend_free(fk_cd_trend *t)
     memset(t, 0, sizeof *t);
 }
 
+int fk_cd_coverage_load(fk_store *st, const char *program, int pref,
+                        fk_day date, fk_cd_trend *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    fk_day first;
+    if (fk_store_first_day(st, program, &first) < 0 || first > date)
+        first = date;
+    fk_chart_trend *c = &out->chart;
+    c->meta =
+        (fk_chart_meta){program, pref, date, NULL, FK_CHART_CITE_POPULATION};
+    c->fy_end = -1;
+    c->coverage = 1;
+    size_t n = (size_t)(date - first) + 1;
+    double *cov = calloc(n, sizeof *cov);
+    fk_point *pts = calloc(n, sizeof *pts);
+    int64_t pop = fk_muni_population(pref);
+    int rc = cov && pts ? 0 : -1;
+    if (rc < 0) snprintf(err, errlen, "out of memory");
+    /* Lines as counts: covered population over the area's population. */
+    for (int t = 0; t <= FK_NTYPE && rc == 0; t++) {
+        if (fk_store_coverage_series(st, program, t < FK_NTYPE ? t : -1, pref,
+                                     first, date, cov) < 0) {
+            rc = store_fail(st, err, errlen);
+            break;
+        }
+        for (size_t i = 0; i < n; i++)
+            pts[i] = (fk_point){first + (fk_day)i,
+                                {llround(cov[i] * (double)pop), 0, pop}};
+        rc = make_line(pts, n, 0, &out->line[t], &c->weekly, err, errlen);
+        c->lines[t] =
+            (fk_chart_line){out->line[t].obs, out->line[t].nobs, NULL, 0};
+    }
+    free(cov);
+    free(pts);
+    if (rc < 0) fk_cd_trend_free(out);
+    return rc;
+}
+
 int fk_cd_funnel_load(fk_store *st, const char *program, int pref, fk_day date,
                       fk_chart_funnel *out, char *err, size_t errlen)
 {
@@ -247,7 +285,7 @@ int fk_cd_funnel_load(fk_store *st, const char *program, int pref, fk_day date,
     fk_counts by[FK_NTYPE];
     if (fk_store_counts(st, program, date, &area, by) < 0)
         return store_fail(st, err, errlen);
-    out->meta = (fk_chart_meta){program, pref, date, NULL};
+    out->meta = (fk_chart_meta){program, pref, date, NULL, 0};
     for (int t = 0; t < FK_NTYPE; t++) {
         out->rows[t] = fk_cd_counts(&by[t]);
         fk_cd_counts_add(&out->rows[FK_CHART_ALL], &by[t]);
@@ -262,7 +300,7 @@ int fk_cd_prefs_load(fk_store *st, const char *program, fk_day date, int type,
     fk_counts by[FK_NPREF];
     if (fk_store_counts_by_pref(st, program, date, type, by) < 0)
         return store_fail(st, err, errlen);
-    out->meta = (fk_chart_meta){program, 0, date, NULL};
+    out->meta = (fk_chart_meta){program, 0, date, NULL, 0};
     out->type = type;
     /* Every facility has a prefecture: Japan is the sum of the 47. */
     for (int i = 0; i < FK_NPREF; i++) {
@@ -302,7 +340,7 @@ static int cut_weeks(const char *program, int pref, fk_day first, fk_day date,
                 (double)(daily[t][ie].c.adopting - daily[t][ib].c.adopting);
             weeks[w].added[t] = d > 0 ? d : 0; /* closures are not adoptions */
         }
-    out->meta = (fk_chart_meta){program, pref, date, NULL};
+    out->meta = (fk_chart_meta){program, pref, date, NULL, 0};
     out->weeks = weeks;
     out->nweeks = nw;
     return 0;
@@ -367,10 +405,12 @@ int fk_cd_munis_load(fk_store *st, const char *program, int pref, fk_day date,
     }
     for (size_t i = 0; i < n; i++) {
         memcpy(m[i].code, mc[i].code, sizeof m[i].code);
+        m[i].name =
+            fk_muni_by_code(m[i].code) ? fk_muni_label(m[i].code) : NULL;
         m[i].c = fk_cd_counts(&mc[i].c);
     }
     free(mc);
-    out->meta = (fk_chart_meta){program, pref, date, NULL};
+    out->meta = (fk_chart_meta){program, pref, date, NULL, FK_CHART_CITE_NAMES};
     out->type = type;
     out->munis = m;
     out->nmunis = n;

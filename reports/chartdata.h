@@ -67,6 +67,13 @@ int fk_cd_trend_start(fk_store *st, const char *program, int pref, fk_day date,
                       fk_cd_trend *out, char *err, size_t errlen);
 void fk_cd_trend_wait(fk_cd_trend *t);
 
+/* Population coverage (fk_store_coverage_series) as trend lines: each
+ * observation is the covered population over the area's population; no
+ * forecast, no target (chart.coverage set). */
+int fk_cd_coverage_load(fk_store *st, const char *program, int pref,
+                        fk_day date, fk_cd_trend *out, char *err,
+                        size_t errlen);
+
 /* Operating / applied / denominator per type and all types. */
 int fk_cd_funnel_load(fk_store *st, const char *program, int pref, fk_day date,
                       fk_chart_funnel *out, char *err, size_t errlen);

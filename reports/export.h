@@ -14,7 +14,20 @@
  *   applied_since, days_since_applied   for the non-adopter list, or
  *   operating_since                      for the newly-adopted list.
  * "days since applied" counts from `since` to the as-of date of the latest
- * stored pull; it is empty when the facility has not applied. */
+ * stored pull; it is empty when the facility has not applied.
+ *
+ * The non-adopter list then has five empty columns for the follow-up
+ * teams to fill (followup_date, followup_outcome, followup_barriers,
+ * followup_team, followup_note; see reports/followup.h), which
+ * `fukyu followup import` reads back.  With order_priority it also has
+ * priority (1 = call first) and priority_reason, and is sorted by them:
+ *   1. stalled applications (applied, not operating), longest stalled
+ *      first (unknown application date last);
+ *   2. hospitals not started, most beds first (unknown beds last);
+ *   3. every other facility, in the usual area order;
+ * and within each group the facilities whose municipality already has a
+ * pharmacy operating the program come before those where none does (the
+ * "nearby facilities have not adopted" barrier is weaker there). */
 #ifndef FK_EXPORT_H
 #define FK_EXPORT_H
 
@@ -41,6 +54,10 @@ typedef struct {
     int header_ja;               /* Japanese column titles and sheet name */
     fk_export_encoding encoding; /* CSV only */
     int bom;                     /* CSV in UTF-8 only: start with EF BB BF */
+    int order_priority;          /* non-adopters: sort by priority */
+    int not_contacted;           /* leave out facilities contacted for the
+                                  * program on or after not_contacted_since */
+    fk_day not_contacted_since;
 } fk_export_opts;
 
 typedef struct {

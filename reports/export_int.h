@@ -59,4 +59,19 @@ void fk_xlsx_discard(fk_xlsx *x);
 int fk_xlsx_verify(const char *path, const char *sheet_part, int64_t rows,
                    char *err, size_t errlen);
 
+/* The priority order (export_priority.c; the rule is in export.h): rows
+ * are collected (their text copied), ranked, then read back in order. */
+typedef struct fk_prio fk_prio;
+fk_prio *fk_prio_new(void);
+void fk_prio_add(fk_prio *p, const fk_facility_row *r);
+/* Sorts the rows; reads which municipalities have an operating pharmacy.
+ * 0 or -1 with err. */
+int fk_prio_rank(fk_prio *p, fk_store *st, const char *program, fk_day as_of,
+                 char *err, size_t errlen);
+size_t fk_prio_count(const fk_prio *p);
+/* Row i of the ranked list (priority i + 1) and why it is there. */
+const fk_facility_row *fk_prio_row(const fk_prio *p, size_t i,
+                                   const char **reason);
+void fk_prio_free(fk_prio *p);
+
 #endif

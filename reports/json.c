@@ -7,12 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static cJSON *counts_json(const fk_counts *c)
+static cJSON *counts_json(const fk_counts *c, double coverage)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "adopting", (double)c->adopting);
     cJSON_AddNumberToObject(o, "total", (double)c->total);
     cJSON_AddNumberToObject(o, "rate", fk_counts_rate(c));
+    cJSON_AddNumberToObject(o, "population_coverage", coverage);
     cJSON_AddNumberToObject(o, "applied", (double)c->applied);
     return o;
 }
@@ -30,7 +31,9 @@ char *fk_json_summary(fk_store *st, const char *program, fk_day date, int pref,
 {
     fk_area area = {pref, ""};
     fk_counts by[FK_NTYPE], all = {0, 0, 0};
-    if (fk_store_counts(st, program, date, &area, by) < 0) {
+    double cov[FK_NTYPE + 1];
+    if (fk_store_counts(st, program, date, &area, by) < 0 ||
+        fk_store_coverage(st, program, date, pref, cov) < 0) {
         snprintf(err, errlen, "%s", fk_store_error(st));
         return NULL;
     }
@@ -46,20 +49,36 @@ char *fk_json_summary(fk_store *st, const char *program, fk_day date, int pref,
     cJSON_AddStringToObject(root, "date", fk_date_format(date, ds));
     cJSON_AddStringToObject(root, "area", pref ? areas : "national");
     for (int t = 0; t < FK_NTYPE; t++)
-        cJSON_AddItemToObject(types, fk_types[t].key, counts_json(&by[t]));
+        cJSON_AddItemToObject(types, fk_types[t].key,
+                              counts_json(&by[t], cov[t]));
     cJSON_AddItemToObject(root, "types", types);
-    cJSON_AddItemToObject(root, "all", counts_json(&all));
+    cJSON_AddItemToObject(root, "all", counts_json(&all, cov[FK_NTYPE]));
     return finish(root, err, errlen);
 }
 
 char *fk_json_series(fk_store *st, const char *program, int type,
                      const fk_area *area, fk_day from, fk_day to, int weekly,
-                     char *err, size_t errlen)
+                     int coverage, char *err, size_t errlen)
 {
     fk_point *pts = NULL;
     size_t n = 0;
-    if (fk_store_series(st, program, type, area, from, to, &pts, &n) < 0) {
+    double *cov = NULL;
+    if (coverage && area->muni[0]) {
+        snprintf(err, errlen,
+                 "population coverage is for Japan or a "
+                 "prefecture, not a municipality");
+        return NULL;
+    }
+    if (coverage && !(cov = calloc((size_t)(to - from) + 1, sizeof *cov))) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    if (fk_store_series(st, program, type, area, from, to, &pts, &n) < 0 ||
+        (cov && fk_store_coverage_series(st, program, type, area->pref, from,
+                                         to, cov) < 0)) {
         snprintf(err, errlen, "%s", fk_store_error(st));
+        free(pts);
+        free(cov);
         return NULL;
     }
     cJSON *root = cJSON_CreateObject(), *arr = cJSON_CreateArray();
@@ -72,6 +91,15 @@ char *fk_json_series(fk_store *st, const char *program, int type,
                             area->muni[0] ? area->muni
                             : area->pref  ? areas
                                           : "national");
+    if (area->muni[0]) { /* null: a code newer than the table */
+        const fk_muni *m = fk_muni_by_code(area->muni);
+        if (m)
+            cJSON_AddStringToObject(root, "name", m->name_ja);
+        else
+            cJSON_AddNullToObject(root, "name");
+    }
+    cJSON_AddStringToObject(root, "metric",
+                            coverage ? "population_coverage" : "rate");
     /* Weekly: the days whose distance to `to` is a multiple of 7. */
     for (size_t i = weekly ? (n - 1) % 7 : 0; i < n; i += weekly ? 7 : 1) {
         const fk_counts *c = &pts[i].c;
@@ -81,9 +109,11 @@ char *fk_json_series(fk_store *st, const char *program, int type,
         cJSON_AddNumberToObject(p, "applied", (double)c->applied);
         cJSON_AddNumberToObject(p, "total", (double)c->total);
         cJSON_AddNumberToObject(p, "rate", fk_counts_rate(c));
+        if (cov) cJSON_AddNumberToObject(p, "population_coverage", cov[i]);
         cJSON_AddItemToArray(arr, p);
     }
     free(pts);
+    free(cov);
     cJSON_AddItemToObject(root, "points", arr);
     return finish(root, err, errlen);
 }

@@ -97,13 +97,15 @@ static void count(fk_publish_time *t, double ms)
     if (ms > t->max_ms) t->max_ms = ms;
 }
 
-/* One chart in the three formats and its numbers as CSV, into dir. */
-static int emit(pub_area *a, const char *dir, const char *program, int kind,
-                const void *chart)
+/* One chart in the formats of fmts (bit per fk_chart_format) and its
+ * numbers as CSV, into dir. */
+static int emit_as(pub_area *a, const char *dir, const char *program, int kind,
+                   const void *chart, unsigned fmts)
 {
     char path[FK_PATH_BUF + 64];
     fk_chart_opts co = {a->o->lang, 0, 0, 0};
     for (int f = 0; f <= FK_CHART_SVG; f++) {
+        if (!(fmts & 1u << f)) continue;
         fk_buf b = {0};
         double t0 = cpu_ms();
         int rc = render(kind, chart, &co, (fk_chart_format)f, &b, a->err,
@@ -126,6 +128,12 @@ static int emit(pub_area *a, const char *dir, const char *program, int kind,
     return rc;
 }
 
+static int emit(pub_area *a, const char *dir, const char *program, int kind,
+                const void *chart)
+{
+    return emit_as(a, dir, program, kind, chart, 7u);
+}
+
 /* The charts of one program in the area. */
 static int area_charts(pub_area *a, const char *dir, int i)
 {
@@ -140,7 +148,16 @@ static int area_charts(pub_area *a, const char *dir, int i)
     int rc = emit(a, dir, program, K_WEEKLY, &wk);
     fk_cd_weekly_free(&wk);
     if (rc < 0) return -1;
-    if (a->pref) return emit(a, dir, program, K_MUNIS, &a->munis[i]);
+    if (a->pref) {
+        /* Where the prefecture stands: the ranking with its own bar
+         * marked, for the prefecture's page (PNG; the report draws its
+         * own, and the national PDF/SVG hold the same figures). */
+        fk_chart_prefs rk = a->d.p[i].prefs;
+        rk.highlight = a->pref;
+        if (emit_as(a, dir, program, K_RANKING, &rk, 1u << FK_CHART_PNG) < 0)
+            return -1;
+        return emit(a, dir, program, K_MUNIS, &a->munis[i]);
+    }
     /* The map and ranking draw the report's prefecture figures. */
     if (emit(a, dir, program, K_RANKING, &a->d.p[i].prefs) < 0) return -1;
     return emit(a, dir, program, K_MAP, &a->d.p[i].prefs);

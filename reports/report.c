@@ -107,6 +107,9 @@ int rp_render_buf(const rp_data *dp, fk_buf *buf, char *err, size_t errlen)
     if (rc == 0) {
         rp_area_table(&doc, &d);
         rp_movers(&doc, &d);
+        rc = rp_followup_section(&doc, &d, err, errlen);
+    }
+    if (rc == 0) {
         rp_quality(&doc, &d);
         rp_methods(&doc, &d);
     }

@@ -85,7 +85,7 @@ static int load_prefs(fk_store *st, rp_data *d, rp_prog *p, const rp_prog *nat,
         return store_fail(st, err, errlen);
     /* The map and ranking draw what the table lists. */
     memset(&p->prefs, 0, sizeof p->prefs);
-    p->prefs.meta = (fk_chart_meta){p->program, 0, d->o.as_of, NULL};
+    p->prefs.meta = (fk_chart_meta){p->program, 0, d->o.as_of, NULL, 0};
     p->prefs.type = -1;
     for (int i = 0; i < FK_NPREF; i++) {
         p->prefs.prefs[i] = fk_cd_counts(&p->pref_now[FK_NTYPE][i]);
@@ -122,6 +122,8 @@ static int load_prog(fk_store *st, rp_data *d, rp_prog *p, fk_cd_trend *shared,
     fk_cd_counts_from_trend(p->trend, d->prev, p->prev);
     sum(&p->all_now, p->now);
     sum(&p->all_prev, p->prev);
+    if (fk_store_coverage(st, p->program, now, d->o.pref, p->cov) < 0)
+        return store_fail(st, err, errlen);
     if (load_prefs(st, d, p, nat, err, errlen) < 0) return -1;
     size_t cap = 0;
     if (nat && !d->o.pref) { /* the national municipalities, shared */
@@ -168,7 +170,7 @@ static int on_pull(const fk_pull_row *r, void *ctx)
     snprintf(p->reason, sizeof p->reason, "%s", r->reason);
     snprintf(p->feed, sizeof p->feed, "%s", r->feed);
     p->records = r->records, p->changes = r->changes,
-    p->set_aside = r->set_aside;
+    p->set_aside = r->set_aside, p->unknown_munis = r->unknown_munis;
     return 0;
 }
 
@@ -246,7 +248,8 @@ int rp_data_load(fk_store *st, const fk_report_opts *o,
             rp_data_free(d);
             return -1;
         }
-    if (load_pulls(st, d, err, errlen) < 0) {
+    if (load_pulls(st, d, err, errlen) < 0 ||
+        rp_followup_load(st, d, err, errlen) < 0) {
         rp_data_free(d);
         return -1;
     }

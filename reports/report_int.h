@@ -9,6 +9,7 @@
 
 #include "charts/chart.h"
 #include "reports/chartdata.h"
+#include "data/followup.h"
 #include "reports/report.h"
 
 /* ---- pages (report_pdf.c) ----------------------------------------------
@@ -73,7 +74,8 @@ typedef struct {
     const char *program;
     fk_counts now[FK_NTYPE], prev[FK_NTYPE]; /* the area, as_of and - 7 */
     fk_counts all_now, all_prev;
-    fk_cd_trend *trend; /* owned unless shared */
+    double cov[FK_NTYPE + 1]; /* population coverage on as_of; [FK_NTYPE] all */
+    fk_cd_trend *trend;       /* owned unless shared */
     int trend_owned;
     fk_chart_prefs prefs; /* all types on as_of, for map and ranking */
     /* per prefecture: [type] with [FK_NTYPE] = all types */
@@ -85,8 +87,15 @@ typedef struct {
 typedef struct {
     int64_t id;
     char started[32], as_of[16], outcome[16], reason[200], feed[200];
-    int64_t records, changes, set_aside;
+    int64_t records, changes, set_aside, unknown_munis;
 } rp_pull;
+
+/* Follow-up contacts of a program in the report's area: the week to the
+ * report date, and everything up to it (with conversion). */
+typedef struct {
+    fk_followup_filter week_f, all_f;
+    fk_followup_summary week, all;
+} rp_followup;
 
 typedef struct {
     fk_report_opts o;
@@ -100,6 +109,7 @@ typedef struct {
     char rej_code[5][16], rej_reason[5][200];
     int nrej;
     int64_t rej_pull;
+    rp_followup fu[FK_NPROGRAM];
 } rp_data;
 
 /* Reads everything the report shows; trends[p] (may be NULL) are shared
@@ -117,6 +127,10 @@ int rp_maps(rp_doc *doc, const rp_data *d, char *err, size_t errlen);
 void rp_area_table(rp_doc *doc, const rp_data *d);
 void rp_movers(rp_doc *doc, const rp_data *d);
 void rp_quality(rp_doc *doc, const rp_data *d);
+/* The follow-up section (report_followup.c) and its figures. */
+int rp_followup_load(fk_store *st, rp_data *d, char *err, size_t errlen);
+int rp_followup_section(rp_doc *doc, const rp_data *d, char *err,
+                        size_t errlen);
 void rp_methods(rp_doc *doc, const rp_data *d);
 
 /* Lays out the report of loaded figures and writes it atomically; _buf

@@ -27,15 +27,16 @@ int rp_summary(rp_doc *doc, const rp_data *d, char *err, size_t errlen)
         rp_subheading(doc, rp_program_label(p->program, d->en));
         rp_headline(d, p, line, sizeof line);
         rp_para(doc, line, 10, INK);
-        rp_table t = {7,
+        rp_table t = {8,
                       {RP_L(d, "施設種別", "Type"),
                        RP_L(d, "運用中", "Operating"), RP_L(d, "割合", "Share"),
+                       RP_L(d, "人口カバー率", "Pop. coverage"),
                        RP_L(d, "前週比", "Week change"),
                        RP_L(d, "今週の新規", "New this week"),
                        RP_L(d, "申請済(未運用)", "Applied"),
                        RP_L(d, "対象施設数", "Facilities")},
-                      {105, 70, 55, 75, 75, 75, 60},
-                      {0, 2, 2, 2, 2, 2, 2},
+                      {80, 52, 40, 70, 62, 74, 70, 67},
+                      {0, 2, 2, 2, 2, 2, 2, 2},
                       9,
                       0};
         rp_table_head(doc, &t);
@@ -44,17 +45,18 @@ int rp_summary(rp_doc *doc, const rp_data *d, char *err, size_t errlen)
             const fk_counts *prev =
                 ty == FK_NTYPE ? &p->all_prev : &p->prev[ty];
             if (now->total <= 0 && ty < FK_NTYPE) continue;
-            char c1[32], c2[32], c3[48], c4[32], c5[32], c6[32];
+            char c1[32], c2[32], c3[48], c4[32], c5[32], c6[32], c7[32];
             rp_count((double)now->adopting, c1, sizeof c1);
             rp_pct(fk_counts_rate(now), c2, sizeof c2);
+            rp_pct(p->cov[ty], c7, sizeof c7);
             rp_pts(fk_counts_rate(now) - fk_counts_rate(prev), c3, sizeof c3);
             strncat(c3, RP_L(d, "pt", " pt"), sizeof c3 - strlen(c3) - 1);
             /* New adopters: the rise in operating facilities over the week. */
             rp_signed((double)(now->adopting - prev->adopting), c4, sizeof c4);
             rp_count((double)now->applied, c5, sizeof c5);
             rp_count((double)now->total, c6, sizeof c6);
-            const char *cells[7] = {
-                rp_type_label(ty, d->en), c1, c2, c3, c4, c5, c6};
+            const char *cells[8] = {
+                rp_type_label(ty, d->en), c1, c2, c7, c3, c4, c5, c6};
             rp_table_row(doc, &t, cells, ty == FK_NTYPE);
         }
         doc->y += 10;
@@ -64,10 +66,12 @@ int rp_summary(rp_doc *doc, const rp_data *d, char *err, size_t errlen)
         RP_L(
             d,
             "運用中＝基準日までに運用を開始した施設。申請済＝利用申請済みでまだ運用していない施設。"
-            "前週比は7日前との比較（ポイント）、今週の新規は運用中施設数の7日間の増加。",
+            "前週比は7日前との比較（ポイント）、今週の新規は運用中施設数の7日間の増加。"
+            "人口カバー率＝その種別の運用中施設が1つ以上ある市区町村の人口（2020年国勢調査、政令市の区は市に合算）の割合。",
             "Operating = in operation on or before the date. Applied = applied, not yet operating. Week change "
             "compares with 7 days earlier (percentage points); new this week is the rise in operating "
-            "facilities over those 7 days."),
+            "facilities over those 7 days. Population coverage = the share of the population (2020 census; "
+            "wards count toward their city) living in municipalities with at least one such facility operating."),
         8.5, GREY);
     return 0;
 }
@@ -174,6 +178,7 @@ int rp_maps(rp_doc *doc, const rp_data *d, char *err, size_t errlen)
     for (int i = 0; i < FK_NPROGRAM; i++) {
         const rp_prog *p = &d->p[i];
         fk_chart_prefs prefs = p->prefs;
+        prefs.highlight = d->o.pref;
         if (d->o.pref) {
             char s[512], r[32], nat[32];
             rp_pct(fk_counts_rate(&p->pref_now[FK_NTYPE][d->o.pref - 1]), r,
@@ -220,9 +225,11 @@ int rp_maps(rp_doc *doc, const rp_data *d, char *err, size_t errlen)
             for (size_t j = 0; j < p->nmunis; j++) {
                 if (p->munis[j].now.total <= 0) continue;
                 memcpy(mm[k].code, p->munis[j].code, sizeof mm[k].code);
+                mm[k].name = fk_muni_label(p->munis[j].code);
                 mm[k++].c = fk_cd_counts(&p->munis[j].now);
             }
-            m.meta = (fk_chart_meta){p->program, d->o.pref, d->o.as_of, NULL};
+            m.meta = (fk_chart_meta){p->program, d->o.pref, d->o.as_of, NULL,
+                                     FK_CHART_CITE_NAMES};
             m.type = -1;
             m.munis = mm;
             m.nmunis = k;

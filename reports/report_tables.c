@@ -12,7 +12,7 @@
 
 #define INK            0x222222u
 #define GREY           0x666666u
-#define MIN_MUNI_TOTAL 20 /* municipalities smaller than this swing by chance */
+#define MIN_MUNI_TOTAL FK_CHART_SMALL_MUNI /* smaller ones swing by chance */
 
 static double change(const fk_counts *now, const fk_counts *prev)
 {
@@ -61,14 +61,13 @@ static void pref_table(rp_doc *doc, const rp_data *d, const rp_prog *p)
 
 static void muni_table(rp_doc *doc, const rp_data *d, const rp_prog *p)
 {
-    rp_table t = {7,
-                  {RP_L(d, "順位", "Rank"),
-                   RP_L(d, "市区町村コード", "Municipality"),
-                   RP_L(d, "運用中", "Operating"),
+    rp_table t = {8,
+                  {RP_L(d, "順位", "Rank"), RP_L(d, "市区町村", "Municipality"),
+                   RP_L(d, "コード", "Code"), RP_L(d, "運用中", "Operating"),
                    RP_L(d, "対象施設", "Facilities"), RP_L(d, "割合", "Share"),
                    RP_L(d, "前週比", "Change"), RP_L(d, "今週の新規", "New")},
-                  {40, 110, 70, 70, 60, 60, 60},
-                  {2, 0, 2, 2, 2, 2, 2},
+                  {36, 130, 44, 60, 60, 55, 60, 60},
+                  {2, 0, 0, 2, 2, 2, 2, 2},
                   8.5,
                   0};
     rp_table_head(doc, &t);
@@ -79,16 +78,17 @@ static void muni_table(rp_doc *doc, const rp_data *d, const rp_prog *p)
         for (size_t j = 0; j < p->nmunis; j++)
             rank += p->munis[j].now.total > 0 &&
                     fk_counts_rate(&p->munis[j].now) > fk_counts_rate(&m->now);
-        char c[7][48];
+        char c[8][48];
         snprintf(c[0], sizeof c[0], "%d", rank);
-        snprintf(c[1], sizeof c[1], "%s", m->code);
-        rp_count((double)m->now.adopting, c[2], sizeof c[2]);
-        rp_count((double)m->now.total, c[3], sizeof c[3]);
-        rp_pct(fk_counts_rate(&m->now), c[4], sizeof c[4]);
-        rp_pts(change(&m->now, &m->prev), c[5], sizeof c[5]);
-        rp_signed((double)(m->now.adopting - m->prev.adopting), c[6],
-                  sizeof c[6]);
-        const char *cells[7] = {c[0], c[1], c[2], c[3], c[4], c[5], c[6]};
+        snprintf(c[1], sizeof c[1], "%s", fk_muni_label(m->code));
+        snprintf(c[2], sizeof c[2], "%s", m->code);
+        rp_count((double)m->now.adopting, c[3], sizeof c[3]);
+        rp_count((double)m->now.total, c[4], sizeof c[4]);
+        rp_pct(fk_counts_rate(&m->now), c[5], sizeof c[5]);
+        rp_pts(change(&m->now, &m->prev), c[6], sizeof c[6]);
+        rp_signed((double)(m->now.adopting - m->prev.adopting), c[7],
+                  sizeof c[7]);
+        const char *cells[8] = {c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]};
         rp_table_row(doc, &t, cells, 0);
     }
 }
@@ -107,8 +107,10 @@ void rp_area_table(rp_doc *doc, const rp_data *d)
             s, sizeof s, "%s%s", rp_program_label(p->program, d->en),
             d->o.pref
                 ? RP_L(d,
-                       "（市区町村名はフィードに含まれないためコードで表示）",
-                       " (codes: names are not in the feed)")
+                       "（コード順。順位は運用中の割合による。対象施設が少ない"
+                       "市区町村の割合は偶然に左右されやすい）",
+                       " (by code; rank by share operating; small "
+                       "municipalities swing by chance)")
                 : RP_L(d, "（運用中の割合。順位は全施設の割合による）",
                        " (share operating; rank by all)"));
         rp_subheading(doc, s);
@@ -189,12 +191,12 @@ static void muni_movers(rp_doc *doc, const rp_data *d, const rp_prog *p)
         return;
     }
     rp_table t = {7,
-                  {"", RP_L(d, "市区町村コード", "Municipality"),
+                  {"", RP_L(d, "市区町村", "Municipality"),
                    RP_L(d, "都道府県", "Prefecture"),
                    RP_L(d, "前週比", "Change"), RP_L(d, "割合", "Share"),
                    RP_L(d, "今週の新規", "New"),
                    RP_L(d, "対象施設", "Facilities")},
-                  {80, 80, 80, 60, 60, 75, 75},
+                  {70, 150, 70, 55, 55, 60, 55},
                   {0, 0, 0, 2, 2, 2, 2},
                   8.5,
                   0};
@@ -207,7 +209,12 @@ static void muni_movers(rp_doc *doc, const rp_data *d, const rp_prog *p)
         snprintf(c[0], sizeof c[0], "%s",
                  top ? RP_L(d, "上昇幅 上位", "largest")
                      : RP_L(d, "上昇幅 下位", "smallest"));
-        snprintf(c[1], sizeof c[1], "%s", m->code);
+        /* Name and code: the name alone may repeat across prefectures. */
+        if (fk_muni_by_code(m->code))
+            snprintf(c[1], sizeof c[1], "%s (%s)", fk_muni_label(m->code),
+                     m->code);
+        else
+            snprintf(c[1], sizeof c[1], "%s", m->code);
         snprintf(c[2], sizeof c[2], "%s", rp_pref_label(m->pref, d->en));
         rp_pts(x->v, c[3], sizeof c[3]);
         rp_pct(fk_counts_rate(&m->now), c[4], sizeof c[4]);
@@ -248,19 +255,66 @@ void rp_movers(rp_doc *doc, const rp_data *d)
 }
 
 /* ---- data quality ----------------------------------------------------------- */
+/* Municipality codes fukyu's table lacks: the records are kept and the
+ * codes shown as they are; the area's current ones are listed with their
+ * facilities, so a new municipality after a merger is noticed. */
+static void unknown_codes(rp_doc *doc, const rp_data *d, int64_t most)
+{
+    const rp_prog *p = &d->p[0];
+    char s[512];
+    size_t k = 0, shown = 0, n = 0;
+    for (size_t i = 0; i < p->nmunis; i++) {
+        const rp_muni *m = &p->munis[i];
+        if (!m->code[0] || m->now.total <= 0 || fk_muni_by_code(m->code))
+            continue;
+        n++;
+        if (shown < 8 && k < sizeof s - 64) {
+            k += (size_t)snprintf(s + k, sizeof s - k,
+                                  RP_L(d, "%s%s（%lld施設）", "%s%s (%lld)"),
+                                  shown ? RP_L(d, "、", ", ") : "", m->code,
+                                  (long long)m->now.total);
+            shown++;
+        }
+    }
+    char line[768];
+    if (n == 0 && most == 0) {
+        snprintf(line, sizeof line, "%s",
+                 RP_L(d, "市区町村コードはすべて市区町村表（総務省）にある。",
+                      "Every municipality code is in the municipality table "
+                      "(MIC)."));
+    } else {
+        snprintf(line, sizeof line,
+                 RP_L(d,
+                      "市区町村表（総務省）にない市区町村コード：今週の取得で"
+                      "最大%lld件、現在%zu件%s%s%s。記録は保持し、コードのまま"
+                      "表示する（合併等で新設された市区町村の可能性）。",
+                      "Municipality codes not in the table (MIC): up to %lld "
+                      "in this week's pulls, %zu now%s%s%s. The records are "
+                      "kept and the codes shown as they are (perhaps a "
+                      "municipality formed by a merger)."),
+                 (long long)most, n, n ? RP_L(d, "（", " (") : "", n ? s : "",
+                 n > shown ? RP_L(d, "…）", "…)")
+                 : n       ? RP_L(d, "）", ")")
+                           : "");
+    }
+    rp_para(doc, line, 9, n || most ? INK : GREY);
+}
+
 void rp_quality(rp_doc *doc, const rp_data *d)
 {
     rp_heading(doc,
-               RP_L(d, "6. データ品質（今週の取得）",
-                    "6. Data quality (this week's pulls)"),
+               RP_L(d, "7. データ品質（今週の取得）",
+                    "7. Data quality (this week's pulls)"),
                120);
-    int64_t failed = 0, set_aside = 0, stored = 0;
+    int64_t failed = 0, set_aside = 0, stored = 0, unknown = 0;
     for (size_t i = 0; i < d->npulls; i++) {
         failed += strcmp(d->pulls[i].outcome, "failed") == 0 ||
                   strcmp(d->pulls[i].outcome, "interrupted") == 0;
         stored += strcmp(d->pulls[i].outcome, "stored") == 0 ||
                   strcmp(d->pulls[i].outcome, "unchanged") == 0;
         set_aside += d->pulls[i].set_aside;
+        if (d->pulls[i].unknown_munis > unknown)
+            unknown = d->pulls[i].unknown_munis;
     }
     char s[512], a[32], b[32];
     fk_date_format(d->prev + 1, a);
@@ -274,32 +328,36 @@ void rp_quality(rp_doc *doc, const rp_data *d)
         a, b, d->npulls, (long long)stored, (long long)failed,
         (long long)set_aside);
     rp_para(doc, s, 10, INK);
+    unknown_codes(doc, d, unknown);
     if (d->npulls) {
-        rp_table t = {7,
+        rp_table t = {8,
                       {"#", RP_L(d, "開始 (UTC)", "Started (UTC)"),
                        RP_L(d, "基準日", "As of"), RP_L(d, "結果", "Outcome"),
                        RP_L(d, "件数", "Records"), RP_L(d, "変更", "Changes"),
+                       RP_L(d, "未収録コード", "Unknown codes"),
                        RP_L(d, "除外・理由", "Set aside / reason")},
-                      {30, 105, 62, 55, 58, 50, 155},
-                      {2, 0, 0, 0, 2, 2, 0},
+                      {28, 100, 58, 50, 52, 45, 62, 120},
+                      {2, 0, 0, 0, 2, 2, 2, 0},
                       8,
                       0};
         rp_table_head(doc, &t);
         for (size_t i = 0; i < d->npulls; i++) {
             const rp_pull *p = &d->pulls[i];
-            char c[7][220];
+            char c[8][220];
             snprintf(c[0], sizeof c[0], "%lld", (long long)p->id);
             snprintf(c[1], sizeof c[1], "%.19s", p->started);
             snprintf(c[2], sizeof c[2], "%s", p->as_of[0] ? p->as_of : "—");
             snprintf(c[3], sizeof c[3], "%s", p->outcome);
             rp_count((double)p->records, c[4], sizeof c[4]);
             rp_count((double)p->changes, c[5], sizeof c[5]);
+            rp_count((double)p->unknown_munis, c[6], sizeof c[6]);
             if (p->reason[0])
-                snprintf(c[6], sizeof c[6], "%lld %s", (long long)p->set_aside,
+                snprintf(c[7], sizeof c[7], "%lld %s", (long long)p->set_aside,
                          p->reason);
             else
-                snprintf(c[6], sizeof c[6], "%lld", (long long)p->set_aside);
-            const char *cells[7] = {c[0], c[1], c[2], c[3], c[4], c[5], c[6]};
+                snprintf(c[7], sizeof c[7], "%lld", (long long)p->set_aside);
+            const char *cells[8] = {c[0], c[1], c[2], c[3],
+                                    c[4], c[5], c[6], c[7]};
             rp_table_row(doc, &t, cells, strcmp(p->outcome, "failed") == 0);
         }
     }
@@ -322,7 +380,7 @@ void rp_quality(rp_doc *doc, const rp_data *d)
 /* ---- methods ----------------------------------------------------------------- */
 void rp_methods(rp_doc *doc, const rp_data *d)
 {
-    rp_heading(doc, RP_L(d, "7. 方法", "7. Methods"), 200);
+    rp_heading(doc, RP_L(d, "8. 方法", "8. Methods"), 200);
     char s[1024], first[64];
     rp_para(
         doc,

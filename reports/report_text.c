@@ -83,8 +83,8 @@ static const int headline_order[FK_NTYPE] = {FK_PHARMACY, FK_HOSPITAL,
 void rp_headline(const rp_data *d, const rp_prog *p, char *out, size_t n)
 {
     int en = d->en;
-    char date[64], pct[32], cnt[40], dpts[32], dcnt[40], types[512] = "",
-                                                         fc[256], fy[64];
+    char date[64], pct[32], cnt[40], dpts[32], dcnt[40],
+        types[512] = "", fc[256], fy[64], cov[512] = "";
     rp_date(d->o.as_of, en, date, sizeof date);
     rp_pct(fk_counts_rate(&p->all_now), pct, sizeof pct);
     rp_count((double)p->all_now.adopting, cnt, sizeof cnt);
@@ -102,6 +102,19 @@ void rp_headline(const rp_data *d, const rp_prog *p, char *out, size_t n)
             types + k, sizeof types - (k < sizeof types ? k : sizeof types),
             "%s%s %s", k ? (en ? ", " : "、") : "", rp_type_label(t, en), r);
         if (k >= sizeof types) break;
+    }
+    /* Population coverage (人口カバー率), in the same type order. */
+    k = 0;
+    for (int i = 0; i < FK_NTYPE; i++) {
+        int t = headline_order[i];
+        if (p->now[t].total <= 0) continue;
+        char r[32];
+        rp_pct(p->cov[t], r, sizeof r);
+        k += (size_t)snprintf(
+            cov + k, sizeof cov - (k < sizeof cov ? k : sizeof cov),
+            en ? "%s%s %s" : "%s%sの人口カバー率%s",
+            k ? (en ? ", " : "、") : "", rp_type_label(t, en), r);
+        if (k >= sizeof cov) break;
     }
     const fk_cd_line *all = &p->trend->line[FK_NTYPE];
     if (all->has_fc && all->f.has_fy_end) {
@@ -124,13 +137,13 @@ void rp_headline(const rp_data *d, const rp_prog *p, char *out, size_t n)
         snprintf(
             out, n,
             "%s: as of %s, %s of all facilities%s%s (%s) were operating, %s points (%s) on the week "
-            "before. %s.%s",
+            "before. %s. Population coverage: %s.%s",
             rp_program_label(p->program, 1), date, pct, d->o.pref ? " in " : "",
-            d->o.pref ? area : "", cnt, dpts, dcnt, types, fc);
+            d->o.pref ? area : "", cnt, dpts, dcnt, types, cov, fc);
     else
         snprintf(
             out, n,
-            "%s：%s時点で%s%s全施設の%s（%s施設）が運用中。前週から%sポイント（%s施設）。%s。%s",
+            "%s：%s時点で%s%s全施設の%s（%s施設）が運用中。前週から%sポイント（%s施設）。%s。%s。%s",
             rp_program_label(p->program, 0), date, d->o.pref ? area : "",
-            d->o.pref ? "の" : "", pct, cnt, dpts, dcnt, types, fc);
+            d->o.pref ? "の" : "", pct, cnt, dpts, dcnt, types, cov, fc);
 }

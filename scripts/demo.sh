@@ -56,6 +56,7 @@ if has chart; then
     done
     "$F" chart municipalities --program eprescription --prefecture 13 --config "$CONF" --out "$OUT/chart-municipalities-13.png"
     "$F" chart trend --program ehr_sharing --config "$CONF" --out "$OUT/chart-trend-ehr.png"
+    "$F" chart trend --metric population_coverage --program eprescription --config "$CONF" --out "$OUT/chart-coverage.png" --csv "$OUT/chart-coverage.csv"
 fi
 if has report; then
     echo "== reports =="

@@ -23,6 +23,7 @@ static const char *const bad_names[SIM_BAD_NKINDS] = {
     [SIM_BAD_STATUS] = "status",
     [SIM_BAD_MISSING_SINCE] = "missing-since",
     [SIM_BAD_UNKNOWN_FIELD] = "unknown-field",
+    [SIM_BAD_NEW_MUNI] = "new-muni",
 };
 
 static const char *const field_names[] = {"snapshot", "as_of", "total",

@@ -1,6 +1,7 @@
 /* main.c - fukyu-feedsim: command line of the bundled feed simulator.
  * Builds the deterministic registry for --seed/--scale, then either prints
- * the counts for --date (--counts) or serves the feed until SIGTERM/SIGINT. */
+ * the counts for --date (--counts), writes the snapshot as static pages
+ * (--dump) or serves the feed until SIGTERM/SIGINT. */
 #include "sim/sim.h"
 
 #include <errno.h>
@@ -14,7 +15,9 @@
 static const char usage[] =
     "usage: fukyu-feedsim [--port N] [--bind ADDR] [--date YYYY-MM-DD] [--scale X]\n"
     "                     [--seed N] [--page-max N] [--token T] [--fault SPEC]...\n"
-    "                     [--counts] [--quiet] [--help]\n"
+    "                     [--order code|random] [--counts] [--quiet] [--help]\n"
+    "       fukyu-feedsim --dump DIR [--limit N] [--date D] [--scale X] [--seed N]\n"
+    "                     [--order code|random] [--fault SPEC]...\n"
     "\n"
     "Serves a deterministic synthetic national registry of medical facilities\n"
     "and their e-prescription / EHR-sharing status as the adoption feed\n"
@@ -27,7 +30,15 @@ static const char usage[] =
     "  --seed N         registry seed (default 1); same flags give identical responses\n"
     "  --page-max N     return at most N records per page\n"
     "  --token T        require 'Authorization: Bearer T'\n"
+    "  --order O        feed order: code (sorted, default) or random (a shuffle\n"
+    "                   fixed by --seed, the same on every date)\n"
     "  --counts         print the counts for --date as JSON and exit\n"
+    "  --dump DIR       write the snapshot for --date as static files and exit:\n"
+    "                   DIR/v1/facilities/N/first.json, DIR/v1/facilities/N/CURSOR.json\n"
+    "                   (pages of --limit N records, default 5000) and DIR/pages.txt\n"
+    "                   (the request paths in order); mtimes are the snapshot time.\n"
+    "                   Body faults are written into the pages; request faults\n"
+    "                   (status, reset, delay, not-json, truncate) are not\n"
     "  --quiet          no request log on stderr\n"
     "\n"
     "Control: POST /_sim/date?d=YYYY-MM-DD switches the snapshot date;\n"
@@ -45,7 +56,8 @@ static const char usage[] =
     "  big:PAGE:BYTES              pad the page with an unknown field of BYTES bytes\n"
     "  bad-record:KIND:COUNT       corrupt COUNT records spread through the snapshot;\n"
     "      KIND: code type-digit pref muni date future dup name beds status\n"
-    "            missing-since unknown-field (the last one is valid and must be kept)\n";
+    "            missing-since, and two valid ones the collector must keep:\n"
+    "            unknown-field, new-muni (a code like 13999, not in the table)\n";
 
 static int usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
@@ -83,7 +95,10 @@ int main(int argc, char **argv)
         O_TOKEN,
         O_FAULT,
         O_COUNTS,
-        O_QUIET
+        O_QUIET,
+        O_ORDER,
+        O_DUMP,
+        O_LIMIT
     };
     static const struct option opts[] = {
         {"port", required_argument, 0, O_PORT},
@@ -96,6 +111,9 @@ int main(int argc, char **argv)
         {"fault", required_argument, 0, O_FAULT},
         {"counts", no_argument, 0, O_COUNTS},
         {"quiet", no_argument, 0, O_QUIET},
+        {"order", required_argument, 0, O_ORDER},
+        {"dump", required_argument, 0, O_DUMP},
+        {"limit", required_argument, 0, O_LIMIT},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
@@ -105,7 +123,8 @@ int main(int argc, char **argv)
     fk_day date = fk_today_jst();
     double scale = 1.0;
     uint64_t seed = 1;
-    int counts = 0, o, rc = 0;
+    int counts = 0, shuffled = 0, limit = 5000, o, rc = 0;
+    const char *dump = NULL;
     long v;
     char err[256];
     opterr = 0;
@@ -156,6 +175,17 @@ int main(int argc, char **argv)
             break;
         case O_COUNTS: counts = 1; break;
         case O_QUIET: so.quiet = 1; break;
+        case O_ORDER:
+            if (strcmp(a, "code") && strcmp(a, "random"))
+                rc = usage_error("--order '%s': expected code or random", a);
+            shuffled = !strcmp(a, "random");
+            break;
+        case O_DUMP: dump = a; break;
+        case O_LIMIT:
+            if (parse_long(a, 1, 10000, &v) < 0)
+                rc = usage_error("--limit '%s': expected 1..10000", a);
+            limit = (int)v;
+            break;
         case ':':
             rc = usage_error("option '%s' needs a value", argv[optind - 1]);
             break;
@@ -179,7 +209,10 @@ int main(int argc, char **argv)
         sim_faults_free(&fs);
         return 1;
     }
-    if (counts) {
+    reg.shuffled = shuffled;
+    if (dump) {
+        rc = sim_dump(&reg, &fs, date, dump, limit);
+    } else if (counts) {
         sim_snapshot *s = sim_snapshot_build(&reg, &fs, date);
         if (!s) {
             fputs("fukyu-feedsim: out of memory building the snapshot\n",

@@ -67,12 +67,7 @@ static void plain_name(const sim_muni *m, int type, uint64_t h, char *o,
     const char *parts[5] = {0};
     switch (type) {
     case FK_HOSPITAL: {
-        static const char *const own[] = {"市立", "町立", "村立", "区立"};
-        const char *suffix = m->name + strlen(m->stem);
-        const char *o1 = strcmp(suffix, "市") == 0   ? own[0]
-                         : strcmp(suffix, "町") == 0 ? own[1]
-                         : strcmp(suffix, "村") == 0 ? own[2]
-                                                     : own[3];
+        const char *o1 = m->owner;
         const char *const pat[6][5] = {
             {st, "病院"},
             {o1, st, "病院"},
@@ -159,7 +154,7 @@ void sim_fac_address(const sim_registry *r, const sim_fac *f, fk_buf *out)
     const sim_muni *m = &r->munis.m[f->muni];
     uint64_t h = sim_mix((uint64_t)f->seed * 31 + 7);
     cat(a, sizeof a, fk_prefs[f->pref - 1].name_ja);
-    cat(a, sizeof a, m->name);
+    cat(a, sizeof a, m->row->name_ja);
     cat(a, sizeof a, PICK(kanji, h));
     cat(a, sizeof a, "町");
     char num[32];

@@ -132,14 +132,19 @@ static void put_record(const sim_page_req *q, size_t pos, fk_buf *b)
         f = &r->fac[s->idx[pos]];
     }
     const sim_muni *m = &r->munis.m[f->muni];
-    int pref = f->pref, mpref = pref;
-    uint16_t code3 = m->code3;
+    int pref = f->pref;
+    const char *mcode = m->row->code;
     char digit = fk_types[f->type].fee_digit;
     const char *type = fk_types[f->type].key;
     if (bad == SIM_BAD_TYPE_DIGIT) digit = '1', type = "pharmacy";
     if (bad == SIM_BAD_MUNI) {
         const sim_muni *o = &r->munis.m[r->munis.first[pref % FK_NPREF + 1]];
-        mpref = o->pref, code3 = o->code3;
+        mcode = o->row->code;
+    }
+    char newcode[6];
+    if (bad == SIM_BAD_NEW_MUNI) { /* as after a merger: XX999 is unused */
+        snprintf(newcode, sizeof newcode, "%02d999", pref);
+        mcode = newcode;
     }
 
     fk_buf_reserve(b, 1024);
@@ -154,8 +159,8 @@ static void put_record(const sim_page_req *q, size_t pos, fk_buf *b)
         sim_fac_name(r, f, b);
     int shown = bad == SIM_BAD_PREF ? pref % FK_NPREF + 1 : pref;
     fk_buf_printf(
-        b, ",\"prefecture\":\"%02d\",\"municipality\":\"%02d%03u\",\"beds\":",
-        shown, mpref, (unsigned)code3);
+        b, ",\"prefecture\":\"%02d\",\"municipality\":\"%s\",\"beds\":", shown,
+        mcode);
     sim_uint_put(b, bad == SIM_BAD_BEDS ? 9999 : f->beds);
     fk_buf_puts(b, ",\"address\":");
     sim_fac_address(r, f, b);
@@ -173,6 +178,14 @@ static void put_record(const sim_page_req *q, size_t pos, fk_buf *b)
     fk_buf_puts(b, "}}");
 }
 
+size_t sim_page_listed(const sim_snapshot *s, const sim_faults *fs)
+{
+    long shrt = sim_fault_sum(fs, SIM_F_SHORT),
+         extra = sim_fault_sum(fs, SIM_F_EXTRA);
+    size_t listed = s->n + (size_t)extra;
+    return (size_t)shrt >= listed ? 0 : listed - (size_t)shrt;
+}
+
 void sim_render_page(const sim_page_req *q, fk_buf *b)
 {
     const sim_snapshot *s = q->snap;
@@ -185,10 +198,7 @@ void sim_render_page(const sim_page_req *q, fk_buf *b)
         if (f->kind == SIM_F_MISSING) missing[f->sub] = f;
         if (f->kind == SIM_F_MISTYPE) mistype[f->sub] = f;
     }
-    long shrt = sim_fault_sum(fs, SIM_F_SHORT),
-         extra = sim_fault_sum(fs, SIM_F_EXTRA);
-    size_t listed = s->n + (size_t)extra;
-    listed = (size_t)shrt >= listed ? 0 : listed - (size_t)shrt;
+    size_t listed = sim_page_listed(s, fs);
     size_t end = q->offset + q->limit < listed ? q->offset + q->limit : listed;
 
     fk_buf_reserve(b, (end > q->offset ? end - q->offset : 0) * 420 + 512);

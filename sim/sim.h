@@ -53,11 +53,10 @@ void sim_curves_init(void);
 
 /* ---- municipalities (muni.c) ---- */
 typedef struct {
-    uint16_t code3; /* last three digits of the 5-digit code */
+    const fk_muni *row; /* code and name (a ward, never a designated city) */
+    const char *owner; /* 市立, 区立, 町立 or 村立: for public hospitals */
     uint8_t pref;
-    uint8_t city;  /* 1 when the name ends in 市 */
-    char stem[16]; /* name without the 市/区/町/村 suffix */
-    char name[20];
+    char stem[40]; /* name without 市/区/町/村 (and a ward's city) */
 } sim_muni;
 
 typedef struct {
@@ -69,7 +68,7 @@ typedef struct {
 
 int sim_munis_build(sim_munis *ms, uint64_t seed);
 void sim_munis_free(sim_munis *ms);
-/* A municipality of pref chosen by u in [0,1), weighted (big cities first). */
+/* A municipality of pref chosen by u in [0,1), weighted by population. */
 uint32_t sim_muni_pick(const sim_munis *ms, int pref, double u);
 
 /* ---- the registry (registry.c) ---- */
@@ -95,6 +94,7 @@ typedef struct {
     double scale;
     sim_fac *fac; /* sorted by code */
     size_t n;
+    int shuffled; /* feed order: 0 by code, 1 a fixed shuffle (--order) */
     sim_munis munis;
     uint32_t kcount[FK_NPREF + 1]
                    [3]; /* codes used per (pref, fee digit 1/3/4) */
@@ -142,7 +142,8 @@ typedef enum {
     SIM_F_RETRY_AFTER
 } sim_fault_kind;
 
-/* Record corruptions of bad-record; SIM_BAD_UNKNOWN_FIELD is the valid one. */
+/* Record corruptions of bad-record; the last two are valid records the
+ * collector must keep (sim_bad_valid). */
 typedef enum {
     SIM_BAD_NONE = 0,
     SIM_BAD_CODE,
@@ -157,6 +158,7 @@ typedef enum {
     SIM_BAD_STATUS,
     SIM_BAD_MISSING_SINCE,
     SIM_BAD_UNKNOWN_FIELD,
+    SIM_BAD_NEW_MUNI, /* a well-formed municipality code the table lacks */
     SIM_BAD_NKINDS
 } sim_bad_kind;
 
@@ -230,6 +232,8 @@ typedef struct {
     const char *cursor_in; /* the cursor of this request, or NULL */
 } sim_page_req;
 
+/* Records the pages list in all: the snapshot with short/extra applied. */
+size_t sim_page_listed(const sim_snapshot *s, const sim_faults *fs);
 /* Renders the JSON body of one page into out. */
 void sim_render_page(const sim_page_req *q, fk_buf *out);
 /* Opaque cursor: base64url of "offset:hash". */
@@ -248,5 +252,11 @@ typedef struct {
 
 int sim_serve(sim_registry *r, sim_faults *fs, fk_day date,
               const sim_server_opts *o);
+
+/* ---- static pages (dump.c) ---- */
+/* Writes the snapshot of date as the files a static web server can serve
+ * as the feed (layout in dump.c).  0, or -1 with a message on stderr. */
+int sim_dump(const sim_registry *r, sim_faults *fs, fk_day date,
+             const char *dir, int limit);
 
 #endif

@@ -1,5 +1,6 @@
 /* snapshot.c - one date's snapshot of the simulated registry: which
- * facilities are present (in feed order), which positions the bad-record
+ * facilities are present (in feed order: by code, or shuffled the same way
+ * on every date for --order random), which positions the bad-record
  * faults corrupt, and the counts the simulator reports for --counts and
  * GET /_sim/counts (records the contract sets aside are not counted). */
 #include "sim/sim.h"
@@ -10,6 +11,33 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+typedef struct {
+    uint64_t key;
+    uint32_t i;
+} order_key;
+
+static int by_key(const void *a, const void *b)
+{
+    const order_key *x = a, *y = b;
+    return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* A registry export in no particular code order.  The key depends on the
+ * facility only, so consecutive snapshots list survivors in the same
+ * relative order, as a real export would. */
+static int shuffle(const sim_registry *r, sim_snapshot *s)
+{
+    order_key *k = malloc((s->n ? s->n : 1) * sizeof *k);
+    if (!k) return -1;
+    for (size_t p = 0; p < s->n; p++)
+        k[p] = (order_key){sim_hash(r->seed, 0x6f72646572ULL, s->idx[p]),
+                           s->idx[p]};
+    qsort(k, s->n, sizeof *k, by_key);
+    for (size_t p = 0; p < s->n; p++) s->idx[p] = k[p].i;
+    free(k);
+    return 0;
+}
 
 static void place_bad(sim_snapshot *s, const sim_faults *fs)
 {
@@ -49,12 +77,18 @@ sim_snapshot *sim_snapshot_build(const sim_registry *r, const sim_faults *fs,
         if (r->fac[i].open <= d && d < r->fac[i].close)
             s->idx[n++] = (uint32_t)i;
     s->n = n;
+    if (r->shuffled && shuffle(r, s) < 0) {
+        sim_snapshot_free(s);
+        return NULL;
+    }
     if (fs && sim_fault_sum(fs, SIM_F_BAD_RECORD) > 0) {
         s->bad = fk_xcalloc(s->n, 1);
         place_bad(s, fs);
     }
     for (size_t p = 0; p < s->n; p++) {
-        if (s->bad && s->bad[p] && s->bad[p] != SIM_BAD_UNKNOWN_FIELD) continue;
+        if (s->bad && s->bad[p] && s->bad[p] != SIM_BAD_UNKNOWN_FIELD &&
+            s->bad[p] != SIM_BAD_NEW_MUNI)
+            continue;
         const sim_fac *f = &r->fac[s->idx[p]];
         s->counted++;
         for (int prog = 0; prog < 2; prog++) {

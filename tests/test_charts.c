@@ -522,6 +522,32 @@ static void test_small_municipality_list(void **state)
     fk_buf_free(&b);
 }
 
+/* A prefecture's own bar is marked and named with its rank; municipality
+ * bars carry their denominators and small ones are called out. */
+static void test_highlight_and_denominators(void **state)
+{
+    (void)state;
+    char err[256];
+    fk_chart_prefs pr;
+    make_prefs(&pr, 1);
+    pr.highlight = 13;
+    fk_buf b = {0};
+    assert_int_equal(
+        fk_chart_ranking_render(&pr, NULL, FK_CHART_PDF, &b, err, sizeof err),
+        0);
+    check_pdf(save(&b, "ranking-13.pdf"), "▶ 東京", "▶は東京都（47都道府県中");
+    fk_buf_free(&b);
+    fk_chart_munis mu;
+    make_munis(&mu, 12);
+    assert_int_equal(
+        fk_chart_munis_render(&mu, NULL, FK_CHART_PDF, &b, err, sizeof err), 0);
+    char want[64];
+    snprintf(want, sizeof want, "(%.0f/%.0f)", mu.munis[0].c.adopting,
+             mu.munis[0].c.total);
+    check_pdf(save(&b, "munis-n.pdf"), want, "淡色=対象20未満");
+    fk_buf_free(&b);
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -804,6 +830,7 @@ int main(void)
         cmocka_unit_test(test_english),
         cmocka_unit_test(test_near_zero),
         cmocka_unit_test(test_small_municipality_list),
+        cmocka_unit_test(test_highlight_and_denominators),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_save_atomic),

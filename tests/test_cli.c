@@ -39,6 +39,33 @@ static void test_usage_errors(void **state)
     free(out), free(err);
     assert_int_equal(tu_run(&out, &err, "%s", tu_bin("fukyu")), 2);
     free(out), free(err);
+    /* Municipality and metric arguments, checked before any store. */
+    static const struct {
+        const char *args, *needle;
+    } bad[] = {
+        {"series --program eprescription --csv --municipality 131",
+         "--municipality: '131' is not a 5-digit municipality code"},
+        {"series --program eprescription --csv --municipality 49101",
+         "first two digits are not a prefecture"},
+        {"series --program eprescription --csv --prefecture 14 "
+         "--municipality 13101",
+         "13101 is not in --prefecture 14"},
+        {"series --program eprescription --csv --metric share",
+         "'share' is not rate or population_coverage"},
+        {"series --program eprescription --csv --municipality 13101 "
+         "--metric population_coverage",
+         "not --municipality"},
+        {"chart funnel --program eprescription --out x.png "
+         "--metric population_coverage",
+         "drawn by trend only"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int rc = tu_run(&out, &err, "%s %s --db /nonexistent/x.db",
+                        tu_bin("fukyu"), bad[i].args);
+        if (rc != 2 || !strstr(err, bad[i].needle))
+            fail_msg("%s: exit %d: %s", bad[i].args, rc, err);
+        free(out), free(err);
+    }
 }
 
 static void test_config_errors(void **state)

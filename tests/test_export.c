@@ -318,15 +318,21 @@ static void test_csv_counts_match_store(void **state)
                                  "prefecture_code",
                                  "prefecture",
                                  "municipality",
+                                 "municipality_name",
                                  "address",
                                  "phone",
                                  "beds",
                                  "status",
                                  "status_ja",
                                  "applied_since",
-                                 "days_since_applied"};
-    assert_int_equal(t.r[0].n, 13);
-    for (int j = 0; j < 13; j++) assert_string_equal(t.r[0].f[j], keys[j]);
+                                 "days_since_applied",
+                                 "followup_date",
+                                 "followup_outcome",
+                                 "followup_barriers",
+                                 "followup_team",
+                                 "followup_note"};
+    assert_int_equal(t.r[0].n, 19);
+    for (int j = 0; j < 19; j++) assert_string_equal(t.r[0].f[j], keys[j]);
     /* Every row is a non-adopter; days count from applied_since to as_of. */
     int cs = col(&t, "status"), cj = col(&t, "status_ja"),
         ca = col(&t, "applied_since"), cd = col(&t, "days_since_applied");
@@ -416,10 +422,31 @@ static void test_csv_filters_match_store(void **state)
     assert_int_equal(t.n - 1, m[0].c.total - m[0].c.adopting);
     assert_int_equal(t.n - 1,
                      store_count("eprescription", 13, m[0].code, -1, 3));
-    for (size_t r = 1; r < t.n; r++)
+    for (size_t r = 1; r < t.n; r++) {
         assert_string_equal(t.r[r].f[col(&t, "municipality")], m[0].code);
+        assert_string_equal(t.r[r].f[col(&t, "municipality_name")],
+                            fk_muni_by_code(m[0].code)->name_ja);
+    }
     free_table(&t);
     free(m);
+    /* A designated city's own code: all its wards, each named as a ward. */
+    t = export_csv(sim_db, "--program eprescription --municipality 14100");
+    assert_true(t.n > 10);
+    assert_int_equal(t.n - 1, store_count("eprescription", 14, "14100", -1, 3));
+    int seen_wards = 0;
+    for (size_t r = 1; r < t.n; r++) {
+        const char *code = t.r[r].f[col(&t, "municipality")];
+        const fk_muni *w = fk_muni_by_code(code);
+        assert_non_null(w);
+        assert_int_equal(w->kind, FK_MUNI_DESIGNATED_WARD);
+        assert_string_equal(w->parent, "14100");
+        assert_string_equal(t.r[r].f[col(&t, "municipality_name")], w->name_ja);
+        assert_memory_equal(w->name_ja, "横浜市", strlen("横浜市"));
+        seen_wards +=
+            r == 1 || strcmp(code, t.r[r - 1].f[col(&t, "municipality")]);
+    }
+    assert_true(seen_wards > 5);
+    free_table(&t);
 }
 
 /* Every field read back from the CSV equals the store's row. */
@@ -437,8 +464,11 @@ static int cmp_row(const fk_facility_row *r, void *ctx)
     char **f = c->t->r[c->i].f;
     assert_string_equal(f[0], r->code);
     assert_string_equal(f[1], r->name);
-    assert_string_equal(f[6], r->address);
-    assert_string_equal(f[7], r->phone);
+    assert_string_equal(f[5], r->muni);
+    const fk_muni *m = fk_muni_by_code(r->muni);
+    assert_string_equal(f[6], m ? m->name_ja : "");
+    assert_string_equal(f[7], r->address);
+    assert_string_equal(f[8], r->phone);
     c->commas += strchr(r->name, ',') != NULL;
     c->quotes += strchr(r->name, '"') != NULL;
     return 0;
@@ -491,12 +521,12 @@ static void test_quoting_line_breaks(void **state)
     for (size_t r = 1; r < t.n; r++) {
         char **f = t.r[r].f;
         if (!strcmp(f[0], "1311000002")) {
-            assert_string_equal(f[7], "03-1234-5678");
-            assert_string_equal(f[8], "19");
-            assert_string_equal(f[11], "2025-01-01");
-            assert_string_equal(f[12], "39");
+            assert_string_equal(f[8], "03-1234-5678");
+            assert_string_equal(f[9], "19");
+            assert_string_equal(f[12], "2025-01-01");
+            assert_string_equal(f[13], "39");
         } else {
-            assert_string_equal(f[8], "");
+            assert_string_equal(f[9], "");
         }
     }
     free_table(&t);
@@ -535,8 +565,9 @@ static void test_bom(void **state)
         0);
     s = tu_read_file(path_of("ja.csv"), &len);
     const char *ja =
-        "医療機関コード,名称,種別,都道府県コード,都道府県,市区町村コード,所在地,電話番号,病床数,"
-        "状況区分,状況,申請日,申請からの日数\r\n";
+        "医療機関コード,名称,種別,都道府県コード,都道府県,市区町村コード,市区町村名,所在地,電話番号,病床数,"
+        "状況区分,状況,申請日,申請からの日数,フォローアップ日,フォローアップ結果,"
+        "導入の障壁,担当チーム,フォローアップメモ\r\n";
     assert_memory_equal(s, ja, strlen(ja));
     free(s);
 }
@@ -603,7 +634,7 @@ static void test_xlsx(void **state)
                      0);
     size_t rows = store_count("eprescription", 0, NULL, -1, 3) + 1;
     char want[200];
-    snprintf(want, sizeof want, "<autoFilter ref=\"A1:M%zu\"/>", rows);
+    snprintf(want, sizeof want, "<autoFilter ref=\"A1:S%zu\"/>", rows);
     assert_non_null(strstr(x, want));
     assert_non_null(strstr(x, "ySplit=\"1\""));
     assert_non_null(strstr(x, "state=\"frozen\""));
@@ -613,8 +644,8 @@ static void test_xlsx(void **state)
         assert_true(atof(p + 7) <= 62.0);
     /* Codes stay text; beds and dates are numbers. */
     assert_non_null(strstr(x, "<c r=\"A2\" t=\"inlineStr\"><is><t>01"));
-    assert_true(matches(x, "<c r=\"I[0-9]+\"><v>[0-9]+</v>"));
-    assert_true(matches(x, "<c r=\"L[0-9]+\" s=\"2\"><v>4[0-9]{4}</v>"));
+    assert_true(matches(x, "<c r=\"J[0-9]+\"><v>[0-9]+</v>"));
+    assert_true(matches(x, "<c r=\"M[0-9]+\" s=\"2\"><v>4[0-9]{4}</v>"));
     free(x);
     assert_int_equal(
         tu_run(&x, NULL, "unzip -p %s xl/styles.xml", path_of("t.xlsx")), 0);
@@ -672,7 +703,7 @@ static void test_newly_adopted(void **state)
     table t = export_csv(
         sim_db, "--program eprescription --newly-adopted-since 2024-12-01");
     assert_int_equal(t.n - 1, want);
-    assert_int_equal(t.r[0].n, 12);
+    assert_int_equal(t.r[0].n, 13);
     int cs = col(&t, "status"), co = col(&t, "operating_since");
     for (size_t r = 1; r < t.n; r++) {
         assert_string_equal(t.r[r].f[cs], "operating");
@@ -687,9 +718,10 @@ static void test_newly_adopted(void **state)
         odd_db,
         "--program eprescription --newly-adopted-since 2025-01-01 --header ja");
     assert_int_equal(t.n - 1, 1);
-    assert_string_equal(t.r[0].f[11], "運用開始日");
+    assert_string_equal(t.r[0].f[6], "市区町村名");
+    assert_string_equal(t.r[0].f[12], "運用開始日");
     assert_string_equal(t.r[1].f[1], "運用中薬局");
-    assert_string_equal(t.r[1].f[11], "2025-02-01");
+    assert_string_equal(t.r[1].f[12], "2025-02-01");
     free_table(&t);
     assert_int_equal(
         xlsx_rows(odd_db,
@@ -743,7 +775,7 @@ static void test_bad_arguments(void **state)
            "5-digit municipality code");
     expect(2, sim_db,
            "--program eprescription --format csv --municipality 48101",
-           "5-digit municipality code");
+           "its first two digits are not a prefecture");
     expect(
         2, sim_db,
         "--program eprescription --format csv --prefecture 14 --municipality 13101",

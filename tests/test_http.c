@@ -409,7 +409,7 @@ static void test_files(void **state)
     /* Names outside the layout. */
     const char *bad[] = {
         "/charts/national/municipalities-eprescription.png", /* pref-only kind */
-        "/charts/pref/13/ranking-eprescription.png", /* national-only kind */
+        "/charts/pref/13/map-eprescription.png", /* national-only kind */
         "/charts/national/trend-eprescription.PNG",
         "/charts/national/trend-eprescription.gif",
         "/charts/national/trend-other.png",
@@ -551,6 +551,25 @@ static void test_api_shapes(void **state)
         " --to 2025-02-09 --weekly");
     same_as_cli("/api/v1/series?program=eprescription&from=2025-01-01",
                 "series --program eprescription --from 2025-01-01");
+    /* A designated city as a whole, named; population coverage. */
+    same_as_cli("/api/v1/series?program=eprescription&municipality=27100"
+                "&from=2025-02-01",
+                "series --program eprescription --municipality 27100 --from "
+                "2025-02-01");
+    same_as_cli("/api/v1/series?program=eprescription&prefecture=13"
+                "&metric=population_coverage&from=2025-02-01",
+                "series --program eprescription --prefecture 13 --metric "
+                "population_coverage --from 2025-02-01");
+    resp r;
+    get(&r,
+        "/api/v1/series?program=eprescription&municipality=27100&from=2025-02-09",
+        NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"area\":\"27100\",\"name\":\"大阪市\""));
+    free(r.body);
+    get(&r, "/api/v1/summary?program=eprescription", NULL);
+    assert_non_null(strstr(r.body, "\"population_coverage\":"));
+    free(r.body);
     same_as_cli("/api/v1/forecast?program=eprescription&type=pharmacy",
                 "forecast --program eprescription --type pharmacy");
     same_as_cli(
@@ -629,6 +648,14 @@ static void test_api_bad_params(void **state)
         {"/api/v1/forecast?program=eprescription&target=2", "target"},
         {"/api/v1/forecast?program=eprescription&method=magic", "method"},
         {"/api/v1/series?program=eprescription&from=2025%2f01%2f01", "from:"},
+        {"/api/v1/series?program=eprescription&municipality=2710",
+         "municipality: '2710' is not a 5-digit"},
+        {"/api/v1/series?program=eprescription&prefecture=13&municipality=27100",
+         "not in the given prefecture"},
+        {"/api/v1/series?program=eprescription&metric=share", "metric:"},
+        {"/api/v1/series?program=eprescription&municipality=27100"
+         "&metric=population_coverage",
+         "not a municipality"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         resp r;
