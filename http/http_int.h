@@ -23,6 +23,16 @@ typedef struct {
     size_t len;
 } fk_page_slot;
 
+/* An API answer and what it was built from (apicache.c). */
+#define FK_API_SLOTS    64
+#define FK_API_MAX_BODY (256 * 1024) /* at most 16 MiB kept in all */
+typedef struct {
+    uint64_t hash;   /* of key */
+    int64_t version; /* fk_store_data_version it was built under */
+    char *key, *body;
+    size_t len;
+} fk_api_slot;
+
 struct fk_http {
     struct MHD_Daemon *mhd;
     int port;
@@ -38,6 +48,9 @@ struct fk_http {
     /* Built pages: [0] is /, [NN] is /prefecture/NN. */
     pthread_mutex_t cache_mu;
     fk_page_slot pages[1 + FK_NPREF];
+    /* API answers by parameters and data version. */
+    pthread_rwlock_t api_mu;
+    fk_api_slot api[FK_API_SLOTS];
     /* Requests answered, by status class (1xx..5xx), for /metrics. */
     uint64_t answered[6];
     /* The slow-client guard (guard.c): one slot per open connection. */
@@ -120,6 +133,19 @@ int fk_page_cached(fk_http *h, int pref, uint64_t key, char **body,
 void fk_page_keep(fk_http *h, int pref, uint64_t key, const char *body,
                   size_t len);
 void fk_page_cache_free(fk_http *h);
+
+/* ---- API answer cache (apicache.c) ---- */
+void fk_api_cache_init(fk_http *h);
+/* When an answer for key (the route and its checked parameters) was kept
+ * under this data version, queues it (200, or 304 on a matching ETag)
+ * into *ret and returns 1; otherwise 0. */
+int fk_api_cached(fk_req *r, int64_t version, const char *key,
+                  const char *ctype, enum MHD_Result *ret);
+/* Keeps a copy of body as the answer for key under version (not kept when
+ * version is 0, i.e. nothing stored, or the body is over FK_API_MAX_BODY). */
+void fk_api_keep(fk_http *h, int64_t version, const char *key, const char *body,
+                 size_t len);
+void fk_api_cache_free(fk_http *h);
 
 /* ---- access (auth.c) ---- */
 /* Aggregates (pages, charts, reports, aggregate APIs): allowed when public

@@ -306,6 +306,7 @@ fk_http *fk_http_start(const fk_http_options *o, char *err, size_t errlen)
     }
     pthread_mutex_init(&h->pool_mu, NULL);
     pthread_mutex_init(&h->cache_mu, NULL);
+    fk_api_cache_init(h);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD |
                      MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |
                      MHD_USE_ERROR_LOG;
@@ -327,6 +328,7 @@ fk_http *fk_http_start(const fk_http_options *o, char *err, size_t errlen)
         fk_guard_stop(h);
         pthread_mutex_destroy(&h->pool_mu);
         pthread_mutex_destroy(&h->cache_mu);
+        fk_api_cache_free(h);
         free(h);
         return NULL;
     }
@@ -348,6 +350,7 @@ void fk_http_stop(fk_http *h)
     fk_guard_stop(h);
     fk_pool_close(h);
     fk_page_cache_free(h);
+    fk_api_cache_free(h);
     pthread_mutex_destroy(&h->pool_mu);
     pthread_mutex_destroy(&h->cache_mu);
     free(h);
