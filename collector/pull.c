@@ -20,6 +20,7 @@
 
 #include "collector/fetch.h"
 #include "collector/jsonarena.h"
+#include "core/alloc.h"
 #include "core/text.h"
 #include "collector/record.h"
 
@@ -323,11 +324,8 @@ static int next_cursor(pull *p, const cJSON *doc, int page, char **next)
             return failf(
                 p, "page %d: cursor repeats an earlier page's cursor (a loop)",
                 page);
-    char **nc = realloc(p->cursors, (p->ncursors + 1) * sizeof *nc);
-    if (!nc) return failf(p, "out of memory");
-    p->cursors = nc;
-    if (!(p->cursors[p->ncursors] = strdup(c->valuestring)))
-        return failf(p, "out of memory");
+    p->cursors = fk_xrealloc(p->cursors, p->ncursors + 1, sizeof *p->cursors);
+    p->cursors[p->ncursors] = fk_xstrdup(c->valuestring);
     *next = p->cursors[p->ncursors++];
     return 1;
 }

@@ -17,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/alloc.h"
+
 #define NO_TEXT   UINT32_MAX
 #define READ_BUF  (16 * 1024) /* per run while merging: ~80 records */
 #define WRITE_BUF (256 * 1024)
@@ -230,9 +232,7 @@ static int fill(fk_stage *s, file_run *f)
         }
         if (f->pos >= f->end) return left ? -1 : 0;
         if (f->cap < need) {
-            char *nb = realloc(f->buf, need);
-            if (!nb) return -1;
-            f->buf = nb;
+            f->buf = fk_xrealloc(f->buf, need, 1);
             f->cap = need;
         }
         memmove(f->buf, f->buf + f->at, left);
