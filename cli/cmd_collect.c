@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/text.h"
 #include "collector/collector.h"
 
 static int run(int argc, char **argv);
@@ -141,9 +142,12 @@ static int run(int argc, char **argv)
     if (rc == 0 && !strcmp(res.outcome, "unchanged"))
         fk_store_latest_as_of(st, &latest);
     fk_store_close(st);
-    if (rc < 0)
+    if (rc < 0) {
+        /* The reason may quote feed text: no control characters raw. */
+        char why[4 * sizeof res.reason];
         return fk_cli_fail("pull %lld failed: %s", (long long)res.pull_id,
-                           res.reason);
+                           fk_escape_ctl(res.reason, why, sizeof why));
+    }
     if (!strcmp(res.outcome, "unchanged")) {
         char ds[FK_DATE_LEN] = "?";
         if (latest >= 0) fk_date_format(latest, ds);

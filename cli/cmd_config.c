@@ -1,5 +1,9 @@
 /* cmd_config.c - `fukyu check-config`: validate the configuration file. */
+#include <sys/socket.h>
+
 #include "cli/cli.h"
+#include "core/text.h"
+#include "http/http.h"
 
 static int run(int argc, char **argv);
 
@@ -36,14 +40,21 @@ static int run(int argc, char **argv)
     if (fk_config_validate(&env.cfg, err, sizeof err) < 0)
         return fk_cli_fail("config: %s", err);
     const fk_config *c = &env.cfg;
+    /* The daemon would refuse these at start; say so now. */
+    struct sockaddr_storage ss;
+    size_t sslen;
+    if (fk_http_parse_listen(c->listen, 1, &ss, &sslen, err, sizeof err) < 0)
+        return fk_cli_fail("config: http.listen: %s", err);
+    char feed[FK_PATH_MAX];
+    fk_redact_url(c->feed_url, feed, sizeof feed);
     printf("config %s: ok\n", env.config ? env.config : FK_CONFIG_DEFAULT_PATH);
     printf(
         "feed.url = %s\nfeed.limit = %d\nfeed.timeout = %d\nfeed.retries = %d\n"
         "feed.max_page_bytes = %lld\nstore.path = %s\nschedule.interval = %d\n"
         "schedule.times = %s\nschedule.weekly_report = %s\nreports.out_dir = %s\n"
         "reports.lang = %s\nreports.target = %g\nhttp.listen = %s\n",
-        c->feed_url, c->limit, c->timeout, c->retries,
-        (long long)c->max_page_bytes, c->db_path, c->interval, c->times,
-        c->weekly_report, c->out_dir, c->lang, c->target, c->listen);
+        feed, c->limit, c->timeout, c->retries, (long long)c->max_page_bytes,
+        c->db_path, c->interval, c->times, c->weekly_report, c->out_dir,
+        c->lang, c->target, c->listen);
     return 0;
 }

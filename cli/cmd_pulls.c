@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/text.h"
 
 static int run_pulls(int argc, char **argv);
 static int run_rejects(int argc, char **argv);
@@ -33,20 +34,31 @@ const fk_command fk_cmd_rejects = {
 static int print_pull(const fk_pull_row *r, void *ctx)
 {
     (void)ctx;
+    /* Older versions stored the URL as given, credentials and all; the
+     * reason may quote feed text, control characters included. */
+    char feed[4096], red[FK_PATH_MAX], why[2048];
+    fk_escape_ctl(fk_redact_url(r->feed, red, sizeof red), feed, sizeof feed);
+    fk_escape_ctl(r->reason, why, sizeof why);
     printf("%-5lld %-20s %-11s %-10s %8lld %8lld %6lld %13lld %8.2f  %s%s%s\n",
            (long long)r->id, r->started_at, r->outcome,
            r->as_of[0] ? r->as_of : "-", (long long)r->records,
            (long long)r->changes, (long long)r->set_aside,
-           (long long)r->unknown_munis, r->seconds, r->feed,
-           r->reason[0] ? "  reason: " : "", r->reason);
+           (long long)r->unknown_munis, r->seconds, feed,
+           r->reason[0] ? "  reason: " : "", why);
     return 0;
 }
 
 static int print_reject(const fk_reject_row *r, void *ctx)
 {
     (*(long *)ctx)++;
+    /* Code and reason quote what the feed sent, control characters and
+     * all: escaped so that no record can forge a line or drive the
+     * terminal. */
+    char code[96], why[2048];
+    fk_escape_ctl(r->code, code, sizeof code);
+    fk_escape_ctl(r->reason, why, sizeof why);
     printf("%-6lld %-8lld %-12s %s\n", (long long)r->pull_id,
-           (long long)r->position, r->code[0] ? r->code : "-", r->reason);
+           (long long)r->position, code[0] ? code : "-", why);
     return 0;
 }
 

@@ -132,7 +132,7 @@ static int run(int argc, char **argv)
     if (fk_report_pick_date(st, week, date, &as_of, err, sizeof err) < 0) {
         rc = fk_cli_fail("report: %s", err);
     } else if (all) {
-        fk_publish_opts po = {dir, lang, env.cfg.target, as_of, 0, 0};
+        fk_publish_opts po = {dir, lang, env.cfg.target, as_of, 0, 0, NULL};
         fk_publish_stats ps;
         if (fk_publish_all(st, &po, &ps, err, sizeof err) < 0) {
             rc = fk_cli_fail("report: %s", err);

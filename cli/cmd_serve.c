@@ -75,6 +75,8 @@ static int run(int argc, char **argv)
         .public_aggregates = c->public_aggregates,
         .max_connections = c->max_connections,
         .request_timeout = c->request_timeout,
+        .max_per_client = c->max_per_client,
+        .header_timeout = c->header_timeout,
         .stale_after = c->stale_after,
         .target = c->target,
         .quiet = quiet,

@@ -21,6 +21,7 @@ typedef struct {
     const char *token_file; /* NULL or "": no Authorization header */
     int limit;              /* page size, 1..10000 */
     int timeout;            /* seconds per request */
+    int pull_timeout;       /* seconds for the whole pull (0: no limit) */
     int retries;            /* retries per request after the first try */
     int64_t max_page_bytes; /* cap on one page's decoded body */
     int retry_max_wait;     /* cap on any wait, seconds */

@@ -140,6 +140,9 @@ fk_fetch *fk_fetch_new(const fk_collect_options *o, char *err, size_t errlen)
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    /* Basic-auth credentials belong in ~/.netrc (or the token file), not in
+     * the URL, where they would show in logs and reports. */
+    curl_easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)o->timeout);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,

@@ -20,6 +20,8 @@
 
 #include "collector/fetch.h"
 #include "collector/jsonarena.h"
+#include "core/alloc.h"
+#include "core/text.h"
 #include "collector/record.h"
 
 void fk_collect_options_from_config(fk_collect_options *o, const fk_config *c)
@@ -29,6 +31,7 @@ void fk_collect_options_from_config(fk_collect_options *o, const fk_config *c)
     o->token_file = c->token_file;
     o->limit = c->limit;
     o->timeout = c->timeout;
+    o->pull_timeout = c->pull_timeout;
     o->retries = c->retries;
     o->max_page_bytes = c->max_page_bytes;
     o->retry_max_wait = c->retry_max_wait;
@@ -44,6 +47,8 @@ typedef struct {
     fk_collect_result *res;
     fk_pull_stats ps;
     char base[FK_PATH_MAX];
+    char shown[FK_PATH_MAX]; /* base without credentials: for messages,
+                                the pull log and the ETag lookup */
     /* the snapshot, fixed by the first page */
     char snapshot[128];
     char as_of_s[16];
@@ -52,6 +57,7 @@ typedef struct {
     char **cursors;
     size_t ncursors;
     unsigned rng;
+    struct timespec t0; /* when the pull started (CLOCK_MONOTONIC) */
     /* Municipality codes not in the reference table (kept, counted). */
     char (*unknown)[6];
     size_t nunknown, capunknown;
@@ -98,6 +104,25 @@ static int nap(const pull *p, long ms)
     return 0;
 }
 
+static double elapsed(const pull *p)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - p->t0.tv_sec) +
+           (double)(t.tv_nsec - p->t0.tv_nsec) / 1e9;
+}
+
+/* The wall-time bound of a whole pull (pull_timeout): a feed that never
+ * ends, or that keeps the collector retrying, cannot hold it for ever. */
+static int out_of_time(pull *p, int page)
+{
+    if (p->o->pull_timeout <= 0 || elapsed(p) < p->o->pull_timeout) return 0;
+    failf(p,
+          "page %d: the pull took longer than pull_timeout (%d s); giving up",
+          page, p->o->pull_timeout);
+    return 1;
+}
+
 static long backoff_ms(pull *p, int attempt)
 {
     double ms = (double)p->o->backoff_ms * pow(2.0, attempt);
@@ -110,11 +135,13 @@ static long backoff_ms(pull *p, int attempt)
 }
 
 /* Fetches one page with retries.  Returns 200, 304, or -1 (reason set). */
-static int get_page(pull *p, const char *url, int page, const char *inm,
+static int get_page(pull *p, const char *full, int page, const char *inm,
                     fk_response *r)
 {
+    char url[FK_PATH_MAX + 64]; /* for messages: no credentials */
+    fk_redact_url(full, url, sizeof url);
     for (int attempt = 0;; attempt++) {
-        fk_fetch_get(p->f, url, inm, r);
+        fk_fetch_get(p->f, full, inm, r);
         if (r->status) p->ps.http_status = (int)r->status;
         if (r->stopped || (p->o->stop && *p->o->stop))
             return failf(p, "stopped: pull abandoned on request");
@@ -122,7 +149,7 @@ static int get_page(pull *p, const char *url, int page, const char *inm,
             return failf(
                 p,
                 "page %d: body larger than max_page_bytes (%lld bytes) from %s",
-                page, (long long)p->o->max_page_bytes, p->base);
+                page, (long long)p->o->max_page_bytes, p->shown);
         long wait;
         char what[400];
         if (r->transport_error) {
@@ -152,6 +179,7 @@ static int get_page(pull *p, const char *url, int page, const char *inm,
                          page, what, url, attempt + 1);
         if (nap(p, wait) < 0)
             return failf(p, "stopped: pull abandoned on request");
+        if (out_of_time(p, page)) return -1;
     }
 }
 
@@ -207,6 +235,16 @@ static int check_page_head(pull *p, const cJSON *doc, int page)
         return failf(p, "page %d: field 'facilities' is %s, expected an array",
                      page, type_name(fac));
     int64_t t = (int64_t)total->valuedouble;
+    /* A snapshot cannot describe a day that has not come: one more day is
+     * allowed for clocks and for feeds published just after midnight. */
+    fk_day today = fk_today_jst();
+    if (d > today + 1) {
+        char ts[FK_DATE_LEN];
+        return failf(p,
+                     "page %d: as_of %s is more than a day after today (%s "
+                     "JST); refusing a snapshot from the future",
+                     page, asof->valuestring, fk_date_format(today, ts));
+    }
     if (page == 0) {
         snprintf(p->snapshot, sizeof p->snapshot, "%s", snap->valuestring);
         snprintf(p->as_of_s, sizeof p->as_of_s, "%s", asof->valuestring);
@@ -262,8 +300,12 @@ static int take_records(pull *p, const cJSON *doc, int page)
     return 0;
 }
 
+/* Cursors are opaque to the collector but not unbounded: 64 KiB covers any
+ * sane server-side state and keeps the request URL reasonable. */
+#define FK_CURSOR_MAX 65536
+
 /* Returns 1 with *next set (malloc'd) when another page follows, 0 at the
- * end, -1 on a bad or repeated cursor. */
+ * end, -1 on a bad, oversized or repeated cursor. */
 static int next_cursor(pull *p, const cJSON *doc, int page, char **next)
 {
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(doc, "next_cursor");
@@ -273,36 +315,62 @@ static int next_cursor(pull *p, const cJSON *doc, int page, char **next)
         return failf(
             p, "page %d: field 'next_cursor' is %s, expected a string or null",
             page, type_name(c));
+    size_t clen = strlen(c->valuestring);
+    if (clen > FK_CURSOR_MAX)
+        return failf(p, "page %d: next_cursor is %zu bytes, at most %d", page,
+                     clen, FK_CURSOR_MAX);
     for (size_t i = 0; i < p->ncursors; i++)
         if (!strcmp(p->cursors[i], c->valuestring))
             return failf(
                 p, "page %d: cursor repeats an earlier page's cursor (a loop)",
                 page);
-    char **nc = realloc(p->cursors, (p->ncursors + 1) * sizeof *nc);
-    if (!nc) return failf(p, "out of memory");
-    p->cursors = nc;
-    if (!(p->cursors[p->ncursors] = strdup(c->valuestring)))
-        return failf(p, "out of memory");
+    p->cursors = fk_xrealloc(p->cursors, p->ncursors + 1, sizeof *p->cursors);
+    p->cursors[p->ncursors] = fk_xstrdup(c->valuestring);
     *next = p->cursors[p->ncursors++];
     return 1;
 }
 
-static int run_pages(pull *p)
+/* A JSON string escape "\u0000" decodes to a NUL byte, which would cut
+ * the value short unnoticed (a code "1319000004\u0000junk" would read as
+ * 1319000004).  Each such escape becomes "\u001f", a control character
+ * that the record rules refuse, so the record is set aside instead.
+ * Returns how many were found. */
+static int mark_nul_escapes(char *b, size_t len)
 {
-    char etag[512], url[FK_PATH_MAX + 4096];
-    if (fk_store_last_etag(p->st, p->o->feed_url, etag, sizeof etag) < 0)
+    int n = 0, in_str = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (!in_str) {
+            in_str = b[i] == '"';
+            continue;
+        }
+        if (b[i] == '"') {
+            in_str = 0;
+        } else if (b[i] == '\\' && i + 1 < len) {
+            if (b[i + 1] == 'u' && i + 5 < len &&
+                !memcmp(b + i + 2, "0000", 4)) {
+                memcpy(b + i + 2, "001f", 4);
+                n++;
+            }
+            i++; /* the escaped character */
+        }
+    }
+    return n;
+}
+
+static int pages(pull *p, char *etag, char *url, size_t cap)
+{
+    if (fk_store_last_etag(p->st, p->shown, etag, 512) < 0)
         return failf(p, "store: %s", fk_store_error(p->st));
     const char *cursor = NULL;
     for (int page = 0;; page++) {
-        int n = snprintf(url, sizeof url, "%s/v1/facilities?limit=%d", p->base,
+        if (page > 0 && out_of_time(p, page)) return -1;
+        int n = snprintf(url, cap, "%s/v1/facilities?limit=%d", p->base,
                          p->o->limit);
         if (cursor) {
             char *esc = fk_fetch_escape(p->f, cursor);
             if (!esc) return failf(p, "out of memory");
-            n = snprintf(url + n, sizeof url - (size_t)n, "&cursor=%s", esc);
+            snprintf(url + n, cap - (size_t)n, "&cursor=%s", esc);
             free(esc);
-            if ((size_t)n >= sizeof url - strlen(p->base))
-                return failf(p, "page %d: cursor too long", page);
         }
         fk_response r;
         int status =
@@ -314,6 +382,7 @@ static int run_pages(pull *p)
         assert(p->ps.pages == page + 1);
         if (status == 304) return 304;
         const char *end = NULL;
+        mark_nul_escapes(r.body, r.len);
         fk_jsonarena_use(p->arena); /* only while cJSON allocates */
         cJSON *doc = cJSON_ParseWithLengthOpts(r.body, r.len, &end, 0);
         fk_jsonarena_use(NULL);
@@ -324,6 +393,17 @@ static int run_pages(pull *p)
                          "page %d: body is not valid JSON (at byte %ld of %zu)",
                          page, at, r.len);
         }
+        size_t at = (size_t)(end - r.body);
+        while (at < r.len && strchr(" \t\r\n", r.body[at]) && r.body[at]) at++;
+        if (at < r.len) {
+            fk_jsonarena_reset(p->arena); /* the tree lives in the arena */
+            return failf(p,
+                         "page %d: bytes after the JSON document (at byte %zu "
+                         "of %zu)",
+                         page, at, r.len);
+        }
+        int empty = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
+                        doc, "facilities")) == 0;
         int rc = check_page_head(p, doc, page);
         if (rc == 0 && page == 0 &&
             fk_apply_snapshot(p->ap, p->snapshot, p->as_of, r.etag) < 0)
@@ -335,9 +415,13 @@ static int run_pages(pull *p)
         fk_jsonarena_reset(p->arena); /* the page's tree, all at once */
         if (rc < 0) return -1;
         if (rc == 0) break;
-        /* A server that keeps sending empty pages with fresh cursors. */
-        if (p->ps.pages > p->total + 2)
-            return failf(p, "page %d: more pages than records; giving up",
+        /* feed-v1 allows an empty page only as the last one; with that,
+         * every page but the last delivers a record, and total bounds the
+         * number of pages. */
+        if (empty)
+            return failf(p,
+                         "page %d: an empty page with a next_cursor (only the "
+                         "last page may be empty)",
                          page);
         cursor = next;
     }
@@ -352,19 +436,31 @@ void fk_collect_init(void)
     fk_jsonarena_init();
 }
 
+static int run_pages(pull *p)
+{
+    char etag[512];
+    size_t cap = strlen(p->base) + 64 + 3 * FK_CURSOR_MAX;
+    char *url = malloc(cap);
+    if (!url) return failf(p, "out of memory");
+    int rc = pages(p, etag, url, cap);
+    free(url);
+    return rc;
+}
+
 int fk_collect_once(fk_store *st, const fk_collect_options *o,
                     fk_collect_result *res)
 {
     memset(res, 0, sizeof *res);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    pull p = {.o = o, .st = st, .res = res};
+    pull p = {.o = o, .st = st, .res = res, .t0 = t0};
     p.rng = (unsigned)time(NULL) ^ (unsigned)clock();
     snprintf(p.base, sizeof p.base, "%s", o->feed_url);
     size_t bl = strlen(p.base);
     while (bl && p.base[bl - 1] == '/') p.base[--bl] = '\0';
+    fk_redact_url(o->feed_url, p.shown, sizeof p.shown);
 
-    p.ap = fk_apply_begin(st, o->feed_url);
+    p.ap = fk_apply_begin(st, p.shown);
     if (!p.ap) {
         snprintf(res->reason, sizeof res->reason, "store: %s",
                  fk_store_error(st));

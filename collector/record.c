@@ -41,6 +41,17 @@ int fk_utf8_chars(const char *s)
     return n;
 }
 
+/* Control characters (U+0000..U+001F, U+007F) have no place in a name,
+ * an address or a phone number; shown raw they could forge log lines or
+ * move a terminal's cursor.  (A NUL escape arrives here as U+001F: see
+ * mark_nul_escapes() in pull.c.) */
+static int has_control(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f) return 1;
+    return 0;
+}
+
 static int digits(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -89,6 +100,8 @@ static int opt_text(const cJSON *v, const char *field, int max,
     if (!cJSON_IsString(v)) return fail(why, n, "%s: expected a string", field);
     int chars = fk_utf8_chars(v->valuestring);
     if (chars < 0) return fail(why, n, "%s: not valid UTF-8", field);
+    if (has_control(v->valuestring))
+        return fail(why, n, "%s: contains a control character", field);
     if (chars > max) {
         snprintf(why, n, "%s: %d characters, at most %d allowed", field, chars,
                  max);
@@ -238,6 +251,8 @@ int fk_record_check(const cJSON *j, fk_day as_of, fk_record *r, char *code_out,
     int chars = fk_utf8_chars(name->valuestring);
     if (chars < 0) return fail(why, n, "name: not valid UTF-8");
     if (chars == 0) return fail(why, n, "name: empty");
+    if (has_control(name->valuestring))
+        return fail(why, n, "name: contains a control character");
     if (chars > 200) {
         snprintf(why, n, "name: %d characters, at most 200 allowed", chars);
         return -1;
@@ -267,7 +282,8 @@ int fk_record_check(const cJSON *j, fk_day as_of, fk_record *r, char *code_out,
     const cJSON *pr;
     cJSON_ArrayForEach(pr, progs)
     {
-        if (!pr->string || !pr->string[0] || strlen(pr->string) > 60)
+        if (!pr->string || !pr->string[0] || strlen(pr->string) > 60 ||
+            has_control(pr->string))
             return fail(why, n, "programs: bad program name");
         for (size_t i = 0; i < r->nprog; i++)
             if (!strcmp(r->prog[i].program, pr->string))

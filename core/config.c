@@ -38,6 +38,7 @@ static const key_spec keys[] = {
     {"feed", "token_file", K_STR, F(token_file), 0, 0},
     {"feed", "limit", K_INT, F(limit), 1, 10000},
     {"feed", "timeout", K_INT, F(timeout), 1, 3600},
+    {"feed", "pull_timeout", K_INT, F(pull_timeout), 1, 86400},
     {"feed", "retries", K_INT, F(retries), 0, 100},
     {"feed", "max_page_bytes", K_I64, F(max_page_bytes), 1024, 1LL << 34},
     {"feed", "retry_max_wait", K_INT, F(retry_max_wait), 0, 86400},
@@ -53,6 +54,8 @@ static const key_spec keys[] = {
     {"http", "public_aggregates", K_BOOL, F(public_aggregates), 0, 0},
     {"http", "max_connections", K_INT, F(max_connections), 1, 10000},
     {"http", "request_timeout", K_INT, F(request_timeout), 1, 3600},
+    {"http", "max_per_client", K_INT, F(max_per_client), 1, 10000},
+    {"http", "header_timeout", K_INT, F(header_timeout), 1, 3600},
     {"http", "stale_after", K_INT, F(stale_after), 1, 100000},
 };
 
@@ -62,6 +65,7 @@ void fk_config_defaults(fk_config *c)
     snprintf(c->feed_url, sizeof c->feed_url, "http://127.0.0.1:8471");
     c->limit = 5000;
     c->timeout = 60;
+    c->pull_timeout = 3600;
     c->retries = 5;
     c->max_page_bytes = 64LL << 20;
     c->retry_max_wait = 300;
@@ -77,6 +81,8 @@ void fk_config_defaults(fk_config *c)
     c->public_aggregates = 1;
     c->max_connections = 64;
     c->request_timeout = 30;
+    c->max_per_client = 32;
+    c->header_timeout = 10;
     c->stale_after = 1560; /* a daily pull plus two hours */
 }
 
@@ -86,6 +92,33 @@ static char *trim(char *s)
     char *e = s + strlen(s);
     while (e > s && isspace((unsigned char)e[-1])) *--e = '\0';
     return s;
+}
+
+/* Inline comments: '#' or ';' after white space ends an unquoted value
+ * ("limit = 500  # smaller pages"); a '#' with no space before it stays
+ * (a URL fragment).  A value in double quotes is taken whole, and only a
+ * comment may follow the closing quote.  Returns -1 for an unterminated
+ * quote. */
+static int strip_comment(char *v)
+{
+    char *cut = NULL;
+    if (*v == '"') {
+        char *q = strchr(v + 1, '"');
+        if (!q) return -1;
+        cut = q + 1;
+        while (isspace((unsigned char)*cut)) cut++;
+        if (*cut && *cut != '#' && *cut != ';') return -1;
+    } else {
+        for (char *p = v + 1; *p && !cut; p++)
+            if ((*p == '#' || *p == ';') && isspace((unsigned char)p[-1]))
+                cut = p;
+    }
+    if (cut) {
+        *cut = '\0';
+        char *e = cut;
+        while (e > v && isspace((unsigned char)e[-1])) *--e = '\0';
+    }
+    return 0;
 }
 
 static const char *check_value(const key_spec *ks, const char *v, fk_config *c)
@@ -171,6 +204,7 @@ int fk_config_load(fk_config *c, const char *path, int must_exist, char *err,
     }
     char line[4096], section[64] = "";
     int lineno = 0, rc = 0;
+    int set_on[sizeof keys / sizeof keys[0]] = {0}; /* line of each key */
     while (fgets(line, sizeof line, f)) {
         lineno++;
         size_t len = strlen(line);
@@ -179,7 +213,10 @@ int fk_config_load(fk_config *c, const char *path, int must_exist, char *err,
             rc = -1;
             break;
         }
-        char *s = trim(line);
+        /* Editors on Windows start UTF-8 files with a byte order mark. */
+        char *s = line;
+        if (lineno == 1 && !strncmp(s, "\xEF\xBB\xBF", 3)) s += 3;
+        s = trim(s);
         if (!*s || *s == '#' || *s == ';') continue;
         if (*s == '[') {
             char *e = strchr(s, ']');
@@ -223,6 +260,21 @@ int fk_config_load(fk_config *c, const char *path, int must_exist, char *err,
         if (!ks) {
             snprintf(err, errlen, "%s:%d: unknown key '%s' in [%s]", path,
                      lineno, k, section);
+            rc = -1;
+            break;
+        }
+        size_t ki = (size_t)(ks - keys);
+        if (set_on[ki]) {
+            snprintf(err, errlen,
+                     "%s:%d: %s.%s is set twice (first on line %d); keep one",
+                     path, lineno, section, k, set_on[ki]);
+            rc = -1;
+            break;
+        }
+        set_on[ki] = lineno;
+        if (strip_comment(v) < 0) {
+            snprintf(err, errlen, "%s:%d: %s.%s: unterminated quoted value",
+                     path, lineno, section, k);
             rc = -1;
             break;
         }

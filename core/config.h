@@ -2,7 +2,9 @@
  * /etc/fukyu/fukyu.conf).  etc/fukyu.conf.example documents every key.
  *
  * Syntax: "[section]" lines, "key = value" lines, comments starting with
- * '#' or ';' on their own line, blank lines.  Unknown sections or keys and
+ * '#' or ';' on their own line or after white space at the end of a value
+ * (a value in double quotes is taken whole), blank lines; a UTF-8 byte
+ * order mark is skipped.  Unknown sections or keys, a key set twice and
  * bad values are errors naming the file and line. */
 #ifndef FK_CONFIG_H
 #define FK_CONFIG_H
@@ -19,6 +21,7 @@ typedef struct {
     char token_file[FK_PATH_MAX]; /* file holding the bearer token, or "" */
     int limit;                    /* page size asked for, 1..10000 */
     int timeout;                  /* seconds per request */
+    int pull_timeout;             /* seconds for a whole pull */
     int retries;                  /* retries per request after the first */
     int64_t max_page_bytes;       /* cap on one page's decoded body */
     int retry_max_wait;           /* cap on Retry-After / backoff, seconds */
@@ -38,6 +41,8 @@ typedef struct {
     int public_aggregates; /* 1: aggregate pages need no token */
     int max_connections;
     int request_timeout; /* seconds */
+    int max_per_client;  /* connections from one client address at most */
+    int header_timeout;  /* seconds to send a request's headers, in all */
     int stale_after;     /* /healthz: last good pull older (min) */
 } fk_config;
 

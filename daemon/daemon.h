@@ -91,7 +91,4 @@ enum {
 void fk_daemon_log(int prio, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* A URL for logs: any "user:password@" part is replaced by "***@". */
-const char *fk_daemon_redact_url(const char *url, char *out, size_t n);
-
 #endif

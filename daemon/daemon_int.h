@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdint.h>
 
+#include "core/text.h"
 #include "daemon/daemon.h"
 #include "http/http.h"
 

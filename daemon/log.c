@@ -42,16 +42,3 @@ void fk_daemon_log(int prio, const char *fmt, ...)
         fprintf(stderr, "daemon: %s\n", line);
     fflush(stderr);
 }
-
-const char *fk_daemon_redact_url(const char *url, char *out, size_t n)
-{
-    const char *scheme = strstr(url, "://");
-    const char *host = scheme ? scheme + 3 : url;
-    size_t hostlen = strcspn(host, "/?#");
-    const char *at = memchr(host, '@', hostlen);
-    if (!at)
-        snprintf(out, n, "%s", url);
-    else
-        snprintf(out, n, "%.*s***%s", (int)(host - url), url, at);
-    return out;
-}

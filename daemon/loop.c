@@ -228,7 +228,7 @@ int fk_daemon_run(const fk_daemon_options *o)
     fk_daemon_log(
         FK_LOG_INFO,
         "started: feed %s, store %s, out_dir %s; next pull %s, weekly report %s",
-        fk_daemon_redact_url(d.cfg.feed_url, url, sizeof url), d.cfg.db_path,
+        fk_redact_url(d.cfg.feed_url, url, sizeof url), d.cfg.db_path,
         d.cfg.out_dir, fk_schedule_format(d.next_pull, next, sizeof next),
         fk_schedule_format(d.next_weekly, wnext, sizeof wnext));
     fk_daemon_notify_ready(&d);

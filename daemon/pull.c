@@ -21,7 +21,7 @@ int fk_daemon_pull(fk_daemon *d)
 {
     char url[FK_PATH_MAX], err[1200];
     fk_daemon_log(FK_LOG_INFO, "pull started: feed %s",
-                  fk_daemon_redact_url(d->cfg.feed_url, url, sizeof url));
+                  fk_redact_url(d->cfg.feed_url, url, sizeof url));
     fk_daemon_notify("STATUS=pulling the feed");
     fk_store *st = fk_store_open(d->cfg.db_path, FK_STORE_RW, err, sizeof err);
     if (!st) {

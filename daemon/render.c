@@ -39,6 +39,7 @@ void fk_daemon_render(fk_daemon *d, const char *why)
         .target = d->cfg.target,
         .as_of = -1,
         .national_only = 0,
+        .stop = &d->stop,
     };
     fk_publish_stats ps = {0};
     struct timespec t0;

@@ -15,6 +15,8 @@ static fk_http_options options_of(const fk_config *c)
         .public_aggregates = c->public_aggregates,
         .max_connections = c->max_connections,
         .request_timeout = c->request_timeout,
+        .max_per_client = c->max_per_client,
+        .header_timeout = c->header_timeout,
         .stale_after = c->stale_after,
         .target = c->target,
         .quiet = 0,
@@ -29,6 +31,8 @@ static int same_http(const fk_config *a, const fk_config *b)
            a->public_aggregates == b->public_aggregates &&
            a->max_connections == b->max_connections &&
            a->request_timeout == b->request_timeout &&
+           a->max_per_client == b->max_per_client &&
+           a->header_timeout == b->header_timeout &&
            a->stale_after == b->stale_after && a->target == b->target;
 }
 

@@ -6,6 +6,19 @@
 #include <stdio.h>
 #include <string.h>
 
+int fk_store_data_version(fk_store *st, int64_t *version)
+{
+    /* Scans the pull log from its end: one row in the usual case. */
+    int found;
+    if (fk_store_one_int(st,
+                         "SELECT id FROM pull WHERE outcome = 'stored'"
+                         " ORDER BY id DESC LIMIT 1",
+                         NULL, &found, version) < 0)
+        return -1;
+    if (!found) *version = 0;
+    return 0;
+}
+
 int fk_store_pull_health(fk_store *st, fk_pull_health *h)
 {
     memset(h, 0, sizeof *h);
@@ -54,12 +67,7 @@ int fk_store_pull_health(fk_store *st, fk_pull_health *h)
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return fk_store_fail(st, "pull health");
 
-    int found;
-    if (fk_store_one_int(st,
-                         "SELECT MAX(id) FROM pull WHERE outcome = 'stored'",
-                         NULL, &found, &h->last_stored_id) < 0)
-        return -1;
-    if (!found) h->last_stored_id = 0;
+    if (fk_store_data_version(st, &h->last_stored_id) < 0) return -1;
 
     if (sqlite3_prepare_v2(
             st->db,

@@ -88,7 +88,12 @@ fk_store *fk_store_open(const char *path, int flags, char *err, size_t errlen)
         st->readonly ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
                      : "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;";
     char msg[600];
-    if (fk_store_exec(st, setup) < 0) goto fail;
+    /* Errors from here name the file, not the statement that met them. */
+    if (fk_store_exec(st, setup) < 0) {
+        snprintf(st->err, sizeof st->err, "%s: %s", path,
+                 sqlite3_errmsg(st->db));
+        goto fail;
+    }
     if (!st->readonly) {
         /* The schema check comes before WAL: switching the journal mode
          * writes to the file, and a newer database must stay untouched. */
@@ -105,8 +110,16 @@ fk_store *fk_store_open(const char *path, int flags, char *err, size_t errlen)
         }
         sqlite3_finalize(s);
         if (v <= FK_SCHEMA_VERSION &&
-            fk_store_exec(st, "PRAGMA journal_mode=WAL") < 0)
+            fk_store_exec(st, "PRAGMA journal_mode=WAL") < 0) {
+            int ro =
+                (sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_READONLY;
+            snprintf(st->err, sizeof st->err, "%s: %s%s", path,
+                     ro ? "the store is read-only" : sqlite3_errmsg(st->db),
+                     ro ? " (the file or its directory is not writable by "
+                          "this user); it can still be read"
+                        : "");
             goto fail;
+        }
         if (fk_schema_migrate(st->db, msg, sizeof msg) < 0) {
             snprintf(st->err, sizeof st->err, "%s: %s", path, msg);
             goto fail;
@@ -123,6 +136,19 @@ fk_store *fk_store_open(const char *path, int flags, char *err, size_t errlen)
         }
     } else {
         int v = fk_store_user_version(st);
+        if (v < 0) {
+            /* Reading a WAL store needs its -shm file, which a read-only
+             * directory cannot hold: say what failed, not "version -1". */
+            int ro =
+                (sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_READONLY ||
+                (sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_CANTOPEN;
+            snprintf(st->err, sizeof st->err, "%s: cannot read the store: %s%s",
+                     path, sqlite3_errmsg(st->db),
+                     ro ? " (a read-only store needs its -wal and -shm files, "
+                          "or a writable directory to create them)"
+                        : "");
+            goto fail;
+        }
         if (v != FK_SCHEMA_VERSION) {
             snprintf(
                 st->err, sizeof st->err,

@@ -191,6 +191,11 @@ typedef struct {
     int64_t last_finished; /* Unix time; -1 when unknown */
 } fk_pull_health;
 int fk_store_pull_health(fk_store *st, fk_pull_health *out);
+/* The version of the stored data: the id of the latest pull that stored
+ * anything (0 before the first).  Only a stored pull changes what the
+ * queries above answer, so anything derived from them may be kept for as
+ * long as this stays the same. */
+int fk_store_data_version(fk_store *st, int64_t *version);
 
 /* ---- dashboard access tokens (data/tokens.c) --------------------------- */
 

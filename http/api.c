@@ -17,7 +17,12 @@
 /* Longest series one request may ask for, in days (about 30 years). */
 #define FK_API_MAX_DAYS (366 * 30)
 
-static enum MHD_Result reply_json(fk_req *r, char *js)
+#define FK_JSON_TYPE "application/json; charset=utf-8"
+
+/* Answers js (taken) with a final newline and keeps the answer for key
+ * under version. */
+static enum MHD_Result reply_json(fk_req *r, int64_t version, const char *key,
+                                  char *js)
 {
     if (!js)
         return fk_reply_json_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
@@ -32,17 +37,18 @@ static enum MHD_Result reply_json(fk_req *r, char *js)
         memcpy(body, js, n);
         body[n] = '\n';
         body[n + 1] = '\0';
-        ret = fk_reply(r, MHD_HTTP_OK, "application/json; charset=utf-8", body,
-                       n + 1, FK_CACHE_REVALIDATE);
+        fk_api_keep(r->srv, version, key, body, n + 1);
+        ret = fk_reply(r, MHD_HTTP_OK, FK_JSON_TYPE, body, n + 1,
+                       FK_CACHE_REVALIDATE);
     }
     free(body);
     free(js);
     return ret;
 }
 
-/* Opens the store and finds the latest as_of; queues 503 when either is
- * missing. */
-static fk_store *open_latest(fk_req *r, fk_day *latest, enum MHD_Result *ret)
+/* Opens the store and reads its data version; queues 503 when the store
+ * is missing. */
+static fk_store *open_store(fk_req *r, int64_t *version, enum MHD_Result *ret)
 {
     char err[600];
     fk_store *st = fk_pool_get(r->srv, err, sizeof err);
@@ -51,13 +57,30 @@ static fk_store *open_latest(fk_req *r, fk_day *latest, enum MHD_Result *ret)
                                    "the store is not available");
         return NULL;
     }
-    if (fk_store_latest_as_of(st, latest) < 0) {
-        fk_pool_put(r->srv, st);
-        *ret = fk_reply_json_error(r, MHD_HTTP_SERVICE_UNAVAILABLE,
-                                   "no pull has been stored yet");
-        return NULL;
-    }
+    if (fk_store_data_version(st, version) < 0) *version = 0; /* no cache */
     return st;
+}
+
+/* The answer kept for key, when there is one: the store goes back to the
+ * pool and 1 is returned with the reply queued into *ret. */
+static int from_cache(fk_req *r, fk_store *st, int64_t version, const char *key,
+                      enum MHD_Result *ret)
+{
+    if (!fk_api_cached(r, version, key, FK_JSON_TYPE, ret)) return 0;
+    fk_pool_put(r->srv, st);
+    return 1;
+}
+
+/* The latest as_of; otherwise the store goes back to the pool and 503 is
+ * queued into *ret. */
+static int need_latest(fk_req *r, fk_store *st, fk_day *latest,
+                       enum MHD_Result *ret)
+{
+    if (fk_store_latest_as_of(st, latest) == 0) return 1;
+    fk_pool_put(r->srv, st);
+    *ret = fk_reply_json_error(r, MHD_HTTP_SERVICE_UNAVAILABLE,
+                               "no pull has been stored yet");
+    return 0;
 }
 
 static int need_program(fk_req *r, const char **program, enum MHD_Result *ret)
@@ -84,9 +107,16 @@ static enum MHD_Result summary(fk_req *r)
         fk_param_pref(r, &pref, &ret) < 0)
         return ret;
     if (!fk_auth_aggregate(r, 1, &ret)) return ret;
-    fk_day latest;
-    fk_store *st = open_latest(r, &latest, &ret);
+    int64_t version;
+    fk_store *st = open_store(r, &version, &ret);
     if (!st) return ret;
+    char key[160];
+    snprintf(key, sizeof key, "summary %s %d %ld %d", program, has_date,
+             has_date ? (long)date : 0L, pref);
+    fk_day latest;
+    if (from_cache(r, st, version, key, &ret) ||
+        !need_latest(r, st, &latest, &ret))
+        return ret;
     char err[600];
     char *js = fk_json_summary(st, program, has_date ? date : latest, pref, err,
                                sizeof err);
@@ -94,7 +124,7 @@ static enum MHD_Result summary(fk_req *r)
     if (!js)
         return fk_reply_json_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
                                    "summary: %s", err);
-    return reply_json(r, js);
+    return reply_json(r, version, key, js);
 }
 
 static enum MHD_Result series(fk_req *r)
@@ -133,9 +163,17 @@ static enum MHD_Result series(fk_req *r)
                                    "metric: population_coverage is for Japan "
                                    "or a prefecture, not a municipality");
     if (!fk_auth_aggregate(r, 1, &ret)) return ret;
-    fk_day latest;
-    fk_store *st = open_latest(r, &latest, &ret);
+    int64_t version;
+    fk_store *st = open_store(r, &version, &ret);
     if (!st) return ret;
+    char key[160];
+    snprintf(key, sizeof key, "series %s %d %d %d %ld %d %ld %ld", program,
+             type, pref, has_from, has_from ? (long)from : 0L, has_to,
+             has_to ? (long)to : 0L, weekly);
+    fk_day latest;
+    if (from_cache(r, st, version, key, &ret) ||
+        !need_latest(r, st, &latest, &ret))
+        return ret;
     if (!has_to) to = latest;
     if (!has_from && fk_store_first_day(st, program, &from) < 0) from = to;
     if (from > to)
@@ -153,7 +191,7 @@ static enum MHD_Result series(fk_req *r)
     if (!js)
         return fk_reply_json_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
                                    "series: %s", err);
-    return reply_json(r, js);
+    return reply_json(r, version, key, js);
 }
 
 static int param_share(fk_req *r, const char *key, double *out,
@@ -194,9 +232,16 @@ static enum MHD_Result forecast(fk_req *r)
             r, MHD_HTTP_BAD_REQUEST,
             "method: not a forecast method (auto, pace, holt, logistic, bass, pipeline)");
     if (!fk_auth_aggregate(r, 1, &ret)) return ret;
-    fk_day latest;
-    fk_store *st = open_latest(r, &latest, &ret);
+    int64_t version;
+    fk_store *st = open_store(r, &version, &ret);
     if (!st) return ret;
+    char key[160];
+    snprintf(key, sizeof key, "forecast %s %d %d %d %.17g %ld", program, type,
+             pref, method, target, horizon);
+    fk_day latest;
+    if (from_cache(r, st, version, key, &ret) ||
+        !need_latest(r, st, &latest, &ret))
+        return ret;
     fk_area area = {pref, ""};
     fk_obs *obs = NULL;
     size_t n = 0;
@@ -229,7 +274,7 @@ static enum MHD_Result forecast(fk_req *r)
                                    "forecast: %s", err);
     char *js = fk_json_forecast(&f, target > 0, target);
     fk_forecast_free(&f);
-    return reply_json(r, js);
+    return reply_json(r, version, key, js);
 }
 
 enum MHD_Result fk_route_api(fk_req *r)

@@ -28,6 +28,10 @@ typedef struct {
                                 need no token */
     int max_connections;   /* concurrent connections at most (>= 1) */
     int request_timeout;   /* seconds a connection may idle (>= 1) */
+    int max_per_client;    /* connections from one address; 0: no limit */
+    int header_timeout;    /* seconds from connecting (or from the last
+                              answer) to a complete request head, however
+                              busy the client keeps the line; 0: none */
     int stale_after;       /* /healthz: minutes since the last good pull */
     double target;         /* adoption target for /api/v1/forecast */
     int quiet;             /* 1: no access log on stderr */

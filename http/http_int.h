@@ -23,6 +23,16 @@ typedef struct {
     size_t len;
 } fk_page_slot;
 
+/* An API answer and what it was built from (apicache.c). */
+#define FK_API_SLOTS    64
+#define FK_API_MAX_BODY (256 * 1024) /* at most 16 MiB kept in all */
+typedef struct {
+    uint64_t hash;   /* of key */
+    int64_t version; /* fk_store_data_version it was built under */
+    char *key, *body;
+    size_t len;
+} fk_api_slot;
+
 struct fk_http {
     struct MHD_Daemon *mhd;
     int port;
@@ -38,8 +48,18 @@ struct fk_http {
     /* Built pages: [0] is /, [NN] is /prefecture/NN. */
     pthread_mutex_t cache_mu;
     fk_page_slot pages[1 + FK_NPREF];
+    /* API answers by parameters and data version. */
+    pthread_rwlock_t api_mu;
+    fk_api_slot api[FK_API_SLOTS];
     /* Requests answered, by status class (1xx..5xx), for /metrics. */
     uint64_t answered[6];
+    /* The slow-client guard (guard.c): one slot per open connection. */
+    pthread_mutex_t guard_mu;
+    pthread_cond_t guard_cv;
+    pthread_t guard_thread;
+    struct fk_guard_slot *guard;
+    int nguard, guard_seconds, guard_stop;
+    uint64_t slow_closed; /* connections cut at their header deadline */
 };
 
 /* One request, from its first callback to its completion. */
@@ -52,7 +72,20 @@ typedef struct {
     struct timespec t0;
     unsigned status;
     uint64_t bytes;
+    int close; /* answer with Connection: close (framing in doubt) */
 } fk_req;
+
+/* ---- slow-client guard (guard.c) ---- */
+/* Starts the watchdog for up to slots connections with a head deadline of
+ * seconds (0: no guard).  Returns 0, or -1 when out of resources. */
+int fk_guard_start(fk_http *h, int slots, int seconds);
+void fk_guard_stop(fk_http *h);
+/* MHD_OPTION_NOTIFY_CONNECTION callback (cls is the fk_http). */
+void fk_guard_notify(void *cls, struct MHD_Connection *con, void **ctx,
+                     enum MHD_ConnectionNotificationCode code);
+/* armed 0: the request head is complete; 1: a new deadline from now for
+ * the next request on this connection. */
+void fk_guard_arm(fk_http *h, struct MHD_Connection *con, int armed);
 
 /* ---- HTML (html.c) ---- */
 /* Appends s with & < > " ' escaped for HTML text and attributes. */
@@ -100,6 +133,19 @@ int fk_page_cached(fk_http *h, int pref, uint64_t key, char **body,
 void fk_page_keep(fk_http *h, int pref, uint64_t key, const char *body,
                   size_t len);
 void fk_page_cache_free(fk_http *h);
+
+/* ---- API answer cache (apicache.c) ---- */
+void fk_api_cache_init(fk_http *h);
+/* When an answer for key (the route and its checked parameters) was kept
+ * under this data version, queues it (200, or 304 on a matching ETag)
+ * into *ret and returns 1; otherwise 0. */
+int fk_api_cached(fk_req *r, int64_t version, const char *key,
+                  const char *ctype, enum MHD_Result *ret);
+/* Keeps a copy of body as the answer for key under version (not kept when
+ * version is 0, i.e. nothing stored, or the body is over FK_API_MAX_BODY). */
+void fk_api_keep(fk_http *h, int64_t version, const char *key, const char *body,
+                 size_t len);
+void fk_api_cache_free(fk_http *h);
 
 /* ---- access (auth.c) ---- */
 /* Aggregates (pages, charts, reports, aggregate APIs): allowed when public

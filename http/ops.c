@@ -107,6 +107,13 @@ enum MHD_Result fk_route_metrics(fk_req *r)
         fk_buf_printf(&b, "fukyu_http_responses_total{code=\"%dxx\"} %llu\n", c,
                       (unsigned long long)__atomic_load_n(&r->srv->answered[c],
                                                           __ATOMIC_RELAXED));
+    fk_buf_printf(
+        &b,
+        "# HELP fukyu_http_slow_clients_total Connections closed because their request head missed header_timeout.\n"
+        "# TYPE fukyu_http_slow_clients_total counter\n"
+        "fukyu_http_slow_clients_total %llu\n",
+        (unsigned long long)__atomic_load_n(&r->srv->slow_closed,
+                                            __ATOMIC_RELAXED));
     ret = b.oom ? MHD_NO
                 : fk_reply(r, MHD_HTTP_OK,
                            "text/plain; version=0.0.4; charset=utf-8", b.p,

@@ -103,6 +103,8 @@ enum MHD_Result fk_reply(fk_req *r, unsigned status, const char *ctype,
                                     "Bearer realm=\"fukyu\"");
         if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
             MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+        if (r->close)
+            MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     }
     return queue(r, status, resp, len);
 }

@@ -1,5 +1,7 @@
 /* server.c - the dashboard's HTTP server: libmicrohttpd set up with
- * bounds (connections, idle time, header memory), one request's life from
+ * bounds (connections in all and per client address, idle time, a head
+ * deadline that does not restart with each byte (guard.c), header memory),
+ * one request's life from
  * first callback to its access-log line, and dispatch by path.
  *
  * Threading: one thread per connection (bounded by max_connections), so a
@@ -16,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 /* Request line and headers must fit here; bigger requests get 431/413
@@ -164,6 +167,24 @@ static void log_path(char *out, size_t n, const char *url)
     out[o] = '\0';
 }
 
+typedef struct {
+    int lengths, chunked, body;
+} framing;
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind,
+                                     const char *key, const char *value)
+{
+    (void)kind;
+    framing *f = cls;
+    if (!strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
+        f->lengths++;
+        if (!value || strcmp(value, "0")) f->body = 1;
+    } else if (!strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
+        f->chunked = 1;
+    }
+    return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con,
                                   const char *url, const char *method,
                                   const char *version, const char *upload_data,
@@ -186,6 +207,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con,
         r->url = url;
         return dispatch(r);
     }
+    fk_guard_arm(h, con, 0);
     r = fk_xcalloc(1, sizeof *r);
     *req_cls = r;
     r->srv = h;
@@ -197,24 +219,34 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con,
     if (strcmp(method, "GET") && strcmp(method, "HEAD"))
         return fk_reply_text(r, MHD_HTTP_METHOD_NOT_ALLOWED,
                              "method %s not allowed (GET, HEAD)", r->method);
-    const char *cl = MHD_lookup_connection_value(
-        con, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    if ((cl && strcmp(cl, "0")) ||
-        MHD_lookup_connection_value(con, MHD_HEADER_KIND,
-                                    MHD_HTTP_HEADER_TRANSFER_ENCODING))
+    /* Framing: where this request ends must not be open to two readings
+     * (a proxy in front could take the other one and smuggle a second
+     * request in the body).  Whatever the answer, the connection is then
+     * closed rather than parsed further. */
+    framing f = {0, 0, 0};
+    MHD_get_connection_values(con, MHD_HEADER_KIND, count_framing, &f);
+    if (f.lengths > 1 || (f.chunked && f.lengths)) {
+        r->close = 1;
+        return fk_reply_text(r, MHD_HTTP_BAD_REQUEST,
+                             "conflicting Content-Length / Transfer-Encoding "
+                             "headers");
+    }
+    if (f.body || f.chunked) {
+        r->close = 1;
         return fk_reply_text(r, MHD_HTTP_CONTENT_TOO_LARGE,
                              "request bodies are not accepted");
+    }
     return MHD_YES;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *con, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)con;
     fk_http *h = cls;
     fk_req *r = *req_cls;
     if (!r) return;
     *req_cls = NULL;
+    fk_guard_arm(h, con, 1);
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double ms = (double)(t1.tv_sec - r->t0.tv_sec) * 1e3 +
@@ -253,10 +285,11 @@ fk_http *fk_http_start(const fk_http_options *o, char *err, size_t errlen)
             FK_PATH_MAX);
         return NULL;
     }
-    if (o->max_connections < 1 || o->request_timeout < 1) {
-        snprintf(
-            err, errlen,
-            "http: max_connections and request_timeout must be at least 1");
+    if (o->max_connections < 1 || o->request_timeout < 1 ||
+        o->max_per_client < 0 || o->header_timeout < 0) {
+        snprintf(err, errlen,
+                 "http: max_connections and request_timeout must be at least "
+                 "1, max_per_client and header_timeout not negative");
         return NULL;
     }
     fk_http *h = fk_xcalloc(1, sizeof *h);
@@ -266,8 +299,14 @@ fk_http *fk_http_start(const fk_http_options *o, char *err, size_t errlen)
     h->stale_after = o->stale_after;
     h->target = o->target;
     h->quiet = o->quiet;
+    if (fk_guard_start(h, o->max_connections + 4, o->header_timeout) < 0) {
+        snprintf(err, errlen, "http: cannot start the connection guard");
+        free(h);
+        return NULL;
+    }
     pthread_mutex_init(&h->pool_mu, NULL);
     pthread_mutex_init(&h->cache_mu, NULL);
+    fk_api_cache_init(h);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD |
                      MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |
                      MHD_USE_ERROR_LOG;
@@ -277,6 +316,8 @@ fk_http *fk_http_start(const fk_http_options *o, char *err, size_t errlen)
         mhd_log, h, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->request_timeout,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->max_per_client,
+        MHD_OPTION_NOTIFY_CONNECTION, fk_guard_notify, h,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)FK_HTTP_MEMORY_LIMIT,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
         MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
@@ -284,8 +325,10 @@ fk_http *fk_http_start(const fk_http_options *o, char *err, size_t errlen)
         snprintf(err, errlen,
                  "http: cannot listen on %s (address in use or not available)",
                  o->listen);
+        fk_guard_stop(h);
         pthread_mutex_destroy(&h->pool_mu);
         pthread_mutex_destroy(&h->cache_mu);
+        fk_api_cache_free(h);
         free(h);
         return NULL;
     }
@@ -304,8 +347,10 @@ void fk_http_stop(fk_http *h)
 {
     if (!h) return;
     MHD_stop_daemon(h->mhd);
+    fk_guard_stop(h);
     fk_pool_close(h);
     fk_page_cache_free(h);
+    fk_api_cache_free(h);
     pthread_mutex_destroy(&h->pool_mu);
     pthread_mutex_destroy(&h->cache_mu);
     free(h);

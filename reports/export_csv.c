@@ -1,5 +1,6 @@
 /* export_csv.c - the CSV writer behind `fukyu export`: RFC 4180 (CRLF,
- * quoting of fields holding a comma, quote, CR or LF, quotes doubled),
+ * quoting of fields holding a comma, quote, CR or LF, quotes doubled,
+ * text that would read as a formula prefixed with a quote),
  * UTF-8 with an optional BOM (Excel needs it to read UTF-8), or cp932 for
  * older Excel.  Each row is built in UTF-8 and then encoded as a whole:
  * cp932 trail bytes never fall in 0x00-0x3F, so quoting done in UTF-8
@@ -28,10 +29,17 @@ static int put(fk_csv *c, const char *s, size_t n)
     return fk_buf_put(&c->line, s, n);
 }
 
-static int put_field(fk_csv *c, const char *s)
+/* Text that a spreadsheet would take for a formula (= + - @, and tab or
+ * CR, which some tools skip before looking) gets a leading single quote,
+ * as OWASP recommends against CSV injection: a facility named
+ * "=HYPERLINK(...)" is shown as that text, never run.  Only text cells
+ * are guarded; our own numbers and dates (a negative count) stay numbers.
+ * The XLSX writer stores text cells as strings and needs none of this. */
+static int put_field(fk_csv *c, const char *s, int text)
 {
-    if (!strpbrk(s, ",\"\r\n")) return put(c, s, strlen(s));
-    int rc = put(c, "\"", 1);
+    size_t q = text && s[0] && strchr("=+-@\t\r", s[0]) ? 1 : 0;
+    if (!strpbrk(s, ",\"\r\n")) return put(c, "'", q) | put(c, s, strlen(s));
+    int rc = put(c, "\"", 1) | put(c, "'", q);
     for (const char *p = s; *p && !rc; p++)
         rc = *p == '"' ? put(c, "\"\"", 2) : put(c, p, 1);
     return rc | put(c, "\"", 1);
@@ -128,7 +136,8 @@ int fk_csv_row(fk_csv *c, const fk_cell *cells, int n)
             snprintf(num, sizeof num, "%lld", (long long)cells[i].num), s = num;
         else if (cells[i].kind == FK_CELL_DATE)
             s = fk_date_format((fk_day)cells[i].num, num);
-        rc = (i ? put(c, ",", 1) : 0) | put_field(c, s);
+        rc = (i ? put(c, ",", 1) : 0) |
+             put_field(c, s, cells[i].kind == FK_CELL_TEXT);
     }
     if (rc || put(c, "\r\n", 2) < 0) {
         snprintf(c->err, sizeof c->err, "out of memory");

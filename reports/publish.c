@@ -171,6 +171,13 @@ int fk_publish_all(fk_store *st, const fk_publish_opts *o,
         a->o = o;
         a->week = out->week;
         a->s.as_of = out->as_of;
+        if (o->stop && *o->stop) {
+            snprintf(a->err, sizeof a->err,
+                     "stopped: render abandoned on request");
+            rc = a->rc = -1;
+            areas[pref] = a;
+            break;
+        }
         double tl = pub_ms();
         rc = load_area(st, a, methods, &nat);
         out->load_ms += pub_ms() - tl;

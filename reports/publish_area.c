@@ -104,6 +104,12 @@ static int emit_as(pub_area *a, const char *dir, const char *program, int kind,
 {
     char path[FK_PATH_BUF + 64];
     fk_chart_opts co = {a->o->lang, 0, 0, 0};
+    /* A stop (SIGTERM to the daemon) is honoured between charts: a render
+     * is long, a service must stop within seconds. */
+    if (a->o->stop && *a->o->stop) {
+        snprintf(a->err, sizeof a->err, "stopped: render abandoned on request");
+        return -1;
+    }
     for (int f = 0; f <= FK_CHART_SVG; f++) {
         if (!(fmts & 1u << f)) continue;
         fk_buf b = {0};

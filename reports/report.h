@@ -14,6 +14,7 @@
 #ifndef FK_REPORT_H
 #define FK_REPORT_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -58,6 +59,10 @@ typedef struct {
     fk_day as_of;      /* < 0: the latest stored as_of */
     int national_only; /* 1: skip the 47 prefectures (tests, quick runs) */
     int threads;       /* drawing threads; 0 = one per CPU (at most 8) */
+    /* Non-zero (a signal handler sets it): stop before the next chart or
+     * area and fail with "stopped"; files already written stay whole (each
+     * is replaced atomically), the rest keep their previous version. */
+    const volatile sig_atomic_t *stop;
 } fk_publish_opts;
 
 /* Time of one kind of file: drawing and encoding, not writing, in CPU

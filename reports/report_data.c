@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/text.h"
 
 static int store_fail(fk_store *st, char *err, size_t errlen)
 {
@@ -149,7 +150,8 @@ static int on_pull(const fk_pull_row *r, void *ctx)
     snprintf(p->as_of, sizeof p->as_of, "%s", r->as_of);
     snprintf(p->outcome, sizeof p->outcome, "%s", r->outcome);
     snprintf(p->reason, sizeof p->reason, "%s", r->reason);
-    snprintf(p->feed, sizeof p->feed, "%s", r->feed);
+    /* Older versions stored the URL as given, credentials and all. */
+    fk_redact_url(r->feed, p->feed, sizeof p->feed);
     p->records = r->records, p->changes = r->changes,
     p->set_aside = r->set_aside, p->unknown_munis = r->unknown_munis;
     return 0;

@@ -8,6 +8,9 @@
 #include "tests/testutil.h"
 
 #include <regex.h>
+#include <pthread.h>
+#include <signal.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -290,7 +293,7 @@ static void test_threads_same_bytes(void **state)
     snprintf(one, sizeof one, "%s/t1", dir);
     snprintf(three, sizeof three, "%s/t3", dir);
     fk_publish_stats s1, s3;
-    fk_publish_opts o = {one, NULL, 0, -1, 0, 1};
+    fk_publish_opts o = {one, NULL, 0, -1, 0, 1, NULL};
     if (fk_publish_all(st, &o, &s1, err, sizeof err) < 0)
         fail_msg("publish, 1 thread: %s", err);
     o.out_dir = three;
@@ -321,6 +324,54 @@ static void test_threads_same_bytes(void **state)
     assert_true(s->load_ms < s->total_ms);
 }
 
+/* Issue 12 item 9: a stop during a render ends it before the next chart,
+ * within seconds, with "stopped" and fewer files than a whole run. */
+static volatile sig_atomic_t stop_flag;
+static struct timespec stop_at;
+
+static void *raise_stop(void *arg)
+{
+    (void)arg;
+    struct timespec ts = {0, 300 * 1000000L};
+    nanosleep(&ts, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &stop_at);
+    stop_flag = 1;
+    return NULL;
+}
+
+static void test_publish_stops(void **state)
+{
+    (void)state;
+    char err[512], out[700];
+    snprintf(out, sizeof out, "%s/stopped", dir);
+    fk_store *st = fk_store_open(db, FK_STORE_READONLY, err, sizeof err);
+    assert_non_null(st);
+    fk_publish_stats ps;
+    fk_publish_opts o = {out, NULL, 0, -1, 0, 2, &stop_flag};
+    stop_flag = 0;
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, raise_stop, NULL), 0);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc = fk_publish_all(st, &o, &ps, err, sizeof err);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    pthread_join(th, NULL);
+    fk_store_close(st);
+    fk_charts_shutdown();
+    (void)t0;
+    double s = (double)(t1.tv_sec - stop_at.tv_sec) +
+               (double)(t1.tv_nsec - stop_at.tv_nsec) / 1e9;
+    assert_int_equal(rc, -1);
+    if (!strstr(err, "stopped")) fail_msg("error: %s", err);
+    /* The work in flight when the stop comes (one chart, one area's
+     * figures) finishes first: seconds at most, even on a loaded
+     * machine, where a whole run takes far longer. */
+    if (s > 8.0) fail_msg("the render ran %.1f s after the stop", s);
+    print_message("stopped %.2f s after the stop\n", s);
+    assert_true(ps.reports < 48);
+    assert_true(ps.charts < (5 + 47 * 4) * 2 * 3);
+}
+
 /* An unwritable tree: the run fails with the path, on any thread. */
 static void test_publish_failure(void **state)
 {
@@ -332,7 +383,7 @@ static void test_publish_failure(void **state)
     fk_store *st = fk_store_open(db, FK_STORE_READONLY, err, sizeof err);
     assert_non_null(st);
     fk_publish_stats ps;
-    fk_publish_opts o = {bad, NULL, 0, -1, 0, 2};
+    fk_publish_opts o = {bad, NULL, 0, -1, 0, 2, NULL};
     assert_int_equal(fk_publish_all(st, &o, &ps, err, sizeof err), -1);
     fk_store_close(st);
     fk_charts_shutdown();
@@ -437,6 +488,7 @@ int main(void)
         cmocka_unit_test(test_prefecture),
         cmocka_unit_test(test_all),
         cmocka_unit_test(test_threads_same_bytes),
+        cmocka_unit_test(test_publish_stops),
         cmocka_unit_test(test_publish_failure),
         cmocka_unit_test(test_atomic),
         cmocka_unit_test(test_usage),
