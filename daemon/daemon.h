@@ -2,7 +2,8 @@
  * one timer does all periodic work: pulls on the [schedule] (JST), a fresh
  * render of charts and reports after each stored pull and at the weekly
  * report time, and the systemd watchdog ping.  The dashboard (http/http.h)
- * runs on its own threads meanwhile and only reads.
+ * runs on its own threads meanwhile and only reads; each render runs in a
+ * child process of its own (`fukyu publish`, below).
  *
  * The schedule maths are pure functions of a Unix time, so they are tested
  * without clocks; the loop feeds them time(NULL). */
@@ -95,7 +96,7 @@ int fk_daemon_publisher_main(const fk_publish_job *j);
  * before any thread starts.  Without it every render can leave a heap of
  * ~26 MB resident behind (issue 17). */
 void fk_daemon_memory_init(void);
-/* After a render: hands the pages its threads freed back to the system. */
+/* After a pull: hands the pages it freed back to the system. */
 void fk_daemon_memory_release(void);
 
 /* ---- logging and systemd notification (daemon/log.c) --------------------- */

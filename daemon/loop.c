@@ -9,7 +9,9 @@
  * asks for a pull now (and the render that follows a stored one), out of
  * schedule: `make soak` drives many cycles through it.  The HTTP
  * server's threads are started with the signals blocked, so they never
- * take them. */
+ * take them.  A render is a child process (render.c): while it runs, the
+ * loop also polls its pidfd and output pipe, keeps pinging the watchdog,
+ * and holds pulls back until it has ended (one job at a time). */
 #include "daemon/daemon_int.h"
 
 #include "collector/collector.h"

@@ -32,6 +32,19 @@ static df_daemon start(const char *name, const char *out)
     return df_start(dir, conf, NULL, logname);
 }
 
+/* A daemon whose publisher child (*child) is drawing into dir/NAME-out. */
+static df_daemon drawing(const char *name, char out[800], pid_t *child)
+{
+    snprintf(out, 800, "%s/%s-out", dir, name);
+    df_daemon d = start(name, out);
+    char *log = df_wait_log(&d, "render started", 30);
+    *child = df_publisher_pid(log);
+    free(log);
+    assert_true(*child > 0 && *child != d.pid);
+    tu_sleep_ms(500); /* into its drawing */
+    return d;
+}
+
 static int stray_files(const char *out)
 {
     char *n = NULL;
@@ -74,15 +87,10 @@ static void test_crashed_child(void **state)
 {
     (void)state;
     char out[800];
-    snprintf(out, sizeof out, "%s/crash-out", dir);
-    df_daemon d = start("crash", out);
-    char *log = df_wait_log(&d, "render started", 30);
-    pid_t child = df_publisher_pid(log);
-    free(log);
-    assert_true(child > 0 && child != d.pid);
-    tu_sleep_ms(300); /* into its drawing */
+    pid_t child;
+    df_daemon d = drawing("crash", out, &child);
     assert_int_equal(kill(child, SIGKILL), 0);
-    log = df_wait_log(&d, "render failed: ", 30);
+    char *log = df_wait_log(&d, "render failed: ", 30);
     assert_non_null(strstr(log, "killed by signal 9"));
     free(log);
     assert_false(df_is_child(child, d.pid));
@@ -95,13 +103,8 @@ static void test_sigterm_during_render(void **state)
 {
     (void)state;
     char out[800];
-    snprintf(out, sizeof out, "%s/term-out", dir);
-    df_daemon d = start("term", out);
-    char *log = df_wait_log(&d, "render started", 30);
-    pid_t child = df_publisher_pid(log);
-    free(log);
-    assert_true(child > 0);
-    tu_sleep_ms(800);
+    pid_t child;
+    df_daemon d = drawing("term", out, &child);
     double t0 = now_s();
     assert_int_equal(df_stop(&d, SIGTERM), 0);
     double took = now_s() - t0;
@@ -109,7 +112,7 @@ static void test_sigterm_during_render(void **state)
     if (took > 6) fail_msg("the daemon took %.1f s to stop", took);
     assert_int_equal(kill(child, 0), -1); /* the child is gone too */
     assert_int_equal(errno, ESRCH);
-    log = tu_read_file(d.log, NULL);
+    char *log = tu_read_file(d.log, NULL);
     assert_non_null(strstr(log, "render failed: stopped with the daemon"));
     assert_null(strstr(log, "render done"));
     assert_non_null(strstr(log, "daemon: stopped"));
