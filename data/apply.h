@@ -80,6 +80,9 @@ typedef struct {
     int64_t wire_bytes;    /* as received */
     int http_status;
     double seconds;
+    /* Set by a stored pull that re-dated a snapshot from the future
+     * (store.h, fk_store_last_real_day); "" otherwise. */
+    char redated[160];
 } fk_pull_stats;
 
 /* Applies closures and the series, logs the pull as stored and commits.

@@ -29,10 +29,12 @@ int fk_store_last_etag(fk_store *st, const char *feed, char *etag, size_t n)
     if (sqlite3_prepare_v2(
             st->db,
             "SELECT etag FROM pull WHERE feed = ?1 AND outcome = 'stored'"
-            " ORDER BY id DESC LIMIT 1",
+            " AND as_of <= ?2 ORDER BY id DESC LIMIT 1",
             -1, &s, NULL) != SQLITE_OK)
         return fk_store_fail(st, "last etag");
     sqlite3_bind_text(s, 1, feed, -1, SQLITE_TRANSIENT);
+    /* Not the ETag of a quarantined snapshot: a 304 would confirm it. */
+    sqlite3_bind_int(s, 2, fk_store_last_real_day());
     int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW && sqlite3_column_text(s, 0))
         snprintf(etag, n, "%s", (const char *)sqlite3_column_text(s, 0));
@@ -78,17 +80,98 @@ int fk_apply_log_start(fk_apply *ap, const char *feed)
     return fk_store_exec(st, "COMMIT") < 0 ? -1 : 0;
 }
 
+fk_day fk_store_last_real_day(void)
+{
+    return fk_today_jst() + 1;
+}
+
 int fk_apply_log_prev_as_of(fk_apply *ap)
 {
     int found;
     int64_t v;
-    if (fk_store_one_int(
-            ap->st,
-            "SELECT as_of FROM pull WHERE outcome = 'stored' ORDER BY id DESC LIMIT 1",
-            NULL, &found, &v) < 0)
+    char lim[24];
+    snprintf(lim, sizeof lim, "%d", (int)fk_store_last_real_day());
+    /* Snapshots dated in the future are quarantined: the order of as_of
+     * dates is checked against the real ones only. */
+    if (fk_store_one_int(ap->st,
+                         "SELECT as_of FROM pull WHERE outcome = 'stored'"
+                         " AND as_of <= CAST(?1 AS INTEGER)"
+                         " ORDER BY id DESC LIMIT 1",
+                         lim, &found, &v) < 0)
         return -1;
     ap->prev_as_of = found ? (fk_day)v : -1;
+    if (fk_store_data_version(ap->st, &ap->version) < 0) return -1;
+    ap->first = ap->version == 0;
     return 0;
+}
+
+/* A snapshot dated after fk_store_last_real_day() can only come from an
+ * older fukyu (which did not refuse one) or from a clock that was wrong.
+ * Left as it is, it would hold every later as_of back for ever.  Every
+ * change it dated after `day` is dated `day` instead (the pulls, the
+ * series deltas, the history, first-seen and closing dates): the store is
+ * then what it would be had the snapshot said as_of `day`: the JST day
+ * it was pulled on, kept between the previous real as_of and the as_of of
+ * the pull now being stored.  Nothing a real pull wrote is touched: its
+ * dates are at most its as_of, at most the previous real as_of.  Runs
+ * inside the write transaction of the pull that follows (all or nothing
+ * with it); the re-dated pulls' log rows say so in their reason.  Sets
+ * *day; 1 when something was re-dated, 0 when nothing was in the future,
+ * -1 on a store error. */
+int fk_apply_redate_future(fk_apply *ap, fk_day lo, fk_day hi, fk_day *dayp)
+{
+    int found;
+    int64_t first, pulled;
+    char lim[24];
+    snprintf(lim, sizeof lim, "%d", (int)fk_store_last_real_day());
+    if (fk_store_one_int(ap->st,
+                         "SELECT MIN(as_of) FROM pull WHERE outcome = 'stored'"
+                         " AND as_of > CAST(?1 AS INTEGER)",
+                         lim, &found, &first) < 0)
+        return -1;
+    if (!found) return 0;
+    /* started_at is UTC; 2440587.5 is the Julian day of 1970-01-01. */
+    if (fk_store_one_int(ap->st,
+                         "SELECT CAST(julianday(started_at, '+9 hours')"
+                         " - 2440587.5 AS INTEGER) FROM pull"
+                         " WHERE outcome = 'stored' AND"
+                         " as_of > CAST(?1 AS INTEGER) ORDER BY id LIMIT 1",
+                         lim, &found, &pulled) < 0)
+        return -1;
+    fk_day day = found ? (fk_day)pulled : hi;
+    if (day > hi) day = hi;
+    if (day < lo) day = lo;
+    *dayp = day;
+    char d[FK_DATE_LEN], f[FK_DATE_LEN];
+    fk_date_format(day, d);
+    fk_date_format((fk_day)first, f);
+    snprintf(ap->redated, sizeof ap->redated,
+             "snapshot as_of %s (from the future) re-dated to %s", f, d);
+    char *sql = sqlite3_mprintf(
+        "INSERT INTO series_delta(program, type, pref, muni, day, d_adopting,"
+        " d_applied, d_total) SELECT program, type, pref, muni, %d,"
+        " SUM(d_adopting), SUM(d_applied), SUM(d_total) FROM series_delta"
+        " WHERE day > %d GROUP BY program, type, pref, muni"
+        " ON CONFLICT(program, pref, muni, type, day) DO UPDATE SET"
+        " d_adopting = d_adopting + excluded.d_adopting,"
+        " d_applied = d_applied + excluded.d_applied,"
+        " d_total = d_total + excluded.d_total;"
+        "DELETE FROM series_delta WHERE day > %d;"
+        "UPDATE status_history SET effective = %d WHERE effective > %d;"
+        "UPDATE facility SET first_seen = %d WHERE first_seen > %d;"
+        "UPDATE facility SET closed_on = %d WHERE closed_on > %d;"
+        "UPDATE pull SET reason = printf('as_of %%s was in the future;"
+        " re-dated to %q by pull %lld', date(as_of * 86400, 'unixepoch')),"
+        " as_of = %d WHERE outcome = 'stored' AND as_of > %d;",
+        (int)day, (int)day, (int)day, (int)day, (int)day, (int)day, (int)day,
+        (int)day, (int)day, d, (long long)ap->pull, (int)day, (int)day);
+    if (!sql) {
+        snprintf(ap->st->err, sizeof ap->st->err, "re-dating: out of memory");
+        return -1;
+    }
+    int rc = fk_store_exec(ap->st, sql);
+    sqlite3_free(sql);
+    return rc < 0 ? -1 : 1;
 }
 
 /* p (of *cap elements of size bytes) with room for need elements: p
