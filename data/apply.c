@@ -78,6 +78,7 @@ static void free_apply(fk_apply *ap)
     fk_apply_free_rejects(ap);
     fk_delta_free(&ap->deltas);
     fk_stage_free(ap->stage);
+    fk_apply_log_unlock(ap);
     free(ap->newset);
     free(ap->odd);
     free(ap);
@@ -104,6 +105,7 @@ fk_apply *fk_apply_begin(fk_store *st, const char *feed)
     }
     fk_apply *ap = fk_xcalloc(1, sizeof *ap);
     ap->st = st;
+    ap->lock_fd = -1;
     ap->prev_as_of = -1;
     clock_gettime(CLOCK_MONOTONIC, &ap->t0);
     if (fk_apply_log_start(ap, feed) < 0) goto fail;

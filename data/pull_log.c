@@ -1,12 +1,23 @@
 /* pull_log.c - the pull log (see apply_int.h): every pull is logged as
  * 'running' before any data is touched, in a transaction of its own, then
  * gets its outcome (stored, unchanged, failed) with its figures and the
- * records it set aside.  A pull found still 'running' under the write lock
- * belongs to a process that died and is marked 'interrupted'. */
+ * records it set aside.
+ *
+ * A pull holds the write lock only while it applies what it staged, so the
+ * lock no longer tells a live pull from a dead one.  Each pull holds an
+ * exclusive flock(2) on a file beside the store ("STORE-pull.lock") from
+ * before its 'running' row to its end; the kernel drops it when the
+ * process dies.  A pull that gets the lock knows that every row still
+ * 'running' belongs to a process that died, and marks it 'interrupted'; a
+ * pull that cannot get it fails at once, naming the pull that runs. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/alloc.h"
 #include "data/apply_int.h"
@@ -44,13 +55,50 @@ int fk_store_last_etag(fk_store *st, const char *feed, char *etag, size_t n)
                : fk_store_fail(st, "last etag");
 }
 
+/* Takes the pull lock (see the top of the file) into ap->lock_fd. */
+static int pull_lock(fk_apply *ap)
+{
+    fk_store *st = ap->st;
+    const char *db = sqlite3_db_filename(st->db, "main");
+    if (!db || !*db) return 0; /* in memory: no other process shares it */
+    char path[4200];
+    snprintf(path, sizeof path, "%s-pull.lock", db);
+    ap->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (ap->lock_fd < 0) {
+        snprintf(st->err, sizeof st->err, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (flock(ap->lock_fd, LOCK_EX | LOCK_NB) == 0) return 0;
+    int e = errno, found = 0;
+    int64_t id = 0;
+    if (e == EWOULDBLOCK)
+        fk_store_one_int(st,
+                         "SELECT MAX(id) FROM pull WHERE outcome = 'running'",
+                         NULL, &found, &id);
+    if (e == EWOULDBLOCK)
+        snprintf(st->err, sizeof st->err,
+                 "another pull of this store is running (pull %lld); this "
+                 "one was not started",
+                 (long long)(found ? id : 0));
+    else
+        snprintf(st->err, sizeof st->err, "%s: %s", path, strerror(e));
+    return -1;
+}
+
+void fk_apply_log_unlock(fk_apply *ap)
+{
+    if (ap->lock_fd >= 0) close(ap->lock_fd); /* drops the flock */
+    ap->lock_fd = -1;
+}
+
 int fk_apply_log_start(fk_apply *ap, const char *feed)
 {
     fk_store *st = ap->st;
     char now[32];
     fk_store_now(now, sizeof now);
-    /* Under the write lock, any pull still 'running' belongs to a process
-     * that died: a live collector holds the lock for its whole pull. */
+    if (pull_lock(ap) < 0) return -1;
+    /* With the pull lock held, any pull still 'running' belongs to a
+     * process that died. */
     if (fk_store_exec(st, "BEGIN IMMEDIATE") < 0) return -1;
     sqlite3_stmt *s = NULL;
     if (fk_store_exec(

@@ -247,6 +247,23 @@ static void test_readers_during_pulls(void **state)
         fail_msg("token add waited %.1f s for the pull (the pull must not "
                  "hold the write lock while it fetches)",
                  waited);
+    /* A second pull meanwhile is refused at once (the pull lock) and
+     * leaves the running one 'running', not 'interrupted'. */
+    free(err);
+    err = NULL;
+    rc = tu_run(NULL, &err,
+                "%s collect --once --feed %s --db %s --limit 500 --retries 0",
+                tu_bin("fukyu"), url2, db);
+    assert_int_not_equal(rc, 0);
+    if (!strstr(err, "another pull of this store is running"))
+        fail_msg("second pull: %s", err);
+    char *pulls = NULL;
+    assert_int_equal(
+        tu_run(&pulls, NULL, "%s pulls --db %s --limit 2", tu_bin("fukyu"), db),
+        0);
+    assert_non_null(strstr(pulls, "running"));
+    assert_null(strstr(pulls, "interrupted"));
+    free(pulls);
     assert_int_equal(tu_wait(p), 0);
     tu_feedsim_stop(slow);
     fprintf(stderr, "note: token add took %.2f s during the pull\n", waited);

@@ -11,7 +11,8 @@
  * quarantined snapshot, the next real pull is stored and re-dates it, and
  * the store ends up with the very counts and series of a store that never
  * saw it; a dashboard over it answers quickly and stops promptly on
- * SIGTERM. */
+ * SIGTERM.  And the dashboard's forecast stays cheap however long the
+ * series is. */
 #include "tests/testutil.h"
 
 #include <signal.h>
@@ -268,10 +269,56 @@ static void test_future_snapshot_quarantined(void **state)
     tu_rmtree(dir);
 }
 
+/* The forecast's cost grows with the span of the series, which the
+ * feed's since dates decide: a first snapshot with one pharmacy operating
+ * since 1971 makes a series of 54 years.  /api/v1/forecast fits only the
+ * last five years of it (some 12 s of a core otherwise). */
+static void test_forecast_bounded(void **state)
+{
+    (void)state;
+    dir = tu_tmpdir();
+    char db[600], err[600];
+    snprintf(db, sizeof db, "%s/old.db", dir);
+    fk_store *st = fk_store_open(db, FK_STORE_RW, err, sizeof err);
+    if (!st) fail_msg("%s", err);
+    fk_day as_of, old, recent;
+    assert_int_equal(fk_date_parse("2025-01-05", &as_of), 0);
+    assert_int_equal(fk_date_parse("1971-01-03", &old), 0);
+    assert_int_equal(fk_date_parse("2023-06-01", &recent), 0);
+    fk_apply *ap = fk_apply_begin(st, "http://example/feed");
+    if (!ap) fail_msg("%s", fk_store_error(st));
+    assert_int_equal(fk_apply_snapshot(ap, "2025-01-05T00:00:00Z", as_of, NULL),
+                     0);
+    fk_facility_row row = {
+        .type = FK_PHARMACY, .pref = 13, .muni = "13101", .name = "薬局"};
+    for (int i = 0; i < 40; i++) {
+        fk_record r;
+        record_of(&row, 1341000000 + i, FK_ST_OPERATING,
+                  i ? recent + 7 * i : old, &r);
+        assert_int_equal(fk_apply_record(ap, &r), FK_APPLY_OK);
+    }
+    if (fk_apply_commit(ap, NULL) < 0) fail_msg("%s", fk_store_error(st));
+    fk_store_close(st);
+    int port = 0;
+    pid_t srv = serve(db, &port);
+    char *body;
+    double t0 = now_s();
+    int code = get(port, "/api/v1/forecast?program=" PROGRAM, &body);
+    double took = now_s() - t0;
+    if (code != 200) fail_msg("forecast: HTTP %d: %s", code, body);
+    free(body);
+    fprintf(stderr, "note: forecast over a 54-year series in %.2f s\n", took);
+    assert_true(took < 5.0);
+    kill(srv, SIGTERM);
+    assert_int_equal(tu_wait(srv), 0);
+    tu_rmtree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_future_snapshot_quarantined),
+        cmocka_unit_test(test_forecast_bounded),
     };
     return cmocka_run_group_tests_name("future as_of", tests, NULL, NULL);
 }
