@@ -66,13 +66,13 @@ static int stop_within_grace(fk_http *h)
         fk_http_stop(h);
         return 0;
     }
-    struct timespec t0, t;
+    struct timespec t0, now;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (;;) {
         if (atomic_load(&s.done)) break;
-        clock_gettime(CLOCK_MONOTONIC, &t);
-        long ms = (long)(t.tv_sec - t0.tv_sec) * 1000L +
-                  (t.tv_nsec - t0.tv_nsec) / 1000000L;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long ms = (long)(now.tv_sec - t0.tv_sec) * 1000L +
+                  (now.tv_nsec - t0.tv_nsec) / 1000000L;
         if (ms >= STOP_GRACE_MS) break;
         struct timespec step = {0, 20 * 1000000L};
         nanosleep(&step, NULL);
