@@ -157,27 +157,6 @@ static void *client(void *arg)
 }
 
 /* Starts `fukyu serve` on a free port; returns its pid. */
-static pid_t serve(const char *db, const char *out, const char *dir)
-{
-    char log[700];
-    snprintf(log, sizeof log, "%s/serve.out", dir);
-    pid_t pid = tu_spawn("exec %s serve --db %s --out %s --quiet --listen "
-                         "127.0.0.1:0 >%s 2>&1",
-                         tu_bin("fukyu"), db, out, log);
-    for (int i = 0; i < 400; i++) {
-        char *s = tu_read_file(log, NULL);
-        const char *l = s ? strstr(s, "listening on 127.0.0.1:") : NULL;
-        if (l && strchr(l, '\n')) {
-            shared.port = atoi(l + strlen("listening on 127.0.0.1:"));
-            free(s);
-            return pid;
-        }
-        free(s);
-        tu_sleep_ms(25);
-    }
-    fail_msg("fukyu serve did not start");
-    return -1;
-}
 
 static int collect(const char *url, const char *db)
 {
@@ -191,13 +170,6 @@ static int collect(const char *url, const char *db)
     return rc;
 }
 
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 static void test_readers_during_pulls(void **state)
 {
     (void)state;
@@ -206,7 +178,7 @@ static void test_readers_during_pulls(void **state)
     snprintf(out, sizeof out, "%s/out", dir);
     pid_t sim = tu_feedsim_start(url, sizeof url, SIM);
     assert_int_equal(collect(url, db), 0);
-    pid_t srv = serve(db, out, dir);
+    pid_t srv = tu_serve_start(db, out, dir, &shared.port);
 
     pthread_t th[NCLIENT];
     for (int i = 0; i < NCLIENT; i++)
@@ -235,12 +207,12 @@ static void test_readers_during_pulls(void **state)
                        ">/dev/null 2>%s",
                        tu_bin("fukyu"), url2, db, errpath);
     tu_wait_pull_running(db);
-    double t0 = now_s();
+    double t0 = tu_now_s();
     char *tok = NULL, *err = NULL;
     int rc = tu_run(&tok, &err,
                     "%s token add --db %s --scope national --name during-pull",
                     tu_bin("fukyu"), db);
-    double waited = now_s() - t0;
+    double waited = tu_now_s() - t0;
     if (rc != 0) fail_msg("token add during a pull: rc %d: %s", rc, err);
     int wst;
     if (waited > 2.0 || waitpid(p, &wst, WNOHANG) != 0)

@@ -115,35 +115,6 @@ static char *run_out(const char *args, const char *db)
     return out;
 }
 
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static pid_t serve(const char *db, int *port)
-{
-    char log[700];
-    snprintf(log, sizeof log, "%s/serve.out", dir);
-    pid_t pid = tu_spawn("exec %s serve --db %s --out %s --quiet --listen "
-                         "127.0.0.1:0 >%s 2>&1",
-                         tu_bin("fukyu"), db, dir, log);
-    for (int i = 0; i < 400; i++) {
-        char *s = tu_read_file(log, NULL);
-        const char *l = s ? strstr(s, "listening on 127.0.0.1:") : NULL;
-        if (l && strchr(l, '\n')) {
-            *port = atoi(l + strlen("listening on 127.0.0.1:"));
-            free(s);
-            return pid;
-        }
-        free(s);
-        tu_sleep_ms(25);
-    }
-    fail_msg("fukyu serve did not start");
-    return -1;
-}
-
 /* GET path: the HTTP status, the body in *body; at most 10 s. */
 static int get(int port, const char *path, char **body)
 {
@@ -165,16 +136,16 @@ static int get(int port, const char *path, char **body)
 static void check_dashboard(const char *db)
 {
     int port = 0;
-    pid_t srv = serve(db, &port);
+    pid_t srv = tu_serve_start(db, dir, dir, &port);
     char *body;
-    double t0 = now_s();
+    double t0 = tu_now_s();
     int code = get(port, "/api/v1/series?program=" PROGRAM "&weekly=1", &body);
     if (code != 200) fail_msg("series: HTTP %d: %s", code, body);
     assert_null(strstr(body, FUTURE));
     assert_non_null(strstr(body, "2025-01-05"));
     free(body);
     code = get(port, "/api/v1/forecast?program=" PROGRAM, &body);
-    double took = now_s() - t0;
+    double took = tu_now_s() - t0;
     if (code != 200) fail_msg("forecast: HTTP %d: %s", code, body);
     free(body);
     fprintf(stderr, "note: series and forecast answered in %.2f s\n", took);
@@ -186,10 +157,10 @@ static void check_dashboard(const char *db)
                          "&type=pharmacy&method=bass'",
                          port, PROGRAM);
     tu_sleep_ms(100);
-    t0 = now_s();
+    t0 = tu_now_s();
     kill(srv, SIGTERM);
     int st = tu_wait(srv);
-    double stop = now_s() - t0;
+    double stop = tu_now_s() - t0;
     tu_wait(req);
     fprintf(stderr, "note: serve stopped %.2f s after SIGTERM\n", stop);
     assert_int_equal(st, 0);
@@ -300,11 +271,11 @@ static void test_forecast_bounded(void **state)
     if (fk_apply_commit(ap, NULL) < 0) fail_msg("%s", fk_store_error(st));
     fk_store_close(st);
     int port = 0;
-    pid_t srv = serve(db, &port);
+    pid_t srv = tu_serve_start(db, dir, dir, &port);
     char *body;
-    double t0 = now_s();
+    double t0 = tu_now_s();
     int code = get(port, "/api/v1/forecast?program=" PROGRAM, &body);
-    double took = now_s() - t0;
+    double took = tu_now_s() - t0;
     if (code != 200) fail_msg("forecast: HTTP %d: %s", code, body);
     free(body);
     fprintf(stderr, "note: forecast over a 54-year series in %.2f s\n", took);
