@@ -238,6 +238,7 @@ static void test_future_snapshot_quarantined(void **state)
     free(s);
     free(r);
     tu_rmtree(dir);
+    free(dir);
 }
 
 /* The forecast's cost grows with the span of the series, which the
@@ -283,6 +284,7 @@ static void test_forecast_bounded(void **state)
     kill(srv, SIGTERM);
     assert_int_equal(tu_wait(srv), 0);
     tu_rmtree(dir);
+    free(dir);
 }
 
 int main(void)
