@@ -187,13 +187,6 @@ static void test_schedule_errors(void **state)
 
 /* ---- the daemon against the simulator --------------------------------- */
 
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 /* Right after the first pull the national page's charts come first: they
  * are served while the prefectures' are still to be drawn, within a
  * bound (2 s is the aim on an idle machine; the bound leaves room for a
@@ -201,10 +194,10 @@ static double now_s(void)
 static void national_first(int port)
 {
     const double bound = 60;
-    double t0 = now_s(), t;
+    double t0 = tu_now_s(), t;
     while (df_http_status(port, "/charts/national/trend-eprescription.png",
                           NULL) != 200) {
-        t = now_s() - t0;
+        t = tu_now_s() - t0;
         if (t > bound)
             fail_msg("national charts not served %.0f s after the pull", t);
         tu_sleep_ms(50);
@@ -214,7 +207,7 @@ static void national_first(int port)
         404);
     if (getenv("FK_TEST_VERBOSE"))
         fprintf(stderr, "national charts served %.2f s after the pull\n",
-                now_s() - t0);
+                tu_now_s() - t0);
 }
 
 static void test_pulls_renders_serves(void **state)

@@ -56,13 +56,6 @@ static int stray_files(const char *out)
     return k;
 }
 
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 static void test_failing_child(void **state)
 {
     (void)state;
@@ -105,9 +98,9 @@ static void test_sigterm_during_render(void **state)
     char out[800];
     pid_t child;
     df_daemon d = drawing("term", out, &child);
-    double t0 = now_s();
+    double t0 = tu_now_s();
     assert_int_equal(df_stop(&d, SIGTERM), 0);
-    double took = now_s() - t0;
+    double took = tu_now_s() - t0;
     /* The child's grace is 3 s before SIGKILL; a loaded machine adds. */
     if (took > 6) fail_msg("the daemon took %.1f s to stop", took);
     assert_int_equal(kill(child, 0), -1); /* the child is gone too */
