@@ -3,20 +3,15 @@
  * the same server (http/http.h) next to its pulls. */
 #include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "http/http.h"
 
 static int run(int argc, char **argv);
-
-/* How long a SIGTERM waits for requests being answered. */
-#define STOP_GRACE_MS 3000
 
 const fk_command fk_cmd_serve = {
     "serve",
@@ -38,57 +33,6 @@ enum {
     O_OUT,
     O_QUIET
 };
-
-typedef struct {
-    fk_http *h;
-    atomic_int done;
-} stopper;
-
-static void *stop_server(void *arg)
-{
-    stopper *s = arg;
-    fk_http_stop(s->h);
-    atomic_store(&s->done, 1);
-    return NULL;
-}
-
-/* Stops the server, waiting at most STOP_GRACE_MS for the requests being
- * answered (fk_http_stop waits for every one).  serve only reads, so a
- * request still computing when the grace ends is simply abandoned: the
- * process exits without it, and a service manager sees a prompt stop. */
-static int stop_within_grace(fk_http *h)
-{
-    static stopper s;
-    s.h = h;
-    atomic_init(&s.done, 0);
-    pthread_t t;
-    if (pthread_create(&t, NULL, stop_server, &s) != 0) {
-        fk_http_stop(h);
-        return 0;
-    }
-    struct timespec t0, now;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    for (;;) {
-        if (atomic_load(&s.done)) break;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        long ms = (long)(now.tv_sec - t0.tv_sec) * 1000L +
-                  (now.tv_nsec - t0.tv_nsec) / 1000000L;
-        if (ms >= STOP_GRACE_MS) break;
-        struct timespec step = {0, 20 * 1000000L};
-        nanosleep(&step, NULL);
-    }
-    if (atomic_load(&s.done)) {
-        pthread_join(t, NULL);
-        return 0;
-    }
-    fprintf(stderr,
-            "serve: a request was still being answered after %d s; exiting "
-            "without it\n",
-            STOP_GRACE_MS / 1000);
-    fflush(stdout);
-    fflush(stderr);
-    _exit(0);
-}
 
 static int run(int argc, char **argv)
 {
@@ -150,5 +94,16 @@ static int run(int argc, char **argv)
     sigwait(&set, &sig);
     fprintf(stderr, "serve: %s, stopping\n",
             sig == SIGTERM ? "SIGTERM" : "SIGINT");
-    return stop_within_grace(h);
+    /* serve only reads: a request still computing when the grace ends is
+     * abandoned, and a service manager sees a prompt stop. */
+    if (fk_http_stop_within(h, FK_HTTP_STOP_GRACE_MS) < 0) {
+        fprintf(stderr,
+                "serve: a request was still being answered after %d s; "
+                "exiting without it\n",
+                FK_HTTP_STOP_GRACE_MS / 1000);
+        fflush(stdout);
+        fflush(stderr);
+        _exit(0);
+    }
+    return 0;
 }

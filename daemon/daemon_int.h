@@ -74,7 +74,8 @@ int fk_daemon_http_start(fk_daemon *d, char *err, size_t n);
  * server and returns -1 with the reason. */
 int fk_daemon_http_update(fk_daemon *d, const fk_config *old, char *err,
                           size_t n);
-void fk_daemon_http_stop(fk_daemon *d);
+/* -1: a request was abandoned; exit without freeing more. */
+int fk_daemon_http_stop(fk_daemon *d);
 
 /* notify.c: systemd notifications (no-ops outside systemd). */
 void fk_daemon_notify_init(fk_daemon *d);

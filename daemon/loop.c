@@ -257,7 +257,14 @@ int fk_daemon_run(const fk_daemon_options *o)
     fk_daemon_render_stop(&d);
     fk_daemon_log(FK_LOG_INFO, "stopping%s",
                   rc ? " after an error" : " on request");
-    fk_daemon_http_stop(&d);
+    if (fk_daemon_http_stop(&d) < 0) {
+        /* The abandoned request's thread still reads d.cfg: leave
+         * everything as it is and end the process here. */
+        fk_daemon_log(FK_LOG_INFO, "stopped");
+        fflush(stdout);
+        fflush(stderr);
+        _exit(rc);
+    }
     close(tfd);
     the_daemon = NULL;
     fk_daemon_log(FK_LOG_INFO, "stopped");
