@@ -69,8 +69,8 @@ static double bass_mean(const fk_fc_model *m, double h)
     return bass_curve(m->p, m->s->t[m->s->n - 1] + h);
 }
 
-static void fill(fk_fc_model *m, const fk_fc_series *s, const double *p,
-                 double v)
+void fk_fc_bass_fill(fk_fc_model *m, const fk_fc_series *s, const double *p,
+                     double v)
 {
     m->method = FK_FC_BASS;
     m->s = s;
@@ -98,7 +98,7 @@ int fk_fc_fit_bass(const fk_fc_series *s, const fk_fc_options *o,
                     best = v, bp[0] = p[0], bp[1] = p[1], bp[2] = p[2],
                     bp[3] = p[3];
             }
-    fill(m, s, bp, best);
+    fk_fc_bass_fill(m, s, bp, best);
     return 0;
 }
 
@@ -108,6 +108,6 @@ int fk_fc_fit_bass_warm(const fk_fc_series *s, const fk_fc_options *o,
     double p[4];
     memcpy(p, warm->p, sizeof p);
     double v = refit(s, o, p);
-    fill(m, s, p, v);
+    fk_fc_bass_fill(m, s, p, v);
     return 0;
 }

@@ -107,9 +107,8 @@ enum {
     FK_FC_TABLE_ALL = 0,
     FK_FC_TABLE_LATEST = 1
 };
-int fk_fc_table_build(const fk_obs *obs, size_t n, const fk_fc_options *o,
-                      unsigned mask, int which, fk_fc_table *t, char *err,
-                      size_t errlen);
+void fk_fc_table_build(const fk_obs *obs, size_t n, const fk_fc_options *o,
+                       unsigned mask, int which, fk_fc_table *t);
 void fk_fc_table_free(fk_fc_table *t);
 double fk_fc_table_pred(const fk_fc_table *t, fk_fc_method m, size_t o, int k);
 /* What auto picks from the errors known on day `now` (an observation
@@ -160,6 +159,37 @@ void fk_fc_cal_dev(const fk_fc_cal *c, const fk_fc_model *m,
  * being given up: the last share, lowered only by as much as the
  * denominator's recent growth (if any) carried on would lower it. */
 double fk_fc_floor(const fk_fc_series *s, int pace_weeks, double h);
+
+/* ---- the reusable part of a forecast (forecast.c, saved.c) ------------
+ * What fk_forecast_run spends its time on: the method (auto resolved),
+ * its calibration and its fit on the whole series (model.s points to the
+ * series it was given). */
+typedef struct {
+    fk_fc_method method;
+    fk_fc_cal cal;
+    fk_fc_model model;
+} fk_fc_prepared;
+
+int fk_fc_prepare(const fk_obs *obs, size_t n, const fk_fc_series *s,
+                  const fk_fc_options *opt, fk_fc_prepared *p, char *err,
+                  size_t errlen);
+/* A curve (logistic or bass) model from saved parameters, as its fit
+ * would have left it. */
+void fk_fc_restore(fk_fc_method method, const fk_fc_series *s,
+                   const fk_fc_options *o, const double *p, double sse,
+                   fk_fc_model *m);
+void fk_fc_logistic_fill(fk_fc_model *m, const fk_fc_series *s,
+                         const fk_fc_options *o, const double *p, double v);
+void fk_fc_bass_fill(fk_fc_model *m, const fk_fc_series *s, const double *p,
+                     double v);
+/* p as a blob for the cache (*blob malloc'd), and back: 0, or -1 when the
+ * blob is not one made for these observations and options or fails its
+ * checks (saved.c). */
+void fk_fc_saved_encode(const fk_obs *obs, size_t n, const fk_fc_options *o,
+                        const fk_fc_prepared *p, void **blob, size_t *len);
+int fk_fc_saved_decode(const fk_obs *obs, size_t n, const fk_fc_options *o,
+                       const fk_fc_series *s, const void *blob, size_t len,
+                       fk_fc_prepared *p);
 
 /* Nelder-Mead: minimises f over R^dim from x (overwritten with the best
  * point); step is the initial simplex size per coordinate.  Returns the

@@ -79,4 +79,23 @@ int fk_forecast_run(const fk_obs *obs, size_t n, const fk_fc_options *opt,
                     fk_forecast *out, char *err, size_t errlen);
 void fk_forecast_free(fk_forecast *f);
 
+/* ---- reusing a forecast's expensive part (forecast/saved.c) -------------
+ * The method choice, calibration and fit are a function of the
+ * observations and a few options; fk_fc_key names them (a version of the
+ * algorithm included), and fk_forecast_run_saved takes what an earlier run
+ * saved under that key.  The caller keeps the blobs (the store's cache:
+ * forecast/obs.h's fk_forecast_cached). */
+#define FK_FC_KEY_LEN (4 + 64 + 1) /* "fc1:" + hex SHA-256 + NUL */
+void fk_fc_key(const fk_obs *obs, size_t n, const fk_fc_options *o,
+               char key[FK_FC_KEY_LEN]);
+/* fk_forecast_run, using saved (saved_len bytes; NULL: none) when it is a
+ * valid blob for these observations and options, and else computing; a
+ * blob that is short, corrupt or for other data is ignored.  When it
+ * computed and blob is not NULL, *blob (malloc'd) and *blob_len are what
+ * to save under fk_fc_key; else *blob is NULL. */
+int fk_forecast_run_saved(const fk_obs *obs, size_t n, const fk_fc_options *opt,
+                          const void *saved, size_t saved_len, void **blob,
+                          size_t *blob_len, fk_forecast *out, char *err,
+                          size_t errlen);
+
 #endif

@@ -68,8 +68,8 @@ static double logistic_mean(const fk_fc_model *m, double h)
     return logistic_curve(m->p, m->s->t[m->s->n - 1] + h);
 }
 
-static void fill(fk_fc_model *m, const fk_fc_series *s, const fk_fc_options *o,
-                 const double *p, double v)
+void fk_fc_logistic_fill(fk_fc_model *m, const fk_fc_series *s,
+                         const fk_fc_options *o, const double *p, double v)
 {
     m->method = FK_FC_LOGISTIC;
     m->s = s;
@@ -102,7 +102,7 @@ int fk_fc_fit_logistic(const fk_fc_series *s, const fk_fc_options *o,
                 if (v < best)
                     best = v, bp[0] = p[0], bp[1] = p[1], bp[2] = p[2];
             }
-    fill(m, s, o, bp, best);
+    fk_fc_logistic_fill(m, s, o, bp, best);
     return 0;
 }
 
@@ -111,6 +111,6 @@ int fk_fc_fit_logistic_warm(const fk_fc_series *s, const fk_fc_options *o,
 {
     double p[3] = {o->cap > 0 ? o->cap : warm->p[0], warm->p[1], warm->p[2]};
     double v = refit(s, o, p);
-    fill(m, s, o, p, v);
+    fk_fc_logistic_fill(m, s, o, p, v);
     return 0;
 }

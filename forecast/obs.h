@@ -31,4 +31,13 @@ int fk_obs_from_store(fk_store *st, const char *program, int type,
                       const fk_area *area, fk_obs **out, size_t *n, char *err,
                       size_t errlen);
 
+/* fk_forecast_run with its expensive part (method choice, calibration,
+ * fit) looked up in the store's cache under fk_fc_key and saved there
+ * when computed (forecast/cached.c).  st NULL: no cache.  The cache never
+ * changes the result, only its cost; a write it cannot make at once is
+ * skipped. */
+int fk_forecast_cached(fk_store *st, const fk_obs *obs, size_t n,
+                       const fk_fc_options *opt, fk_forecast *out, char *err,
+                       size_t errlen);
+
 #endif

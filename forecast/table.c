@@ -156,13 +156,9 @@ static void fit_method(fk_fc_table *t, const fk_fc_options *o, fk_fc_method m)
     }
 }
 
-int fk_fc_table_build(const fk_obs *obs, size_t n, const fk_fc_options *o,
-                      unsigned mask, int which, fk_fc_table *t, char *err,
-                      size_t errlen)
+void fk_fc_table_build(const fk_obs *obs, size_t n, const fk_fc_options *o,
+                       unsigned mask, int which, fk_fc_table *t)
 {
-    /* Cannot fail since allocation aborts (core/alloc.h); err stays in
-     * the signature so the callers' error path is uniform. */
-    (void)err, (void)errlen;
     memset(t, 0, sizeof *t);
     t->mask = mask & ALL_METHODS;
     size_t *cand = fk_xcalloc(n, sizeof *cand), nc = 0;
@@ -200,7 +196,6 @@ int fk_fc_table_build(const fk_obs *obs, size_t n, const fk_fc_options *o,
     free(cand);
     for (int m = FK_FC_PACE; m < FK_FC_NMETHODS; m++)
         if (t->mask & (1u << m)) fit_method(t, o, (fk_fc_method)m);
-    return 0;
 }
 
 void fk_fc_table_free(fk_fc_table *t)

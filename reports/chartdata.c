@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "data/cache.h"
 
 void fk_cd_counts_add(fk_chart_counts *to, const fk_counts *c)
 {
@@ -34,23 +35,38 @@ static int store_fail(fk_store *st, char *err, size_t errlen)
     return -1;
 }
 
-/* A forecast job: the line's observations in, forecast (and backtest) out. */
+/* A forecast job: the line's observations and what the store's cache
+ * held for them in (read on the calling thread, which owns the store),
+ * forecast (and backtest) and what to cache out. */
 typedef struct {
     fk_cd_line *line;
     fk_fc_options o;
     int backtest;
+    fk_obs *fo; /* [line->nobs] */
+    char key[FK_FC_KEY_LEN];
+    void *saved, *blob;
+    size_t saved_len, blob_len;
 } fc_job;
+
+static void fc_prepare(fk_store *st, fc_job *j)
+{
+    fk_cd_line *l = j->line;
+    j->fo = fk_xcalloc(l->nobs, sizeof *j->fo);
+    for (size_t i = 0; i < l->nobs; i++)
+        j->fo[i] = (fk_obs){l->obs[i].date, l->obs[i].adopting, l->obs[i].total,
+                            l->applied ? l->applied[i] : NAN};
+    fk_fc_key(j->fo, l->nobs, &j->o, j->key);
+    fk_store_cache_get(st, j->key, &j->saved, &j->saved_len);
+}
 
 static void *fc_run(void *arg)
 {
     fc_job *j = arg;
     fk_cd_line *l = j->line;
-    fk_obs *fo = fk_xcalloc(l->nobs, sizeof *fo);
-    for (size_t i = 0; i < l->nobs; i++)
-        fo[i] = (fk_obs){l->obs[i].date, l->obs[i].adopting, l->obs[i].total,
-                         l->applied ? l->applied[i] : NAN};
-    l->has_fc = fk_forecast_run(fo, l->nobs, &j->o, &l->f, l->fc_err,
-                                sizeof l->fc_err) == 0;
+    fk_obs *fo = j->fo;
+    l->has_fc = fk_forecast_run_saved(fo, l->nobs, &j->o, j->saved,
+                                      j->saved_len, &j->blob, &j->blob_len,
+                                      &l->f, l->fc_err, sizeof l->fc_err) == 0;
     if (l->has_fc && j->backtest) {
         /* The chosen method alone, on the origins auto judged it by. */
         fk_bt_options bo;
@@ -67,7 +83,6 @@ static void *fc_run(void *arg)
             l->bt13 = bt.cell[l->f.method][2];
         }
     }
-    free(fo);
     return NULL;
 }
 
@@ -117,6 +132,7 @@ int fk_cd_trend_load_with(fk_store *st, const char *program, int pref,
 }
 
 struct fk_cd_jobs {
+    fk_store *st; /* where wait saves the jobs' results */
     fc_job job[FK_NTYPE + 1];
     pthread_t th[FK_NTYPE + 1];
     int started[FK_NTYPE + 1];
@@ -164,6 +180,7 @@ int fk_cd_trend_start(fk_store *st, const char *program, int pref, fk_day date,
     free(all);
     struct fk_cd_jobs *js = fk_xcalloc(1, sizeof *js);
     out->jobs = js;
+    js->st = st;
     out->fixed_methods = methods != NULL;
     fc_job *jobs = js->job;
     pthread_t *th = js->th;
@@ -182,6 +199,7 @@ int fk_cd_trend_start(fk_store *st, const char *program, int pref, fk_day date,
                      "no facilities");
             continue;
         }
+        fc_prepare(st, &jobs[t]);
         started[t] = pthread_create(&th[t], NULL, fc_run, &jobs[t]) == 0;
         if (!started[t]) fc_run(&jobs[t]); /* no thread: run it here */
     }
@@ -195,7 +213,11 @@ void fk_cd_trend_wait(fk_cd_trend *t)
 {
     if (!t->jobs) return;
     for (int i = 0; i <= FK_NTYPE; i++) {
+        fc_job *j = &t->jobs->job[i];
         if (t->jobs->started[i]) pthread_join(t->jobs->th[i], NULL);
+        if (j->blob)
+            fk_store_cache_put(t->jobs->st, j->key, j->blob, j->blob_len);
+        free(j->blob), free(j->saved), free(j->fo);
         fk_cd_line *l = &t->line[i];
         t->chart.lines[i] =
             (fk_chart_line){l->obs, l->nobs, l->has_fc ? l->f.points : NULL,
