@@ -191,6 +191,24 @@ int fk_fc_saved_decode(const fk_obs *obs, size_t n, const fk_fc_options *o,
                        const fk_fc_series *s, const void *blob, size_t len,
                        fk_fc_prepared *p);
 
+/* ---- curve fits (curve.c) ---------------------------------------------
+ * Least squares of curve(p, t) over s, minimised in raw coordinates x[3]
+ * that unpack maps to p[4] (lo: the lowest ceiling allowed, cap > 0: a
+ * ceiling set by the caller). */
+typedef struct fk_fc_curve fk_fc_curve;
+struct fk_fc_curve {
+    const fk_fc_series *s;
+    double lo, cap;
+    const double *step; /* [3] initial simplex */
+    void (*unpack)(const fk_fc_curve *c, const double *x, double *p);
+    double (*curve)(const double *p, double t);
+};
+/* From x (overwritten with the optimum); writes p; returns the SSE. */
+double fk_fc_curve_fit(const fk_fc_curve *c, double *x, int maxeval, double *p);
+/* The best of the fits from each start; writes p; returns its SSE. */
+double fk_fc_curve_grid(const fk_fc_curve *c, const double (*starts)[3],
+                        size_t nstarts, double *p);
+
 /* Nelder-Mead: minimises f over R^dim from x (overwritten with the best
  * point); step is the initial simplex size per coordinate.  Returns the
  * minimum.  dim <= 4. */
