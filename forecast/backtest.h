@@ -76,4 +76,16 @@ void fk_bt_mid_score(const fk_backtest *bt, fk_fc_method m, double *is80,
 fk_fc_method fk_fc_auto_method(const fk_obs *obs, size_t n,
                                const fk_fc_options *o);
 
+/* A backtest saved beside the forecast it scores (forecast/saved.c): the
+ * key, from the forecast's fk_fc_key, and the blob, which holds the method
+ * it is of; decode is 0, or -1 when the blob is not one made under that
+ * key for method m or fails its checks (the caller recomputes). */
+void fk_bt_key_of(const char fc_key[FK_FC_KEY_LEN], char key[FK_FC_KEY_LEN]);
+void fk_bt_saved_encode(const fk_backtest *bt, fk_fc_method m,
+                        const char key[FK_FC_KEY_LEN], void **blob,
+                        size_t *len);
+int fk_bt_saved_decode(const void *blob, size_t len,
+                       const char key[FK_FC_KEY_LEN], fk_fc_method m,
+                       fk_backtest *out);
+
 #endif

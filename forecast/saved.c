@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "forecast/backtest.h"
 #include "forecast/fc_internal.h"
 
 /* Bump on any change to fitting, choosing or calibrating, or to the
@@ -146,4 +147,61 @@ int fk_fc_saved_decode(const fk_obs *obs, size_t n, const fk_fc_options *o,
     }
     char e[160];
     return fk_fc_fit(m, s, o, NULL, &p->model, e, sizeof e);
+}
+
+/* ---- the backtest of the chosen method, saved beside the forecast ------ */
+
+#define BT_MAGIC 0x31544b46u /* "FKT1" */
+
+typedef struct {
+    uint32_t magic, version;
+    char key[FK_FC_KEY_LEN];
+    int32_t method;
+    fk_backtest bt;
+} bt_blob;
+
+void fk_bt_key_of(const char fc_key[FK_FC_KEY_LEN], char key[FK_FC_KEY_LEN])
+{
+    memcpy(key, fc_key, FK_FC_KEY_LEN);
+    memcpy(key, "bt1:", 4);
+}
+
+void fk_bt_saved_encode(const fk_backtest *bt, fk_fc_method m,
+                        const char key[FK_FC_KEY_LEN], void **blob, size_t *len)
+{
+    bt_blob *b = fk_xcalloc(1, sizeof *b);
+    b->magic = BT_MAGIC, b->version = FK_FC_SAVED_VERSION;
+    memcpy(b->key, key, FK_FC_KEY_LEN);
+    b->method = (int32_t)m;
+    b->bt = *bt;
+    *blob = b, *len = sizeof *b;
+}
+
+/* A score is a count, or a non-negative mean, or NAN (none). */
+static int cell_ok(const fk_bt_cell *c)
+{
+    const double v[] = {c->mae,     c->mape, c->cover80,
+                        c->cover95, c->is80, c->is95};
+    if (c->n < 0) return 0;
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        if (!isnan(v[i]) && !(isfinite(v[i]) && v[i] >= 0)) return 0;
+    return c->n == 0 || (isnan(c->cover80) || c->cover80 <= 1);
+}
+
+int fk_bt_saved_decode(const void *blob, size_t len,
+                       const char key[FK_FC_KEY_LEN], fk_fc_method m,
+                       fk_backtest *out)
+{
+    bt_blob b;
+    if (!blob || len != sizeof b) return -1;
+    memcpy(&b, blob, sizeof b);
+    if (b.magic != BT_MAGIC || b.version != FK_FC_SAVED_VERSION ||
+        memcmp(b.key, key, FK_FC_KEY_LEN) != 0 || b.method != (int32_t)m ||
+        b.bt.norigins < 0 || (unsigned)b.bt.pick >= FK_FC_NMETHODS)
+        return -1;
+    for (int i = 0; i < FK_FC_NMETHODS; i++)
+        for (int h = 0; h < FK_BT_NH; h++)
+            if (!cell_ok(&b.bt.cell[i][h])) return -1;
+    *out = b.bt;
+    return 0;
 }

@@ -43,9 +43,9 @@ typedef struct {
     fk_fc_options o;
     int backtest;
     fk_obs *fo; /* [line->nobs] */
-    char key[FK_FC_KEY_LEN];
-    void *saved, *blob;
-    size_t saved_len, blob_len;
+    char key[FK_FC_KEY_LEN], bt_key[FK_FC_KEY_LEN];
+    void *saved, *blob, *bt_saved, *bt_blob;
+    size_t saved_len, blob_len, bt_saved_len, bt_blob_len;
 } fc_job;
 
 static void fc_prepare(fk_store *st, fc_job *j)
@@ -57,6 +57,9 @@ static void fc_prepare(fk_store *st, fc_job *j)
                             l->applied ? l->applied[i] : NAN};
     fk_fc_key(j->fo, l->nobs, &j->o, j->key);
     fk_store_cache_get(st, j->key, &j->saved, &j->saved_len);
+    if (!j->backtest) return;
+    fk_bt_key_of(j->key, j->bt_key);
+    fk_store_cache_get(st, j->bt_key, &j->bt_saved, &j->bt_saved_len);
 }
 
 static void *fc_run(void *arg)
@@ -76,8 +79,14 @@ static void *fc_run(void *arg)
         bo.max_origins = FK_BT_AUTO_ORIGINS;
         fk_backtest bt;
         char e[160];
-        if (fk_backtest_run(fo, l->nobs, &bo, &bt, e, sizeof e) == 0 &&
-            bt.cell[l->f.method][0].n > 0) {
+        int ok = fk_bt_saved_decode(j->bt_saved, j->bt_saved_len, j->bt_key,
+                                    l->f.method, &bt) == 0;
+        if (!ok && fk_backtest_run(fo, l->nobs, &bo, &bt, e, sizeof e) == 0) {
+            ok = 1;
+            fk_bt_saved_encode(&bt, l->f.method, j->bt_key, &j->bt_blob,
+                               &j->bt_blob_len);
+        }
+        if (ok && bt.cell[l->f.method][0].n > 0) {
             l->has_bt = 1;
             l->bt4 = bt.cell[l->f.method][0];
             l->bt13 = bt.cell[l->f.method][2];
@@ -217,7 +226,11 @@ void fk_cd_trend_wait(fk_cd_trend *t)
         if (t->jobs->started[i]) pthread_join(t->jobs->th[i], NULL);
         if (j->blob)
             fk_store_cache_put(t->jobs->st, j->key, j->blob, j->blob_len);
+        if (j->bt_blob)
+            fk_store_cache_put(t->jobs->st, j->bt_key, j->bt_blob,
+                               j->bt_blob_len);
         free(j->blob), free(j->saved), free(j->fo);
+        free(j->bt_blob), free(j->bt_saved);
         fk_cd_line *l = &t->line[i];
         t->chart.lines[i] =
             (fk_chart_line){l->obs, l->nobs, l->has_fc ? l->f.points : NULL,
