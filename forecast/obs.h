@@ -23,8 +23,8 @@ int fk_obs_load_csv(const char *path, fk_obs **out, size_t *n, char *err,
 
 /* Samples a daily series weekly: every 7th day ending at its last day,
  * skipping days with no denominator.  *out is malloc'd. */
-int fk_obs_from_series(const fk_point *pts, size_t npts, fk_obs **out,
-                       size_t *n, char *err, size_t errlen);
+void fk_obs_from_series(const fk_point *pts, size_t npts, fk_obs **out,
+                        size_t *n);
 /* The weekly series of a program (type < 0: all types) in an area, from
  * the program's first day to the latest stored as_of. */
 int fk_obs_from_store(fk_store *st, const char *program, int type,

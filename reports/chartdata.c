@@ -373,17 +373,12 @@ int fk_cd_weekly_load(fk_store *st, const char *program, int pref, fk_day date,
     return rc;
 }
 
-int fk_cd_weekly_from_trend(const fk_cd_trend *t, fk_chart_weekly *out,
-                            char *err, size_t errlen)
+void fk_cd_weekly_from_trend(const fk_cd_trend *t, fk_chart_weekly *out)
 {
-    /* Cannot fail since allocation aborts (core/alloc.h); err stays in
-     * the signature so the callers' error path is uniform. */
-    (void)err, (void)errlen;
     const fk_chart_meta *m = &t->chart.meta;
     cut_weeks(m->program, m->pref,
               t->daily_from + 1 /* the first week's Monday */, m->as_of,
               t->daily, t->ndaily, t->daily_from, out);
-    return 0;
 }
 
 void fk_cd_weekly_free(fk_chart_weekly *w)
