@@ -73,6 +73,7 @@ static void test_calibration_out_of_sample(void **state)
         opt.method = (fk_fc_method)m;
         opt.horizon_weeks = 60;
         fk_forecast f;
+        char err[256];
         assert_int_equal(fk_forecast_run(o, n, &opt, &f, err, sizeof err), 0);
         check_shape(&f);
         assert_true(f.points[59].hi80 - f.points[59].lo80 >
