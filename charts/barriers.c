@@ -79,17 +79,7 @@ int fk_chart_barriers_draw_on(const fk_chart_barriers *c,
     double x0 = b.x0 + labw + 10 * s, x1 = b.x1 - valw - 10 * s;
     double top = b.y0 + 4 * s, bottom = b.y1 - axis_h - 6 * s;
     double rh = (bottom - top) / FK_NBARRIER;
-    for (int i = 0; i < nt; i++) {
-        double x = x0 + (x1 - x0) * i / (nt - 1);
-        fk_set_rgb(cr, i ? FK_GRID : FK_GREY);
-        cairo_set_line_width(cr, 0.8 * s);
-        cairo_move_to(cr, x, top);
-        cairo_line_to(cr, x, bottom);
-        cairo_stroke(cr);
-        fk_fmt_tick(step * i, step, num, sizeof num);
-        fk_text(&cv, num, fs * 0.85, 0, x, bottom + 3 * s, FK_CENTER, FK_TOP,
-                FK_GREY, 0);
-    }
+    fk_value_grid(&cv, x0, x1, top, bottom, step, nt, fs * 0.85);
     for (int k = 0; k < FK_NBARRIER; k++) {
         double yc = top + rh * (k + 0.5);
         double x = x0 + (x1 - x0) * fmin(1, c->counts[k] / xmax);

@@ -102,17 +102,7 @@ void fk_bars(fk_canvas *cv, fk_rect b, const fk_bar_item *items, size_t n,
         double cx0 = b.x0 + col * (colw + gap), bx0 = cx0 + labw + 6 * s;
         double bx1 = cx0 + colw - valw - 10 * s,
                yb = top + rh * (double)(to - from);
-        for (int t = 0; t < nt; t++) {
-            double x = bx0 + (bx1 - bx0) * t / (nt - 1);
-            fk_set_rgb(cr, t ? FK_GRID : FK_GREY);
-            cairo_set_line_width(cr, 0.8 * s);
-            cairo_move_to(cr, x, top);
-            cairo_line_to(cr, x, yb);
-            cairo_stroke(cr);
-            fk_fmt_tick(step * t, step, buf, sizeof buf);
-            fk_text(cv, buf, axis_fs, 0, x, yb + 3 * s, FK_CENTER, FK_TOP,
-                    FK_GREY, 0);
-        }
+        fk_value_grid(cv, bx0, bx1, top, yb, step, nt, axis_fs);
         /* The reference line goes under the bars and their labels. */
         double xref = -1;
         if (ref && ref->total > 0) {

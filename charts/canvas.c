@@ -8,6 +8,7 @@
  * That state is per thread (see chart.h): the publisher draws on several. */
 #include "charts/canvas.h"
 
+#include <assert.h>
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <ctype.h>
@@ -363,4 +364,23 @@ fk_rect fk_frame(fk_canvas *cv, const fk_chart_meta *m, const char *title,
                                        title);
     return (fk_rect){mg, y + 14 * s, cv->w - mg,
                      cv->h - mg * 0.6 - fh - 10 * s};
+}
+
+void fk_value_grid(fk_canvas *cv, double x0, double x1, double top,
+                   double bottom, double step, int nt, double fs)
+{
+    assert(nt >= 2);
+    cairo_t *cr = cv->cr;
+    char num[32];
+    for (int i = 0; i < nt; i++) {
+        double x = x0 + (x1 - x0) * i / (nt - 1);
+        fk_set_rgb(cr, i ? FK_GRID : FK_GREY);
+        cairo_set_line_width(cr, 0.8 * cv->s);
+        cairo_move_to(cr, x, top);
+        cairo_line_to(cr, x, bottom);
+        cairo_stroke(cr);
+        fk_fmt_tick(step * i, step, num, sizeof num);
+        fk_text(cv, num, fs, 0, x, bottom + 3 * cv->s, FK_CENTER, FK_TOP,
+                FK_GREY, 0);
+    }
 }

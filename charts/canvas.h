@@ -137,6 +137,11 @@ void fk_fmt_pct(double rate, char *out, size_t n);
 void fk_fmt_permille(double rate, char *out, size_t n);
 /* A tick value on an axis with the given step. */
 void fk_fmt_tick(double v, double step, char *out, size_t n);
+/* The value axis of a horizontal bar chart: nt >= 2 vertical grid lines
+ * from x0 (value 0, drawn darker) to x1 (step * (nt - 1)) between top and
+ * bottom, each labelled below bottom in size fs. */
+void fk_value_grid(fk_canvas *cv, double x0, double x1, double top,
+                   double bottom, double step, int nt, double fs);
 
 /* How a per-area value is shown: a percentage; per-mille when every rate
  * is below 1% (a program that has barely started); or facility counts. */

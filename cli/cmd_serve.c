@@ -68,19 +68,11 @@ static int run(int argc, char **argv)
         return fk_cli_usage_error(me, "--listen: %s", err);
     if (fk_cli_setup(&env) < 0) return 1;
     const fk_config *c = &env.cfg;
-    fk_http_options ho = {
-        .listen = listen ? listen : c->listen,
-        .db_path = c->db_path,
-        .out_dir = out ? out : c->out_dir,
-        .public_aggregates = c->public_aggregates,
-        .max_connections = c->max_connections,
-        .request_timeout = c->request_timeout,
-        .max_per_client = c->max_per_client,
-        .header_timeout = c->header_timeout,
-        .stale_after = c->stale_after,
-        .target = c->target,
-        .quiet = quiet,
-    };
+    fk_http_options ho;
+    fk_http_options_from_config(&ho, c);
+    if (listen) ho.listen = listen;
+    if (out) ho.out_dir = out;
+    ho.quiet = quiet;
     /* Block the signals before the server's threads start so that they
      * inherit the mask and only sigwait() below receives them. */
     sigset_t set;

@@ -6,24 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static fk_http_options options_of(const fk_config *c)
-{
-    fk_http_options o = {
-        .listen = c->listen,
-        .db_path = c->db_path,
-        .out_dir = c->out_dir,
-        .public_aggregates = c->public_aggregates,
-        .max_connections = c->max_connections,
-        .request_timeout = c->request_timeout,
-        .max_per_client = c->max_per_client,
-        .header_timeout = c->header_timeout,
-        .stale_after = c->stale_after,
-        .target = c->target,
-        .quiet = 0,
-    };
-    return o;
-}
-
 static int same_http(const fk_config *a, const fk_config *b)
 {
     return !strcmp(a->listen, b->listen) && !strcmp(a->db_path, b->db_path) &&
@@ -38,7 +20,8 @@ static int same_http(const fk_config *a, const fk_config *b)
 
 static fk_http *start(const fk_config *c, char *err, size_t n)
 {
-    fk_http_options o = options_of(c);
+    fk_http_options o;
+    fk_http_options_from_config(&o, c);
     fk_http *h = fk_http_start(&o, err, n);
     if (!h) return NULL;
     /* The bound port, which differs from the configured one for port 0. */

@@ -5,6 +5,8 @@
  * checked; a bad one is a 400 {"error": "..."} naming it. */
 #include "http/http_int.h"
 
+#include "core/alloc.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,28 +30,28 @@ static enum MHD_Result reply_json(fk_req *r, int64_t version, const char *key,
         return fk_reply_json_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
                                    "out of memory");
     size_t n = strlen(js);
-    char *body = malloc(n + 2);
-    enum MHD_Result ret;
-    if (!body)
-        ret = fk_reply_json_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                                  "out of memory");
-    else {
-        memcpy(body, js, n);
-        body[n] = '\n';
-        body[n + 1] = '\0';
-        fk_api_keep(r->srv, version, key, body, n + 1);
-        ret = fk_reply(r, MHD_HTTP_OK, FK_JSON_TYPE, body, n + 1,
-                       FK_CACHE_REVALIDATE);
-    }
+    char *body = fk_xmalloc(n + 2);
+    memcpy(body, js, n);
+    body[n] = '\n';
+    body[n + 1] = '\0';
+    fk_api_keep(r->srv, version, key, body, n + 1);
+    enum MHD_Result ret = fk_reply(r, MHD_HTTP_OK, FK_JSON_TYPE, body, n + 1,
+                                   FK_CACHE_REVALIDATE);
     free(body);
     free(js);
     return ret;
 }
 
-/* Opens the store and reads its data version; queues 503 when the store
- * is missing. */
-static fk_store *open_store(fk_req *r, int64_t *version, enum MHD_Result *ret)
+/* What every answer starts with once its parameters are valid: the
+ * token check, a store from the pool, the kept answer for key when the
+ * data has not changed since, and the latest as_of.  Returns the store
+ * (give it back with fk_pool_put), or NULL with the reply (the kept
+ * answer, 401/403 or 503) queued into *ret.  key must name every
+ * parameter the answer depends on. */
+static fk_store *answer_start(fk_req *r, const char *key, fk_day *latest,
+                              int64_t *version, enum MHD_Result *ret)
 {
+    if (!fk_auth_aggregate(r, 1, ret)) return NULL;
     char err[600];
     fk_store *st = fk_pool_get(r->srv, err, sizeof err);
     if (!st) {
@@ -58,29 +60,15 @@ static fk_store *open_store(fk_req *r, int64_t *version, enum MHD_Result *ret)
         return NULL;
     }
     if (fk_store_data_version(st, version) < 0) *version = 0; /* no cache */
-    return st;
-}
-
-/* The answer kept for key, when there is one: the store goes back to the
- * pool and 1 is returned with the reply queued into *ret. */
-static int from_cache(fk_req *r, fk_store *st, int64_t version, const char *key,
-                      enum MHD_Result *ret)
-{
-    if (!fk_api_cached(r, version, key, FK_JSON_TYPE, ret)) return 0;
-    fk_pool_put(r->srv, st);
-    return 1;
-}
-
-/* The latest as_of; otherwise the store goes back to the pool and 503 is
- * queued into *ret. */
-static int need_latest(fk_req *r, fk_store *st, fk_day *latest,
-                       enum MHD_Result *ret)
-{
-    if (fk_store_latest_as_of(st, latest) == 0) return 1;
+    if (fk_api_cached(r, *version, key, FK_JSON_TYPE, ret)) {
+        fk_pool_put(r->srv, st);
+        return NULL;
+    }
+    if (fk_store_latest_as_of(st, latest) == 0) return st;
     fk_pool_put(r->srv, st);
     *ret = fk_reply_json_error(r, MHD_HTTP_SERVICE_UNAVAILABLE,
                                "no pull has been stored yet");
-    return 0;
+    return NULL;
 }
 
 static int need_program(fk_req *r, const char **program, enum MHD_Result *ret)
@@ -106,17 +94,13 @@ static enum MHD_Result summary(fk_req *r)
         (has_date = fk_param_date(r, "date", &date, &ret)) < 0 ||
         fk_param_pref(r, &pref, &ret) < 0)
         return ret;
-    if (!fk_auth_aggregate(r, 1, &ret)) return ret;
-    int64_t version;
-    fk_store *st = open_store(r, &version, &ret);
-    if (!st) return ret;
-    char key[160];
+    char key[200];
     snprintf(key, sizeof key, "summary %s %d %ld %d", program, has_date,
              has_date ? (long)date : 0L, pref);
+    int64_t version;
     fk_day latest;
-    if (from_cache(r, st, version, key, &ret) ||
-        !need_latest(r, st, &latest, &ret))
-        return ret;
+    fk_store *st = answer_start(r, key, &latest, &version, &ret);
+    if (!st) return ret;
     char err[600];
     char *js = fk_json_summary(st, program, has_date ? date : latest, pref, err,
                                sizeof err);
@@ -162,18 +146,15 @@ static enum MHD_Result series(fk_req *r)
         return fk_reply_json_error(r, MHD_HTTP_BAD_REQUEST,
                                    "metric: population_coverage is for Japan "
                                    "or a prefecture, not a municipality");
-    if (!fk_auth_aggregate(r, 1, &ret)) return ret;
+    char key[200];
+    snprintf(key, sizeof key, "series %s %d %d %s %d %d %ld %d %ld %ld",
+             program, type, area.pref, area.muni, cover, has_from,
+             has_from ? (long)from : 0L, has_to, has_to ? (long)to : 0L,
+             weekly);
     int64_t version;
-    fk_store *st = open_store(r, &version, &ret);
-    if (!st) return ret;
-    char key[160];
-    snprintf(key, sizeof key, "series %s %d %d %d %ld %d %ld %ld", program,
-             type, pref, has_from, has_from ? (long)from : 0L, has_to,
-             has_to ? (long)to : 0L, weekly);
     fk_day latest;
-    if (from_cache(r, st, version, key, &ret) ||
-        !need_latest(r, st, &latest, &ret))
-        return ret;
+    fk_store *st = answer_start(r, key, &latest, &version, &ret);
+    if (!st) return ret;
     if (!has_to) to = latest;
     if (!has_from && fk_store_first_day(st, program, &from) < 0) from = to;
     if (from > to)
@@ -231,17 +212,13 @@ static enum MHD_Result forecast(fk_req *r)
         return fk_reply_json_error(
             r, MHD_HTTP_BAD_REQUEST,
             "method: not a forecast method (auto, pace, holt, logistic, bass, pipeline)");
-    if (!fk_auth_aggregate(r, 1, &ret)) return ret;
-    int64_t version;
-    fk_store *st = open_store(r, &version, &ret);
-    if (!st) return ret;
-    char key[160];
+    char key[200];
     snprintf(key, sizeof key, "forecast %s %d %d %d %.17g %ld", program, type,
              pref, method, target, horizon);
+    int64_t version;
     fk_day latest;
-    if (from_cache(r, st, version, key, &ret) ||
-        !need_latest(r, st, &latest, &ret))
-        return ret;
+    fk_store *st = answer_start(r, key, &latest, &version, &ret);
+    if (!st) return ret;
     fk_area area = {pref, ""};
     fk_obs *obs = NULL;
     size_t n = 0;

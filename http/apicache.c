@@ -18,6 +18,8 @@
  * lock. */
 #include "http/http_int.h"
 
+#include "core/alloc.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,12 +67,8 @@ void fk_api_keep(fk_http *h, int64_t version, const char *key, const char *body,
 {
     if (version <= 0 || len > FK_API_MAX_BODY) return;
     size_t klen = strlen(key);
-    char *kcopy = malloc(klen + 1), *bcopy = malloc(len ? len : 1);
-    if (!kcopy || !bcopy) { /* not kept: the next request builds it again */
-        free(kcopy);
-        free(bcopy);
-        return;
-    }
+    /* Bounded by FK_API_MAX_BODY: the fk_xmalloc kind (core/alloc.h). */
+    char *kcopy = fk_xmalloc(klen + 1), *bcopy = fk_xmalloc(len ? len : 1);
     memcpy(kcopy, key, klen + 1);
     memcpy(bcopy, body, len);
     uint64_t hk = hash_key(key);

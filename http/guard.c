@@ -11,6 +11,8 @@
  * connection the peer hung up. */
 #include "http/http_int.h"
 
+#include "core/alloc.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -66,8 +68,7 @@ int fk_guard_start(fk_http *h, int slots, int seconds)
 {
     h->guard_seconds = seconds;
     if (seconds <= 0) return 0;
-    h->guard = calloc((size_t)slots, sizeof *h->guard);
-    if (!h->guard) return -1;
+    h->guard = fk_xcalloc((size_t)slots, sizeof *h->guard);
     h->nguard = slots;
     pthread_mutex_init(&h->guard_mu, NULL);
     pthread_cond_init(&h->guard_cv, NULL);

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/config.h"
+
 typedef struct fk_http fk_http;
 
 typedef struct {
@@ -36,6 +38,10 @@ typedef struct {
     double target;         /* adoption target for /api/v1/forecast */
     int quiet;             /* 1: no access log on stderr */
 } fk_http_options;
+
+/* The options from the configuration's [http] and [store] settings;
+ * quiet is 0.  The strings point into c. */
+void fk_http_options_from_config(fk_http_options *o, const fk_config *c);
 
 /* Parses "host:port" or "[v6]:port" (port 1..65535; port 0 too when
  * allow_zero, to let the system choose) into a socket address.  Returns 0,

@@ -9,6 +9,8 @@
  * copy keeps the HTTP threads light. */
 #include "http/http_int.h"
 
+#include "core/alloc.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +58,8 @@ int fk_page_cached(fk_http *h, int pref, uint64_t key, char **body, size_t *len)
     int hit = 0;
     pthread_mutex_lock(&h->cache_mu);
     const fk_page_slot *s = &h->pages[pref];
-    if (s->body && s->key == key && (*body = malloc(s->len))) {
+    if (s->body && s->key == key) {
+        *body = fk_xmalloc(s->len);
         memcpy(*body, s->body, s->len);
         *len = s->len;
         hit = 1;
@@ -68,8 +71,7 @@ int fk_page_cached(fk_http *h, int pref, uint64_t key, char **body, size_t *len)
 void fk_page_keep(fk_http *h, int pref, uint64_t key, const char *body,
                   size_t len)
 {
-    char *copy = malloc(len);
-    if (!copy) return;
+    char *copy = fk_xmalloc(len);
     memcpy(copy, body, len);
     pthread_mutex_lock(&h->cache_mu);
     fk_page_slot *s = &h->pages[pref];

@@ -271,6 +271,22 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     vfprintf(stderr, fmt, ap);
 }
 
+void fk_http_options_from_config(fk_http_options *o, const fk_config *c)
+{
+    *o = (fk_http_options){
+        .listen = c->listen,
+        .db_path = c->db_path,
+        .out_dir = c->out_dir,
+        .public_aggregates = c->public_aggregates,
+        .max_connections = c->max_connections,
+        .request_timeout = c->request_timeout,
+        .max_per_client = c->max_per_client,
+        .header_timeout = c->header_timeout,
+        .stale_after = c->stale_after,
+        .target = c->target,
+    };
+}
+
 fk_http *fk_http_start(const fk_http_options *o, char *err, size_t errlen)
 {
     struct sockaddr_storage addr;

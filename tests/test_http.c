@@ -570,6 +570,27 @@ static void test_api_shapes(void **state)
     get(&r, "/api/v1/summary?program=eprescription", NULL);
     assert_non_null(strstr(r.body, "\"population_coverage\":"));
     free(r.body);
+    /* The answer cache keys on every parameter: the same dates for Japan,
+     * then a municipality, then a prefecture's rate and its coverage. */
+    static const char *const keyed[][2] = {
+        {"/api/v1/series?program=eprescription&from=2025-01-20",
+         "\"area\":\"national\""},
+        {"/api/v1/series?program=eprescription&from=2025-01-20"
+         "&municipality=27100",
+         "\"area\":\"27100\""},
+        {"/api/v1/series?program=eprescription&from=2025-01-20&prefecture=13",
+         "\"rate\":"},
+        {"/api/v1/series?program=eprescription&from=2025-01-20&prefecture=13"
+         "&metric=population_coverage",
+         "\"population_coverage\":"},
+    };
+    for (size_t i = 0; i < sizeof keyed / sizeof *keyed; i++) {
+        get(&r, keyed[i][0], NULL);
+        assert_int_equal(r.status, 200);
+        if (!strstr(r.body, keyed[i][1]))
+            fail_msg("%s: no %s in %.200s", keyed[i][0], keyed[i][1], r.body);
+        free(r.body);
+    }
     same_as_cli("/api/v1/forecast?program=eprescription&type=pharmacy",
                 "forecast --program eprescription --type pharmacy");
     same_as_cli(
