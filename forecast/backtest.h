@@ -61,6 +61,11 @@ typedef struct {
 void fk_bt_options_default(fk_bt_options *o);
 int fk_backtest_run(const fk_obs *obs, size_t n, const fk_bt_options *o,
                     fk_backtest *out, char *err, size_t errlen);
+/* The same, with the curve fits reused from and saved to chains (NULL:
+ * none; see forecast.h): the backtest's origins are the chain's. */
+int fk_backtest_run_chains(const fk_obs *obs, size_t n, const fk_bt_options *o,
+                           fk_fc_chains *chains, fk_backtest *out, char *err,
+                           size_t errlen);
 /* Mean of a method's MAE over the horizons that had comparisons; NAN if
  * none. */
 double fk_bt_mean_mae(const fk_backtest *bt, fk_fc_method m);

@@ -225,8 +225,8 @@ nonfinite:
  * and the intervals (auto needs every method's errors, calibration the
  * chosen one's), then the method is fitted on the whole series. */
 int fk_fc_prepare(const fk_obs *obs, size_t n, const fk_fc_series *s,
-                  const fk_fc_options *opt, fk_fc_prepared *p, char *err,
-                  size_t errlen)
+                  const fk_fc_options *opt, fk_fc_chains *chains,
+                  fk_fc_prepared *p, char *err, size_t errlen)
 {
     memset(p, 0, sizeof *p);
     p->method = opt->method;
@@ -234,7 +234,7 @@ int fk_fc_prepare(const fk_obs *obs, size_t n, const fk_fc_series *s,
     if (p->method == FK_FC_AUTO || !opt->point_only) {
         fk_fc_table tab;
         unsigned mask = p->method == FK_FC_AUTO ? ~0u : 1u << p->method;
-        fk_fc_table_build(obs, n, opt, mask, FK_FC_TABLE_LATEST, &tab);
+        fk_fc_table_build(obs, n, opt, mask, FK_FC_TABLE_LATEST, chains, &tab);
         if (p->method == FK_FC_AUTO)
             p->method = fk_fc_table_pick(&tab, obs[n - 1].date);
         fk_fc_table_cal(&tab, p->method, obs[n - 1].date, &p->cal);
@@ -266,6 +266,15 @@ int fk_forecast_run_saved(const fk_obs *obs, size_t n, const fk_fc_options *opt,
                           size_t *blob_len, fk_forecast *out, char *err,
                           size_t errlen)
 {
+    return fk_forecast_run_reuse(obs, n, opt, saved, saved_len, blob, blob_len,
+                                 NULL, out, err, errlen);
+}
+
+int fk_forecast_run_reuse(const fk_obs *obs, size_t n, const fk_fc_options *opt,
+                          const void *saved, size_t saved_len, void **blob,
+                          size_t *blob_len, fk_fc_chains *chains,
+                          fk_forecast *out, char *err, size_t errlen)
+{
     memset(out, 0, sizeof *out);
     out->target_date = -1;
     if (blob) *blob = NULL, *blob_len = 0;
@@ -287,7 +296,7 @@ int fk_forecast_run_saved(const fk_obs *obs, size_t n, const fk_fc_options *opt,
         rc = shape(&p.model, opt, &p.cal, end, steps, out, err, errlen);
     if (rc < 0) {
         fk_forecast_free(out);
-        rc = fk_fc_prepare(obs, n, &s, opt, &p, err, errlen);
+        rc = fk_fc_prepare(obs, n, &s, opt, chains, &p, err, errlen);
         if (rc == 0)
             rc = shape(&p.model, opt, &p.cal, end, steps, out, err, errlen);
         if (rc == 0 && blob)

@@ -40,4 +40,11 @@ int fk_forecast_cached(fk_store *st, const fk_obs *obs, size_t n,
                        const fk_fc_options *opt, fk_forecast *out, char *err,
                        size_t errlen);
 
+/* The chain blobs (forecast.h) for these observations and options read
+ * from the store's cache into c->in (the latest of FK_FC_CHAIN_PROBES
+ * keys per method found), and c->out written there. */
+void fk_fc_chains_load(fk_store *st, const fk_obs *obs, size_t n,
+                       const fk_fc_options *opt, fk_fc_chains *c);
+void fk_fc_chains_save(fk_store *st, const fk_fc_chains *c);
+
 #endif

@@ -23,10 +23,7 @@
 #include "forecast/backtest.h"
 #include "forecast/fc_internal.h"
 
-/* Bump on any change to fitting, choosing or calibrating, or to the
- * layout below: stored blobs of the old version are then never asked for. */
-#define FK_FC_SAVED_VERSION 1u
-#define SAVED_MAGIC         0x31434b46u /* "FKC1" */
+#define SAVED_MAGIC 0x31434b46u /* "FKC1" */
 
 typedef struct {
     uint32_t magic, version;
@@ -55,15 +52,26 @@ static void digest(const fk_obs *obs, size_t n, const fk_fc_options *o,
     add(&c, ints, sizeof ints);
     add(&c, &o->cap, sizeof o->cap);
     add(&c, &nn, sizeof nn);
-    for (size_t i = 0; i < n; i++) {
-        int32_t day = obs[i].date;
-        /* NAN has many bit patterns: "unknown" is hashed as a flag */
-        double v[3] = {obs[i].adopting, obs[i].total,
-                       isnan(obs[i].applied) ? -1.0 : obs[i].applied};
-        add(&c, &day, sizeof day);
-        add(&c, v, sizeof v);
-    }
+    for (size_t i = 0; i < n; i++) fk_fc_hash_obs(&c, &obs[i]);
     sha256_digest(&c, SHA256_DIGEST_SIZE, d);
+}
+
+void fk_fc_hash_obs(struct sha256_ctx *c, const fk_obs *o)
+{
+    int32_t day = o->date;
+    /* NAN has many bit patterns: "unknown" is hashed as a flag */
+    double v[3] = {o->adopting, o->total,
+                   isnan(o->applied) ? -1.0 : o->applied};
+    add(c, &day, sizeof day);
+    add(c, v, sizeof v);
+}
+
+void fk_fc_key_hex(const char *prefix, const uint8_t d[32],
+                   char key[FK_FC_KEY_LEN])
+{
+    memcpy(key, prefix, 4);
+    for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
+        snprintf(key + 4 + 2 * i, 3, "%02x", d[i]);
 }
 
 void fk_fc_key(const fk_obs *obs, size_t n, const fk_fc_options *o,
@@ -71,9 +79,7 @@ void fk_fc_key(const fk_obs *obs, size_t n, const fk_fc_options *o,
 {
     uint8_t d[SHA256_DIGEST_SIZE];
     digest(obs, n, o, d);
-    memcpy(key, "fc1:", 4);
-    for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
-        snprintf(key + 4 + 2 * i, 3, "%02x", d[i]);
+    fk_fc_key_hex("fc1:", d, key);
 }
 
 void fk_fc_saved_encode(const fk_obs *obs, size_t n, const fk_fc_options *o,
@@ -92,7 +98,7 @@ void fk_fc_saved_encode(const fk_obs *obs, size_t n, const fk_fc_options *o,
     *blob = b, *len = sizeof *b;
 }
 
-static int all_finite(const double *v, size_t n)
+int fk_fc_all_finite(const double *v, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         if (!isfinite(v[i])) return 0;
@@ -100,7 +106,7 @@ static int all_finite(const double *v, size_t n)
 }
 
 /* The curve parameters within the ranges their fits keep them in. */
-static int params_ok(fk_fc_method m, const double *p)
+int fk_fc_params_ok(fk_fc_method m, const double *p)
 {
     switch (m) {
     case FK_FC_LOGISTIC: return p[0] > 0 && p[0] <= 1 && p[1] > 0;
@@ -125,8 +131,9 @@ int fk_fc_saved_decode(const fk_obs *obs, size_t n, const fk_fc_options *o,
     if (b.method < FK_FC_PACE || b.method >= FK_FC_NMETHODS ||
         (o->method != FK_FC_AUTO && m != o->method))
         return -1;
-    if (!all_finite(b.p, 8) || !all_finite(&b.sse, 1) ||
-        !all_finite(&b.q[0][0], FK_FC_NCK * 4) || !params_ok(m, b.p))
+    if (!fk_fc_all_finite(b.p, 8) || !fk_fc_all_finite(&b.sse, 1) ||
+        !fk_fc_all_finite(&b.q[0][0], FK_FC_NCK * 4) ||
+        !fk_fc_params_ok(m, b.p))
         return -1;
     memset(p, 0, sizeof *p);
     for (int k = 0; k < FK_FC_NCK; k++) {

@@ -14,6 +14,7 @@
 
 #include "core/alloc.h"
 #include "data/cache.h"
+#include "forecast/obs.h"
 
 void fk_cd_counts_add(fk_chart_counts *to, const fk_counts *c)
 {
@@ -46,6 +47,7 @@ typedef struct {
     char key[FK_FC_KEY_LEN], bt_key[FK_FC_KEY_LEN];
     void *saved, *blob, *bt_saved, *bt_blob;
     size_t saved_len, blob_len, bt_saved_len, bt_blob_len;
+    fk_fc_chains ch; /* the curve fits per origin, in and out */
 } fc_job;
 
 static void fc_prepare(fk_store *st, fc_job *j)
@@ -57,9 +59,40 @@ static void fc_prepare(fk_store *st, fc_job *j)
                             l->applied ? l->applied[i] : NAN};
     fk_fc_key(j->fo, l->nobs, &j->o, j->key);
     fk_store_cache_get(st, j->key, &j->saved, &j->saved_len);
-    if (!j->backtest) return;
-    fk_bt_key_of(j->key, j->bt_key);
-    fk_store_cache_get(st, j->bt_key, &j->bt_saved, &j->bt_saved_len);
+    if (j->backtest) {
+        fk_bt_key_of(j->key, j->bt_key);
+        fk_store_cache_get(st, j->bt_key, &j->bt_saved, &j->bt_saved_len);
+    }
+    /* what the results saved above do not cover is computed, from the
+     * curve fits of the last pull where they are saved */
+    if (!j->saved || (j->backtest && !j->bt_saved)) {
+        fk_fc_options any = j->o;
+        any.method = FK_FC_AUTO; /* the backtest's method is not known yet */
+        fk_fc_chains_load(st, j->fo, l->nobs, &any, &j->ch);
+    }
+}
+
+/* The backtest of method m on the forecast's chains: the same origins,
+ * so the curve fits the forecast made or restored are reused. */
+static int run_backtest(fc_job *j, const fk_bt_options *bo, fk_backtest *bt)
+{
+    fk_fc_chains bc = {0};
+    char e[160];
+    for (int m = 0; m < FK_FC_NMETHODS; m++) {
+        bc.in[m] = j->ch.out[m] ? j->ch.out[m] : j->ch.in[m]; /* borrowed */
+        bc.in_len[m] = j->ch.out[m] ? j->ch.out_len[m] : j->ch.in_len[m];
+    }
+    int rc =
+        fk_backtest_run_chains(j->fo, j->line->nobs, bo, &bc, bt, e, sizeof e);
+    for (int m = 0; m < FK_FC_NMETHODS; m++) {
+        if (bc.out[m] && !j->ch.out[m]) { /* new fits: saved with the rest */
+            j->ch.out[m] = bc.out[m], j->ch.out_len[m] = bc.out_len[m];
+            memcpy(j->ch.out_key[m], bc.out_key[m], FK_FC_KEY_LEN);
+        } else {
+            free(bc.out[m]);
+        }
+    }
+    return rc;
 }
 
 static void *fc_run(void *arg)
@@ -67,9 +100,10 @@ static void *fc_run(void *arg)
     fc_job *j = arg;
     fk_cd_line *l = j->line;
     fk_obs *fo = j->fo;
-    l->has_fc = fk_forecast_run_saved(fo, l->nobs, &j->o, j->saved,
-                                      j->saved_len, &j->blob, &j->blob_len,
-                                      &l->f, l->fc_err, sizeof l->fc_err) == 0;
+    l->has_fc =
+        fk_forecast_run_reuse(fo, l->nobs, &j->o, j->saved, j->saved_len,
+                              &j->blob, &j->blob_len, &j->ch, &l->f, l->fc_err,
+                              sizeof l->fc_err) == 0;
     if (l->has_fc && j->backtest) {
         /* The chosen method alone, on the origins auto judged it by. */
         fk_bt_options bo;
@@ -78,10 +112,9 @@ static void *fc_run(void *arg)
         bo.methods = 1u << l->f.method;
         bo.max_origins = FK_BT_AUTO_ORIGINS;
         fk_backtest bt;
-        char e[160];
         int ok = fk_bt_saved_decode(j->bt_saved, j->bt_saved_len, j->bt_key,
                                     l->f.method, &bt) == 0;
-        if (!ok && fk_backtest_run(fo, l->nobs, &bo, &bt, e, sizeof e) == 0) {
+        if (!ok && run_backtest(j, &bo, &bt) == 0) {
             ok = 1;
             fk_bt_saved_encode(&bt, l->f.method, j->bt_key, &j->bt_blob,
                                &j->bt_blob_len);
@@ -229,6 +262,8 @@ void fk_cd_trend_wait(fk_cd_trend *t)
         if (j->bt_blob)
             fk_store_cache_put(t->jobs->st, j->bt_key, j->bt_blob,
                                j->bt_blob_len);
+        fk_fc_chains_save(t->jobs->st, &j->ch);
+        fk_fc_chains_free(&j->ch);
         free(j->blob), free(j->saved), free(j->fo);
         free(j->bt_blob), free(j->bt_saved);
         fk_cd_line *l = &t->line[i];
