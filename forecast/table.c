@@ -8,8 +8,11 @@
  * origin's fit starts from the previous origin's optimum (the data grew
  * by one week, so the optimum moved little); a full grid runs at the
  * first origin, every FULL_EVERY weeks (counted from the first
- * observation, so the same origins whatever the table's first one) and
- * after a gap of more than FULL_EVERY weeks, and the better fit wins. */
+ * observation) and after a gap of more than FULL_EVERY weeks, and the
+ * better fit wins.  This chain always runs from the series' first origin,
+ * whichever origin the table starts at, so the fit at an origin depends
+ * on the observations up to it alone and a new pull's table reuses the
+ * last pull's fits (chain.c). */
 #include "forecast/fc_internal.h"
 
 #include <math.h>

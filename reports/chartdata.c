@@ -1,7 +1,7 @@
 /* chartdata.c - reads the store into the chart structs (see chartdata.h).
  * The same rules as `fukyu chart`: trend observations thinned to weekly
- * points ending on the as-of date when the series spans more than half a
- * year; weekly new adopters never below zero (closures are not
+ * points from the first day, and the as-of date, when the series spans
+ * more than half a year; weekly new adopters never below zero (closures are not
  * adoptions).  Forecasts run in threads: each takes a quarter of a second
  * on a national series and they are independent. */
 #include "reports/chartdata.h"
@@ -143,9 +143,11 @@ static void make_line(const fk_point *pts, size_t n, double target,
     size_t step = *weekly ? 7 : 1;
     l->obs = fk_xcalloc(n, sizeof *l->obs);
     l->applied = fk_xcalloc(n, sizeof *l->applied);
-    /* Walk from the last day backwards in steps so the as-of date is a point. */
-    for (size_t i = n ? (n - 1) % step : 0; i < n; i += step) {
-        if (pts[i].c.total <= 0) continue;
+    /* Every step-th day from the first, and the last day (the as-of date
+     * is a point): a new day of data leaves the earlier points where they
+     * were, so the forecast reuses its fits at them (forecast/chain.c). */
+    for (size_t i = 0; i < n; i++) {
+        if ((i % step != 0 && i != n - 1) || pts[i].c.total <= 0) continue;
         l->applied[m] = (double)pts[i].c.applied;
         l->obs[m++] = (fk_chart_obs){pts[i].date, (double)pts[i].c.adopting,
                                      (double)pts[i].c.total};
