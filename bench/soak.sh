@@ -9,7 +9,7 @@
 # then, and the worst seen by a sampler polling it throughout the cycle).
 #
 # Targets (exit 1 when one fails): RSS after the last cycle within 10% of
-# RSS after cycle 10 (cycle 2 for runs shorter than 10);
+# RSS after cycle 10 (cycle 2 for runs of 10 cycles or fewer);
 # descriptors flat (after the last cycle within 2 of after cycle 10);
 # /healthz answered 200 within 100 ms throughout; no pull or render error.
 #
@@ -24,7 +24,7 @@ N=${SOAK_CYCLES:-50}
 SCALE=${SOAK_SCALE:-0.02}
 HZ_MS=${SOAK_HEALTHZ_MS:-100}
 BASE=10 # the cycle the last one is compared with: the caches are warm
-[ "$N" -ge $BASE ] || BASE=$((N < 2 ? 1 : 2))
+[ "$N" -gt $BASE ] || BASE=$((N < 3 ? 1 : 2))
 W=$(mktemp -d /tmp/fukyu-soak-XXXXXX)
 SIM='' DAEMON='' SAMPLER=''
 cleanup() {

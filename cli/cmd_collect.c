@@ -166,6 +166,9 @@ static int run(int argc, char **argv)
         res.stats.seconds, (long long)res.stats.pages,
         (double)res.stats.wire_bytes / 1048576.0,
         (double)res.stats.bytes / 1048576.0);
+    if (res.stats.redated[0])
+        fprintf(stderr, "warning: pull %lld: %s (see fukyu pulls)\n",
+                (long long)res.pull_id, res.stats.redated);
     if (res.stats.unknown_munis > 0)
         printf("pull %lld: %lld municipality code(s) not in fukyu's table; "
                "records kept, codes shown as they are (fukyu pulls)\n",

@@ -3,8 +3,10 @@
  * the same server (http/http.h) next to its pulls. */
 #include <pthread.h>
 #include <signal.h>
-#include <sys/socket.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "http/http.h"
@@ -92,6 +94,16 @@ static int run(int argc, char **argv)
     sigwait(&set, &sig);
     fprintf(stderr, "serve: %s, stopping\n",
             sig == SIGTERM ? "SIGTERM" : "SIGINT");
-    fk_http_stop(h);
+    /* serve only reads: a request still computing when the grace ends is
+     * abandoned, and a service manager sees a prompt stop. */
+    if (fk_http_stop_within(h, FK_HTTP_STOP_GRACE_MS) < 0) {
+        fprintf(stderr,
+                "serve: a request was still being answered after %d s; "
+                "exiting without it\n",
+                FK_HTTP_STOP_GRACE_MS / 1000);
+        fflush(stdout);
+        fflush(stderr);
+        _exit(0);
+    }
     return 0;
 }

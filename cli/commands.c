@@ -16,12 +16,26 @@ extern const fk_command fk_cmd_forecast;
 extern const fk_command fk_cmd_backtest;
 extern const fk_command fk_cmd_serve;
 extern const fk_command fk_cmd_daemon;
+extern const fk_command fk_cmd_publish;
 extern const fk_command fk_cmd_token;
 extern const fk_command fk_cmd_followup;
 
 const fk_command *const fk_commands[] = {
-    &fk_cmd_collect, &fk_cmd_summary,  &fk_cmd_series,       &fk_cmd_pulls,
-    &fk_cmd_rejects, &fk_cmd_forecast, &fk_cmd_backtest,     &fk_cmd_chart,
-    &fk_cmd_report,  &fk_cmd_export,   &fk_cmd_followup,     &fk_cmd_daemon,
-    &fk_cmd_serve,   &fk_cmd_token,    &fk_cmd_check_config, NULL,
+    &fk_cmd_collect,
+    &fk_cmd_summary,
+    &fk_cmd_series,
+    &fk_cmd_pulls,
+    &fk_cmd_rejects,
+    &fk_cmd_forecast,
+    &fk_cmd_backtest,
+    &fk_cmd_chart,
+    &fk_cmd_report,
+    &fk_cmd_export,
+    &fk_cmd_followup,
+    &fk_cmd_daemon,
+    &fk_cmd_serve,
+    &fk_cmd_token,
+    &fk_cmd_check_config,
+    &fk_cmd_publish,
+    NULL,
 };

@@ -8,6 +8,7 @@
  * passes the cap, so an oversized page is never read to its end. */
 #include "collector/fetch.h"
 
+#include "core/alloc.h"
 #include "core/buf.h"
 
 #include <ctype.h>
@@ -112,8 +113,8 @@ fk_fetch *fk_fetch_new(const fk_collect_options *o, char *err, size_t errlen)
         curl_global_init(CURL_GLOBAL_DEFAULT);
         global_done = 1;
     }
-    fk_fetch *f = calloc(1, sizeof *f);
-    if (!f || !(f->curl = curl_easy_init())) {
+    fk_fetch *f = fk_xcalloc(1, sizeof *f);
+    if (!(f->curl = curl_easy_init())) {
         snprintf(err, errlen, "cannot initialise libcurl");
         free(f);
         return NULL;
@@ -211,7 +212,8 @@ void fk_fetch_get(fk_fetch *f, const char *url, const char *if_none_match,
 char *fk_fetch_escape(fk_fetch *f, const char *s)
 {
     char *e = curl_easy_escape(f->curl, s, 0);
-    char *copy = e ? strdup(e) : NULL;
+    /* A cursor is at most 64 KiB (pull.c): bounded, so fk_xstrdup. */
+    char *copy = e ? fk_xstrdup(e) : NULL;
     curl_free(e);
     return copy;
 }

@@ -63,21 +63,19 @@ typedef struct {
     size_t nunknown, capunknown;
 } pull;
 
-/* Notes a well-formed municipality code the table lacks, once. */
-static int note_unknown_muni(pull *p, const char *code)
+/* Notes a well-formed municipality code the table lacks, once.  At most
+ * 100,000 five-digit codes: bounded, so fk_xrealloc. */
+static void note_unknown_muni(pull *p, const char *code)
 {
-    if (!code[0] || fk_muni_by_code(code)) return 0;
+    if (!code[0] || fk_muni_by_code(code)) return;
     for (size_t i = 0; i < p->nunknown; i++)
-        if (!strcmp(p->unknown[i], code)) return 0;
+        if (!strcmp(p->unknown[i], code)) return;
     if (p->nunknown == p->capunknown) {
         size_t c = p->capunknown ? p->capunknown * 2 : 16;
-        char(*n)[6] = realloc(p->unknown, c * sizeof *n);
-        if (!n) return -1;
-        p->unknown = n;
+        p->unknown = fk_xrealloc(p->unknown, c, sizeof *p->unknown);
         p->capunknown = c;
     }
     memcpy(p->unknown[p->nunknown++], code, 6);
-    return 0;
 }
 
 static int failf(pull *p, const char *fmt, ...)
@@ -237,9 +235,9 @@ static int check_page_head(pull *p, const cJSON *doc, int page)
     int64_t t = (int64_t)total->valuedouble;
     /* A snapshot cannot describe a day that has not come: one more day is
      * allowed for clocks and for feeds published just after midnight. */
-    fk_day today = fk_today_jst();
-    if (d > today + 1) {
+    if (d > fk_store_last_real_day()) {
         char ts[FK_DATE_LEN];
+        fk_day today = fk_today_jst();
         return failf(p,
                      "page %d: as_of %s is more than a day after today (%s "
                      "JST); refusing a snapshot from the future",
@@ -287,8 +285,7 @@ static int take_records(pull *p, const cJSON *doc, int page)
         }
         int rc = fk_apply_record(p->ap, &r);
         if (rc < 0) return failf(p, "store: %s", fk_store_error(p->st));
-        if (rc == FK_APPLY_OK && note_unknown_muni(p, r.muni) < 0)
-            return failf(p, "out of memory");
+        if (rc == FK_APPLY_OK) note_unknown_muni(p, r.muni);
         if (rc == FK_APPLY_DUP) {
             snprintf(why, sizeof why,
                      "code: %s repeats a code already seen in this pull", code);
@@ -368,7 +365,7 @@ static int pages(pull *p, char *etag, char *url, size_t cap)
                          p->o->limit);
         if (cursor) {
             char *esc = fk_fetch_escape(p->f, cursor);
-            if (!esc) return failf(p, "out of memory");
+            if (!esc) return failf(p, "libcurl could not escape the cursor");
             snprintf(url + n, cap - (size_t)n, "&cursor=%s", esc);
             free(esc);
         }
@@ -440,8 +437,7 @@ static int run_pages(pull *p)
 {
     char etag[512];
     size_t cap = strlen(p->base) + 64 + 3 * FK_CURSOR_MAX;
-    char *url = malloc(cap);
-    if (!url) return failf(p, "out of memory");
+    char *url = fk_xmalloc(cap); /* bounded by FK_CURSOR_MAX */
     int rc = pages(p, etag, url, cap);
     free(url);
     return rc;

@@ -2,7 +2,8 @@
  * one timer does all periodic work: pulls on the [schedule] (JST), a fresh
  * render of charts and reports after each stored pull and at the weekly
  * report time, and the systemd watchdog ping.  The dashboard (http/http.h)
- * runs on its own threads meanwhile and only reads.
+ * runs on its own threads meanwhile and only reads; each render runs in a
+ * child process of its own (`fukyu publish`, below).
  *
  * The schedule maths are pure functions of a Unix time, so they are tested
  * without clocks; the loop feeds them time(NULL). */
@@ -69,13 +70,33 @@ int fk_daemon_run(const fk_daemon_options *o);
 int fk_daemon_load_config(const fk_daemon_options *o, fk_config *c,
                           fk_schedule *s, char *err, size_t n);
 
+/* ---- the publisher child (daemon/publisher.c, `fukyu publish`) ---------
+ * Every render runs in a short-lived child process, the daemon's own
+ * binary started as `fukyu publish --db PATH --out DIR --lang L --target T`
+ * (posix_spawn of /proc/self/exe, Linux 5.3 or later for its pidfd): its
+ * memory, and cairo's leak, end with it.  The child prints one line on
+ * stdout: FK_PUBLISHED followed by FK_PUBLISHED_FIELDS, exit 0; or
+ * FK_PUBLISH_FAILED followed by the reason, exit 1.  SIGTERM stops it
+ * before its next chart (files already written stay whole). */
+#define FK_PUBLISHED        "published "
+#define FK_PUBLISHED_FIELDS "as_of=%s week=%s reports=%d charts=%d csv=%d"
+#define FK_PUBLISH_FAILED   "failed: "
+
+typedef struct {
+    const char *db, *out_dir, *lang; /* lang: "ja" or "en" */
+    double target;                   /* 0 = 0.8 */
+} fk_publish_job;
+
+/* The child's whole run; returns its exit code. */
+int fk_daemon_publisher_main(const fk_publish_job *j);
+
 /* ---- memory (daemon/memory.c) ------------------------------------------ */
 
 /* glibc's allocator set for a process that renders again and again: call
  * before any thread starts.  Without it every render can leave a heap of
  * ~26 MB resident behind (issue 17). */
 void fk_daemon_memory_init(void);
-/* After a render: hands the pages its threads freed back to the system. */
+/* After a pull: hands the pages it freed back to the system. */
 void fk_daemon_memory_release(void);
 
 /* ---- logging and systemd notification (daemon/log.c) --------------------- */

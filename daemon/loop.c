@@ -9,7 +9,9 @@
  * asks for a pull now (and the render that follows a stored one), out of
  * schedule: `make soak` drives many cycles through it.  The HTTP
  * server's threads are started with the signals blocked, so they never
- * take them. */
+ * take them.  A render is a child process (render.c): while it runs, the
+ * loop also polls its pidfd and output pipe, keeps pinging the watchdog,
+ * and holds pulls back until it has ended (one job at a time). */
 #include "daemon/daemon_int.h"
 
 #include "collector/collector.h"
@@ -143,12 +145,16 @@ static int loop(fk_daemon *d, int tfd)
     double wd = fk_daemon_watchdog_interval(d);
     int64_t next_ping = wd > 0 ? now_ms() + (int64_t)(wd * 1000) : INT64_MAX;
     for (;;) {
-        if (d->stop) return 0;
+        if (d->stop) return 0; /* the caller stops a render in flight */
         if (d->reload) {
             reload(d);
             if (!d->http) return 1;
         }
-        if (pull_now || d->pull_now || time(NULL) >= d->next_pull) {
+        fk_daemon_render_check(d);
+        int rendering = fk_daemon_rendering(d);
+        /* A pull waits for the render in flight: one job at a time. */
+        if (!rendering &&
+            (pull_now || d->pull_now || time(NULL) >= d->next_pull)) {
             pull_now = 0;
             d->pull_now = 0;
             if (fk_daemon_pull(d)) render_why = "new data stored";
@@ -160,29 +166,43 @@ static int loop(fk_daemon *d, int tfd)
             render_why = "weekly report time";
             d->next_weekly = fk_schedule_next_weekly(&d->sched, time(NULL));
         }
-        if (render_why) {
-            fk_daemon_render(d, render_why);
+        if (render_why && !rendering) {
+            fk_daemon_render_start(d, render_why);
             render_why = NULL;
-            fk_daemon_notify_status(d);
             continue;
         }
         if (wd > 0 && now_ms() >= next_ping) {
             fk_daemon_watchdog_ping(d);
             next_ping = now_ms() + (int64_t)(wd * 1000);
         }
-        int64_t at =
-            min64(min64(d->next_pull, d->next_weekly) * 1000, next_ping);
+        /* While rendering, a pull slot that has passed waits for the
+         * render's end (its pidfd), not the timer; the render's bound is
+         * on the monotonic clock, hence a relative timeout. */
+        int64_t at = min64(
+            min64(rendering ? INT64_MAX / 1000 : d->next_pull, d->next_weekly) *
+                1000,
+            next_ping);
         if (arm(tfd, at) < 0) {
             fk_daemon_log(FK_LOG_ERR, "timer: %s", strerror(errno));
             return 1;
         }
-        struct pollfd pfd = {.fd = tfd, .events = POLLIN};
-        int r = ppoll(&pfd, 1, NULL, &d->waitmask);
+        struct pollfd pfd[3] = {{.fd = tfd, .events = POLLIN}};
+        fk_daemon_render_fds(d, &pfd[1].fd, &pfd[2].fd);
+        pfd[1].events = pfd[2].events = POLLIN;
+        int64_t bound = fk_daemon_render_deadline(d) - fk_daemon_mono_ms();
+        struct timespec ts = {0, 0};
+        if (bound > 0 && bound < INT64_MAX / 2) {
+            ts.tv_sec = (time_t)(bound / 1000);
+            ts.tv_nsec = (long)(bound % 1000) * 1000000L;
+        }
+        int r = ppoll(pfd, 3, bound < INT64_MAX / 2 ? &ts : NULL, &d->waitmask);
         if (r < 0 && errno != EINTR) {
             fk_daemon_log(FK_LOG_ERR, "ppoll: %s", strerror(errno));
             return 1;
         }
-        if (r > 0) {
+        if (r > 0 && (pfd[1].revents || pfd[2].revents))
+            fk_daemon_render_event(d);
+        if (r > 0 && pfd[0].revents) {
             uint64_t ticks;
             if (read(tfd, &ticks, sizeof ticks) < 0 && errno == ECANCELED) {
                 /* The wall clock was set: slots are recomputed from it. */
@@ -234,9 +254,17 @@ int fk_daemon_run(const fk_daemon_options *o)
     fk_daemon_notify_ready(&d);
     int rc = loop(&d, tfd);
     fk_daemon_notify("STOPPING=1");
+    fk_daemon_render_stop(&d);
     fk_daemon_log(FK_LOG_INFO, "stopping%s",
                   rc ? " after an error" : " on request");
-    fk_daemon_http_stop(&d);
+    if (fk_daemon_http_stop(&d) < 0) {
+        /* The abandoned request's thread still reads d.cfg: leave
+         * everything as it is and end the process here. */
+        fk_daemon_log(FK_LOG_INFO, "stopped");
+        fflush(stdout);
+        fflush(stderr);
+        _exit(rc);
+    }
     close(tfd);
     the_daemon = NULL;
     fk_daemon_log(FK_LOG_INFO, "stopped");

@@ -13,7 +13,10 @@
  * arenas shrink; a trim after each render returns what the exited
  * threads freed below the few long-lived objects they left behind
  * (cairo's and fontconfig's caches), which glibc cannot shrink past.
- * The short-lived commands do not need this: they exit. */
+ * Renders now run in a child process (render.c), whose memory ends with
+ * it, cairo's leak included; the daemon keeps these settings for its
+ * pulls (the collector's pages) and trims after each.  The short-lived
+ * commands do not need this: they exit. */
 #include "daemon/daemon.h"
 
 #include <malloc.h>

@@ -42,6 +42,7 @@ int fk_daemon_pull(fk_daemon *d)
     pthread_sigmask(SIG_SETMASK, &blocked, NULL);
     fk_daemon_watchdog_idle(d);
     fk_store_close(st);
+    fk_daemon_memory_release(); /* the parsed pages' arena */
 
     if (rc < 0) {
         if (!res.reason[0])

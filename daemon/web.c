@@ -53,8 +53,18 @@ int fk_daemon_http_update(fk_daemon *d, const fk_config *old, char *err,
     return -1;
 }
 
-void fk_daemon_http_stop(fk_daemon *d)
+/* At shutdown: like `fukyu serve`, a request still being answered after
+ * the grace is abandoned (the server only reads), so SIGTERM stops the
+ * daemon within seconds whatever a client asked for. */
+int fk_daemon_http_stop(fk_daemon *d)
 {
-    if (d->http) fk_http_stop(d->http);
+    int rc = 0;
+    if (d->http) rc = fk_http_stop_within(d->http, FK_HTTP_STOP_GRACE_MS);
     d->http = NULL;
+    if (rc < 0)
+        fk_daemon_log(FK_LOG_WARNING,
+                      "http: a request was still being answered after %d s; "
+                      "stopping without it",
+                      FK_HTTP_STOP_GRACE_MS / 1000);
+    return rc;
 }

@@ -78,6 +78,7 @@ static void free_apply(fk_apply *ap)
     fk_apply_free_rejects(ap);
     fk_delta_free(&ap->deltas);
     fk_stage_free(ap->stage);
+    fk_apply_log_unlock(ap);
     free(ap->newset);
     free(ap->odd);
     free(ap);
@@ -104,22 +105,12 @@ fk_apply *fk_apply_begin(fk_store *st, const char *feed)
     }
     fk_apply *ap = fk_xcalloc(1, sizeof *ap);
     ap->st = st;
+    ap->lock_fd = -1;
     ap->prev_as_of = -1;
     clock_gettime(CLOCK_MONOTONIC, &ap->t0);
     if (fk_apply_log_start(ap, feed) < 0) goto fail;
-
-    /* The data transaction, held until commit or abort.  Foreign keys are
-     * off for it (the pragma only works outside a transaction): checking
-     * them cost a B-tree lookup for every row, 15% of a first pull, and
-     * the rows hold by construction: a status or history row follows its
-     * facility's, the pull row is written above, and fk_apply_record
-     * refuses a type or prefecture outside the reference tables. */
-    if (fk_store_exec(st, "PRAGMA foreign_keys=OFF") < 0) goto fail_logged;
-    ap->fk_off = 1;
-    if (fk_store_exec(st, "BEGIN IMMEDIATE") < 0) goto fail_logged;
-    ap->in_tx = 1;
+    /* For a 304's log row; the snapshot reads it again with the index. */
     if (fk_apply_log_prev_as_of(ap) < 0) goto fail_logged;
-    ap->first = ap->prev_as_of < 0;
     if (prep(
             ap, &ap->ins_fac,
             "INSERT INTO facility(code, type, pref, muni, name, address, phone, beds,"
@@ -172,15 +163,28 @@ int64_t fk_apply_set_aside(const fk_apply *ap)
 int fk_apply_snapshot(fk_apply *ap, const char *snapshot, fk_day as_of,
                       const char *etag)
 {
-    if (ap->prev_as_of >= 0 && as_of < ap->prev_as_of) {
+    /* The previous as_of, the data version and the index are read in one
+     * read transaction, so that they agree with one another; the write
+     * lock is taken only at commit (fk_apply_commit checks the version). */
+    if (fk_store_exec(ap->st, "BEGIN") < 0) return -1;
+    int rc = fk_apply_log_prev_as_of(ap);
+    if (rc == 0 && ap->prev_as_of >= 0 && as_of < ap->prev_as_of) {
         char a[FK_DATE_LEN], b[FK_DATE_LEN];
         snprintf(ap->st->err, sizeof ap->st->err,
                  "snapshot as_of %s is older than the stored as_of %s",
                  fk_date_format(as_of, a), fk_date_format(ap->prev_as_of, b));
-        return -1;
+        rc = -1;
     }
     /* Loaded only now: a 304 never needs the index. */
-    if (fk_apply_load_index(ap) < 0) return -1;
+    if (rc == 0) rc = fk_apply_load_index(ap);
+    char keep[sizeof ap->st->err];
+    snprintf(keep, sizeof keep, "%s", ap->st->err);
+    if (fk_store_exec(ap->st, rc == 0 ? "COMMIT" : "ROLLBACK") < 0 && rc == 0)
+        return -1;
+    if (rc < 0) {
+        snprintf(ap->st->err, sizeof ap->st->err, "%s", keep);
+        return -1;
+    }
     ap->as_of = as_of;
     snprintf(ap->snapshot, sizeof ap->snapshot, "%s", snapshot);
     snprintf(ap->etag, sizeof ap->etag, "%s", etag ? etag : "");
@@ -524,11 +528,45 @@ static int close_missing(fk_apply *ap)
     return 0;
 }
 
+/* Takes the write lock for the staged pull: foreign keys off for it (the
+ * pragma only works outside a transaction): checking them cost a B-tree
+ * lookup for every row, 15% of a first pull, and the rows hold by
+ * construction: a status or history row follows its facility's, the pull
+ * row was written at the start, and fk_apply_record refuses a type or
+ * prefecture outside the reference tables.  Then checks that no other
+ * pull was stored since the index was read (its records would have been
+ * compared against a state that is gone) and re-dates a snapshot from the
+ * future that the store may hold. */
+static int lock_for_commit(fk_apply *ap)
+{
+    if (fk_store_exec(ap->st, "PRAGMA foreign_keys=OFF") < 0) return -1;
+    ap->fk_off = 1;
+    if (fk_store_exec(ap->st, "BEGIN IMMEDIATE") < 0) return -1;
+    ap->in_tx = 1;
+    int64_t v;
+    if (fk_store_data_version(ap->st, &v) < 0) return -1;
+    if (v != ap->version) {
+        snprintf(ap->st->err, sizeof ap->st->err,
+                 "another pull (%lld) was stored while this one was fetched; "
+                 "nothing of this one was stored (the next pull compares "
+                 "against it)",
+                 (long long)v);
+        return -1;
+    }
+    fk_day day;
+    int rc = fk_apply_redate_future(ap, ap->prev_as_of, ap->as_of, &day);
+    if (rc < 0) return -1;
+    /* The re-dated snapshot is now the previous one. */
+    if (rc == 1) ap->prev_as_of = day;
+    return 0;
+}
+
 int fk_apply_commit(fk_apply *ap, fk_pull_stats *stats)
 {
     fk_pull_stats ps = stats ? *stats : (fk_pull_stats){0};
-    if (apply_staged(ap) < 0 || close_missing(ap) < 0 ||
-        fk_apply_flush_series(ap) < 0 || fk_apply_write_rejects(ap) < 0 ||
+    if (lock_for_commit(ap) < 0 || apply_staged(ap) < 0 ||
+        close_missing(ap) < 0 || fk_apply_flush_series(ap) < 0 ||
+        fk_apply_write_rejects(ap) < 0 ||
         fk_apply_log_outcome(ap, "stored", NULL, &ps) < 0 ||
         fk_store_exec(ap->st, "COMMIT") < 0) {
         fail_logged(ap, stats);
@@ -541,6 +579,7 @@ int fk_apply_commit(fk_apply *ap, fk_pull_stats *stats)
         stats->closures = ap->closures;
         stats->set_aside = ap->set_aside;
         stats->seconds = fk_apply_elapsed(ap);
+        snprintf(stats->redated, sizeof stats->redated, "%s", ap->redated);
     }
     free_apply(ap);
     return 0;

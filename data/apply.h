@@ -1,12 +1,16 @@
 /* apply.h - storing one pull, all or nothing (the store's write side).
  *
  * The collector validates records and hands them over one at a time; the
- * store stages them inside one write transaction and commits only in
- * fk_apply_commit(), after the collector has checked the whole snapshot.
- * Until then readers see the previous state (WAL), and a failure, a crash
+ * store stages them (sorted, spilled to a temporary file past a few MiB)
+ * without holding the write lock, so that token commands and other
+ * writers are not held up while the pages are fetched.  Only
+ * fk_apply_commit(), after the collector has checked the whole snapshot,
+ * takes the write lock and applies everything in one transaction.  Until
+ * its COMMIT readers see the previous state (WAL), and a failure, a crash
  * or a kill leaves the store exactly as it was.  The pull itself is logged
  * in any case: 'running' from the start, then stored / unchanged / failed
- * ('interrupted' when a later pull finds a dead one). */
+ * ('interrupted' when a later pull finds a dead one); one pull of a store
+ * runs at a time (the pull lock, pull_log.c). */
 #ifndef FK_APPLY_H
 #define FK_APPLY_H
 
@@ -39,12 +43,15 @@ typedef struct {
 
 typedef struct fk_apply fk_apply;
 
-/* Logs a new pull of feed as 'running' and opens the write transaction.
- * Returns NULL with the reason in the store's error on failure. */
+/* Takes the pull lock and logs a new pull of feed as 'running'.  Returns
+ * NULL with the reason in the store's error on failure (another pull
+ * running, a store error). */
 fk_apply *fk_apply_begin(fk_store *st, const char *feed);
 int64_t fk_apply_pull_id(const fk_apply *ap);
 
-/* The snapshot the pages describe; must be called before any record. */
+/* The snapshot the pages describe; must be called before any record.
+ * Fails when as_of is older than the latest stored one that is not from
+ * the future (store.h, fk_store_last_real_day). */
 int fk_apply_snapshot(fk_apply *ap, const char *snapshot, fk_day as_of,
                       const char *etag);
 
@@ -80,10 +87,16 @@ typedef struct {
     int64_t wire_bytes;    /* as received */
     int http_status;
     double seconds;
+    /* Set by a stored pull that re-dated a snapshot from the future
+     * (store.h, fk_store_last_real_day); "" otherwise. */
+    char redated[160];
 } fk_pull_stats;
 
-/* Applies closures and the series, logs the pull as stored and commits.
- * On -1 nothing was applied and the failure is logged.  Frees ap. */
+/* Takes the write lock, re-dates a stored snapshot from the future (see
+ * fk_store_last_real_day), applies the staged records, closures and the
+ * series, logs the pull as stored and commits.  Fails when another pull
+ * was stored since fk_apply_snapshot().  On -1 nothing was applied and the
+ * failure is logged.  Frees ap. */
 int fk_apply_commit(fk_apply *ap, fk_pull_stats *stats);
 /* Rolls back and logs the pull as failed (or unchanged when reason is
  * NULL: a 304).  Frees ap. */

@@ -52,8 +52,8 @@ int fk_apply_load_index(fk_apply *ap)
     }
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE) return fk_store_fail(ap->st, "index");
-    /* Both reads ran inside the pull's write transaction: nothing changed
-     * the table between the count and the rows. */
+    /* Both reads ran inside one read transaction (fk_apply_snapshot):
+     * nothing changed the table between the count and the rows. */
     assert(ap->n == (size_t)count);
     return 0;
 }

@@ -36,9 +36,15 @@ struct fk_apply {
     int64_t pull;
     struct timespec t0;
     int in_tx;
-    int fk_off; /* foreign keys turned off for the pull (apply.c) */
-    int first;  /* no stored pull yet: rebuild the past */
-    fk_day as_of, prev_as_of;
+    int lock_fd; /* the pull lock (pull_log.c), -1 when not held */
+    int fk_off;  /* foreign keys turned off for the pull (apply.c) */
+    int first;   /* no stored pull yet: rebuild the past */
+    fk_day as_of, prev_as_of; /* prev: the latest real (not future) one */
+    /* The data version (latest stored pull) the index was read at: the
+     * pull is staged without the write lock, and applied only if no other
+     * pull was stored meanwhile. */
+    int64_t version;
+    char redated[160]; /* what fk_apply_redate_future() did, or "" */
     char snapshot[128], etag[512];
     /* open facilities at the start, sorted by code */
     int64_t *codes;
@@ -98,12 +104,19 @@ int fk_apply_flush_series(fk_apply *ap);
 /* pull_log.c */
 /* Seconds since the pull began. */
 double fk_apply_elapsed(const fk_apply *ap);
-/* Marks pulls left 'running' by a dead process as interrupted and logs
- * this one as 'running', in a transaction of its own so the log keeps it
- * whatever happens next.  Sets ap->pull.  0 or -1. */
+/* Takes the pull lock, marks pulls left 'running' by a dead process as
+ * interrupted and logs this one as 'running', in a transaction of its own
+ * so the log keeps it whatever happens next.  Sets ap->pull.  0 or -1. */
 int fk_apply_log_start(fk_apply *ap, const char *feed);
-/* The as_of of the latest stored pull into ap->prev_as_of (-1 if none). */
+/* Drops the pull lock (free_apply). */
+void fk_apply_log_unlock(fk_apply *ap);
+/* The as_of of the latest stored pull that is not from the future into
+ * ap->prev_as_of (-1 if none), the data version into ap->version and
+ * ap->first (no stored pull at all).  0 or -1. */
 int fk_apply_log_prev_as_of(fk_apply *ap);
+/* Re-dates stored snapshots from the future (see pull_log.c) to a day in
+ * [lo, hi], written to *day.  1 done, 0 none, -1 store error. */
+int fk_apply_redate_future(fk_apply *ap, fk_day lo, fk_day hi, fk_day *day);
 /* Writes the set-aside records kept so far. */
 int fk_apply_write_rejects(fk_apply *ap);
 /* Writes the pull's outcome and figures into its log row. */

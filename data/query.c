@@ -231,14 +231,23 @@ static int no_pull(fk_store *st)
     return -1;
 }
 
+/* Runs sql with ?1 bound to the last real day (fk_store_last_real_day):
+ * readers never see a snapshot from the future. */
+static int one_real(fk_store *st, const char *sql, int *found, int64_t *v)
+{
+    char lim[24];
+    snprintf(lim, sizeof lim, "%d", (int)fk_store_last_real_day());
+    return fk_store_one_int(st, sql, lim, found, v);
+}
+
 int fk_store_latest_as_of(fk_store *st, fk_day *as_of)
 {
     int found;
     int64_t v;
-    if (fk_store_one_int(
-            st,
-            "SELECT as_of FROM pull WHERE outcome = 'stored' ORDER BY id DESC LIMIT 1",
-            NULL, &found, &v) < 0)
+    if (one_real(st,
+                 "SELECT as_of FROM pull WHERE outcome = 'stored'"
+                 " AND as_of <= CAST(?1 AS INTEGER) ORDER BY id DESC LIMIT 1",
+                 &found, &v) < 0)
         return -1;
     if (!found) return no_pull(st);
     *as_of = (fk_day)v;
@@ -259,9 +268,10 @@ int fk_store_first_day(fk_store *st, const char *program, fk_day *first)
         *first = (fk_day)v;
         return 0;
     }
-    if (fk_store_one_int(st,
-                         "SELECT MIN(as_of) FROM pull WHERE outcome = 'stored'",
-                         NULL, &found, &v) < 0)
+    if (one_real(st,
+                 "SELECT MIN(as_of) FROM pull WHERE outcome = 'stored'"
+                 " AND as_of <= CAST(?1 AS INTEGER)",
+                 &found, &v) < 0)
         return -1;
     if (!found) return no_pull(st);
     *first = (fk_day)v;

@@ -99,7 +99,15 @@ int fk_store_coverage(fk_store *st, const char *program, fk_day date, int pref,
 int fk_store_coverage_series(fk_store *st, const char *program, int type,
                              int pref, fk_day from, fk_day to, double *out);
 
-/* The as_of of the latest stored pull; -1 with *as_of untouched if none. */
+/* The last day a snapshot may describe: today (JST) and one more day for
+ * clocks and feeds published just after midnight.  The collector refuses
+ * a later as_of; a stored snapshot dated later (by an older fukyu or a
+ * wrong clock) is quarantined: no reader sees it, and the next stored pull
+ * re-dates it (data/pull_log.c). */
+fk_day fk_store_last_real_day(void);
+
+/* The as_of of the latest stored pull that is not quarantined; -1 with
+ * *as_of untouched if none. */
 int fk_store_latest_as_of(fk_store *st, fk_day *as_of);
 /* The first day with any adoption or applied delta for a program (the
  * start of the series), or the first as_of if none. */

@@ -18,6 +18,11 @@
 
 /* Longest series one request may ask for, in days (about 30 years). */
 #define FK_API_MAX_DAYS (366 * 30)
+/* /api/v1/forecast fits at most the last 260 weekly observations (five
+ * years; the programs began in 2023).  Its cost grows with the span of the
+ * series, which a feed's since dates decide: 55 years of weekly points
+ * cost some 12 s of a core, unauthenticated, and hold up a shutdown. */
+#define FK_API_MAX_WEEKS 260
 
 #define FK_JSON_TYPE "application/json; charset=utf-8"
 
@@ -229,6 +234,11 @@ static enum MHD_Result forecast(fk_req *r)
         fk_pool_put(r->srv, st);
         return fk_reply_json_error(r, MHD_HTTP_SERVICE_UNAVAILABLE,
                                    "forecast: %s", err);
+    }
+    if (n > FK_API_MAX_WEEKS) {
+        memmove(obs, obs + (n - FK_API_MAX_WEEKS),
+                FK_API_MAX_WEEKS * sizeof *obs);
+        n = FK_API_MAX_WEEKS;
     }
 
     /* The horizon rule of `fukyu forecast`: the next 31 March, at least

@@ -59,5 +59,12 @@ fk_http *fk_http_start(const fk_http_options *o, char *err, size_t errlen);
 int fk_http_port(const fk_http *h);
 /* Stops accepting, waits for requests in flight, frees everything. */
 void fk_http_stop(fk_http *h);
+/* How long a stop on SIGTERM waits for the requests being answered. */
+#define FK_HTTP_STOP_GRACE_MS 3000
+/* fk_http_stop, waiting at most grace_ms for requests in flight.  0 once
+ * stopped; -1 when a request was still being answered then: the server is
+ * left to its threads and the caller should _exit() soon (the server only
+ * reads, so nothing is lost). */
+int fk_http_stop_within(fk_http *h, int grace_ms);
 
 #endif

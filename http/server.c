@@ -13,6 +13,9 @@
 #include "core/alloc.h"
 
 #include <arpa/inet.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -370,4 +373,45 @@ void fk_http_stop(fk_http *h)
     pthread_mutex_destroy(&h->pool_mu);
     pthread_mutex_destroy(&h->cache_mu);
     free(h);
+}
+
+typedef struct {
+    fk_http *h;
+    atomic_int done;
+} stopper;
+
+static void *stop_thread(void *arg)
+{
+    stopper *s = arg;
+    fk_http_stop(s->h);
+    atomic_store(&s->done, 1);
+    return NULL;
+}
+
+int fk_http_stop_within(fk_http *h, int grace_ms)
+{
+    /* Static: when the grace ends first, the stopping thread still uses
+     * it until the process exits. */
+    static stopper s;
+    s.h = h;
+    atomic_init(&s.done, 0);
+    pthread_t t;
+    if (pthread_create(&t, NULL, stop_thread, &s) != 0) {
+        fk_http_stop(h);
+        return 0;
+    }
+    struct timespec t0, now;
+    clock_gettime(CLOCK_MONOTONIC, &t0); /* sleeps stretch under load */
+    for (;;) {
+        if (atomic_load(&s.done)) {
+            pthread_join(t, NULL);
+            return 0;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long ms = (long)(now.tv_sec - t0.tv_sec) * 1000L +
+                  (now.tv_nsec - t0.tv_nsec) / 1000000L;
+        if (ms >= grace_ms) return -1;
+        struct timespec step = {0, 20 * 1000000L};
+        nanosleep(&step, NULL);
+    }
 }

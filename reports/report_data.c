@@ -157,10 +157,26 @@ static int on_pull(const fk_pull_row *r, void *ctx)
     return 0;
 }
 
+/* The prefecture a set-aside record belongs to: the first two digits of
+ * its code (the feed contract's definition) when the code is 10 ASCII
+ * digits starting with 01..47; 0 when it is malformed, which leaves the
+ * record to the national report alone. */
+static int reject_pref(const char *code)
+{
+    if (strlen(code) != 10) return 0;
+    for (int i = 0; i < 10; i++)
+        if (code[i] < '0' || code[i] > '9') return 0;
+    const fk_pref *p = fk_pref_by_code((code[0] - '0') * 10 + (code[1] - '0'));
+    return p ? p->code : 0;
+}
+
+/* A prefecture's report is public: it shows only its own facilities'
+ * codes, never another prefecture's. */
 static int on_reject(const fk_reject_row *r, void *ctx)
 {
     rp_data *d = ctx;
     if (d->nrej >= 5) return 1;
+    if (d->o.pref && reject_pref(r->code) != d->o.pref) return 0;
     d->rej_pull = r->pull_id;
     snprintf(d->rej_code[d->nrej], sizeof d->rej_code[0], "%s", r->code);
     snprintf(d->rej_reason[d->nrej], sizeof d->rej_reason[0], "%s", r->reason);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "daemon/daemon.h"
+#include "tests/daemon_fixture.h"
 
 #define SIMARGS "--scale 0.05 --date 2025-02-09 --quiet"
 
@@ -186,107 +187,6 @@ static void test_schedule_errors(void **state)
 
 /* ---- the daemon against the simulator --------------------------------- */
 
-typedef struct {
-    pid_t pid;
-    char log[700];
-    int port;
-} daemon_proc;
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static daemon_proc daemon_start(const char *conf, const char *extra,
-                                const char *logname)
-{
-    daemon_proc d = {0};
-    snprintf(d.log, sizeof d.log, "%s/%s", dir, logname);
-    char cmd[2400];
-    snprintf(cmd, sizeof cmd, "exec %s daemon --config %s %s 2>%s >&2",
-             tu_bin("fukyu"), conf, extra ? extra : "", d.log);
-    d.pid = fork();
-    assert_true(d.pid >= 0);
-    if (d.pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive a failed test */
-        int fd = open("/dev/null", O_RDONLY);
-        dup2(fd, 0);
-        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-        _exit(127);
-    }
-    return d;
-}
-
-/* Waits until the log holds text; returns the log (malloc'd) or fails. */
-static char *wait_log(const daemon_proc *d, const char *text, int seconds)
-{
-    for (int i = 0; i < seconds * 10; i++) {
-        char *log = tu_read_file(d->log, NULL);
-        if (log && strstr(log, text)) return log;
-        int st;
-        if (waitpid(d->pid, &st, WNOHANG) == d->pid)
-            fail_msg("daemon exited (status %d) before logging '%s':\n%s", st,
-                     text, log ? log : "");
-        free(log);
-        sleep_ms(100);
-    }
-    char *log = tu_read_file(d->log, NULL);
-    fail_msg("no '%s' in the daemon log within %d s:\n%s", text, seconds,
-             log ? log : "");
-    return NULL;
-}
-
-static int daemon_stop(daemon_proc *d, int sig)
-{
-    kill(d->pid, sig);
-    int st = 0;
-    waitpid(d->pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-static void write_conf(const char *path, const char *url, const char *db,
-                       const char *out, const char *extra)
-{
-    char text[3000];
-    snprintf(
-        text, sizeof text,
-        "# daemon test\n[feed]\nurl = %s\nlimit = 500\nretries = 1\nbackoff_ms = 10\n"
-        "[store]\npath = %s\n[reports]\nout_dir = %s\n[http]\nlisten = 127.0.0.1:0\n"
-        "[schedule]\n%s%s",
-        url, db, out,
-        /* A key may be set once: extra's interval replaces the default. */
-        extra && strstr(extra, "interval =") ? "" : "interval = 1\n",
-        extra ? extra : "");
-    tu_write_file(path, text);
-}
-
-static int http_status(int port, const char *path, const char *header)
-{
-    char *out = NULL;
-    int rc = tu_run(
-        &out, NULL,
-        "curl -s -o /dev/null -w '%%{http_code}' %s%s%s 'http://127.0.0.1:%d%s'",
-        header ? "-H '" : "", header ? header : "", header ? "'" : "", port,
-        path);
-    int code = rc == 0 && out ? atoi(out) : -1;
-    free(out);
-    return code;
-}
-
-static int log_port(const char *log)
-{
-    const char *p = strstr(log, "http listening on 127.0.0.1:");
-    return p ? atoi(p + strlen("http listening on 127.0.0.1:")) : -1;
-}
-
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 /* Right after the first pull the national page's charts come first: they
  * are served while the prefectures' are still to be drawn, within a
  * bound (2 s is the aim on an idle machine; the bound leaves room for a
@@ -294,20 +194,20 @@ static double now_s(void)
 static void national_first(int port)
 {
     const double bound = 60;
-    double t0 = now_s(), t;
-    while (http_status(port, "/charts/national/trend-eprescription.png",
-                       NULL) != 200) {
-        t = now_s() - t0;
+    double t0 = tu_now_s(), t;
+    while (df_http_status(port, "/charts/national/trend-eprescription.png",
+                          NULL) != 200) {
+        t = tu_now_s() - t0;
         if (t > bound)
             fail_msg("national charts not served %.0f s after the pull", t);
-        sleep_ms(50);
+        tu_sleep_ms(50);
     }
     assert_int_equal(
-        http_status(port, "/charts/pref/47/trend-eprescription.png", NULL),
+        df_http_status(port, "/charts/pref/47/trend-eprescription.png", NULL),
         404);
     if (getenv("FK_TEST_VERBOSE"))
         fprintf(stderr, "national charts served %.2f s after the pull\n",
-                now_s() - t0);
+                tu_now_s() - t0);
 }
 
 static void test_pulls_renders_serves(void **state)
@@ -318,14 +218,14 @@ static void test_pulls_renders_serves(void **state)
     snprintf(conf, sizeof conf, "%s/serve.conf", dir);
     snprintf(db, sizeof db, "%s/serve.db", dir);
     snprintf(out, sizeof out, "%s/out", dir);
-    write_conf(conf, url, db, out, NULL);
-    daemon_proc d = daemon_start(conf, "--run-now", "serve.log");
-    char *log = wait_log(&d, "http listening on", 30);
-    d.port = log_port(log);
+    df_write_conf(conf, url, db, out, NULL);
+    df_daemon d = df_start(dir, conf, "--run-now", "serve.log");
+    char *log = df_wait_log(&d, "http listening on", 30);
+    d.port = df_log_port(log);
     free(log);
     assert_true(d.port > 0);
     /* The pull is stored and the pull log says so. */
-    free(wait_log(&d, "stored: as_of 2025-02-09", 120));
+    free(df_wait_log(&d, "stored: as_of 2025-02-09", 120));
     national_first(d.port);
     char *pulls = NULL;
     assert_int_equal(
@@ -333,8 +233,13 @@ static void test_pulls_renders_serves(void **state)
     assert_non_null(strstr(pulls, "stored"));
     free(pulls);
     /* Then everything is rendered into out_dir. */
-    free(wait_log(&d, "render done",
-                  900)); /* ~85 s for 48 PDFs and 1,500 files */
+    log = df_wait_log(&d, "render done",
+                      900); /* ~85 s for 48 PDFs and 1,500 files */
+    /* ... by a publisher child of its own, reaped once it is done. */
+    pid_t child = df_publisher_pid(log);
+    free(log);
+    assert_true(child > 0 && child != d.pid);
+    assert_false(df_is_child(child, d.pid));
     snprintf(path, sizeof path, "%s/reports/weekly/latest.pdf", out);
     struct stat sb;
     assert_int_equal(stat(path, &sb), 0);
@@ -347,10 +252,11 @@ static void test_pulls_renders_serves(void **state)
     snprintf(path, sizeof path, "%s/reports/prefecture/13/latest.pdf", out);
     assert_int_equal(stat(path, &sb), 0);
     /* The dashboard serves it, with validators. */
-    assert_int_equal(http_status(d.port, "/healthz", NULL), 200);
-    assert_int_equal(
-        http_status(d.port, "/charts/national/trend-eprescription.png", NULL),
-        200);
+    assert_int_equal(df_http_status(d.port, "/healthz", NULL), 200);
+    assert_int_equal(df_http_status(d.port,
+                                    "/charts/national/trend-eprescription.png",
+                                    NULL),
+                     200);
     char *hdr = NULL;
     assert_int_equal(
         tu_run(
@@ -364,27 +270,27 @@ static void test_pulls_renders_serves(void **state)
     etag[strcspn(etag, "\r\n")] = '\0';
     char inm[300];
     snprintf(inm, sizeof inm, "If-None-Match: %s", etag);
-    assert_int_equal(http_status(d.port, "/reports/weekly/latest.pdf", inm),
+    assert_int_equal(df_http_status(d.port, "/reports/weekly/latest.pdf", inm),
                      304);
     free(hdr);
 
     /* A broken config on SIGHUP is logged with file:line; the daemon keeps
      * running on the old one. */
-    write_conf(conf, url, db, out, "weekly_report = someday\n");
+    df_write_conf(conf, url, db, out, "weekly_report = someday\n");
     kill(d.pid, SIGHUP);
     char want[800];
     snprintf(want, sizeof want, "reload failed: %s:15: schedule.weekly_report",
              conf);
-    free(wait_log(&d, want, 30));
+    free(df_wait_log(&d, want, 30));
     assert_int_equal(kill(d.pid, 0), 0);
-    assert_int_equal(http_status(d.port, "/healthz", NULL), 200);
+    assert_int_equal(df_http_status(d.port, "/healthz", NULL), 200);
     /* A good one is taken (a new schedule, same server). */
-    write_conf(conf, url, db, out, "weekly_report = sun 23:59\n");
+    df_write_conf(conf, url, db, out, "weekly_report = sun 23:59\n");
     kill(d.pid, SIGHUP);
-    free(wait_log(&d, "reloaded", 30));
-    assert_int_equal(http_status(d.port, "/healthz", NULL), 200);
+    free(df_wait_log(&d, "reloaded", 30));
+    assert_int_equal(df_http_status(d.port, "/healthz", NULL), 200);
 
-    assert_int_equal(daemon_stop(&d, SIGTERM), 0);
+    assert_int_equal(df_stop(&d, SIGTERM), 0);
     log = tu_read_file(d.log, NULL);
     assert_non_null(strstr(log, "stopped"));
     assert_null(strstr(
@@ -410,11 +316,11 @@ static void test_sigterm_during_pull(void **state)
     assert_int_equal(
         tu_run(NULL, NULL, "curl -sf -X POST '%s/_sim/date?d=2025-03-30'", url),
         0);
-    write_conf(conf, url, db, out, NULL);
-    daemon_proc d = daemon_start(conf, "--run-now", "term.log");
-    free(wait_log(&d, "pull started", 30));
-    sleep_ms(1500); /* several slow pages in */
-    assert_int_equal(daemon_stop(&d, SIGTERM), 0);
+    df_write_conf(conf, url, db, out, NULL);
+    df_daemon d = df_start(dir, conf, "--run-now", "term.log");
+    free(df_wait_log(&d, "pull started", 30));
+    tu_sleep_ms(1500); /* several slow pages in */
+    assert_int_equal(df_stop(&d, SIGTERM), 0);
     char *after = tu_store_fingerprint(db);
     assert_string_equal(before, after);
     char *log = tu_read_file(d.log, NULL);
@@ -444,21 +350,21 @@ static void test_make_up_once(void **state)
     snprintf(db, sizeof db, "%s/makeup.db", dir);
     snprintf(out, sizeof out, "%s/makeup-out", dir);
     snprintf(conf, sizeof conf, "%s/makeup.conf", dir);
-    write_conf(conf, url, db, out, "interval = 720\n");
-    daemon_proc d = daemon_start(conf, NULL, "makeup.log");
-    free(wait_log(
+    df_write_conf(conf, url, db, out, "interval = 720\n");
+    df_daemon d = df_start(dir, conf, NULL, "makeup.log");
+    free(df_wait_log(
         &d, "missed pull slot (last good pull never): pulling once now", 30));
-    free(wait_log(&d, "failed: ", 60));
-    assert_int_equal(daemon_stop(&d, SIGTERM), 0);
+    free(df_wait_log(&d, "failed: ", 60));
+    assert_int_equal(df_stop(&d, SIGTERM), 0);
     /* The store of test_pulls_renders_serves was pulled and rendered a
      * moment ago: neither a pull nor a render is due at start, until
      * SIGUSR1 asks for a pull. */
     snprintf(db, sizeof db, "%s/serve.db", dir);
     snprintf(out, sizeof out, "%s/out", dir);
-    write_conf(conf, url, db, out, "interval = 720\n");
-    daemon_proc e = daemon_start(conf, NULL, "makeup2.log");
-    free(wait_log(&e, "started:", 30));
-    sleep_ms(1000);
+    df_write_conf(conf, url, db, out, "interval = 720\n");
+    df_daemon e = df_start(dir, conf, NULL, "makeup2.log");
+    free(df_wait_log(&e, "started:", 30));
+    tu_sleep_ms(1000);
     char *log = tu_read_file(e.log, NULL);
     assert_null(strstr(log, "pull started"));
     assert_null(strstr(log, "render started"));
@@ -466,9 +372,9 @@ static void test_make_up_once(void **state)
     /* SIGUSR1 (what `make soak` drives cycles with) pulls out of schedule;
      * this pull fails, so nothing is rendered after it. */
     kill(e.pid, SIGUSR1);
-    free(wait_log(&e, "pull started", 30));
-    free(wait_log(&e, "failed: ", 60));
-    assert_int_equal(daemon_stop(&e, SIGTERM), 0);
+    free(df_wait_log(&e, "pull started", 30));
+    free(df_wait_log(&e, "failed: ", 60));
+    assert_int_equal(df_stop(&e, SIGTERM), 0);
     log = tu_read_file(e.log, NULL);
     assert_null(strstr(log, "render started"));
     free(log);
@@ -519,13 +425,13 @@ static void test_port_in_use(void **state)
     snprintf(db, sizeof db, "%s/port.db", dir);
     snprintf(out, sizeof out, "%s/port-out", dir);
     snprintf(conf, sizeof conf, "%s/port.conf", dir);
-    write_conf(conf, url, db, out, "interval = 720\n");
-    daemon_proc d = daemon_start(conf, NULL, "port.log");
-    char *log = wait_log(&d, "http listening on", 30);
-    int port = log_port(log);
+    df_write_conf(conf, url, db, out, "interval = 720\n");
+    df_daemon d = df_start(dir, conf, NULL, "port.log");
+    char *log = df_wait_log(&d, "http listening on", 30);
+    int port = df_log_port(log);
     free(log);
     snprintf(conf2, sizeof conf2, "%s/port2.conf", dir);
-    write_conf(conf2, url, db, out, "interval = 720\n");
+    df_write_conf(conf2, url, db, out, "interval = 720\n");
     char *err = NULL;
     assert_int_equal(tu_run(NULL, &err,
                             "%s daemon --config %s --listen 127.0.0.1:%d",
@@ -533,7 +439,7 @@ static void test_port_in_use(void **state)
                      1);
     assert_non_null(strstr(err, "cannot listen"));
     free(err);
-    assert_int_equal(daemon_stop(&d, SIGINT), 0);
+    assert_int_equal(df_stop(&d, SIGINT), 0);
 }
 
 /* ---- the systemd unit --------------------------------------------------- */

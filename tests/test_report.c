@@ -2,9 +2,10 @@
  * pulled twice a week apart (qpdf --check, page count, pdftotext finds the
  * Japanese headings, the store's national rate in the headline, "X / N"
  * page numbers and the 令和 date), the Tokyo report with its municipality
- * codes, `report all --dir` writing the whole tree (the same bytes drawn
- * on one thread or three, with the run's counts and timings), the file
- * kept on a failed write, and usage errors. */
+ * codes, a prefecture's report listing only its own set-aside records,
+ * `report all --dir` writing the whole tree (the same bytes drawn on one
+ * thread or three, with the run's counts and timings), the file kept on a
+ * failed write, and usage errors. */
 #include "tests/testutil.h"
 
 #include <regex.h>
@@ -209,6 +210,54 @@ static void test_prefecture(void **state)
     }
     regfree(&re);
     assert_true(hits >= 10);
+    free(t);
+}
+
+/* A prefecture's report is public: its examples of records set aside name
+ * only that prefecture's facilities.  The feed sets aside 60 records with
+ * an empty name (valid codes, every prefecture) and 10 with a 9-digit code;
+ * in position order Chiba (12) has two good ones, then "123377377"
+ * (malformed: its prefecture is unknown, so it is the national report's
+ * alone), then one more. */
+static void test_set_aside_own_pref(void **state)
+{
+    (void)state;
+    char rdb[700], pdf[700], url[128];
+    snprintf(rdb, sizeof rdb, "%s/rejects.db", dir);
+    snprintf(pdf, sizeof pdf, "%s/p12.pdf", dir);
+    pid_t sim = tu_feedsim_start(
+        url, sizeof url,
+        "--scale 0.05 --date 2025-02-09 --quiet --fault bad-record:name:60"
+        " --fault bad-record:code:10");
+    assert_true(sim > 0);
+    int rc = tu_run(NULL, NULL,
+                    "%s collect --once --feed %s --db %s --config /dev/null",
+                    fk, url, rdb);
+    tu_feedsim_stop(sim);
+    assert_int_equal(rc, 0);
+    assert_int_equal(
+        tu_run(NULL, NULL,
+               "%s report prefecture 12 --out %s --db %s --config /dev/null",
+               fk, pdf, rdb),
+        0);
+    char *t = NULL; /* not text_of(): gcc 12 then warns of a dangling t */
+    assert_int_equal(tu_run(&t, NULL, "pdftotext -enc UTF-8 %s -", pdf), 0);
+    const char *sec = strstr(t, "除外の例");
+    assert_non_null(sec);
+    int listed = 0;
+    for (const char *l = strchr(sec, '\n'); l && l[1] && l[1] != '\n';
+         l = strchr(l + 1, '\n')) {
+        size_t n = strcspn(l + 1, ":\n");
+        if (l[1 + n] != ':') break; /* the section's lines are "CODE: why" */
+        if (n != 10 || strncmp(l + 1, "12", 2))
+            fail_msg("Chiba's report lists set-aside record '%.*s'", (int)n,
+                     l + 1);
+        listed++;
+    }
+    assert_int_equal(listed, 3);
+    assert_non_null(strstr(sec, "1210770896: name: empty"));
+    assert_null(strstr(t, "123377377"));
+    assert_null(strstr(t, "0115102962")); /* the first, in Hokkaido */
     free(t);
 }
 
@@ -486,6 +535,7 @@ int main(void)
         cmocka_unit_test(test_weekly),
         cmocka_unit_test(test_english_and_week),
         cmocka_unit_test(test_prefecture),
+        cmocka_unit_test(test_set_aside_own_pref),
         cmocka_unit_test(test_all),
         cmocka_unit_test(test_threads_same_bytes),
         cmocka_unit_test(test_publish_stops),

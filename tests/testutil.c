@@ -248,3 +248,33 @@ void tu_wait_pull_running(const char *db)
     }
     fail_msg("no pull started in %s", db);
 }
+
+double tu_now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+pid_t tu_serve_start(const char *db, const char *out, const char *dir,
+                     int *port)
+{
+    char log[700];
+    snprintf(log, sizeof log, "%s/serve.out", dir);
+    pid_t pid = tu_spawn("exec %s serve --db %s --out %s --quiet --listen "
+                         "127.0.0.1:0 >%s 2>&1",
+                         tu_bin("fukyu"), db, out, log);
+    for (int i = 0; i < 400; i++) {
+        char *s = tu_read_file(log, NULL);
+        const char *l = s ? strstr(s, "listening on 127.0.0.1:") : NULL;
+        if (l && strchr(l, '\n')) {
+            *port = atoi(l + strlen("listening on 127.0.0.1:"));
+            free(s);
+            return pid;
+        }
+        free(s);
+        tu_sleep_ms(25);
+    }
+    fail_msg("fukyu serve did not start");
+    return -1;
+}

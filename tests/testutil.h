@@ -45,7 +45,13 @@ pid_t tu_spawn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int tu_wait(pid_t pid);
 void tu_sleep_ms(long ms);
 /* Waits (up to 10 s) until the store's pull log shows a pull running:
- * a collector then holds its write transaction. */
+ * a collector is then fetching its pages. */
 void tu_wait_pull_running(const char *db);
+/* Seconds on the monotonic clock. */
+double tu_now_s(void);
+/* Starts `fukyu serve` over db and out on a free loopback port, its
+ * output in DIR/serve.out; returns its pid and writes the port. */
+pid_t tu_serve_start(const char *db, const char *out, const char *dir,
+                     int *port);
 
 #endif
