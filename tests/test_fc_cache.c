@@ -23,23 +23,6 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void same_forecast(const fk_forecast *a, const fk_forecast *b)
-{
-    assert_int_equal(a->method, b->method);
-    assert_int_equal(a->npoints, b->npoints);
-    assert_memory_equal(a->points, b->points, a->npoints * sizeof *a->points);
-    assert_int_equal(a->has_fy_end, b->has_fy_end);
-    assert_int_equal(a->target_date, b->target_date);
-}
-
-static void opts(fk_fc_options *o, fk_fc_method m)
-{
-    fk_fc_options_default(o);
-    o->method = m;
-    o->horizon_weeks = 26;
-    o->target = 0.6;
-}
-
 /* Computes cold, then again from the blob: same forecast, nothing new to
  * save.  Returns the blob (the caller frees). */
 static void *roundtrip(const fk_obs *obs, size_t n, const fk_fc_options *o,
@@ -89,7 +72,7 @@ static void test_saved_is_the_same_forecast(void **state)
                                       FK_FC_HOLT};
     for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++) {
         fk_fc_options o;
-        opts(&o, ms[i]);
+        fk_tu_cache_opts(&o, ms[i]);
         fk_forecast cold;
         size_t len;
         void *blob = roundtrip(obs, n, &o, &cold, &len);
@@ -104,7 +87,7 @@ static void test_hostile_blob_recomputed(void **state)
     fk_obs obs[45];
     size_t n = noisy_weekly(obs, 45);
     fk_fc_options o;
-    opts(&o, FK_FC_LOGISTIC);
+    fk_tu_cache_opts(&o, FK_FC_LOGISTIC);
     fk_forecast cold;
     size_t len;
     unsigned char *blob = roundtrip(obs, n, &o, &cold, &len);
@@ -143,7 +126,7 @@ static void test_hostile_blob_recomputed(void **state)
     rejected(other, n, &o, blob, len, &cold_other);
     fk_forecast_free(&cold_other);
     fk_fc_options o2;
-    opts(&o2, FK_FC_BASS);
+    fk_tu_cache_opts(&o2, FK_FC_BASS);
     fk_forecast cold2;
     size_t len2;
     void *blob2 = roundtrip(obs, n, &o2, &cold2, &len2);
@@ -159,7 +142,7 @@ static void test_keys(void **state)
     fk_obs obs[40];
     size_t n = noisy_weekly(obs, 40);
     fk_fc_options o;
-    opts(&o, FK_FC_AUTO);
+    fk_tu_cache_opts(&o, FK_FC_AUTO);
     char a[FK_FC_KEY_LEN], b[FK_FC_KEY_LEN], c[FK_FC_KEY_LEN];
     fk_fc_key(obs, n, &o, a);
     assert_int_equal(strlen(a), FK_FC_KEY_LEN - 1);
@@ -236,7 +219,7 @@ static void test_store_cache(void **state)
     fk_obs obs[45];
     size_t n = noisy_weekly(obs, 45);
     fk_fc_options o;
-    opts(&o, FK_FC_AUTO);
+    fk_tu_cache_opts(&o, FK_FC_AUTO);
     char key[FK_FC_KEY_LEN];
     fk_fc_key(obs, n, &o, key);
     fk_forecast a, b;

@@ -14,29 +14,12 @@
 
 #define N 70
 
-static void same_forecast(const fk_forecast *a, const fk_forecast *b)
-{
-    assert_int_equal(a->method, b->method);
-    assert_int_equal(a->npoints, b->npoints);
-    assert_memory_equal(a->points, b->points, a->npoints * sizeof *a->points);
-    assert_memory_equal(&a->fy_end, &b->fy_end, sizeof a->fy_end);
-    assert_int_equal(a->target_date, b->target_date);
-}
-
-static void opts(fk_fc_options *o, fk_fc_method m)
-{
-    fk_fc_options_default(o);
-    o->method = m;
-    o->horizon_weeks = 26;
-    o->target = 0.6;
-}
-
 /* The forecast by method m with chains ch (in as given, out filled). */
 static void run(const fk_obs *obs, size_t n, fk_fc_method m, fk_fc_chains *ch,
                 fk_forecast *f)
 {
     fk_fc_options o;
-    opts(&o, m);
+    fk_tu_cache_opts(&o, m);
     char err[256];
     assert_int_equal(fk_forecast_run_reuse(obs, n, &o, NULL, 0, NULL, NULL, ch,
                                            f, err, sizeof err),
@@ -90,7 +73,7 @@ static void test_longer_pull_same_result(void **state)
             cs[c] = whole, cs[c].n = idx[c] + 1, cs[c].last = obs[idx[c]].date;
         fk_fc_model mods[N];
         fk_fc_options o;
-        opts(&o, FK_FC_AUTO);
+        fk_tu_cache_opts(&o, FK_FC_AUTO);
         assert_int_equal(
             fk_fc_chain_restore(obs, idx, nc, &o, FK_FC_BASS, cs, &b, mods),
             ns);
