@@ -72,8 +72,12 @@ typedef struct {
 } fc_args;
 
 /* Loads the observations the arguments name; prints and returns -1. */
-static int load(const fc_args *a, fk_cli_env *env, fk_obs **obs, size_t *n)
+/* Reads the observations; *st stays open (for the forecast cache) when
+ * they came from the store, else NULL. */
+static int load(const fc_args *a, fk_cli_env *env, fk_store **stp, fk_obs **obs,
+                size_t *n)
 {
+    *stp = NULL;
     char err[1200];
     if (a->input) {
         if (fk_obs_load_csv(a->input, obs, n, err, sizeof err) < 0) {
@@ -87,9 +91,13 @@ static int load(const fc_args *a, fk_cli_env *env, fk_obs **obs, size_t *n)
     fk_area area = {a->pref, ""};
     int rc = fk_obs_from_store(st, a->program, a->type, &area, obs, n, err,
                                sizeof err);
-    fk_store_close(st);
-    if (rc < 0) fk_cli_fail("%s", err);
-    return rc;
+    if (rc < 0) {
+        fk_store_close(st);
+        fk_cli_fail("%s", err);
+        return -1;
+    }
+    *stp = st;
+    return 0;
 }
 
 static int print_json(const fk_forecast *f, double target)
@@ -231,7 +239,8 @@ static int run(int argc, char **argv)
     if (fk_cli_setup(&env) < 0) return 1;
     fk_obs *obs = NULL;
     size_t n = 0;
-    if (load(&a, &env, &obs, &n) < 0) return 1;
+    fk_store *st;
+    if (load(&a, &env, &st, &obs, &n) < 0) return 1;
 
     fk_fc_options o;
     fk_fc_options_default(&o);
@@ -249,7 +258,8 @@ static int run(int argc, char **argv)
     }
     fk_forecast f;
     char err[512];
-    int rc = fk_forecast_run(obs, n, &o, &f, err, sizeof err);
+    int rc = fk_forecast_cached(st, obs, n, &o, &f, err, sizeof err);
+    fk_store_close(st);
     free(obs);
     if (rc < 0) return fk_cli_fail("forecast: %s", err);
     rc = 0;

@@ -189,9 +189,20 @@ static int migrate_to_3(sqlite3 *db, char *err, size_t errlen)
                 err, errlen);
 }
 
+/* Version 4: derived results (data/cache.c), e.g. fitted forecasts, under
+ * a key naming the data and the algorithm they came from.  Nothing in it
+ * is needed: dropping every row only costs recomputation. */
+static int migrate_to_4(sqlite3 *db, char *err, size_t errlen)
+{
+    return exec(db,
+                "CREATE TABLE cache(key TEXT PRIMARY KEY,"
+                " value BLOB NOT NULL)",
+                err, errlen);
+}
+
 /* migrations[i] brings version i to i + 1. */
 static int (*const migrations[])(sqlite3 *, char *, size_t) = {
-    migrate_to_1, migrate_to_2, migrate_to_3};
+    migrate_to_1, migrate_to_2, migrate_to_3, migrate_to_4};
 
 static int user_version(sqlite3 *db)
 {

@@ -20,7 +20,7 @@
 #include "core/date.h"
 #include "data/ref.h"
 
-#define FK_SCHEMA_VERSION 3
+#define FK_SCHEMA_VERSION 4
 
 typedef struct fk_store fk_store;
 

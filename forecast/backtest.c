@@ -44,6 +44,13 @@ static void score(acc *c, double p, const double *dev, double y, int bands)
 int fk_backtest_run(const fk_obs *obs, size_t n, const fk_bt_options *o,
                     fk_backtest *out, char *err, size_t errlen)
 {
+    return fk_backtest_run_chains(obs, n, o, NULL, out, err, errlen);
+}
+
+int fk_backtest_run_chains(const fk_obs *obs, size_t n, const fk_bt_options *o,
+                           fk_fc_chains *chains, fk_backtest *out, char *err,
+                           size_t errlen)
+{
     memset(out, 0, sizeof *out);
     out->pick = FK_FC_PACE;
     if (fk_fc_check_obs(obs, n, err, errlen) < 0) return -1;
@@ -51,9 +58,7 @@ int fk_backtest_run(const fk_obs *obs, size_t n, const fk_bt_options *o,
     /* the auto row needs every method's forecasts to choose among */
     unsigned fit = mask & (1u << FK_FC_AUTO) ? ~0u : mask;
     fk_fc_table t;
-    if (fk_fc_table_build(obs, n, &o->fc, fit, FK_FC_TABLE_ALL, &t, err,
-                          errlen) < 0)
-        return -1;
+    fk_fc_table_build(obs, n, &o->fc, fit, FK_FC_TABLE_ALL, chains, &t);
     fk_day last = obs[n - 1].date;
     size_t first = 0, count = 0;
     for (size_t k = 0; k < t.norig; k++)
@@ -133,10 +138,8 @@ fk_fc_method fk_fc_auto_method(const fk_obs *obs, size_t n,
 {
     fk_fc_table t;
     char err[256];
-    if (fk_fc_check_obs(obs, n, err, sizeof err) < 0 ||
-        fk_fc_table_build(obs, n, o, ~0u, FK_FC_TABLE_LATEST, &t, err,
-                          sizeof err) < 0)
-        return FK_FC_PACE;
+    if (fk_fc_check_obs(obs, n, err, sizeof err) < 0) return FK_FC_PACE;
+    fk_fc_table_build(obs, n, o, ~0u, FK_FC_TABLE_LATEST, NULL, &t);
     fk_fc_method m = fk_fc_table_pick(&t, obs[n - 1].date);
     fk_fc_table_free(&t);
     return m;

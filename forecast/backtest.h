@@ -61,6 +61,11 @@ typedef struct {
 void fk_bt_options_default(fk_bt_options *o);
 int fk_backtest_run(const fk_obs *obs, size_t n, const fk_bt_options *o,
                     fk_backtest *out, char *err, size_t errlen);
+/* The same, with the curve fits reused from and saved to chains (NULL:
+ * none; see forecast.h): the backtest's origins are the chain's. */
+int fk_backtest_run_chains(const fk_obs *obs, size_t n, const fk_bt_options *o,
+                           fk_fc_chains *chains, fk_backtest *out, char *err,
+                           size_t errlen);
 /* Mean of a method's MAE over the horizons that had comparisons; NAN if
  * none. */
 double fk_bt_mean_mae(const fk_backtest *bt, fk_fc_method m);
@@ -75,5 +80,17 @@ void fk_bt_mid_score(const fk_backtest *bt, fk_fc_method m, double *is80,
  * beats pace by FK_BT_AUTO_MARGIN; else pace. */
 fk_fc_method fk_fc_auto_method(const fk_obs *obs, size_t n,
                                const fk_fc_options *o);
+
+/* A backtest saved beside the forecast it scores (forecast/saved.c): the
+ * key, from the forecast's fk_fc_key, and the blob, which holds the method
+ * it is of; decode is 0, or -1 when the blob is not one made under that
+ * key for method m or fails its checks (the caller recomputes). */
+void fk_bt_key_of(const char fc_key[FK_FC_KEY_LEN], char key[FK_FC_KEY_LEN]);
+void fk_bt_saved_encode(const fk_backtest *bt, fk_fc_method m,
+                        const char key[FK_FC_KEY_LEN], void **blob,
+                        size_t *len);
+int fk_bt_saved_decode(const void *blob, size_t len,
+                       const char key[FK_FC_KEY_LEN], fk_fc_method m,
+                       fk_backtest *out);
 
 #endif

@@ -107,9 +107,33 @@ enum {
     FK_FC_TABLE_ALL = 0,
     FK_FC_TABLE_LATEST = 1
 };
-int fk_fc_table_build(const fk_obs *obs, size_t n, const fk_fc_options *o,
-                      unsigned mask, int which, fk_fc_table *t, char *err,
-                      size_t errlen);
+/* chains (NULL: none) gives the curve fits saved by an earlier build and
+ * gets those to save (see forecast.h). */
+void fk_fc_table_build(const fk_obs *obs, size_t n, const fk_fc_options *o,
+                       unsigned mask, int which, fk_fc_chains *chains,
+                       fk_fc_table *t);
+/* The chain's origins (observation indices, ascending, into idx[n]):
+ * those eligible by what does not depend on later data (enough history,
+ * adoption under way, the first observation of its week), up to the last
+ * with a week of data after it.  Returns how many. */
+size_t fk_fc_chain_origins(const fk_obs *obs, size_t n, size_t *idx);
+/* The chain of curve method m over the prefixes cs[0..nc-1] (cs[c] the
+ * series up to origin c): mods[0..from-1] are given (restored), the rest
+ * fitted, each warm-started from the last good fit before it with a full
+ * grid of starts at fixed weeks (table.c).  A failed fit has method
+ * FK_FC_AUTO. */
+void fk_fc_chain_fit(const fk_fc_series *cs, size_t nc, size_t from,
+                     const fk_fc_options *o, fk_fc_method m, fk_fc_model *mods);
+/* The saved part of method m's chain in c->in[m], checked against these
+ * observations and origins: how many leading fits it restored into mods
+ * (0: none or not valid).  And the blob of mods[0..nc-1] into c->out[m]. */
+size_t fk_fc_chain_restore(const fk_obs *obs, const size_t *idx, size_t nc,
+                           const fk_fc_options *o, fk_fc_method m,
+                           const fk_fc_series *cs, const fk_fc_chains *c,
+                           fk_fc_model *mods);
+void fk_fc_chain_save(const fk_obs *obs, const size_t *idx, size_t nc,
+                      const fk_fc_options *o, fk_fc_method m,
+                      const fk_fc_model *mods, fk_fc_chains *c);
 void fk_fc_table_free(fk_fc_table *t);
 double fk_fc_table_pred(const fk_fc_table *t, fk_fc_method m, size_t o, int k);
 /* What auto picks from the errors known on day `now` (an observation
@@ -160,6 +184,69 @@ void fk_fc_cal_dev(const fk_fc_cal *c, const fk_fc_model *m,
  * being given up: the last share, lowered only by as much as the
  * denominator's recent growth (if any) carried on would lower it. */
 double fk_fc_floor(const fk_fc_series *s, int pace_weeks, double h);
+
+/* ---- the reusable part of a forecast (forecast.c, saved.c) ------------
+ * What fk_forecast_run spends its time on: the method (auto resolved),
+ * its calibration and its fit on the whole series (model.s points to the
+ * series it was given). */
+typedef struct {
+    fk_fc_method method;
+    fk_fc_cal cal;
+    fk_fc_model model;
+} fk_fc_prepared;
+
+int fk_fc_prepare(const fk_obs *obs, size_t n, const fk_fc_series *s,
+                  const fk_fc_options *opt, fk_fc_chains *chains,
+                  fk_fc_prepared *p, char *err, size_t errlen);
+/* A curve (logistic or bass) model from saved parameters, as its fit
+ * would have left it. */
+void fk_fc_restore(fk_fc_method method, const fk_fc_series *s,
+                   const fk_fc_options *o, const double *p, double sse,
+                   fk_fc_model *m);
+void fk_fc_logistic_fill(fk_fc_model *m, const fk_fc_series *s,
+                         const fk_fc_options *o, const double *p, double v);
+void fk_fc_bass_fill(fk_fc_model *m, const fk_fc_series *s, const double *p,
+                     double v);
+/* p as a blob for the cache (*blob malloc'd), and back: 0, or -1 when the
+ * blob is not one made for these observations and options or fails its
+ * checks (saved.c). */
+void fk_fc_saved_encode(const fk_obs *obs, size_t n, const fk_fc_options *o,
+                        const fk_fc_prepared *p, void **blob, size_t *len);
+int fk_fc_saved_decode(const fk_obs *obs, size_t n, const fk_fc_options *o,
+                       const fk_fc_series *s, const void *blob, size_t len,
+                       fk_fc_prepared *p);
+/* Bump on any change to fitting, choosing or calibrating, or to a blob's
+ * layout (saved.c, chain.c): stored blobs of the old version are then
+ * never asked for.  2: the rolling-origin chain is anchored at the
+ * series' first origin (chain.c). */
+#define FK_FC_SAVED_VERSION 2u
+/* What the keys and blob checks share (saved.c): one observation into a
+ * digest, a digest as "xxx:" + hex, finite values, curve parameters
+ * within the ranges their fits keep them in. */
+struct sha256_ctx;
+void fk_fc_hash_obs(struct sha256_ctx *c, const fk_obs *o);
+void fk_fc_key_hex(const char *prefix, const uint8_t d[32],
+                   char key[FK_FC_KEY_LEN]);
+int fk_fc_all_finite(const double *v, size_t n);
+int fk_fc_params_ok(fk_fc_method m, const double *p);
+
+/* ---- curve fits (curve.c) ---------------------------------------------
+ * Least squares of curve(p, t) over s, minimised in raw coordinates x[3]
+ * that unpack maps to p[4] (lo: the lowest ceiling allowed, cap > 0: a
+ * ceiling set by the caller). */
+typedef struct fk_fc_curve fk_fc_curve;
+struct fk_fc_curve {
+    const fk_fc_series *s;
+    double lo, cap;
+    const double *step; /* [3] initial simplex */
+    void (*unpack)(const fk_fc_curve *c, const double *x, double *p);
+    double (*curve)(const double *p, double t);
+};
+/* From x (overwritten with the optimum); writes p; returns the SSE. */
+double fk_fc_curve_fit(const fk_fc_curve *c, double *x, int maxeval, double *p);
+/* The best of the fits from each start; writes p; returns its SSE. */
+double fk_fc_curve_grid(const fk_fc_curve *c, const double (*starts)[3],
+                        size_t nstarts, double *p);
 
 /* Nelder-Mead: minimises f over R^dim from x (overwritten with the best
  * point); step is the initial simplex size per coordinate.  Returns the

@@ -221,11 +221,63 @@ nonfinite:
     return -1;
 }
 
+/* The expensive part: one rolling-origin table serves both the choice
+ * and the intervals (auto needs every method's errors, calibration the
+ * chosen one's), then the method is fitted on the whole series. */
+int fk_fc_prepare(const fk_obs *obs, size_t n, const fk_fc_series *s,
+                  const fk_fc_options *opt, fk_fc_chains *chains,
+                  fk_fc_prepared *p, char *err, size_t errlen)
+{
+    memset(p, 0, sizeof *p);
+    p->method = opt->method;
+    fk_fc_cal_prior(&p->cal);
+    if (p->method == FK_FC_AUTO || !opt->point_only) {
+        fk_fc_table tab;
+        unsigned mask = p->method == FK_FC_AUTO ? ~0u : 1u << p->method;
+        fk_fc_table_build(obs, n, opt, mask, FK_FC_TABLE_LATEST, chains, &tab);
+        if (p->method == FK_FC_AUTO)
+            p->method = fk_fc_table_pick(&tab, obs[n - 1].date);
+        fk_fc_table_cal(&tab, p->method, obs[n - 1].date, &p->cal);
+        fk_fc_table_free(&tab);
+    }
+    return fk_fc_fit(p->method, s, opt, NULL, &p->model, err, errlen);
+}
+
+void fk_fc_restore(fk_fc_method method, const fk_fc_series *s,
+                   const fk_fc_options *o, const double *p, double sse,
+                   fk_fc_model *m)
+{
+    memset(m, 0, sizeof *m);
+    if (method == FK_FC_LOGISTIC)
+        fk_fc_logistic_fill(m, s, o, p, sse);
+    else
+        fk_fc_bass_fill(m, s, p, sse);
+}
+
 int fk_forecast_run(const fk_obs *obs, size_t n, const fk_fc_options *opt,
                     fk_forecast *out, char *err, size_t errlen)
 {
+    return fk_forecast_run_saved(obs, n, opt, NULL, 0, NULL, NULL, out, err,
+                                 errlen);
+}
+
+int fk_forecast_run_saved(const fk_obs *obs, size_t n, const fk_fc_options *opt,
+                          const void *saved, size_t saved_len, void **blob,
+                          size_t *blob_len, fk_forecast *out, char *err,
+                          size_t errlen)
+{
+    return fk_forecast_run_reuse(obs, n, opt, saved, saved_len, blob, blob_len,
+                                 NULL, out, err, errlen);
+}
+
+int fk_forecast_run_reuse(const fk_obs *obs, size_t n, const fk_fc_options *opt,
+                          const void *saved, size_t saved_len, void **blob,
+                          size_t *blob_len, fk_fc_chains *chains,
+                          fk_forecast *out, char *err, size_t errlen)
+{
     memset(out, 0, sizeof *out);
     out->target_date = -1;
+    if (blob) *blob = NULL, *blob_len = 0;
     if (fk_fc_check_obs(obs, n, err, errlen) < 0) return -1;
     fk_day end;
     int steps;
@@ -236,28 +288,23 @@ int fk_forecast_run(const fk_obs *obs, size_t n, const fk_fc_options *opt,
     }
     fk_fc_series s;
     fk_fc_series_make(obs, n, &s);
-    fk_fc_method method = opt->method;
-    /* One rolling-origin table serves both the choice and the intervals:
-     * auto needs every method's errors, calibration the chosen one's. */
-    fk_fc_table tab = {0};
-    fk_fc_cal cal;
-    fk_fc_cal_prior(&cal);
-    int rc = 0;
-    if (method == FK_FC_AUTO || !opt->point_only) {
-        unsigned mask = method == FK_FC_AUTO ? ~0u : 1u << method;
-        rc = fk_fc_table_build(obs, n, opt, mask, FK_FC_TABLE_LATEST, &tab, err,
-                               errlen);
-        if (rc == 0 && method == FK_FC_AUTO)
-            method = fk_fc_table_pick(&tab, obs[n - 1].date);
-        if (rc == 0) fk_fc_table_cal(&tab, method, obs[n - 1].date, &cal);
+    fk_fc_prepared p;
+    int rc = -1;
+    /* A saved result that fails its checks, or draws no finite forecast,
+     * is ignored: the forecast is computed as if there were none. */
+    if (saved && fk_fc_saved_decode(obs, n, opt, &s, saved, saved_len, &p) == 0)
+        rc = shape(&p.model, opt, &p.cal, end, steps, out, err, errlen);
+    if (rc < 0) {
+        fk_forecast_free(out);
+        rc = fk_fc_prepare(obs, n, &s, opt, chains, &p, err, errlen);
+        if (rc == 0)
+            rc = shape(&p.model, opt, &p.cal, end, steps, out, err, errlen);
+        if (rc == 0 && blob)
+            fk_fc_saved_encode(obs, n, opt, &p, blob, blob_len);
     }
-    fk_fc_model m;
-    if (rc == 0) rc = fk_fc_fit(method, &s, opt, NULL, &m, err, errlen);
-    if (rc == 0) rc = shape(&m, opt, &cal, end, steps, out, err, errlen);
-    out->method = method;
+    out->method = p.method;
     out->last_date = obs[n - 1].date;
     out->last_rate = s.r[n - 1];
-    fk_fc_table_free(&tab);
     fk_fc_series_free(&s);
     if (rc < 0) fk_forecast_free(out);
     return rc;

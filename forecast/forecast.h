@@ -79,4 +79,54 @@ int fk_forecast_run(const fk_obs *obs, size_t n, const fk_fc_options *opt,
                     fk_forecast *out, char *err, size_t errlen);
 void fk_forecast_free(fk_forecast *f);
 
+/* ---- reusing a forecast's expensive part (forecast/saved.c) -------------
+ * The method choice, calibration and fit are a function of the
+ * observations and a few options; fk_fc_key names them (a version of the
+ * algorithm included), and fk_forecast_run_saved takes what an earlier run
+ * saved under that key.  The caller keeps the blobs (the store's cache:
+ * forecast/obs.h's fk_forecast_cached). */
+#define FK_FC_KEY_LEN (4 + 64 + 1) /* "fc1:" + hex SHA-256 + NUL */
+void fk_fc_key(const fk_obs *obs, size_t n, const fk_fc_options *o,
+               char key[FK_FC_KEY_LEN]);
+/* fk_forecast_run, using saved (saved_len bytes; NULL: none) when it is a
+ * valid blob for these observations and options, and else computing; a
+ * blob that is short, corrupt or for other data is ignored.  When it
+ * computed and blob is not NULL, *blob (malloc'd) and *blob_len are what
+ * to save under fk_fc_key; else *blob is NULL. */
+int fk_forecast_run_saved(const fk_obs *obs, size_t n, const fk_fc_options *opt,
+                          const void *saved, size_t saved_len, void **blob,
+                          size_t *blob_len, fk_forecast *out, char *err,
+                          size_t errlen);
+
+/* ---- reusing the rolling-origin fits (forecast/chain.c) -----------------
+ * The curve methods' fit at each weekly origin is a function of the
+ * observations up to it alone, so a new pull leaves the fits at the old
+ * origins as they were.  One blob per curve method holds every origin's
+ * fit up to the last one, under a key of the observations up to that
+ * origin; fk_fc_chain_keys lists the keys worth probing, latest first
+ * (usually the first or second is last pull's blob).  The caller fills
+ * in[] with what it found (any of the keys; a blob that fails its checks
+ * is ignored) and saves out[] under out_key[] (out[m] NULL: nothing new).
+ * Both are malloc'd and freed by fk_fc_chains_free. */
+#define FK_FC_CHAIN_PROBES 8
+typedef struct {
+    void *in[FK_FC_NMETHODS];
+    size_t in_len[FK_FC_NMETHODS];
+    void *out[FK_FC_NMETHODS];
+    size_t out_len[FK_FC_NMETHODS];
+    char out_key[FK_FC_NMETHODS][FK_FC_KEY_LEN];
+} fk_fc_chains;
+/* 1 for the methods that have a chain (logistic, bass). */
+int fk_fc_chained(fk_fc_method m);
+/* Up to max keys for method m, latest origin first; returns how many. */
+size_t fk_fc_chain_keys(const fk_obs *obs, size_t n, const fk_fc_options *o,
+                        fk_fc_method m, char (*keys)[FK_FC_KEY_LEN],
+                        size_t max);
+void fk_fc_chains_free(fk_fc_chains *c);
+/* fk_forecast_run_saved with the chains (NULL: none) used and filled. */
+int fk_forecast_run_reuse(const fk_obs *obs, size_t n, const fk_fc_options *opt,
+                          const void *saved, size_t saved_len, void **blob,
+                          size_t *blob_len, fk_fc_chains *chains,
+                          fk_forecast *out, char *err, size_t errlen);
+
 #endif

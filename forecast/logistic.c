@@ -17,50 +17,18 @@ static double logistic_curve(const double *p, double t)
     return p[0] / (1.0 + exp(-p[1] * (t - p[2])));
 }
 
-typedef struct {
-    const fk_fc_series *s;
-    double lo;  /* lowest cap allowed */
-    double cap; /* > 0: fixed */
-} fit_ctx;
-
-static void unpack(const fit_ctx *c, const double *x, double *p)
+static void unpack(const fk_fc_curve *c, const double *x, double *p)
 {
     p[0] = c->cap > 0 ? c->cap : c->lo + (1.0 - c->lo) * fk_fc_sigmoid(x[0]);
     p[1] = exp(fmin(fmax(x[1], -15.0), 3.0));
     p[2] = x[2];
 }
 
-static double sse(const double *x, void *vctx)
-{
-    const fit_ctx *c = vctx;
-    double p[3], v = 0;
-    unpack(c, x, p);
-    for (size_t i = 0; i < c->s->n; i++) {
-        double e = c->s->r[i] - logistic_curve(p, c->s->t[i]);
-        v += e * e;
-    }
-    return v;
-}
-
-/* Fits from the raw start x; writes p; returns the SSE. */
-static double fit_from(fit_ctx *c, double *x, int maxeval, double *p)
+static fk_fc_curve curve_of(const fk_fc_series *s, const fk_fc_options *o)
 {
     static const double step[3] = {1.0, 0.7, 10.0};
-    double v = fk_fc_nelder_mead(sse, c, x, 3, step, maxeval, 1e-13);
-    unpack(c, x, p);
-    return v;
-}
-
-static double refit(const fk_fc_series *s, const fk_fc_options *o, double *p)
-{
-    fit_ctx c = {s, fk_fc_max_share(s), o->cap};
-    double lo = c.lo, x[3];
-    x[0] = c.cap > 0
-               ? 0
-               : fk_fc_logit(fmax(p[0] - lo, 1e-9) / fmax(1.0 - lo, 1e-9));
-    x[1] = log(p[1]);
-    x[2] = p[2];
-    return fit_from(&c, x, 800, p);
+    return (fk_fc_curve){s,      fk_fc_max_share(s), o->cap, step,
+                         unpack, logistic_curve};
 }
 
 static double logistic_mean(const fk_fc_model *m, double h)
@@ -68,8 +36,8 @@ static double logistic_mean(const fk_fc_model *m, double h)
     return logistic_curve(m->p, m->s->t[m->s->n - 1] + h);
 }
 
-static void fill(fk_fc_model *m, const fk_fc_series *s, const fk_fc_options *o,
-                 const double *p, double v)
+void fk_fc_logistic_fill(fk_fc_model *m, const fk_fc_series *s,
+                         const fk_fc_options *o, const double *p, double v)
 {
     m->method = FK_FC_LOGISTIC;
     m->s = s;
@@ -86,31 +54,35 @@ int fk_fc_fit_logistic(const fk_fc_series *s, const fk_fc_options *o,
         snprintf(err, errlen, "logistic cap %g is outside (0, 1]", o->cap);
         return -1;
     }
-    fit_ctx c = {s, fk_fc_max_share(s), o->cap};
+    fk_fc_curve c = curve_of(s, o);
     double span = fmax(s->t[s->n - 1] - s->t[0], 1.0), tl = s->t[s->n - 1];
     static const double capf[] = {0.1, 0.5, 0.9};
     static const double kf[] = {3.0, 10.0};
     static const double t0f[] = {0.0, 0.5, 1.5};
-    double best = HUGE_VAL, bp[3] = {0};
+    double starts[18][3], p[4] = {0};
+    size_t k = 0;
     for (size_t a = 0; a < (o->cap > 0 ? 1u : 3u); a++)
         for (size_t b = 0; b < 2; b++)
-            for (size_t d = 0; d < 3; d++) {
-                double x[3] = {fk_fc_logit(capf[a]), log(kf[b] / span),
-                               tl + t0f[d] * span};
-                double p[3];
-                double v = fit_from(&c, x, 2000, p);
-                if (v < best)
-                    best = v, bp[0] = p[0], bp[1] = p[1], bp[2] = p[2];
-            }
-    fill(m, s, o, bp, best);
+            for (size_t d = 0; d < 3; d++, k++)
+                starts[k][0] = fk_fc_logit(capf[a]),
+                starts[k][1] = log(kf[b] / span),
+                starts[k][2] = tl + t0f[d] * span;
+    double v = fk_fc_curve_grid(&c, (const double(*)[3])starts, k, p);
+    fk_fc_logistic_fill(m, s, o, p, v);
     return 0;
 }
 
 int fk_fc_fit_logistic_warm(const fk_fc_series *s, const fk_fc_options *o,
                             const fk_fc_model *warm, fk_fc_model *m)
 {
-    double p[3] = {o->cap > 0 ? o->cap : warm->p[0], warm->p[1], warm->p[2]};
-    double v = refit(s, o, p);
-    fill(m, s, o, p, v);
+    fk_fc_curve c = curve_of(s, o);
+    double p[4], x[3];
+    x[0] = c.cap > 0 ? 0
+                     : fk_fc_logit(fmax(warm->p[0] - c.lo, 1e-9) /
+                                   fmax(1.0 - c.lo, 1e-9));
+    x[1] = log(warm->p[1]);
+    x[2] = warm->p[2];
+    double v = fk_fc_curve_fit(&c, x, 800, p);
+    fk_fc_logistic_fill(m, s, o, p, v);
     return 0;
 }

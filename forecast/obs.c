@@ -207,14 +207,11 @@ fail:
     return -1;
 }
 
-int fk_obs_from_series(const fk_point *pts, size_t npts, fk_obs **out,
-                       size_t *n, char *err, size_t errlen)
+void fk_obs_from_series(const fk_point *pts, size_t npts, fk_obs **out,
+                        size_t *n)
 {
-    /* Cannot fail since allocation aborts (core/alloc.h); err stays in
-     * the signature so the callers' error path is uniform. */
-    (void)err, (void)errlen;
     *out = NULL, *n = 0;
-    if (npts == 0) return 0;
+    if (npts == 0) return;
     size_t k = (npts + 6) / 7;
     fk_obs *v = fk_xcalloc(k, sizeof *v);
     size_t nv = 0;
@@ -232,7 +229,6 @@ int fk_obs_from_series(const fk_point *pts, size_t npts, fk_obs **out,
         v[a] = v[b], v[b] = t;
     }
     *out = v, *n = nv;
-    return 0;
 }
 
 int fk_obs_from_store(fk_store *st, const char *program, int type,
@@ -257,7 +253,7 @@ int fk_obs_from_store(fk_store *st, const char *program, int type,
         snprintf(err, errlen, "store: %s", fk_store_error(st));
         return -1;
     }
-    int rc = fk_obs_from_series(pts, np, out, n, err, errlen);
+    fk_obs_from_series(pts, np, out, n);
     free(pts);
-    return rc;
+    return 0;
 }

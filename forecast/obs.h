@@ -23,12 +23,28 @@ int fk_obs_load_csv(const char *path, fk_obs **out, size_t *n, char *err,
 
 /* Samples a daily series weekly: every 7th day ending at its last day,
  * skipping days with no denominator.  *out is malloc'd. */
-int fk_obs_from_series(const fk_point *pts, size_t npts, fk_obs **out,
-                       size_t *n, char *err, size_t errlen);
+void fk_obs_from_series(const fk_point *pts, size_t npts, fk_obs **out,
+                        size_t *n);
 /* The weekly series of a program (type < 0: all types) in an area, from
  * the program's first day to the latest stored as_of. */
 int fk_obs_from_store(fk_store *st, const char *program, int type,
                       const fk_area *area, fk_obs **out, size_t *n, char *err,
                       size_t errlen);
+
+/* fk_forecast_run with its expensive part (method choice, calibration,
+ * fit) looked up in the store's cache under fk_fc_key and saved there
+ * when computed (forecast/cached.c).  st NULL: no cache.  The cache never
+ * changes the result, only its cost; a write it cannot make at once is
+ * skipped. */
+int fk_forecast_cached(fk_store *st, const fk_obs *obs, size_t n,
+                       const fk_fc_options *opt, fk_forecast *out, char *err,
+                       size_t errlen);
+
+/* The chain blobs (forecast.h) for these observations and options read
+ * from the store's cache into c->in (the latest of FK_FC_CHAIN_PROBES
+ * keys per method found), and c->out written there. */
+void fk_fc_chains_load(fk_store *st, const fk_obs *obs, size_t n,
+                       const fk_fc_options *opt, fk_fc_chains *c);
+void fk_fc_chains_save(fk_store *st, const fk_fc_chains *c);
 
 #endif

@@ -8,8 +8,11 @@
  * origin's fit starts from the previous origin's optimum (the data grew
  * by one week, so the optimum moved little); a full grid runs at the
  * first origin, every FULL_EVERY weeks (counted from the first
- * observation, so the same origins whatever the table's first one) and
- * after a gap of more than FULL_EVERY weeks, and the better fit wins. */
+ * observation) and after a gap of more than FULL_EVERY weeks, and the
+ * better fit wins.  This chain always runs from the series' first origin,
+ * whichever origin the table starts at, so the fit at an origin depends
+ * on the observations up to it alone and a new pull's table reuses the
+ * last pull's fits (chain.c). */
 #include "forecast/fc_internal.h"
 
 #include <math.h>
@@ -25,6 +28,15 @@ const int fk_fc_ck_weeks[FK_FC_NCK] = {1, 2, 4, 8, 13, 19, 26};
 
 #define FULL_EVERY  8
 #define ALL_METHODS ((1u << FK_FC_NMETHODS) - 1 - (1u << FK_FC_AUTO))
+
+/* What the chained fits of one build share. */
+typedef struct {
+    const fk_obs *obs;
+    const size_t *idx;      /* [nc] chain origins */
+    size_t nc, first;       /* the table's first origin is chain origin first */
+    const fk_fc_series *cs; /* [nc] the prefixes */
+    fk_fc_chains *chains;
+} fk_chain_ctx;
 
 int fk_fc_ck_index(int weeks)
 {
@@ -58,9 +70,10 @@ static fk_day week_of(const fk_obs *obs, size_t i)
 /* An origin: enough history to fit, adoption under way (before the
  * first adopter there is no pace to measure errors against, and a launch
  * seen from a flat zero line would count as an error hundreds of weeks of
- * "speed" wide), a week of data after it to compare with, and at most one
- * a week (the first observation of each week), so that daily input costs
- * no more than weekly. */
+ * "speed" wide), at most one a week (the first observation of each week,
+ * so that daily input costs no more than weekly), and a week of data
+ * after it to compare with.  All but the last look at obs[0..i] alone,
+ * so the origins of a shorter pull are those of a longer one. */
 static int eligible(const fk_obs *obs, size_t n, size_t i)
 {
     if (i + 1 < FK_FC_MIN_OBS ||
@@ -68,6 +81,14 @@ static int eligible(const fk_obs *obs, size_t n, size_t i)
         return 0;
     if (obs[i].adopting <= 0 || obs[i].date + 7 > obs[n - 1].date) return 0;
     return i == 0 || week_of(obs, i) != week_of(obs, i - 1);
+}
+
+size_t fk_fc_chain_origins(const fk_obs *obs, size_t n, size_t *idx)
+{
+    size_t nc = 0;
+    for (size_t i = 0; i < n; i++)
+        if (eligible(obs, n, i)) idx[nc++] = i;
+    return nc;
 }
 
 /* The first candidate the latest-only table needs: the errors that
@@ -125,28 +146,69 @@ double fk_fc_table_pred(const fk_fc_table *t, fk_fc_method m, size_t o, int k)
     return t->pred[((size_t)m * t->norig + o) * FK_FC_NCK + (size_t)k];
 }
 
-static void fit_method(fk_fc_table *t, const fk_fc_options *o, fk_fc_method m)
+static fk_day week_end(const fk_fc_series *s)
+{
+    return (fk_day)floor(s->t[s->n - 1] + 1e-9);
+}
+
+void fk_fc_chain_fit(const fk_fc_series *cs, size_t nc, size_t from,
+                     const fk_fc_options *o, fk_fc_method m, fk_fc_model *mods)
 {
     const fk_fc_model *prev = NULL;
     fk_day prev_week = 0;
-    int curve =
-        m == FK_FC_LOGISTIC || m == FK_FC_BASS; /* only these have starts */
     char e2[256];
-    for (size_t k = 0; k < t->norig; k++) {
-        fk_fc_model *mo = &t->model[(size_t)m * t->norig + k], w;
-        const fk_fc_series *s = &t->pre[k];
-        fk_day week = (fk_day)floor(s->t[s->n - 1] + 1e-9);
+    for (size_t c = 0; c < from; c++)
+        if (mods[c].method == m) prev = &mods[c], prev_week = week_end(&cs[c]);
+    for (size_t c = from; c < nc; c++) {
+        fk_fc_model *mo = &mods[c], w;
+        fk_day week = week_end(&cs[c]);
         int full =
             !prev || week % FULL_EVERY == 0 || week - prev_week > FULL_EVERY;
-        int ok = fk_fc_fit(m, s, o, full ? NULL : prev, mo, e2, sizeof e2) == 0;
-        if (ok && full && prev && curve &&
-            fk_fc_fit(m, s, o, prev, &w, e2, sizeof e2) == 0 && w.sse < mo->sse)
+        int ok =
+            fk_fc_fit(m, &cs[c], o, full ? NULL : prev, mo, e2, sizeof e2) == 0;
+        if (ok && full && prev &&
+            fk_fc_fit(m, &cs[c], o, prev, &w, e2, sizeof e2) == 0 &&
+            w.sse < mo->sse)
             *mo = w;
         if (!ok) {
             mo->method = FK_FC_AUTO; /* marks "no fit" */
             continue;
         }
         prev = mo, prev_week = week;
+    }
+}
+
+/* Method m at the table's origins, which are chain origins first ..
+ * first + norig - 1 of cs[0..nc-1].  The curves run their chain from the
+ * series' first origin (restored from chains where saved), so a fit does
+ * not depend on where the table starts; the others have no warm start
+ * and are fitted at the table's origins alone. */
+static void fit_method(fk_fc_table *t, const fk_fc_options *o, fk_fc_method m,
+                       const fk_chain_ctx *cx)
+{
+    fk_fc_model *row = &t->model[(size_t)m * t->norig];
+    char e2[256];
+    if (fk_fc_chained(m)) {
+        fk_fc_model *mods = fk_xcalloc(cx->nc + 1, sizeof *mods);
+        size_t from = fk_fc_chain_restore(cx->obs, cx->idx, cx->nc, o, m,
+                                          cx->cs, cx->chains, mods);
+        fk_fc_chain_fit(cx->cs, cx->nc, from, o, m, mods);
+        if (cx->chains && from < cx->nc)
+            fk_fc_chain_save(cx->obs, cx->idx, cx->nc, o, m, mods, cx->chains);
+        for (size_t k = 0; k < t->norig; k++) {
+            row[k] = mods[cx->first + k];
+            row[k].s = &t->pre[k]; /* the same prefix, owned by the table */
+        }
+        free(mods);
+    } else {
+        for (size_t k = 0; k < t->norig; k++)
+            if (fk_fc_fit(m, &t->pre[k], o, NULL, &row[k], e2, sizeof e2) < 0)
+                row[k].method = FK_FC_AUTO; /* marks "no fit" */
+    }
+    for (size_t k = 0; k < t->norig; k++) {
+        const fk_fc_model *mo = &row[k];
+        const fk_fc_series *s = &t->pre[k];
+        if (mo->method != m) continue;
         double *pr = &t->pred[((size_t)m * t->norig + k) * FK_FC_NCK];
         for (int c = 0; c < FK_FC_NCK; c++) {
             double mu = mo->mean(mo, fk_fc_ck_weeks[c]);
@@ -156,18 +218,14 @@ static void fit_method(fk_fc_table *t, const fk_fc_options *o, fk_fc_method m)
     }
 }
 
-int fk_fc_table_build(const fk_obs *obs, size_t n, const fk_fc_options *o,
-                      unsigned mask, int which, fk_fc_table *t, char *err,
-                      size_t errlen)
+void fk_fc_table_build(const fk_obs *obs, size_t n, const fk_fc_options *o,
+                       unsigned mask, int which, fk_fc_chains *chains,
+                       fk_fc_table *t)
 {
-    /* Cannot fail since allocation aborts (core/alloc.h); err stays in
-     * the signature so the callers' error path is uniform. */
-    (void)err, (void)errlen;
     memset(t, 0, sizeof *t);
     t->mask = mask & ALL_METHODS;
-    size_t *cand = fk_xcalloc(n, sizeof *cand), nc = 0;
-    for (size_t i = 0; i < n; i++)
-        if (eligible(obs, n, i)) cand[nc++] = i;
+    size_t *cand = fk_xcalloc(n + 1, sizeof *cand);
+    size_t nc = fk_fc_chain_origins(obs, n, cand);
     size_t start =
         which == FK_FC_TABLE_LATEST ? latest_start(obs, n, cand, nc) : 0;
     size_t no = t->norig = nc - start, nm = FK_FC_NMETHODS;
@@ -197,10 +255,17 @@ int fk_fc_table_build(const fk_obs *obs, size_t n, const fk_fc_options *o,
                 d <= obs[n - 1].date ? actual_at(obs, n, d) : NAN;
         }
     }
-    free(cand);
+    fk_chain_ctx cx = {obs, cand, nc, start, NULL, chains};
+    fk_fc_series *cs = fk_xcalloc(nc + 1, sizeof *cs);
+    for (size_t c = 0; c < nc; c++) {
+        cs[c] = t->whole;
+        cs[c].n = cand[c] + 1, cs[c].last = obs[cand[c]].date;
+    }
+    cx.cs = cs;
     for (int m = FK_FC_PACE; m < FK_FC_NMETHODS; m++)
-        if (t->mask & (1u << m)) fit_method(t, o, (fk_fc_method)m);
-    return 0;
+        if (t->mask & (1u << m)) fit_method(t, o, (fk_fc_method)m, &cx);
+    free(cs);
+    free(cand);
 }
 
 void fk_fc_table_free(fk_fc_table *t)

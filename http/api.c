@@ -230,10 +230,11 @@ static enum MHD_Result forecast(fk_req *r)
     char err[600];
     int rc =
         fk_obs_from_store(st, program, type, &area, &obs, &n, err, sizeof err);
-    fk_pool_put(r->srv, st);
-    if (rc < 0)
+    if (rc < 0) {
+        fk_pool_put(r->srv, st);
         return fk_reply_json_error(r, MHD_HTTP_SERVICE_UNAVAILABLE,
                                    "forecast: %s", err);
+    }
     if (n > FK_API_MAX_WEEKS) {
         memmove(obs, obs + (n - FK_API_MAX_WEEKS),
                 FK_API_MAX_WEEKS * sizeof *obs);
@@ -254,7 +255,8 @@ static enum MHD_Result forecast(fk_req *r)
         if (o.until < last + 28) o.until = last + 28;
     }
     fk_forecast f;
-    rc = fk_forecast_run(obs, n, &o, &f, err, sizeof err);
+    rc = fk_forecast_cached(st, obs, n, &o, &f, err, sizeof err);
+    fk_pool_put(r->srv, st);
     free(obs);
     if (rc < 0)
         return fk_reply_json_error(r, MHD_HTTP_UNPROCESSABLE_CONTENT,

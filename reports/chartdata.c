@@ -1,7 +1,7 @@
 /* chartdata.c - reads the store into the chart structs (see chartdata.h).
  * The same rules as `fukyu chart`: trend observations thinned to weekly
- * points ending on the as-of date when the series spans more than half a
- * year; weekly new adopters never below zero (closures are not
+ * points from the first day, and the as-of date, when the series spans
+ * more than half a year; weekly new adopters never below zero (closures are not
  * adoptions).  Forecasts run in threads: each takes a quarter of a second
  * on a national series and they are independent. */
 #include "reports/chartdata.h"
@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "data/cache.h"
+#include "forecast/obs.h"
 
 void fk_cd_counts_add(fk_chart_counts *to, const fk_counts *c)
 {
@@ -34,23 +36,74 @@ static int store_fail(fk_store *st, char *err, size_t errlen)
     return -1;
 }
 
-/* A forecast job: the line's observations in, forecast (and backtest) out. */
+/* A forecast job: the line's observations and what the store's cache
+ * held for them in (read on the calling thread, which owns the store),
+ * forecast (and backtest) and what to cache out. */
 typedef struct {
     fk_cd_line *line;
     fk_fc_options o;
     int backtest;
+    fk_obs *fo; /* [line->nobs] */
+    char key[FK_FC_KEY_LEN], bt_key[FK_FC_KEY_LEN];
+    void *saved, *blob, *bt_saved, *bt_blob;
+    size_t saved_len, blob_len, bt_saved_len, bt_blob_len;
+    fk_fc_chains ch; /* the curve fits per origin, in and out */
 } fc_job;
+
+static void fc_prepare(fk_store *st, fc_job *j)
+{
+    fk_cd_line *l = j->line;
+    j->fo = fk_xcalloc(l->nobs, sizeof *j->fo);
+    for (size_t i = 0; i < l->nobs; i++)
+        j->fo[i] = (fk_obs){l->obs[i].date, l->obs[i].adopting, l->obs[i].total,
+                            l->applied ? l->applied[i] : NAN};
+    fk_fc_key(j->fo, l->nobs, &j->o, j->key);
+    fk_store_cache_get(st, j->key, &j->saved, &j->saved_len);
+    if (j->backtest) {
+        fk_bt_key_of(j->key, j->bt_key);
+        fk_store_cache_get(st, j->bt_key, &j->bt_saved, &j->bt_saved_len);
+    }
+    /* what the results saved above do not cover is computed, from the
+     * curve fits of the last pull where they are saved */
+    if (!j->saved || (j->backtest && !j->bt_saved)) {
+        fk_fc_options any = j->o;
+        any.method = FK_FC_AUTO; /* the backtest's method is not known yet */
+        fk_fc_chains_load(st, j->fo, l->nobs, &any, &j->ch);
+    }
+}
+
+/* The backtest of method m on the forecast's chains: the same origins,
+ * so the curve fits the forecast made or restored are reused. */
+static int run_backtest(fc_job *j, const fk_bt_options *bo, fk_backtest *bt)
+{
+    fk_fc_chains bc = {0};
+    char e[160];
+    for (int m = 0; m < FK_FC_NMETHODS; m++) {
+        bc.in[m] = j->ch.out[m] ? j->ch.out[m] : j->ch.in[m]; /* borrowed */
+        bc.in_len[m] = j->ch.out[m] ? j->ch.out_len[m] : j->ch.in_len[m];
+    }
+    int rc =
+        fk_backtest_run_chains(j->fo, j->line->nobs, bo, &bc, bt, e, sizeof e);
+    for (int m = 0; m < FK_FC_NMETHODS; m++) {
+        if (bc.out[m] && !j->ch.out[m]) { /* new fits: saved with the rest */
+            j->ch.out[m] = bc.out[m], j->ch.out_len[m] = bc.out_len[m];
+            memcpy(j->ch.out_key[m], bc.out_key[m], FK_FC_KEY_LEN);
+        } else {
+            free(bc.out[m]);
+        }
+    }
+    return rc;
+}
 
 static void *fc_run(void *arg)
 {
     fc_job *j = arg;
     fk_cd_line *l = j->line;
-    fk_obs *fo = fk_xcalloc(l->nobs, sizeof *fo);
-    for (size_t i = 0; i < l->nobs; i++)
-        fo[i] = (fk_obs){l->obs[i].date, l->obs[i].adopting, l->obs[i].total,
-                         l->applied ? l->applied[i] : NAN};
-    l->has_fc = fk_forecast_run(fo, l->nobs, &j->o, &l->f, l->fc_err,
-                                sizeof l->fc_err) == 0;
+    fk_obs *fo = j->fo;
+    l->has_fc =
+        fk_forecast_run_reuse(fo, l->nobs, &j->o, j->saved, j->saved_len,
+                              &j->blob, &j->blob_len, &j->ch, &l->f, l->fc_err,
+                              sizeof l->fc_err) == 0;
     if (l->has_fc && j->backtest) {
         /* The chosen method alone, on the origins auto judged it by. */
         fk_bt_options bo;
@@ -59,15 +112,19 @@ static void *fc_run(void *arg)
         bo.methods = 1u << l->f.method;
         bo.max_origins = FK_BT_AUTO_ORIGINS;
         fk_backtest bt;
-        char e[160];
-        if (fk_backtest_run(fo, l->nobs, &bo, &bt, e, sizeof e) == 0 &&
-            bt.cell[l->f.method][0].n > 0) {
+        int ok = fk_bt_saved_decode(j->bt_saved, j->bt_saved_len, j->bt_key,
+                                    l->f.method, &bt) == 0;
+        if (!ok && run_backtest(j, &bo, &bt) == 0) {
+            ok = 1;
+            fk_bt_saved_encode(&bt, l->f.method, j->bt_key, &j->bt_blob,
+                               &j->bt_blob_len);
+        }
+        if (ok && bt.cell[l->f.method][0].n > 0) {
             l->has_bt = 1;
             l->bt4 = bt.cell[l->f.method][0];
             l->bt13 = bt.cell[l->f.method][2];
         }
     }
-    free(fo);
     return NULL;
 }
 
@@ -86,9 +143,11 @@ static void make_line(const fk_point *pts, size_t n, double target,
     size_t step = *weekly ? 7 : 1;
     l->obs = fk_xcalloc(n, sizeof *l->obs);
     l->applied = fk_xcalloc(n, sizeof *l->applied);
-    /* Walk from the last day backwards in steps so the as-of date is a point. */
-    for (size_t i = n ? (n - 1) % step : 0; i < n; i += step) {
-        if (pts[i].c.total <= 0) continue;
+    /* Every step-th day from the first, and the last day (the as-of date
+     * is a point): a new day of data leaves the earlier points where they
+     * were, so the forecast reuses its fits at them (forecast/chain.c). */
+    for (size_t i = 0; i < n; i++) {
+        if ((i % step != 0 && i != n - 1) || pts[i].c.total <= 0) continue;
         l->applied[m] = (double)pts[i].c.applied;
         l->obs[m++] = (fk_chart_obs){pts[i].date, (double)pts[i].c.adopting,
                                      (double)pts[i].c.total};
@@ -117,6 +176,7 @@ int fk_cd_trend_load_with(fk_store *st, const char *program, int pref,
 }
 
 struct fk_cd_jobs {
+    fk_store *st; /* where wait saves the jobs' results */
     fc_job job[FK_NTYPE + 1];
     pthread_t th[FK_NTYPE + 1];
     int started[FK_NTYPE + 1];
@@ -164,6 +224,7 @@ int fk_cd_trend_start(fk_store *st, const char *program, int pref, fk_day date,
     free(all);
     struct fk_cd_jobs *js = fk_xcalloc(1, sizeof *js);
     out->jobs = js;
+    js->st = st;
     out->fixed_methods = methods != NULL;
     fc_job *jobs = js->job;
     pthread_t *th = js->th;
@@ -182,6 +243,7 @@ int fk_cd_trend_start(fk_store *st, const char *program, int pref, fk_day date,
                      "no facilities");
             continue;
         }
+        fc_prepare(st, &jobs[t]);
         started[t] = pthread_create(&th[t], NULL, fc_run, &jobs[t]) == 0;
         if (!started[t]) fc_run(&jobs[t]); /* no thread: run it here */
     }
@@ -195,7 +257,17 @@ void fk_cd_trend_wait(fk_cd_trend *t)
 {
     if (!t->jobs) return;
     for (int i = 0; i <= FK_NTYPE; i++) {
+        fc_job *j = &t->jobs->job[i];
         if (t->jobs->started[i]) pthread_join(t->jobs->th[i], NULL);
+        if (j->blob)
+            fk_store_cache_put(t->jobs->st, j->key, j->blob, j->blob_len);
+        if (j->bt_blob)
+            fk_store_cache_put(t->jobs->st, j->bt_key, j->bt_blob,
+                               j->bt_blob_len);
+        fk_fc_chains_save(t->jobs->st, &j->ch);
+        fk_fc_chains_free(&j->ch);
+        free(j->blob), free(j->saved), free(j->fo);
+        free(j->bt_blob), free(j->bt_saved);
         fk_cd_line *l = &t->line[i];
         t->chart.lines[i] =
             (fk_chart_line){l->obs, l->nobs, l->has_fc ? l->f.points : NULL,
@@ -338,17 +410,12 @@ int fk_cd_weekly_load(fk_store *st, const char *program, int pref, fk_day date,
     return rc;
 }
 
-int fk_cd_weekly_from_trend(const fk_cd_trend *t, fk_chart_weekly *out,
-                            char *err, size_t errlen)
+void fk_cd_weekly_from_trend(const fk_cd_trend *t, fk_chart_weekly *out)
 {
-    /* Cannot fail since allocation aborts (core/alloc.h); err stays in
-     * the signature so the callers' error path is uniform. */
-    (void)err, (void)errlen;
     const fk_chart_meta *m = &t->chart.meta;
     cut_weeks(m->program, m->pref,
               t->daily_from + 1 /* the first week's Monday */, m->as_of,
               t->daily, t->ndaily, t->daily_from, out);
-    return 0;
 }
 
 void fk_cd_weekly_free(fk_chart_weekly *w)

@@ -48,19 +48,18 @@ int fk_cd_trend_load(fk_store *st, const char *program, int pref, fk_day date,
                      double target, int backtest, fk_cd_trend *out, char *err,
                      size_t errlen);
 /* The same with the method of each line fixed (methods[type], [FK_NTYPE]
- * = all; FK_FC_AUTO = choose by backtest).  The publisher forecasts the 47
- * prefectures with the methods auto chose for Japan: choosing costs a
- * backtest of every method, and a prefecture's series is the national
- * one's noisier part, so the national choice is the better informed. */
+ * = all; FK_FC_AUTO = choose by backtest). */
 int fk_cd_trend_load_with(fk_store *st, const char *program, int pref,
                           fk_day date, double target, int backtest,
                           const fk_fc_method methods[FK_NTYPE + 1],
                           fk_cd_trend *out, char *err, size_t errlen);
 void fk_cd_trend_free(fk_cd_trend *t);
 /* The same in two steps: start reads the series (the daily series and
- * observations are ready when it returns) and leaves the forecasts
- * running; the caller may use the store meanwhile, and must call wait
- * before reading forecasts.  *out must not move in between. */
+ * observations are ready when it returns, and what the store's forecast
+ * cache holds for them) and leaves the forecasts running; the caller may
+ * use the store meanwhile, and must call wait before reading forecasts,
+ * on the same thread and with the store still open: wait saves what was
+ * computed in the cache.  *out must not move in between. */
 int fk_cd_trend_start(fk_store *st, const char *program, int pref, fk_day date,
                       double target, int backtest,
                       const fk_fc_method methods[FK_NTYPE + 1],
@@ -86,8 +85,7 @@ int fk_cd_weekly_load(fk_store *st, const char *program, int pref, fk_day date,
                       fk_chart_weekly *out, char *err, size_t errlen);
 void fk_cd_weekly_free(fk_chart_weekly *w);
 /* The same from a loaded trend's daily series (no store access). */
-int fk_cd_weekly_from_trend(const fk_cd_trend *t, fk_chart_weekly *out,
-                            char *err, size_t errlen);
+void fk_cd_weekly_from_trend(const fk_cd_trend *t, fk_chart_weekly *out);
 /* The municipalities of a prefecture (type < 0: all types); out->munis
  * malloc'd, freed by fk_cd_munis_free. */
 int fk_cd_munis_load(fk_store *st, const char *program, int pref, fk_day date,

@@ -79,13 +79,12 @@ static int push(queue *q, pub_area *a)
     return rc;
 }
 
-/* Reads one area: its trends (Japan's choose the forecast methods and
- * leave them in methods[program][type] for the prefectures), a
- * prefecture's municipalities, and the report's figures; Japan's become
- * *nat, which the prefectures' reports copy from. */
-static int load_area(fk_store *st, pub_area *a,
-                     fk_fc_method methods[FK_NPROGRAM][FK_NTYPE + 1],
-                     rp_data *nat)
+/* Reads one area: its trends (each line's forecast method chosen on the
+ * area's own series; the store's cache keeps the choice, so only a new
+ * pull pays for it), a prefecture's municipalities, and the report's
+ * figures; Japan's become *nat, which the prefectures' reports copy
+ * from. */
+static int load_area(fk_store *st, pub_area *a, rp_data *nat)
 {
     const fk_publish_opts *o = a->o;
     fk_day as_of = a->s.as_of;
@@ -93,16 +92,12 @@ static int load_area(fk_store *st, pub_area *a,
     size_t errlen = sizeof a->err;
     fk_cd_trend *trp[FK_NPROGRAM];
     for (int i = 0; i < FK_NPROGRAM; i++) {
-        if (fk_cd_trend_load_with(st, fk_programs[i].key, a->pref, as_of,
-                                  o->target > 0 ? o->target : 0.8, 1,
-                                  a->pref ? methods[i] : NULL, &a->tr[i], err,
-                                  errlen) < 0)
+        if (fk_cd_trend_load(st, fk_programs[i].key, a->pref, as_of,
+                             o->target > 0 ? o->target : 0.8, 1, &a->tr[i], err,
+                             errlen) < 0)
             return -1;
         a->ntr++;
         trp[i] = &a->tr[i];
-        for (int t = 0; !a->pref && t <= FK_NTYPE; t++)
-            methods[i][t] = a->tr[i].line[t].has_fc ? a->tr[i].line[t].f.method
-                                                    : FK_FC_AUTO;
     }
     for (int i = 0; a->pref && i < FK_NPROGRAM; i++) {
         if (fk_cd_munis_load(st, fk_programs[i].key, a->pref, as_of, -1,
@@ -161,7 +156,6 @@ int fk_publish_all(fk_store *st, const fk_publish_opts *o,
     int nth = 0, want = thread_count(o);
     while (nth < want && pthread_create(&th[nth], NULL, worker, &q) == 0) nth++;
     out->threads = nth;
-    fk_fc_method methods[FK_NPROGRAM][FK_NTYPE + 1];
     rp_data nat;
     memset(&nat, 0, sizeof nat);
     int rc = 0;
@@ -179,7 +173,7 @@ int fk_publish_all(fk_store *st, const fk_publish_opts *o,
             break;
         }
         double tl = pub_ms();
-        rc = load_area(st, a, methods, &nat);
+        rc = load_area(st, a, &nat);
         out->load_ms += pub_ms() - tl;
         if (rc == 0 && nth == 0) { /* no thread could start: draw here */
             pub_area_write(a);

@@ -150,7 +150,7 @@ static int area_charts(pub_area *a, const char *dir, int i)
     fk_cd_funnel_from_trend(tr, &fu);
     if (emit(a, dir, program, K_FUNNEL, &fu) < 0) return -1;
     fk_chart_weekly wk;
-    if (fk_cd_weekly_from_trend(tr, &wk, a->err, sizeof a->err) < 0) return -1;
+    fk_cd_weekly_from_trend(tr, &wk);
     int rc = emit(a, dir, program, K_WEEKLY, &wk);
     fk_cd_weekly_free(&wk);
     if (rc < 0) return -1;

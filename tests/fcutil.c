@@ -59,3 +59,22 @@ void fk_tu_forecast(const fk_obs *o, size_t n, fk_fc_method m, int weeks,
     if (fk_forecast_run(o, n, &opt, f, err, sizeof err) < 0)
         fail_msg("forecast: %s", err);
 }
+
+void fk_tu_same_forecast(const fk_forecast *a, const fk_forecast *b)
+{
+    assert_int_equal(a->method, b->method);
+    assert_int_equal(a->npoints, b->npoints);
+    assert_memory_equal(a->points, b->points, a->npoints * sizeof *a->points);
+    assert_int_equal(a->has_fy_end, b->has_fy_end);
+    if (a->has_fy_end)
+        assert_memory_equal(&a->fy_end, &b->fy_end, sizeof a->fy_end);
+    assert_int_equal(a->target_date, b->target_date);
+}
+
+void fk_tu_cache_opts(fk_fc_options *o, fk_fc_method m)
+{
+    fk_fc_options_default(o);
+    o->method = m;
+    o->horizon_weeks = 26;
+    o->target = 0.6;
+}

@@ -27,6 +27,12 @@ void fk_tu_forecast(const fk_obs *o, size_t n, fk_fc_method m, int weeks,
                     fk_forecast *f);
 /* A steady weekly series with noise and a pace that speeds up. */
 size_t fk_tu_noisy_weekly(fk_obs *o, size_t n);
+/* The cache tests (test_fc_cache, test_fc_chain): two forecasts the
+ * same bit for bit, and the options they run with (method m, 26 weeks,
+ * target 60%). */
+void fk_tu_same_forecast(const fk_forecast *a, const fk_forecast *b);
+void fk_tu_cache_opts(fk_fc_options *o, fk_fc_method m);
+#define same_forecast    fk_tu_same_forecast
 #define check_shape_grow fk_tu_check_shape_grow
 #define check_shape      fk_tu_check_shape
 #define noisy_weekly     fk_tu_noisy_weekly

@@ -92,8 +92,8 @@ static void test_add_and_list(void **state)
     free(out);
 }
 
-/* A version-1 store (the fixture's data without the contact table and
- * without version 3's pull column) is migrated to the current version on
+/* A version-1 store (the fixture's data without the contact table,
+ * without version 3's pull column and version 4's cache) is migrated to the current version on
  * opening, its data kept. */
 static void test_migration_keeps_data(void **state)
 {
@@ -102,7 +102,7 @@ static void test_migration_keeps_data(void **state)
     fu_copy(fu_base, db);
     char *out = NULL;
     assert_int_equal(tu_run(NULL, NULL,
-                            "sqlite3 %s 'DROP TABLE contact; "
+                            "sqlite3 %s 'DROP TABLE contact; DROP TABLE cache; "
                             "ALTER TABLE pull DROP COLUMN unknown_munis; "
                             "PRAGMA user_version = 1'",
                             db),
@@ -118,7 +118,7 @@ static void test_migration_keeps_data(void **state)
                             "contact; SELECT COUNT(*) FROM pull'",
                             db),
                      0);
-    assert_string_equal(out, "3\n20\n1\n2\n");
+    assert_string_equal(out, "4\n20\n1\n2\n");
     free(out);
 }
 
