@@ -58,7 +58,7 @@ int fk_backtest_run_chains(const fk_obs *obs, size_t n, const fk_bt_options *o,
     /* the auto row needs every method's forecasts to choose among */
     unsigned fit = mask & (1u << FK_FC_AUTO) ? ~0u : mask;
     fk_fc_table t;
-    fk_fc_table_build(obs, n, &o->fc, fit, FK_FC_TABLE_ALL, chains, &t);
+    fk_fc_table_build(obs, n, &o->fc, fit, chains, &t);
     fk_day last = obs[n - 1].date;
     size_t first = 0, count = 0;
     for (size_t k = 0; k < t.norig; k++)
@@ -78,21 +78,23 @@ int fk_backtest_run_chains(const fk_obs *obs, size_t n, const fk_bt_options *o,
         int used = 0;
         for (int b = 0;
              b < FK_BT_NH && t.day[k] + 7 * fk_bt_horizons[b] <= last; b++) {
-            int c = fk_fc_ck_index(fk_bt_horizons[b]), h = fk_bt_horizons[b];
+            int c = fk_fc_ck_index(fk_bt_horizons[b]);
             double y = t.actual[k * FK_FC_NCK + (size_t)c];
             for (int m = 0; m < FK_FC_NMETHODS; m++) {
                 if (!(mask & (1u << m))) continue;
                 fk_fc_method src = m == FK_FC_AUTO ? pick : (fk_fc_method)m;
                 double p = fk_fc_table_pred(&t, src, k, c);
-                const fk_fc_dev *d = bands ? fk_fc_table_dev(&t, src, k) : NULL;
+                const double(*d)[4] =
+                    bands ? fk_fc_table_band(&t, src, k) : NULL;
                 if (!isfinite(p) || (bands && !d)) continue;
-                score(&a[m][b], p, d ? d[h] : NULL, y, bands);
+                score(&a[m][b], p, d ? d[b] : NULL, y, bands);
                 used = 1;
             }
         }
         out->norigins += used;
     }
     out->pick = fk_fc_table_pick(&t, last);
+    fk_fc_table_keep(&t, chains);
     fk_fc_table_free(&t);
     for (int m = 0; m < FK_FC_NMETHODS; m++)
         for (int k = 0; k < FK_BT_NH; k++) {
@@ -139,7 +141,7 @@ fk_fc_method fk_fc_auto_method(const fk_obs *obs, size_t n,
     fk_fc_table t;
     char err[256];
     if (fk_fc_check_obs(obs, n, err, sizeof err) < 0) return FK_FC_PACE;
-    fk_fc_table_build(obs, n, o, ~0u, FK_FC_TABLE_LATEST, NULL, &t);
+    fk_fc_table_build(obs, n, o, ~0u, NULL, &t);
     fk_fc_method m = fk_fc_table_pick(&t, obs[n - 1].date);
     fk_fc_table_free(&t);
     return m;

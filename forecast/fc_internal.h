@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "forecast/backtest.h"
 #include "forecast/forecast.h"
 
 /* Observations as shares on a time axis in weeks since the first one. */
@@ -75,7 +76,14 @@ int fk_fc_fit_bass_warm(const fk_fc_series *s, const fk_fc_options *o,
 extern const int fk_fc_ck_weeks[FK_FC_NCK]; /* 1, 2, 4, 8, 13, 19, 26 */
 int fk_fc_ck_index(int weeks);              /* index in fk_fc_ck_weeks, or -1 */
 
+/* A method's interval offsets at each backtest horizon (fk_bt_horizons):
+ * band[b][0..3] = lo95, lo80, hi80, hi95 from the point forecast, as
+ * fk_fc_cal_dev gives them h = fk_bt_horizons[b] weeks ahead.  They are
+ * all that choosing and scoring read of the intervals at an origin. */
+typedef double fk_fc_band[FK_BT_NH][4];
+
 typedef struct {
+    const fk_obs *obs;  /* the observations (the caller's, kept alive) */
     fk_fc_series whole; /* the full series (t, r owned by the table) */
     fk_fc_series *pre;  /* [norig] the prefix up to each origin */
     size_t *at;         /* [norig] observation index of each origin */
@@ -87,10 +95,14 @@ typedef struct {
     fk_day *day;        /* [norig] origin dates */
     double *speed;      /* [norig] fk_fc_speed of each prefix */
     fk_fc_options opt;  /* the options the table was built with */
-    /* [method][norig] calibrated interval offsets 0..FK_FC_MAXH weeks
-     * at each origin, filled on first use (fk_fc_table_dev) */
-    fk_fc_dev *dev;
-    unsigned char *dev_done;
+    /* [method][norig] the bands at each origin, calibrated on the errors
+     * known that day; filled on first use (fk_fc_table_band) or restored
+     * from a chain; band_state 0 not there, 1 restored, 2 computed */
+    fk_fc_band *band;
+    unsigned char *band_state;
+    /* per method: the origins before this one had their fits restored
+     * from a chain; the others were fitted here */
+    size_t fitted_from[FK_FC_NMETHODS];
 } fk_fc_table;
 #define FK_FC_MAXH 26 /* the longest checkpoint */
 
@@ -101,17 +113,17 @@ typedef struct {
 #define FK_FC_SPEED_FLOOR 1e-4
 double fk_fc_speed(const fk_fc_series *s, int weeks);
 
-/* Which origins a table holds: all of them (backtest), or only those
- * that choosing and calibrating at the last observation look at. */
-enum {
-    FK_FC_TABLE_ALL = 0,
-    FK_FC_TABLE_LATEST = 1
-};
-/* chains (NULL: none) gives the curve fits saved by an earlier build and
- * gets those to save (see forecast.h). */
+/* The table of every origin of the series (the backtest's and auto's
+ * alike: an origin's calibration sees all the errors known on its day,
+ * so it depends on the observations up to it alone).  chains (NULL:
+ * none) gives what an earlier build saved (fk_fc_table_keep). */
 void fk_fc_table_build(const fk_obs *obs, size_t n, const fk_fc_options *o,
-                       unsigned mask, int which, fk_fc_chains *chains,
+                       unsigned mask, const fk_fc_chains *chains,
                        fk_fc_table *t);
+/* What the table fitted or calibrated that chains did not hold, as the
+ * blobs to save into chains->out (chain.c); call it when done with the
+ * table. */
+void fk_fc_table_keep(const fk_fc_table *t, fk_fc_chains *chains);
 /* The chain's origins (observation indices, ascending, into idx[n]):
  * those eligible by what does not depend on later data (enough history,
  * adoption under way, the first observation of its week), up to the last
@@ -124,27 +136,29 @@ size_t fk_fc_chain_origins(const fk_obs *obs, size_t n, size_t *idx);
  * FK_FC_AUTO. */
 void fk_fc_chain_fit(const fk_fc_series *cs, size_t nc, size_t from,
                      const fk_fc_options *o, fk_fc_method m, fk_fc_model *mods);
-/* The saved part of method m's chain in c->in[m], checked against these
- * observations and origins: how many leading fits it restored into mods
- * (0: none or not valid).  And the blob of mods[0..nc-1] into c->out[m]. */
-size_t fk_fc_chain_restore(const fk_obs *obs, const size_t *idx, size_t nc,
-                           const fk_fc_options *o, fk_fc_method m,
-                           const fk_fc_series *cs, const fk_fc_chains *c,
-                           fk_fc_model *mods);
-void fk_fc_chain_save(const fk_obs *obs, const size_t *idx, size_t nc,
-                      const fk_fc_options *o, fk_fc_method m,
-                      const fk_fc_model *mods, fk_fc_chains *c);
+/* The saved part of method m's chain in c->in[m], checked against the
+ * table's observations and origins, into the table: the fits at the
+ * leading origins (for the methods whose fits are kept: holt and the
+ * curves) and the bands wherever it has them.  Returns how many leading
+ * fits it restored (0: none, or the blob is not valid). */
+size_t fk_fc_chain_restore(fk_fc_table *t, fk_fc_method m,
+                           const fk_fc_chains *c);
+/* Method m's fits and bands at every origin of t into c->out[m]. */
+void fk_fc_chain_save(const fk_fc_table *t, fk_fc_method m, fk_fc_chains *c);
+/* 1 for the methods whose fits a chain keeps (holt, logistic, bass: the
+ * others fit in microseconds and are refitted). */
+int fk_fc_chain_keeps_fits(fk_fc_method m);
 void fk_fc_table_free(fk_fc_table *t);
 double fk_fc_table_pred(const fk_fc_table *t, fk_fc_method m, size_t o, int k);
 /* What auto picks from the errors known on day `now` (an observation
  * date): the method with the lowest mean MAE over the backtest horizons on
  * the latest FK_BT_AUTO_ORIGINS forecasts per horizon; see backtest.h. */
 fk_fc_method fk_fc_table_pick(const fk_fc_table *t, fk_day now);
-/* The interval offsets (FK_FC_MAXH + 1 steps) method m would have drawn
- * at origin o, calibrated on the errors known that day; NULL where the
- * method has no fit there.  Computed once per origin and method. */
-const fk_fc_dev *fk_fc_table_dev(const fk_fc_table *t, fk_fc_method m,
-                                 size_t o);
+/* The bands method m would have drawn at origin o, calibrated on the
+ * errors known that day; NULL where the method has no fit there.
+ * Computed once per origin and method. */
+const double (*fk_fc_table_band(const fk_fc_table *t, fk_fc_method m,
+                                size_t o))[4];
 
 /* ---- calibrated intervals (calibrate.c) -------------------------------
  * Adoption is cumulative, so the uncertainty is in how much more is added:
@@ -198,8 +212,8 @@ typedef struct {
 int fk_fc_prepare(const fk_obs *obs, size_t n, const fk_fc_series *s,
                   const fk_fc_options *opt, fk_fc_chains *chains,
                   fk_fc_prepared *p, char *err, size_t errlen);
-/* A curve (logistic or bass) model from saved parameters, as its fit
- * would have left it. */
+/* A holt or curve (logistic, bass) model from saved parameters, as its
+ * fit would have left it. */
 void fk_fc_restore(fk_fc_method method, const fk_fc_series *s,
                    const fk_fc_options *o, const double *p, double sse,
                    fk_fc_model *m);
@@ -207,6 +221,8 @@ void fk_fc_logistic_fill(fk_fc_model *m, const fk_fc_series *s,
                          const fk_fc_options *o, const double *p, double v);
 void fk_fc_bass_fill(fk_fc_model *m, const fk_fc_series *s, const double *p,
                      double v);
+void fk_fc_holt_fill(fk_fc_model *m, const fk_fc_series *s, const double *p,
+                     double sse);
 /* p as a blob for the cache (*blob malloc'd), and back: 0, or -1 when the
  * blob is not one made for these observations and options or fails its
  * checks (saved.c). */
@@ -218,8 +234,9 @@ int fk_fc_saved_decode(const fk_obs *obs, size_t n, const fk_fc_options *o,
 /* Bump on any change to fitting, choosing or calibrating, or to a blob's
  * layout (saved.c, chain.c): stored blobs of the old version are then
  * never asked for.  2: the rolling-origin chain is anchored at the
- * series' first origin (chain.c). */
-#define FK_FC_SAVED_VERSION 2u
+ * series' first origin (chain.c).  3: auto's table holds every origin,
+ * and chains keep holt's fits and every method's bands. */
+#define FK_FC_SAVED_VERSION 3u
 /* What the keys and blob checks share (saved.c): one observation into a
  * digest, a digest as "xxx:" + hex, finite values, curve parameters
  * within the ranges their fits keep them in. */

@@ -234,10 +234,11 @@ int fk_fc_prepare(const fk_obs *obs, size_t n, const fk_fc_series *s,
     if (p->method == FK_FC_AUTO || !opt->point_only) {
         fk_fc_table tab;
         unsigned mask = p->method == FK_FC_AUTO ? ~0u : 1u << p->method;
-        fk_fc_table_build(obs, n, opt, mask, FK_FC_TABLE_LATEST, chains, &tab);
+        fk_fc_table_build(obs, n, opt, mask, chains, &tab);
         if (p->method == FK_FC_AUTO)
             p->method = fk_fc_table_pick(&tab, obs[n - 1].date);
         fk_fc_table_cal(&tab, p->method, obs[n - 1].date, &p->cal);
+        fk_fc_table_keep(&tab, chains);
         fk_fc_table_free(&tab);
     }
     return fk_fc_fit(p->method, s, opt, NULL, &p->model, err, errlen);
@@ -250,8 +251,10 @@ void fk_fc_restore(fk_fc_method method, const fk_fc_series *s,
     memset(m, 0, sizeof *m);
     if (method == FK_FC_LOGISTIC)
         fk_fc_logistic_fill(m, s, o, p, sse);
-    else
+    else if (method == FK_FC_BASS)
         fk_fc_bass_fill(m, s, p, sse);
+    else
+        fk_fc_holt_fill(m, s, p, sse);
 }
 
 int fk_forecast_run(const fk_obs *obs, size_t n, const fk_fc_options *opt,

@@ -99,11 +99,11 @@ int fk_forecast_run_saved(const fk_obs *obs, size_t n, const fk_fc_options *opt,
                           size_t errlen);
 
 /* ---- reusing the rolling-origin fits (forecast/chain.c) -----------------
- * The curve methods' fit at each weekly origin is a function of the
- * observations up to it alone, so a new pull leaves the fits at the old
- * origins as they were.  One blob per curve method holds every origin's
- * fit up to the last one, under a key of the observations up to that
- * origin; fk_fc_chain_keys lists the keys worth probing, latest first
+ * Each method's fit and calibrated bands at each weekly origin are a
+ * function of the observations up to it alone, so a new pull leaves
+ * those at the old origins as they were.  One blob per method holds them
+ * at every origin up to the last one, under a key of the observations up
+ * to that origin; fk_fc_chain_keys lists the keys worth probing, latest first
  * (usually the first or second is last pull's blob).  The caller fills
  * in[] with what it found (any of the keys; a blob that fails its checks
  * is ignored) and saves out[] under out_key[] (out[m] NULL: nothing new).
@@ -116,9 +116,11 @@ typedef struct {
     size_t out_len[FK_FC_NMETHODS];
     char out_key[FK_FC_NMETHODS][FK_FC_KEY_LEN];
 } fk_fc_chains;
-/* 1 for the methods that have a chain (logistic, bass). */
+/* 1 for the methods whose fits are warm-started along the chain of
+ * origins (logistic, bass). */
 int fk_fc_chained(fk_fc_method m);
-/* Up to max keys for method m, latest origin first; returns how many. */
+/* Up to max keys for method m (any but auto), latest origin first;
+ * returns how many. */
 size_t fk_fc_chain_keys(const fk_obs *obs, size_t n, const fk_fc_options *o,
                         fk_fc_method m, char (*keys)[FK_FC_KEY_LEN],
                         size_t max);

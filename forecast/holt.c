@@ -15,6 +15,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/alloc.h"
 
@@ -61,6 +62,16 @@ static double holt_mean(const fk_fc_model *m, double h)
     return m->p[0] + m->p[1] * damp_sum(m->p[2], h);
 }
 
+void fk_fc_holt_fill(fk_fc_model *m, const fk_fc_series *s, const double *p,
+                     double sse)
+{
+    m->method = FK_FC_HOLT;
+    m->s = s;
+    for (int i = 0; i < 6; i++) m->p[i] = p[i];
+    m->sse = sse;
+    m->mean = holt_mean;
+}
+
 int fk_fc_fit_holt(const fk_fc_series *s, const fk_fc_options *o,
                    fk_fc_model *m, char *err, size_t errlen)
 {
@@ -100,12 +111,9 @@ int fk_fc_fit_holt(const fk_fc_series *s, const fk_fc_options *o,
     unpack(best, &a, &b, &phi);
     double sse = holt_sse(best, &c); /* leaves the final state in c */
     free(y);
-    m->method = FK_FC_HOLT;
-    m->s = s;
-    m->p[0] = c.level, m->p[1] = c.trend, m->p[2] = phi;
-    m->p[3] = a, m->p[4] = b;
-    m->p[5] = sqrt(sse / (K > 4 ? K - 3 : K));
-    m->sse = sse;
-    m->mean = holt_mean;
+    memset(m, 0, sizeof *m);
+    double p[6] = {c.level, c.trend, phi,
+                   a,       b,       sqrt(sse / (K > 4 ? K - 3 : K))};
+    fk_fc_holt_fill(m, s, p, sse);
     return 0;
 }

@@ -105,12 +105,15 @@ int fk_fc_all_finite(const double *v, size_t n)
     return 1;
 }
 
-/* The curve parameters within the ranges their fits keep them in. */
+/* The fitted parameters within the ranges their fits keep them in. */
 int fk_fc_params_ok(fk_fc_method m, const double *p)
 {
     switch (m) {
     case FK_FC_LOGISTIC: return p[0] > 0 && p[0] <= 1 && p[1] > 0;
     case FK_FC_BASS: return p[0] > 0 && p[0] <= 1 && p[1] > 0 && p[2] > 0;
+    case FK_FC_HOLT: /* phi, alpha, beta within holt.c's bounds */
+        return p[2] >= 0.8 && p[2] <= 0.98 && p[3] > 0 && p[3] < 1 &&
+               p[4] > 0 && p[4] < 1 && p[5] >= 0;
     default: return 1; /* refitted from the data, not read from the blob */
     }
 }

@@ -9,10 +9,10 @@
  * by one week, so the optimum moved little); a full grid runs at the
  * first origin, every FULL_EVERY weeks (counted from the first
  * observation) and after a gap of more than FULL_EVERY weeks, and the
- * better fit wins.  This chain always runs from the series' first origin,
- * whichever origin the table starts at, so the fit at an origin depends
- * on the observations up to it alone and a new pull's table reuses the
- * last pull's fits (chain.c). */
+ * better fit wins.  The table holds every origin from the series' first,
+ * so the fit and the calibration at an origin depend on the observations
+ * up to it alone, and a new pull's table reuses the last pull's fits and
+ * bands (chain.c): a pull fits and calibrates only what it added. */
 #include "forecast/fc_internal.h"
 
 #include <math.h>
@@ -28,15 +28,6 @@ const int fk_fc_ck_weeks[FK_FC_NCK] = {1, 2, 4, 8, 13, 19, 26};
 
 #define FULL_EVERY  8
 #define ALL_METHODS ((1u << FK_FC_NMETHODS) - 1 - (1u << FK_FC_AUTO))
-
-/* What the chained fits of one build share. */
-typedef struct {
-    const fk_obs *obs;
-    const size_t *idx;      /* [nc] chain origins */
-    size_t nc, first;       /* the table's first origin is chain origin first */
-    const fk_fc_series *cs; /* [nc] the prefixes */
-    fk_fc_chains *chains;
-} fk_chain_ctx;
 
 int fk_fc_ck_index(int weeks)
 {
@@ -89,23 +80,6 @@ size_t fk_fc_chain_origins(const fk_obs *obs, size_t n, size_t *idx)
     for (size_t i = 0; i < n; i++)
         if (eligible(obs, n, i)) idx[nc++] = i;
     return nc;
-}
-
-/* The first candidate the latest-only table needs: the errors that
- * choosing (FK_BT_AUTO_ORIGINS) and calibrating (FK_FC_CAL_MAX) look at
- * are the latest ones per horizon, so the oldest needed is that many
- * origins before the last one 26 weeks old. */
-static size_t latest_start(const fk_obs *obs, size_t n, const size_t *cand,
-                           size_t nc)
-{
-    fk_day lim = obs[n - 1].date - 7 * fk_fc_ck_weeks[FK_FC_NCK - 1];
-    size_t need =
-        FK_FC_CAL_MAX > FK_BT_AUTO_ORIGINS ? FK_FC_CAL_MAX : FK_BT_AUTO_ORIGINS;
-    size_t last_old = SIZE_MAX;
-    for (size_t c = 0; c < nc; c++)
-        if (obs[cand[c]].date <= lim) last_old = c;
-    if (last_old == SIZE_MAX || last_old + 1 <= need) return 0;
-    return last_old + 1 - need;
 }
 
 void fk_fc_series_make(const fk_obs *obs, size_t n, fk_fc_series *s)
@@ -178,33 +152,22 @@ void fk_fc_chain_fit(const fk_fc_series *cs, size_t nc, size_t from,
     }
 }
 
-/* Method m at the table's origins, which are chain origins first ..
- * first + norig - 1 of cs[0..nc-1].  The curves run their chain from the
- * series' first origin (restored from chains where saved), so a fit does
- * not depend on where the table starts; the others have no warm start
- * and are fitted at the table's origins alone. */
+/* Method m at every origin: what the chain restores, then the rest
+ * fitted (the curves each warm-started from the fit before, the others
+ * from nothing), then the point forecasts at the checkpoints. */
 static void fit_method(fk_fc_table *t, const fk_fc_options *o, fk_fc_method m,
-                       const fk_chain_ctx *cx)
+                       const fk_fc_chains *chains)
 {
     fk_fc_model *row = &t->model[(size_t)m * t->norig];
     char e2[256];
-    if (fk_fc_chained(m)) {
-        fk_fc_model *mods = fk_xcalloc(cx->nc + 1, sizeof *mods);
-        size_t from = fk_fc_chain_restore(cx->obs, cx->idx, cx->nc, o, m,
-                                          cx->cs, cx->chains, mods);
-        fk_fc_chain_fit(cx->cs, cx->nc, from, o, m, mods);
-        if (cx->chains && from < cx->nc)
-            fk_fc_chain_save(cx->obs, cx->idx, cx->nc, o, m, mods, cx->chains);
-        for (size_t k = 0; k < t->norig; k++) {
-            row[k] = mods[cx->first + k];
-            row[k].s = &t->pre[k]; /* the same prefix, owned by the table */
-        }
-        free(mods);
-    } else {
-        for (size_t k = 0; k < t->norig; k++)
+    size_t from = fk_fc_chain_restore(t, m, chains);
+    t->fitted_from[m] = from;
+    if (fk_fc_chained(m))
+        fk_fc_chain_fit(t->pre, t->norig, from, o, m, row);
+    else
+        for (size_t k = from; k < t->norig; k++)
             if (fk_fc_fit(m, &t->pre[k], o, NULL, &row[k], e2, sizeof e2) < 0)
                 row[k].method = FK_FC_AUTO; /* marks "no fit" */
-    }
     for (size_t k = 0; k < t->norig; k++) {
         const fk_fc_model *mo = &row[k];
         const fk_fc_series *s = &t->pre[k];
@@ -219,31 +182,29 @@ static void fit_method(fk_fc_table *t, const fk_fc_options *o, fk_fc_method m,
 }
 
 void fk_fc_table_build(const fk_obs *obs, size_t n, const fk_fc_options *o,
-                       unsigned mask, int which, fk_fc_chains *chains,
+                       unsigned mask, const fk_fc_chains *chains,
                        fk_fc_table *t)
 {
     memset(t, 0, sizeof *t);
+    t->obs = obs;
     t->mask = mask & ALL_METHODS;
     size_t *cand = fk_xcalloc(n + 1, sizeof *cand);
-    size_t nc = fk_fc_chain_origins(obs, n, cand);
-    size_t start =
-        which == FK_FC_TABLE_LATEST ? latest_start(obs, n, cand, nc) : 0;
-    size_t no = t->norig = nc - start, nm = FK_FC_NMETHODS;
+    size_t no = t->norig = fk_fc_chain_origins(obs, n, cand),
+           nm = FK_FC_NMETHODS;
     fk_fc_series_make(obs, n, &t->whole);
     t->pre = fk_xcalloc(no + 1, sizeof *t->pre);
-    t->at = fk_xcalloc(no + 1, sizeof *t->at);
+    t->at = cand;
     t->day = fk_xcalloc(no + 1, sizeof *t->day);
     t->model = fk_xcalloc(nm * no + 1, sizeof *t->model);
     t->pred = fk_xcalloc(nm * no * FK_FC_NCK + 1, sizeof(double));
     t->actual = fk_xcalloc(no * FK_FC_NCK + 1, sizeof(double));
     t->speed = fk_xcalloc(no + 1, sizeof(double));
     t->opt = *o;
-    t->dev = fk_xcalloc(nm * no * (FK_FC_MAXH + 1) + 1, sizeof *t->dev);
-    t->dev_done = fk_xcalloc(nm * no + 1, 1);
+    t->band = fk_xcalloc(nm * no + 1, sizeof *t->band);
+    t->band_state = fk_xcalloc(nm * no + 1, 1);
     for (size_t k = 0; k < nm * no * FK_FC_NCK; k++) t->pred[k] = NAN;
     for (size_t k = 0; k < no; k++) {
-        size_t i = cand[start + k];
-        t->at[k] = i;
+        size_t i = cand[k];
         t->day[k] = obs[i].date;
         t->pre[k] = t->whole;
         t->pre[k].n = i + 1, t->pre[k].last = obs[i].date;
@@ -255,17 +216,21 @@ void fk_fc_table_build(const fk_obs *obs, size_t n, const fk_fc_options *o,
                 d <= obs[n - 1].date ? actual_at(obs, n, d) : NAN;
         }
     }
-    fk_chain_ctx cx = {obs, cand, nc, start, NULL, chains};
-    fk_fc_series *cs = fk_xcalloc(nc + 1, sizeof *cs);
-    for (size_t c = 0; c < nc; c++) {
-        cs[c] = t->whole;
-        cs[c].n = cand[c] + 1, cs[c].last = obs[cand[c]].date;
-    }
-    cx.cs = cs;
     for (int m = FK_FC_PACE; m < FK_FC_NMETHODS; m++)
-        if (t->mask & (1u << m)) fit_method(t, o, (fk_fc_method)m, &cx);
-    free(cs);
-    free(cand);
+        if (t->mask & (1u << m)) fit_method(t, o, (fk_fc_method)m, chains);
+}
+
+void fk_fc_table_keep(const fk_fc_table *t, fk_fc_chains *chains)
+{
+    if (!chains) return;
+    for (int m = FK_FC_PACE; m < FK_FC_NMETHODS; m++) {
+        if (!(t->mask & (1u << m))) continue;
+        int fresh = fk_fc_chain_keeps_fits((fk_fc_method)m) &&
+                    t->fitted_from[m] < t->norig;
+        for (size_t k = 0; k < t->norig && !fresh; k++)
+            fresh = t->band_state[(size_t)m * t->norig + k] == 2;
+        if (fresh) fk_fc_chain_save(t, (fk_fc_method)m, chains);
+    }
 }
 
 void fk_fc_table_free(fk_fc_table *t)
@@ -273,23 +238,26 @@ void fk_fc_table_free(fk_fc_table *t)
     fk_fc_series_free(&t->whole);
     free(t->pre), free(t->at), free(t->day), free(t->model), free(t->pred),
         free(t->actual);
-    free(t->speed), free(t->dev), free(t->dev_done);
+    free(t->speed), free(t->band), free(t->band_state);
     memset(t, 0, sizeof *t);
 }
 
-const fk_fc_dev *fk_fc_table_dev(const fk_fc_table *t, fk_fc_method m, size_t o)
+const double (*fk_fc_table_band(const fk_fc_table *t, fk_fc_method m,
+                                size_t o))[4]
 {
     size_t i = (size_t)m * t->norig + o;
     const fk_fc_model *mo = &t->model[i];
     if (!(t->mask & (1u << m)) || mo->method != m) return NULL;
-    fk_fc_dev *d = &t->dev[i * (FK_FC_MAXH + 1)];
-    if (!t->dev_done[i]) {
+    if (!t->band_state[i]) {
         fk_fc_cal cal;
+        fk_fc_dev dev[FK_FC_MAXH + 1];
         fk_fc_table_cal(t, m, t->day[o], &cal);
-        fk_fc_cal_dev(&cal, mo, &t->opt, FK_FC_MAXH, d);
-        t->dev_done[i] = 1;
+        fk_fc_cal_dev(&cal, mo, &t->opt, FK_FC_MAXH, dev);
+        for (int b = 0; b < FK_BT_NH; b++)
+            memcpy(t->band[i][b], dev[fk_bt_horizons[b]], sizeof dev[0]);
+        t->band_state[i] = 2;
     }
-    return d;
+    return (const double(*)[4])t->band[i];
 }
 
 double fk_fc_winkler(double lo, double hi, double y, double alpha)
@@ -322,13 +290,13 @@ fk_fc_method fk_fc_table_pick(const fk_fc_table *t, fk_day now)
             for (int m = FK_FC_PACE; m < FK_FC_NMETHODS; m++) {
                 if (!(t->mask & (1u << m))) continue;
                 double p = fk_fc_table_pred(t, (fk_fc_method)m, o, k);
-                const fk_fc_dev *d = fk_fc_table_dev(t, (fk_fc_method)m, o);
+                const double(*d)[4] = fk_fc_table_band(t, (fk_fc_method)m, o);
                 if (!isfinite(p) || !d) { /* judged on pace's forecasts */
                     bad[m] = 1;
                     continue;
                 }
                 ae[m] += fabs(p - y);
-                ie[m] += fk_fc_winkler(clip01(p + d[h][1]), clip01(p + d[h][2]),
+                ie[m] += fk_fc_winkler(clip01(p + d[b][1]), clip01(p + d[b][2]),
                                        y, 0.2);
             }
         }

@@ -1,8 +1,9 @@
-/* test_fc_chain.c - the curve fits per origin saved across pulls (issue
- * 13, forecast/chain.c): a forecast and a backtest on a longer series,
- * with the chains a shorter one saved, are exactly the ones computed
- * from nothing; only the new origins are fitted; a chain blob that is
- * short, corrupt or for other data restores nothing. */
+/* test_fc_chain.c - the fits and bands per origin saved across pulls
+ * (issue 13, forecast/chain.c): a forecast and a backtest on a longer
+ * series, with the chains a shorter one saved, are exactly the ones
+ * computed from nothing; only the new origins are fitted and only the
+ * bands not saved are calibrated; a chain blob that is short, corrupt or
+ * for other data restores nothing. */
 #include "tests/fcutil.h"
 
 #include <stdint.h>
@@ -35,6 +36,33 @@ static void carry(fk_fc_chains *from, fk_fc_chains *to)
         from->out[m] = NULL;
 }
 
+/* Two chain blobs (chain.c's layout: an 88-byte header with count at
+ * byte 76 and the first band's origin at 80, count fits of 80 bytes,
+ * then bands of 168 bytes) for the same data hold the same fits, and the
+ * same band at every origin where both have one. */
+static void same_chain(const unsigned char *a, size_t alen,
+                       const unsigned char *b, size_t blen)
+{
+    uint32_t ha[22], hb[22];
+    assert_true(alen >= sizeof ha && blen >= sizeof hb);
+    memcpy(ha, a, sizeof ha), memcpy(hb, b, sizeof hb);
+    assert_memory_equal(a + 8, b + 8, 32); /* key */
+    assert_int_equal(ha[19], hb[19]);      /* count */
+    size_t count = ha[19], fits = 88 + count * 80;
+    assert_memory_equal(a, b, 8);
+    assert_memory_equal(a + 72, b + 72, 8); /* method, count */
+    assert_memory_equal(a + 88, b + 88, fits - 88);
+    size_t shared = 0;
+    for (size_t k = ha[20] > hb[20] ? ha[20] : hb[20]; k < count; k++) {
+        const unsigned char *ra = a + fits + (k - ha[20]) * 168,
+                            *rb = b + fits + (k - hb[20]) * 168;
+        int32_t oka, okb;
+        memcpy(&oka, ra, 4), memcpy(&okb, rb, 4);
+        if (oka && okb) assert_memory_equal(ra, rb, 168), shared++;
+    }
+    assert_true(shared > 0);
+}
+
 static void test_longer_pull_same_result(void **state)
 {
     (void)state;
@@ -43,9 +71,11 @@ static void test_longer_pull_same_result(void **state)
     fk_fc_chains cold = {0};
     fk_forecast fc;
     run(obs, n, FK_FC_AUTO, &cold, &fc);
-    assert_non_null(cold.out[FK_FC_LOGISTIC]);
-    assert_non_null(cold.out[FK_FC_BASS]);
-    assert_null(cold.out[FK_FC_HOLT]); /* no warm start, nothing saved */
+    for (int m = FK_FC_PACE; m <= FK_FC_BASS; m++)
+        assert_non_null(cold.out[m]); /* fits or bands of every method */
+    /* no applied counts: pipeline fits nowhere, and nothing is kept */
+    assert_null(cold.out[FK_FC_PIPELINE]);
+    assert_null(cold.out[FK_FC_AUTO]);
     static const size_t shorter[] = {7, 1};
     for (size_t s = 0; s < 2; s++) {
         fk_fc_chains a = {0}, b;
@@ -54,30 +84,35 @@ static void test_longer_pull_same_result(void **state)
         carry(&a, &b);
         run(obs, n, FK_FC_AUTO, &b, &fw);
         same_forecast(&fc, &fw);
-        /* the chain the longer run saves is the cold run's, byte for
-         * byte, under the same key */
-        for (int m = FK_FC_LOGISTIC; m <= FK_FC_BASS; m++) {
+        /* the chain the longer run saves is the cold run's under the
+         * same key: the same fits byte for byte, and the same bands
+         * wherever both have one (the warm run also carries the older
+         * bands the shorter run calibrated) */
+        for (int m = FK_FC_HOLT; m <= FK_FC_BASS; m++) {
             assert_non_null(b.out[m]);
-            assert_int_equal(b.out_len[m], cold.out_len[m]);
-            assert_memory_equal(b.out[m], cold.out[m], b.out_len[m]);
             assert_string_equal(b.out_key[m], cold.out_key[m]);
+            same_chain(b.out[m], b.out_len[m], cold.out[m], cold.out_len[m]);
         }
         /* only the origins after the saved ones were fitted */
         size_t idx[N], nc = fk_fc_chain_origins(obs, n, idx);
         size_t ns = fk_fc_chain_origins(obs, n - shorter[s], idx);
         assert_true(ns > 10 && ns < nc);
-        fk_fc_series whole, cs[N];
-        fk_fc_series_make(obs, n, &whole);
-        nc = fk_fc_chain_origins(obs, n, idx);
-        for (size_t c = 0; c < nc; c++)
-            cs[c] = whole, cs[c].n = idx[c] + 1, cs[c].last = obs[idx[c]].date;
-        fk_fc_model mods[N];
         fk_fc_options o;
         fk_tu_cache_opts(&o, FK_FC_AUTO);
-        assert_int_equal(
-            fk_fc_chain_restore(obs, idx, nc, &o, FK_FC_BASS, cs, &b, mods),
-            ns);
-        fk_fc_series_free(&whole);
+        fk_fc_table t;
+        fk_fc_table_build(obs, n, &o, ~0u, &b, &t);
+        assert_int_equal(t.norig, nc);
+        for (int m = FK_FC_HOLT; m <= FK_FC_BASS; m++)
+            assert_int_equal(t.fitted_from[m], ns);
+        assert_int_equal(t.fitted_from[FK_FC_PACE], 0); /* refitted */
+        /* the bands the shorter run calibrated are restored, none new */
+        size_t restored = 0;
+        for (size_t k = 0; k < t.norig * FK_FC_NMETHODS; k++) {
+            assert_true(t.band_state[k] != 2);
+            restored += t.band_state[k] == 1;
+        }
+        assert_true(restored > 0);
+        fk_fc_table_free(&t);
         /* the backtest too, and the saved chain is probed first */
         fk_bt_options bo;
         fk_bt_options_default(&bo);
@@ -110,59 +145,80 @@ static void test_longer_pull_same_result(void **state)
     fk_fc_chains_free(&cold);
 }
 
-/* A chain blob that must restore nothing: the forecast is the cold one. */
+/* A chain blob for method m that must restore nothing: the forecast by
+ * method `by` is the cold one, and m's chain is made afresh. */
 static void rejected(const fk_obs *obs, size_t n, const void *blob, size_t len,
-                     fk_fc_method m, const fk_forecast *cold)
+                     fk_fc_method by, fk_fc_method m, const fk_forecast *cold)
 {
     fk_fc_chains c = {0};
     c.in[m] = malloc(len + 1);
     memcpy(c.in[m], blob, len);
     c.in_len[m] = len;
     fk_forecast f;
-    run(obs, n, FK_FC_LOGISTIC, &c, &f);
+    run(obs, n, by, &c, &f);
     same_forecast(cold, &f);
     assert_non_null(c.out[m]); /* fitted again, to be saved afresh */
     fk_forecast_free(&f);
     fk_fc_chains_free(&c);
 }
 
-static void test_hostile_chain(void **state)
+/* Method m's chain from a run by `by` on all but the last 3 weeks, with
+ * a byte flipped at each of at[] (and the start of the bands when
+ * bands is set), then cut short, padded, and offered for other data. */
+static void hostile(fk_fc_method by, fk_fc_method m, const size_t *at,
+                    size_t nat, int bands)
 {
-    (void)state;
     fk_obs obs[N];
     size_t n = noisy_weekly(obs, N);
     fk_fc_chains a = {0};
     fk_forecast fs, fc;
-    fk_fc_method m = FK_FC_LOGISTIC; /* one method keeps the test fast */
-    run(obs, n - 3, m, &a, &fs);
-    run(obs, n, m, NULL, &fc);
+    run(obs, n - 3, by, &a, &fs);
+    run(obs, n, by, NULL, &fc);
     size_t len = a.out_len[m];
     unsigned char *b = a.out[m], *bad = malloc(len + 8);
-    rejected(obs, n, b, len - 1, m, &fc);
+    assert_non_null(b);
+    rejected(obs, n, b, len - 1, by, m, &fc);
     memcpy(bad, b, len), memset(bad + len, 0, 8);
-    rejected(obs, n, bad, len + 8, m, &fc);
-    rejected(obs, n, b, 16, m, &fc);
-    /* a byte flipped in each header field (magic, version, key, digest
-     * of the records, method, count) and in the records (a flag, a
-     * parameter, the last SSE): a changed fit would pass the range
-     * checks, so the digest is what catches it */
-    const size_t at[] = {0, 4, 8, 40, 72, 76, 80, 88, 100, len - 1};
-    for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+    rejected(obs, n, bad, len + 8, by, m, &fc);
+    rejected(obs, n, b, 16, by, m, &fc);
+    uint32_t count;
+    memcpy(&count, b + 76, 4);
+    size_t first_band = 88 + (size_t)count * 80;
+    assert_true(bands ? first_band + 16 < len : first_band == len);
+    for (size_t i = 0; i < nat + 2 * (size_t)bands; i++) {
         memcpy(bad, b, len);
-        bad[at[i]] ^= 0x5a;
-        rejected(obs, n, bad, len, m, &fc);
+        bad[i < nat ? at[i] : first_band + 16 * (i - nat)] ^= 0x5a;
+        rejected(obs, n, bad, len, by, m, &fc);
     }
+    memcpy(bad, b, len);
+    bad[len - 1] ^= 0x5a; /* the last record */
+    rejected(obs, n, bad, len, by, m, &fc);
     /* the chain of other observations (a revised week) */
     fk_obs other[N];
     memcpy(other, obs, sizeof obs);
     other[20].adopting += 1;
     fk_forecast fo;
-    run(other, n, m, NULL, &fo);
-    rejected(other, n, b, len, m, &fo);
+    run(other, n, by, NULL, &fo);
+    rejected(other, n, b, len, by, m, &fo);
     fk_forecast_free(&fo);
     free(bad);
     fk_forecast_free(&fs), fk_forecast_free(&fc);
     fk_fc_chains_free(&a);
+}
+
+static void test_hostile_chain(void **state)
+{
+    (void)state;
+    /* a byte flipped in each header field (magic, version, key, digest
+     * of the records, method, count, first band, padding) and in the
+     * records (a fit's flag, a parameter, a band's flag and offset, the
+     * last record): a changed fit or band would pass the range checks,
+     * so the digest is what catches it.  Logistic alone keeps fits and
+     * no bands (no choice is made); under auto, holt keeps both. */
+    const size_t head[] = {0, 4, 8, 40, 72, 76, 80, 84, 88, 100};
+    hostile(FK_FC_LOGISTIC, FK_FC_LOGISTIC, head, 10, 0);
+    const size_t some[] = {80, 88};
+    hostile(FK_FC_AUTO, FK_FC_HOLT, some, 2, 1);
 }
 
 int main(void)
