@@ -7,7 +7,7 @@
 #   make check      style and static analysis: clang-format 14 against
 #                   .clang-format over every tracked .c/.h (no changes
 #                   allowed), then gcc -fanalyzer over all production code
-#   make bench      benchmarks that print figures (and the soak below)
+#   make bench      benchmarks that print figures (issue 13; under 10 minutes)
 #   make soak       the daemon through 50 pull-and-render cycles; checks
 #                   that memory, descriptors and /healthz stay flat
 #   make demo       the main job on the bundled default (see README)

@@ -6,7 +6,12 @@
  * (publish_area.c).  Drawing is nine tenths of the work and areas are
  * independent, so it scales with the cores; the store (one SQLite
  * connection) stays on one thread.  A short queue bounds the memory held
- * by areas read but not yet drawn. */
+ * by areas read but not yet drawn.
+ *
+ * Japan's dashboard charts come first (issue 13: within 2 s of a new
+ * pull): reading the next area starts that area's forecasts, ten threads
+ * that would take the cores from Japan's drawing thread, so the reader
+ * waits until Japan's PNGs are written. */
 #include "reports/report_int.h"
 
 #include <pthread.h>
@@ -25,9 +30,27 @@ typedef struct {
     pthread_cond_t cv;
     pub_area *q[QCAP];
     size_t head, n;
-    int closed; /* no more areas will come */
-    int failed; /* an area failed: skip the rest */
+    int closed;     /* no more areas will come */
+    int failed;     /* an area failed: skip the rest */
+    int pngs_ready; /* Japan's PNGs are written */
 } queue;
+
+static void pngs_ready(void *arg)
+{
+    queue *q = arg;
+    pthread_mutex_lock(&q->mu);
+    q->pngs_ready = 1;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+}
+
+/* Until Japan's PNGs are written, or an area failed. */
+static void wait_pngs(queue *q)
+{
+    pthread_mutex_lock(&q->mu);
+    while (!q->pngs_ready && !q->failed) pthread_cond_wait(&q->cv, &q->mu);
+    pthread_mutex_unlock(&q->mu);
+}
 
 static void *worker(void *arg)
 {
@@ -57,6 +80,7 @@ static void *worker(void *arg)
         if (a->rc < 0) {
             pthread_mutex_lock(&q->mu);
             q->failed = 1;
+            pthread_cond_broadcast(&q->cv);
             pthread_mutex_unlock(&q->mu);
         }
     }
@@ -91,24 +115,26 @@ static int load_area(fk_store *st, pub_area *a, rp_data *nat)
     char *err = a->err;
     size_t errlen = sizeof a->err;
     fk_cd_trend *trp[FK_NPROGRAM];
+    /* Both programs' forecasts run together while the rest is read;
+     * rp_data_load waits for them. */
     for (int i = 0; i < FK_NPROGRAM; i++) {
-        if (fk_cd_trend_load(st, fk_programs[i].key, a->pref, as_of,
-                             o->target > 0 ? o->target : 0.8, 1, &a->tr[i], err,
-                             errlen) < 0)
-            return -1;
+        if (fk_cd_trend_start(st, fk_programs[i].key, a->pref, as_of,
+                              o->target > 0 ? o->target : 0.8, 1, NULL,
+                              &a->tr[i], err, errlen) < 0)
+            goto fail;
         a->ntr++;
         trp[i] = &a->tr[i];
     }
     for (int i = 0; a->pref && i < FK_NPROGRAM; i++) {
         if (fk_cd_munis_load(st, fk_programs[i].key, a->pref, as_of, -1,
                              &a->munis[i], err, errlen) < 0)
-            return -1;
+            goto fail;
         a->nmunis++;
     }
     fk_report_opts ro = {a->pref, as_of, o->lang, o->target};
     if (rp_data_load(st, &ro, trp, a->pref ? nat : NULL, &a->d, err, errlen) <
         0)
-        return -1;
+        goto fail;
     a->has_d = 1;
     a->own_d = a->pref != 0;
     if (!a->pref) {
@@ -116,6 +142,9 @@ static int load_area(fk_store *st, pub_area *a, rp_data *nat)
         for (int i = 0; i < FK_NPROGRAM; i++) nat->p[i].trend = NULL;
     }
     return 0;
+fail: /* forecasts still running end here, with the store still open */
+    for (int i = 0; i < a->ntr; i++) fk_cd_trend_wait(&a->tr[i]);
+    return -1;
 }
 
 static void add_time(fk_publish_time *to, const fk_publish_time *t)
@@ -179,8 +208,12 @@ int fk_publish_all(fk_store *st, const fk_publish_opts *o,
             pub_area_write(a);
             pub_area_free(a);
             rc = a->rc;
-        } else if (rc == 0 && push(&q, a) < 0) {
-            rc = -1; /* a drawing thread failed; its area says why */
+        } else if (rc == 0) {
+            if (pref == 0) a->pngs_done = pngs_ready, a->pngs_arg = &q;
+            if (push(&q, a) < 0)
+                rc = -1; /* a drawing thread failed; its area says why */
+            else if (pref == 0)
+                wait_pngs(&q);
         }
         if (rc < 0) {
             a->rc = -1;

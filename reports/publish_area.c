@@ -1,6 +1,7 @@
 /* publish_area.c - draws and writes one area's part of the published tree
- * (report.h): each chart in PNG, PDF and SVG with its CSV, then the
- * area's weekly report and its latest.pdf link.  Runs on the publisher's
+ * (report.h): every chart in PNG first (what the dashboard shows, so a
+ * first render fills the pages soonest), then each in PDF and SVG with
+ * its CSV, then the area's weekly report and its latest.pdf link.  Runs on the publisher's
  * drawing threads from figures already read (publish.c), so nothing here
  * touches the store; each chart file is timed for the run's stats. */
 #include "reports/report_int.h"
@@ -97,10 +98,10 @@ static void count(fk_publish_time *t, double ms)
     if (ms > t->max_ms) t->max_ms = ms;
 }
 
-/* One chart in the formats of fmts (bit per fk_chart_format) and its
- * numbers as CSV, into dir. */
+/* One chart in the formats of fmts (bit per fk_chart_format) and, if
+ * with_csv, its numbers as CSV, into dir. */
 static int emit_as(pub_area *a, const char *dir, const char *program, int kind,
-                   const void *chart, unsigned fmts)
+                   const void *chart, unsigned fmts, int with_csv)
 {
     char path[FK_PATH_BUF + 64];
     fk_chart_opts co = {a->o->lang, 0, 0, 0};
@@ -125,6 +126,7 @@ static int emit_as(pub_area *a, const char *dir, const char *program, int kind,
         if (rc < 0) return -1;
         a->s.charts++;
     }
+    if (!with_csv) return 0;
     fk_buf b = {0};
     snprintf(path, sizeof path, "%s/%s-%s.csv", dir, kind_name[kind], program);
     int rc = csv(kind, chart, a->o->lang, &b, a->err, sizeof a->err);
@@ -134,24 +136,32 @@ static int emit_as(pub_area *a, const char *dir, const char *program, int kind,
     return rc;
 }
 
+/* The passes over an area's charts: the dashboard's PNGs, then the rest. */
+enum {
+    PASS_PNG,
+    PASS_REST
+};
+
 static int emit(pub_area *a, const char *dir, const char *program, int kind,
-                const void *chart)
+                const void *chart, int pass)
 {
-    return emit_as(a, dir, program, kind, chart, 7u);
+    unsigned fmts = pass == PASS_PNG ? 1u << FK_CHART_PNG
+                                     : 1u << FK_CHART_PDF | 1u << FK_CHART_SVG;
+    return emit_as(a, dir, program, kind, chart, fmts, pass == PASS_REST);
 }
 
-/* The charts of one program in the area. */
-static int area_charts(pub_area *a, const char *dir, int i)
+/* The charts of one program in the area, in one pass. */
+static int area_charts(pub_area *a, const char *dir, int i, int pass)
 {
     const fk_cd_trend *tr = &a->tr[i];
     const char *program = fk_programs[i].key;
-    if (emit(a, dir, program, K_TREND, &tr->chart) < 0) return -1;
+    if (emit(a, dir, program, K_TREND, &tr->chart, pass) < 0) return -1;
     fk_chart_funnel fu;
     fk_cd_funnel_from_trend(tr, &fu);
-    if (emit(a, dir, program, K_FUNNEL, &fu) < 0) return -1;
+    if (emit(a, dir, program, K_FUNNEL, &fu, pass) < 0) return -1;
     fk_chart_weekly wk;
     fk_cd_weekly_from_trend(tr, &wk);
-    int rc = emit(a, dir, program, K_WEEKLY, &wk);
+    int rc = emit(a, dir, program, K_WEEKLY, &wk, pass);
     fk_cd_weekly_free(&wk);
     if (rc < 0) return -1;
     if (a->pref) {
@@ -160,13 +170,15 @@ static int area_charts(pub_area *a, const char *dir, int i)
          * own, and the national PDF/SVG hold the same figures). */
         fk_chart_prefs rk = a->d.p[i].prefs;
         rk.highlight = a->pref;
-        if (emit_as(a, dir, program, K_RANKING, &rk, 1u << FK_CHART_PNG) < 0)
+        if (emit_as(a, dir, program, K_RANKING, &rk,
+                    pass == PASS_PNG ? 1u << FK_CHART_PNG : 0,
+                    pass == PASS_REST) < 0)
             return -1;
-        return emit(a, dir, program, K_MUNIS, &a->munis[i]);
+        return emit(a, dir, program, K_MUNIS, &a->munis[i], pass);
     }
     /* The map and ranking draw the report's prefecture figures. */
-    if (emit(a, dir, program, K_RANKING, &a->d.p[i].prefs) < 0) return -1;
-    return emit(a, dir, program, K_MAP, &a->d.p[i].prefs);
+    if (emit(a, dir, program, K_RANKING, &a->d.p[i].prefs, pass) < 0) return -1;
+    return emit(a, dir, program, K_MAP, &a->d.p[i].prefs, pass);
 }
 
 void pub_area_write(pub_area *a)
@@ -187,8 +199,11 @@ void pub_area_write(pub_area *a)
         fk_mkdir_p(rdir, a->err, sizeof a->err) < 0)
         return;
     double t0 = cpu_ms();
-    for (int i = 0; i < FK_NPROGRAM; i++)
-        if (area_charts(a, dir, i) < 0) return;
+    for (int pass = PASS_PNG; pass <= PASS_REST; pass++) {
+        for (int i = 0; i < FK_NPROGRAM; i++)
+            if (area_charts(a, dir, i, pass) < 0) return;
+        if (pass == PASS_PNG && a->pngs_done) a->pngs_done(a->pngs_arg);
+    }
     if (a->pref) a->s.pref_sets_ms += cpu_ms() - t0;
     fk_buf b = {0};
     t0 = cpu_ms();

@@ -152,6 +152,9 @@ typedef struct {
     int has_d, own_d;   /* Japan's d is the prefectures' too:
                                         * the publisher frees it at the end */
     fk_publish_stats s; /* this area's counts and times */
+    /* called (if set) once the area's PNGs are written, before the rest */
+    void (*pngs_done)(void *arg);
+    void *pngs_arg;
     int rc;
     char err[512];
 } pub_area;
