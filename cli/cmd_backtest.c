@@ -202,23 +202,35 @@ static int run(int argc, char **argv)
     char err[1200];
     fk_obs *obs = NULL;
     size_t n = 0;
+    fk_store *st = NULL;
     if (input) {
         if (fk_obs_load_csv(input, &obs, &n, err, sizeof err) < 0)
             return fk_cli_fail("%s", err);
     } else {
-        fk_store *st = fk_cli_open_store(&env, FK_STORE_READONLY);
+        st = fk_cli_open_store(&env, FK_STORE_READONLY);
         if (!st) return 1;
         fk_area area = {pref, ""};
         int rc = fk_obs_from_store(st, program, type, &area, &obs, &n, err,
                                    sizeof err);
-        fk_store_close(st);
-        if (rc < 0) return fk_cli_fail("%s", err);
+        if (rc < 0) {
+            fk_store_close(st);
+            return fk_cli_fail("%s", err);
+        }
     }
     fk_bt_options bo;
     fk_bt_options_default(&bo);
-    /* all methods always run, so that the auto pick is the real one */
+    /* all methods always run, so that the auto pick is the real one; on
+     * the store's series the fits and bands at each origin come from the
+     * store's cache where an earlier forecast or backtest left them, and
+     * what is new goes back (forecast/chain.c) */
+    fk_fc_chains ch = {0};
+    if (st) fk_fc_chains_load(st, obs, n, &bo.fc, &ch);
     fk_backtest bt;
-    int rc = fk_backtest_run(obs, n, &bo, &bt, err, sizeof err);
+    int rc = fk_backtest_run_chains(obs, n, &bo, st ? &ch : NULL, &bt, err,
+                                    sizeof err);
+    if (st) fk_fc_chains_save(st, &ch);
+    fk_fc_chains_free(&ch);
+    fk_store_close(st);
     free(obs);
     if (rc < 0) return fk_cli_fail("backtest: %s", err);
     if (method >= 0)

@@ -112,6 +112,11 @@ int fk_weekday(fk_day day)
     return w < 0 ? w + 7 : w;
 }
 
+int fk_weekly_point(fk_day day, fk_day last)
+{
+    return day == last || fk_weekday(day) == 6;
+}
+
 fk_day fk_iso_week_monday(int year, int week)
 {
     fk_day jan4 = fk_day_from_ymd(year, 1, 4);

@@ -35,6 +35,11 @@ fk_day fk_fy_end(fk_day day);
 int fk_fiscal_year(fk_day day);
 /* Day of week, 0 = Monday .. 6 = Sunday. */
 int fk_weekday(fk_day day);
+/* 1 when a daily series thinned to weekly points keeps day: every Sunday
+ * (the day the ministry's weekly figures are counted on) and the series'
+ * last day.  A new day of data leaves the earlier points where they
+ * were, so forecasts reuse their fits at them (forecast/chain.c). */
+int fk_weekly_point(fk_day day, fk_day last);
 /* ISO 8601 week: year and week of a day; and the Monday of a week. */
 void fk_iso_week(fk_day day, int *year, int *week);
 fk_day fk_iso_week_monday(int year, int week);

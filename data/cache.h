@@ -18,11 +18,11 @@
 
 /* At most this many entries are kept; writing a new one drops the oldest
  * written (entries whose key no longer occurs are never asked for again).
- * A render of `report all` writes up to four per line (forecast,
- * backtest, two curve chains: about 1,900 for 48 areas x 10 lines), and
- * the next pull reads the chains of the one before, so this keeps the
- * last four pulls' (chains are 80 bytes per weekly origin: about 50 MB at
- * most for three-year series). */
+ * A render of `report all` writes up to seven per line (forecast,
+ * backtest, a chain per method: about 2,400 for 480 lines of which some
+ * have no data), and the next pull reads the chains of the one before, so
+ * this keeps the last three pulls' (a chain is about 11 KB for two years
+ * of weekly points: 14 MB a render, 90 MB at most). */
 #define FK_CACHE_MAX_ENTRIES 8192
 /* Keys are at most this long, blobs at most FK_CACHE_MAX_BLOB bytes. */
 #define FK_CACHE_MAX_KEY  200

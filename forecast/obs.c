@@ -212,21 +212,17 @@ void fk_obs_from_series(const fk_point *pts, size_t npts, fk_obs **out,
 {
     *out = NULL, *n = 0;
     if (npts == 0) return;
-    size_t k = (npts + 6) / 7;
-    fk_obs *v = fk_xcalloc(k, sizeof *v);
+    fk_obs *v = fk_xcalloc(npts / 7 + 2, sizeof *v);
     size_t nv = 0;
-    /* walk back from the last day in weeks, then reverse into order */
-    for (size_t i = npts; i >= 1;) {
-        const fk_point *p = &pts[i - 1];
-        if (p->c.total > 0)
-            v[nv++] = (fk_obs){p->date, (double)p->c.adopting,
-                               (double)p->c.total, (double)p->c.applied};
-        if (i <= 7) break;
-        i -= 7;
-    }
-    for (size_t a = 0, b = nv ? nv - 1 : 0; a < b; a++, b--) {
-        fk_obs t = v[a];
-        v[a] = v[b], v[b] = t;
+    /* Sundays and the last day (fk_weekly_point): the observations of
+     * the charts' lines (reports/chartdata.c), and a new day of data
+     * leaves the earlier ones where they were. */
+    for (size_t i = 0; i < npts; i++) {
+        const fk_point *p = &pts[i];
+        if (!fk_weekly_point(p->date, pts[npts - 1].date) || p->c.total <= 0)
+            continue;
+        v[nv++] = (fk_obs){p->date, (double)p->c.adopting, (double)p->c.total,
+                           (double)p->c.applied};
     }
     *out = v, *n = nv;
 }

@@ -21,8 +21,9 @@ int fk_obs_parse_csv(const char *text, size_t len, const char *name,
 int fk_obs_load_csv(const char *path, fk_obs **out, size_t *n, char *err,
                     size_t errlen);
 
-/* Samples a daily series weekly: every 7th day ending at its last day,
- * skipping days with no denominator.  *out is malloc'd. */
+/* Samples a daily series (consecutive days) weekly: its Sundays and its
+ * last day (fk_weekly_point), skipping days with no denominator.  *out
+ * is malloc'd. */
 void fk_obs_from_series(const fk_point *pts, size_t npts, fk_obs **out,
                         size_t *n);
 /* The weekly series of a program (type < 0: all types) in an area, from

@@ -21,8 +21,12 @@
 /* /api/v1/forecast fits at most the last 260 weekly observations (five
  * years; the programs began in 2023).  Its cost grows with the span of the
  * series, which a feed's since dates decide: 55 years of weekly points
- * cost some 12 s of a core, unauthenticated, and hold up a shutdown. */
+ * cost some 12 s of a core, unauthenticated, and hold up a shutdown.
+ * Longer series lose whole years from the start (208 to 260 kept), so
+ * that the window starts on the same day all year and a new pull reuses
+ * the last one's fits (forecast/chain.c). */
 #define FK_API_MAX_WEEKS 260
+#define FK_API_DROP_STEP 52
 
 #define FK_JSON_TYPE "application/json; charset=utf-8"
 
@@ -236,9 +240,10 @@ static enum MHD_Result forecast(fk_req *r)
                                    "forecast: %s", err);
     }
     if (n > FK_API_MAX_WEEKS) {
-        memmove(obs, obs + (n - FK_API_MAX_WEEKS),
-                FK_API_MAX_WEEKS * sizeof *obs);
-        n = FK_API_MAX_WEEKS;
+        size_t drop = (n - FK_API_MAX_WEEKS + FK_API_DROP_STEP - 1) /
+                      FK_API_DROP_STEP * FK_API_DROP_STEP;
+        memmove(obs, obs + drop, (n - drop) * sizeof *obs);
+        n -= drop;
     }
 
     /* The horizon rule of `fukyu forecast`: the next 31 March, at least

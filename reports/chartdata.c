@@ -1,6 +1,6 @@
 /* chartdata.c - reads the store into the chart structs (see chartdata.h).
  * The same rules as `fukyu chart`: trend observations thinned to weekly
- * points from the first day, and the as-of date, when the series spans
+ * points (Sundays) and the as-of date when the series spans
  * more than half a year; weekly new adopters never below zero (closures are not
  * adoptions).  Forecasts run in threads: each takes a quarter of a second
  * on a national series and they are independent. */
@@ -140,14 +140,15 @@ static void make_line(const fk_point *pts, size_t n, double target,
         if (pts[i].c.total > 0 && fk_counts_rate(&pts[i].c) >= target)
             l->reached = pts[i].date;
     *weekly = n > 183;
-    size_t step = *weekly ? 7 : 1;
     l->obs = fk_xcalloc(n, sizeof *l->obs);
     l->applied = fk_xcalloc(n, sizeof *l->applied);
-    /* Every step-th day from the first, and the last day (the as-of date
-     * is a point): a new day of data leaves the earlier points where they
-     * were, so the forecast reuses its fits at them (forecast/chain.c). */
+    /* Weekly: Sundays and the as-of date (fk_weekly_point), as
+     * forecast/obs.c samples the store's series, so that `fukyu
+     * forecast` and the charts forecast the same observations. */
     for (size_t i = 0; i < n; i++) {
-        if ((i % step != 0 && i != n - 1) || pts[i].c.total <= 0) continue;
+        if ((*weekly && !fk_weekly_point(pts[i].date, pts[n - 1].date)) ||
+            pts[i].c.total <= 0)
+            continue;
         l->applied[m] = (double)pts[i].c.applied;
         l->obs[m++] = (fk_chart_obs){pts[i].date, (double)pts[i].c.adopting,
                                      (double)pts[i].c.total};

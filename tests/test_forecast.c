@@ -455,18 +455,33 @@ static void test_csv_reader(void **state)
 static void test_weekly_sampling(void **state)
 {
     (void)state;
+    /* 2025-01-01 (a Wednesday) to 2025-01-20; no denominator before the
+     * 3rd */
+    fk_day d0 = fk_day_from_ymd(2025, 1, 1);
     fk_point p[20];
     for (int i = 0; i < 20; i++)
-        p[i] = (fk_point){1000 + i, {i, 0, i < 3 ? 0 : 100}};
+        p[i] = (fk_point){d0 + i, {i, 0, i < 3 ? 0 : 100}};
     fk_obs *o;
     size_t n;
-    fk_obs_from_series(p, 20, &o, &n);
-    /* days 1019, 1012, 1005 (1998 has no denominator yet... none here) */
+    fk_obs_from_series(p, 19, &o, &n);
+    /* Sundays 5, 12 and 19 January, the last day being a Sunday too */
     assert_int_equal(n, 3);
-    assert_int_equal(o[0].date, 1005);
-    assert_int_equal(o[1].date, 1012);
-    assert_int_equal(o[2].date, 1019);
-    assert_near(o[2].adopting, 19, 0);
+    assert_int_equal(o[0].date, fk_day_from_ymd(2025, 1, 5));
+    assert_int_equal(o[1].date, fk_day_from_ymd(2025, 1, 12));
+    assert_int_equal(o[2].date, fk_day_from_ymd(2025, 1, 19));
+    assert_near(o[2].adopting, 18, 0);
+    free(o);
+    /* a day later the Sundays stay and the last day is added */
+    fk_obs_from_series(p, 20, &o, &n);
+    assert_int_equal(n, 4);
+    assert_int_equal(o[2].date, fk_day_from_ymd(2025, 1, 19));
+    assert_int_equal(o[3].date, fk_day_from_ymd(2025, 1, 20));
+    free(o);
+    /* a Sunday without a denominator is left out */
+    p[4].c.total = 0;
+    fk_obs_from_series(p, 19, &o, &n);
+    assert_int_equal(n, 2);
+    assert_int_equal(o[0].date, fk_day_from_ymd(2025, 1, 12));
     free(o);
 }
 
