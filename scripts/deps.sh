@@ -10,7 +10,7 @@ libcurl4-openssl-dev libcjson-dev libsqlite3-dev sqlite3
 libcairo2-dev libpango1.0-dev libmicrohttpd-dev libxlsxwriter-dev
 libcmocka-dev libsystemd-dev zlib1g-dev nettle-dev libpng-dev
 libzip-dev libexpat1-dev wrk rrdtool
-fonts-noto-cjk fontconfig poppler-utils qpdf valgrind time bc unzip
+fonts-ipaexfont-gothic fonts-noto-cjk fontconfig poppler-utils qpdf valgrind time bc unzip
 chromium systemd man-db groff-base nginx python3 python3-requests
 libclang-rt-14-dev util-linux"
 
