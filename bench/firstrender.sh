@@ -23,9 +23,8 @@ cleanup() {
 trap cleanup EXIT INT TERM
 PORT=$((20000 + ($$ + 11) % 20000))
 FEED=http://127.0.0.1:$PORT
-"$S" --port $PORT --date 2025-02-09 --quiet & SIM=$!
-i=0; until curl -s -o /dev/null "$FEED/v1/facilities?limit=1"; do
-    i=$((i + 1)); [ $i -lt 600 ] || { echo "first: simulator did not start"; exit 1; }; sleep 0.05; done
+. "$(dirname "$0")/daemon.lib"
+sim_start first "$FEED" --date 2025-02-09
 now() { date +%s.%N; }
 charts=""
 for p in eprescription ehr_sharing; do
@@ -34,24 +33,7 @@ done
 
 for r in $(seq "$RUNS"); do
     rm -rf "$W/run"; mkdir -p "$W/run"
-    cat > "$W/run/fukyu.conf" <<CONF
-[feed]
-url = $FEED
-limit = 5000
-[store]
-path = $W/run/fukyu.db
-[reports]
-out_dir = $W/run/out
-[http]
-listen = 127.0.0.1:0
-[schedule]
-interval = 1440
-weekly_report = mon 07:00
-CONF
-    "$F" daemon --config "$W/run/fukyu.conf" --run-now 2> "$W/run/log" & DAEMON=$!
-    i=0; until grep -q 'http listening on' "$W/run/log"; do
-        i=$((i + 1)); [ $i -lt 600 ] || { cat "$W/run/log"; exit 1; }; sleep 0.05; done
-    HTTP=$(sed -n 's/.*http listening on \([0-9.:]*\).*/\1/p' "$W/run/log" | head -n 1)
+    daemon_start first "$FEED" "$W/run"
     i=0; until grep -q 'pull 1 stored' "$W/run/log"; do
         i=$((i + 1)); [ $i -lt 6000 ] || { cat "$W/run/log"; exit 1; }; sleep 0.01; done
     t0=$(now); left=$charts; trend=""

@@ -37,31 +37,9 @@ PORT=$((20000 + ($$ + 7) % 20000))
 FEED=http://127.0.0.1:$PORT
 D0=2025-02-09
 
-"$S" --port $PORT --scale "$SCALE" --date $D0 --quiet & SIM=$!
-i=0; until curl -s -o /dev/null "$FEED/v1/facilities?limit=1"; do
-    i=$((i + 1)); [ $i -lt 600 ] || { echo "soak: simulator did not start"; exit 1; }; sleep 0.05; done
-
-cat > "$W/fukyu.conf" <<EOF
-[feed]
-url = $FEED
-limit = 5000
-retries = 2
-backoff_ms = 100
-[store]
-path = $W/fukyu.db
-[reports]
-out_dir = $W/out
-[http]
-listen = 127.0.0.1:0
-[schedule]
-# A day between scheduled pulls: every pull here is asked for by SIGUSR1.
-interval = 1440
-weekly_report = mon 07:00
-EOF
-"$F" daemon --config "$W/fukyu.conf" --run-now 2> "$W/log" & DAEMON=$!
-i=0; until grep -q 'http listening on' "$W/log"; do
-    i=$((i + 1)); [ $i -lt 600 ] || { cat "$W/log"; echo "soak: daemon did not start"; exit 1; }; sleep 0.05; done
-HTTP=$(sed -n 's/.*http listening on \([0-9.:]*\).*/\1/p' "$W/log" | head -n 1)
+. "$(dirname "$0")/daemon.lib"
+sim_start soak "$FEED" --scale "$SCALE" --date $D0
+daemon_start soak "$FEED" "$W"
 
 # Samples /healthz every 0.2 s from the first stored pull on (before it,
 # 503 is the right answer): "ms code" per line.

@@ -12,6 +12,7 @@
  * - everything is clipped to [0, 1]. */
 #include "forecast/forecast.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,8 +254,11 @@ void fk_fc_restore(fk_fc_method method, const fk_fc_series *s,
         fk_fc_logistic_fill(m, s, o, p, sse);
     else if (method == FK_FC_BASS)
         fk_fc_bass_fill(m, s, p, sse);
-    else
+    else {
+        /* the only other method whose fits are saved (chain.c) */
+        assert(method == FK_FC_HOLT);
         fk_fc_holt_fill(m, s, p, sse);
+    }
 }
 
 int fk_forecast_run(const fk_obs *obs, size_t n, const fk_fc_options *opt,
